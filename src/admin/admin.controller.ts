@@ -1,0 +1,106 @@
+import { Body, Controller, Delete, Get, Param, Patch, Post, Put } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CatalogService } from '../catalog/catalog.service';
+import { AdminApi } from '../tenancy/auth/api-auth.decorators';
+import { TenancyService } from '../tenancy/tenancy.service';
+import { PutModelMappingDto } from './dto/model-mapping.dto';
+import { CreateTenantDto, TenantViewDto, UpdateTenantDto } from './dto/tenant.dto';
+import { IssuedTokenDto, IssueStaffTokenDto, IssueTenantTokenDto } from './dto/token.dto';
+
+const MAPPING_EXAMPLE = {
+  model: 'dreamina-seedance-2-0-filter-off',
+  upstream_model: 'ep-20260611-filteroff',
+  official_upstream_model: null,
+  pinned: true,
+  filter_off: true,
+  updated_at: 1781181681000,
+};
+
+@ApiTags('admin')
+@AdminApi()
+@Controller('admin')
+export class AdminController {
+  constructor(
+    private readonly tenancy: TenancyService,
+    private readonly catalog: CatalogService,
+  ) {}
+
+  @Post('tenants')
+  @ApiOperation({ summary: 'Create a tenant' })
+  @ApiCreatedResponse({ type: TenantViewDto })
+  createTenant(@Body() body: CreateTenantDto) {
+    return this.tenancy.createTenant(body);
+  }
+
+  @Get('tenants')
+  @ApiOperation({ summary: 'List tenants' })
+  @ApiOkResponse({ type: [TenantViewDto] })
+  listTenants() {
+    return this.tenancy.listTenants();
+  }
+
+  @Get('tenants/:id')
+  @ApiOkResponse({ type: TenantViewDto })
+  getTenant(@Param('id') id: string) {
+    return this.tenancy.getTenant(id);
+  }
+
+  @Patch('tenants/:id')
+  @ApiOperation({ summary: 'Change a tenant (e.g. {"status": "suspended"}); takes effect within seconds on every instance' })
+  @ApiOkResponse({ type: TenantViewDto })
+  updateTenant(@Param('id') id: string, @Body() body: UpdateTenantDto) {
+    return this.tenancy.updateTenant(id, body);
+  }
+
+  @Post('tenants/:id/tokens')
+  @ApiOperation({ summary: "Issue a tenant API token (shown once)" })
+  @ApiCreatedResponse({ type: IssuedTokenDto })
+  issueTenantToken(@Param('id') id: string, @Body() body: IssueTenantTokenDto) {
+    return this.tenancy.issueTenantToken(id, body.name);
+  }
+
+  @Get('tenants/:id/tokens')
+  @ApiOperation({ summary: "List a tenant's tokens (never the secrets)" })
+  listTenantTokens(@Param('id') id: string) {
+    return this.tenancy.listTokens(id);
+  }
+
+  @Post('tokens')
+  @ApiOperation({ summary: 'Issue an admin or auditor token (shown once)' })
+  @ApiCreatedResponse({ type: IssuedTokenDto })
+  issueStaffToken(@Body() body: IssueStaffTokenDto) {
+    return this.tenancy.issueStaffToken(body.role, body.name);
+  }
+
+  @Get('tokens')
+  @ApiOperation({ summary: 'List all tokens (never the secrets)' })
+  listTokens() {
+    return this.tenancy.listTokens();
+  }
+
+  @Delete('tokens/:id')
+  @ApiOperation({ summary: 'Revoke a token; every instance refuses it within seconds' })
+  revokeToken(@Param('id') id: string) {
+    return this.tenancy.revokeToken(id);
+  }
+
+  @Get('model-mappings')
+  @ApiOperation({ summary: 'Every model with the upstream model a create sends' })
+  @ApiOkResponse({ schema: { example: [MAPPING_EXAMPLE] } })
+  listMappings() {
+    return this.catalog.listMappings();
+  }
+
+  @Put('model-mappings/:model')
+  @ApiOperation({ summary: 'Pin a model to an exact upstream version or endpoint (Filter-Off: a Filter-Off version only)' })
+  @ApiOkResponse({ schema: { example: MAPPING_EXAMPLE } })
+  putMapping(@Param('model') model: string, @Body() body: PutModelMappingDto) {
+    return this.catalog.setMapping(model, body.upstream_model);
+  }
+
+  @Delete('model-mappings/:model')
+  @ApiOperation({ summary: 'Remove a pin: normal models return to their official version, Filter-Off to unmapped' })
+  deleteMapping(@Param('model') model: string) {
+    return this.catalog.deleteMapping(model);
+  }
+}

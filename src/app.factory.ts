@@ -1,0 +1,35 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module';
+import type { AppConfig } from './config/app-config';
+import { BEARER_SCHEME } from './tenancy/auth/api-auth.decorators';
+import { TenancyService } from './tenancy/tenancy.service';
+
+/** Builds the gateway (migrations applied, bootstrap admin synced, Swagger mounted) without listening. */
+export async function createApp(config: AppConfig, opts: { logger?: false } = {}): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    logger: opts.logger === false ? false : ['log', 'warn', 'error'],
+  });
+  app.useBodyParser('json', { limit: `${config.maxBodyMb}mb`, type: () => true });
+  app.set('trust proxy', 'loopback');
+  app.enableShutdownHooks();
+  mountSwagger(app);
+  await app.get(TenancyService).syncBootstrapAdmin(config.adminToken);
+  return app;
+}
+
+function mountSwagger(app: INestApplication): void {
+  const doc = new DocumentBuilder()
+    .setTitle('arkgate')
+    .setDescription(
+      'BytePlus-native gateway for Dreamina Seedance 2.0 video generation. Same paths, fields, responses and ' +
+        'errors as BytePlus ModelArk, with one arkgate token per tenant. Errors: `{"error": {"code", "message", "param", "type"}}`.',
+    )
+    .setVersion('1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'arkgate token: oh-…' }, BEARER_SCHEME)
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CatalogService } from './catalog.service';
+import { ModelMappingEntity } from './model-mapping.entity';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([ModelMappingEntity])],
+  providers: [CatalogService],
+  exports: [CatalogService],
+})
+export class CatalogModule {}

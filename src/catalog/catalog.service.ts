@@ -1,0 +1,132 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { DomainError } from '../common/errors/domain-error';
+import { MODELS, ModelSpec, modelSpec, officialNormalUpstreamIds, resolveModelName } from './catalog-rules';
+import { ModelMappingEntity } from './model-mapping.entity';
+
+export interface ModelMappingView {
+  model: string;
+  /** What a create sends upstream now; null for a Filter-Off model without a mapping. */
+  upstream_model: string | null;
+  official_upstream_model: string | null;
+  pinned: boolean;
+  filter_off: boolean;
+  updated_at: number | null;
+}
+
+const UPSTREAM_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+
+/** The catalog seen by other modules: model resolution and the admin's exact version mappings. */
+@Injectable()
+export class CatalogService {
+  constructor(@InjectRepository(ModelMappingEntity) private readonly mappings: Repository<ModelMappingEntity>) {}
+
+  /** The spec of a requested model name, or a 400 that says which name to use. */
+  resolveRequestedModel(requested: string, param = 'model'): ModelSpec {
+    const r = resolveModelName(requested);
+    if (!r.ok) throw DomainError.invalid(param, r.message);
+    return r.model;
+  }
+
+  /**
+   * The upstream model id a create sends for this stable model. Filter-Off needs an exact mapping to a
+   * Filter-Off version: with none, or one that points at a normal model, it is 503 model_mapping_required.
+   */
+  async upstreamModelFor(model: ModelSpec): Promise<string> {
+    const all = await this.currentMappings();
+    const mapped = all.get(model.name);
+    if (!model.filterOff) return mapped ?? (model.officialUpstream as string);
+    if (!mapped) {
+      throw new DomainError(
+        'model_mapping_required',
+        `Model \`${model.name}\` has no exact Filter-Off version mapping; ask the platform to configure one.`,
+        'model',
+      );
+    }
+    if (this.normalUpstreamIds(all).has(mapped)) {
+      throw new DomainError(
+        'model_mapping_required',
+        `Model \`${model.name}\` is mapped to a normal Dreamina model; a Filter-Off version mapping is required.`,
+        'model',
+      );
+    }
+    return mapped;
+  }
+
+  async listMappings(): Promise<ModelMappingView[]> {
+    const rows = new Map((await this.mappings.find()).map((r) => [r.model, r]));
+    return MODELS.map((m) => {
+      const row = rows.get(m.name);
+      return {
+        model: m.name,
+        upstream_model: row?.upstreamModel ?? m.officialUpstream,
+        official_upstream_model: m.officialUpstream,
+        pinned: !!row,
+        filter_off: m.filterOff,
+        updated_at: row?.updatedAt ?? null,
+      };
+    });
+  }
+
+  async getMapping(model: string): Promise<ModelMappingView> {
+    const spec = this.stableModelOrThrow(model);
+    return (await this.listMappings()).find((v) => v.model === spec.name) as ModelMappingView;
+  }
+
+  /** Pins a model to an exact upstream version or endpoint; refuses mappings that would blur Filter-Off. */
+  async setMapping(model: string, upstreamModel: unknown): Promise<ModelMappingView> {
+    const spec = this.stableModelOrThrow(model);
+    if (typeof upstreamModel !== 'string' || !UPSTREAM_ID.test(upstreamModel)) {
+      throw DomainError.invalid('upstream_model', 'upstream_model must be an upstream model id or endpoint id (ep-…).');
+    }
+    const all = await this.currentMappings();
+    if (spec.filterOff) {
+      const normals = this.normalUpstreamIds(all);
+      if (normals.has(upstreamModel)) {
+        throw DomainError.invalid(
+          'upstream_model',
+          `\`${upstreamModel}\` is a normal Dreamina model; \`${spec.name}\` must map to an exact Filter-Off version.`,
+        );
+      }
+    } else {
+      for (const other of MODELS.filter((m) => m.filterOff)) {
+        if (all.get(other.name) === upstreamModel) {
+          throw DomainError.invalid(
+            'upstream_model',
+            `\`${upstreamModel}\` is the Filter-Off version mapped for \`${other.name}\`; a normal model cannot share it.`,
+          );
+        }
+      }
+    }
+    await this.mappings.save(this.mappings.create({ model: spec.name, upstreamModel, updatedAt: Date.now() }));
+    return this.getMapping(spec.name);
+  }
+
+  /** Removes a pin: normal models go back to their official version, Filter-Off to unmapped. */
+  async deleteMapping(model: string): Promise<ModelMappingView> {
+    const spec = this.stableModelOrThrow(model);
+    await this.mappings.delete({ model: spec.name });
+    return this.getMapping(spec.name);
+  }
+
+  private stableModelOrThrow(model: string): ModelSpec {
+    const r = resolveModelName(model);
+    if (!r.ok) throw new DomainError('not_found', r.message, 'model');
+    return modelSpec(r.model.name) as ModelSpec;
+  }
+
+  private async currentMappings(): Promise<Map<string, string>> {
+    return new Map((await this.mappings.find()).map((r) => [r.model, r.upstreamModel]));
+  }
+
+  /** Official ids of normal models plus whatever they are pinned to now. */
+  private normalUpstreamIds(all: Map<string, string>): Set<string> {
+    const ids = new Set(officialNormalUpstreamIds());
+    for (const m of MODELS.filter((x) => !x.filterOff)) {
+      const pinned = all.get(m.name);
+      if (pinned) ids.add(pinned);
+    }
+    return ids;
+  }
+}

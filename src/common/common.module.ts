@@ -1,0 +1,11 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { HostResolver } from './net/host-resolver';
+
+/** Shared infrastructure: the one resolver for outbound URLs (honours ARKGATE_DNS_OVERRIDES). */
+@Global()
+@Module({
+  providers: [{ provide: HostResolver, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new HostResolver(c.dnsOverrides) }],
+  exports: [HostResolver],
+})
+export class CommonModule {}

@@ -1,0 +1,111 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { ThrottlerException } from '@nestjs/throttler';
+import { ArkApiError, ArkUnavailableError } from '@arkgate/byteplus';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { RequestContext, requestContextOf } from '../http/request-context';
+import { DomainError } from './domain-error';
+import { codeFor, ERROR_TYPES, ErrorKey } from './error-codes';
+
+interface NativeError {
+  status: number;
+  code: string;
+  message: string;
+  param: string;
+  type: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Turns every error into the native shape of the route it happened on: `{"error": {...}}` for the
+ * data-plane and admin routes, `ResponseMetadata.Error` for the asset action route. Upstream 4xx
+ * bodies pass through untouched.
+ */
+@Catch()
+export class NativeErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger(NativeErrorFilter.name);
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest();
+    const response = http.getResponse();
+    const adapter = this.adapterHost.httpAdapter;
+    const ctx = requestContextOf(request);
+
+    if (exception instanceof ArkApiError && exception.status >= 400 && exception.status < 500) {
+      this.logger.warn(`[${ctx.requestId}] upstream answered ${exception.status} ${exception.code ?? ''}`);
+      adapter.reply(response, exception.body ?? {}, exception.status);
+      return;
+    }
+
+    const error = this.toNativeError(exception, ctx);
+    for (const [name, value] of Object.entries(error.headers)) adapter.setHeader(response, name, value);
+    adapter.reply(response, this.shape(error, request, ctx), error.status);
+  }
+
+  private toNativeError(exception: unknown, ctx: RequestContext): NativeError {
+    const profile = this.config.profile;
+    const fromKey = (key: ErrorKey, message: string, param = '', headers: Record<string, string> = {}) => {
+      const { status, code, type } = codeFor(key, profile);
+      return { status, code, type, message, param, headers };
+    };
+
+    if (exception instanceof DomainError) {
+      return fromKey(exception.key, exception.message, exception.param, exception.headers);
+    }
+    if (exception instanceof ArkUnavailableError || exception instanceof ArkApiError) {
+      this.logger.warn(`[${ctx.requestId}] upstream unavailable: ${(exception as Error).message}`);
+      return fromKey('upstream_error', 'The model service is temporarily unavailable. Please retry later.');
+    }
+    if (exception instanceof ThrottlerException) {
+      return fromKey('rate_limited', 'Rate limit exceeded for this tenant. Retry after the time in the Retry-After header.');
+    }
+    const bodyParserError = exception as { type?: string; status?: number; expose?: boolean };
+    if (bodyParserError?.type === 'entity.too.large') {
+      return fromKey('payload_too_large', `Request body exceeds the limit of ${this.config.maxBodyMb} MB.`);
+    }
+    if (bodyParserError?.type === 'entity.parse.failed') {
+      return fromKey('invalid_request', 'The request body is not valid JSON.');
+    }
+    if (typeof bodyParserError?.type === 'string' && bodyParserError.type.startsWith('charset') || bodyParserError?.type === 'encoding.unsupported') {
+      return fromKey('invalid_request', 'The request body encoding is not supported.');
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      if (status === 404) return fromKey('not_found', 'The requested route does not exist.');
+      if (status === 405) return fromKey('not_found', 'The requested method is not supported on this route.');
+      if (status < 500) {
+        return { status, code: 'invalid_request', type: ERROR_TYPES[status] ?? 'BadRequest', message: exception.message, param: '', headers: {} };
+      }
+    }
+    this.logger.error(`[${ctx.requestId}] unhandled error`, (exception as Error)?.stack ?? String(exception));
+    return fromKey('internal', 'Internal error. Please retry later or contact support with the request id.');
+  }
+
+  private shape(error: NativeError, request: { path?: string; query?: Record<string, unknown> }, ctx: RequestContext) {
+    if (isAssetActionRoute(request)) {
+      const query = request.query ?? {};
+      return {
+        ResponseMetadata: {
+          RequestId: ctx.requestId,
+          Action: typeof query.Action === 'string' ? query.Action : '',
+          Version: typeof query.Version === 'string' ? query.Version : '',
+          Service: 'ark',
+          Region: this.config.ark.region,
+          Error: { Code: error.code, Message: error.message },
+        },
+      };
+    }
+    return { error: { code: error.code, message: error.message, param: error.param, type: error.type } };
+  }
+}
+
+/** The control-plane style route (`/volcark/?Action=…`) answers errors in the OpenAPI envelope. */
+export function isAssetActionRoute(request: { path?: string; query?: Record<string, unknown> }): boolean {
+  return (request.path === '/volcark/' || request.path === '/volcark') && request.query?.Action !== undefined;
+}

@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+
+/** What arkgate keeps about the HTTP request in flight, attached once by RequestContextMiddleware. */
+export interface RequestContext {
+  /** The client's X-Client-Request-Id when it sent a usable one, else one arkgate made. */
+  requestId: string;
+  /** True when the id came from the client. */
+  clientSupplied: boolean;
+  ip: string;
+}
+
+const KEY = Symbol('arkgate.requestContext');
+const CLIENT_ID = /^[\x21-\x7e]{1,128}$/;
+
+/** A BytePlus-style request id: UTC timestamp followed by random hex. */
+export function newRequestId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  return `${stamp}${randomBytes(10).toString('hex').toUpperCase()}`;
+}
+
+export function attachRequestContext(request: object, clientRequestId: unknown, ip: string): RequestContext {
+  const supplied = typeof clientRequestId === 'string' && CLIENT_ID.test(clientRequestId) ? clientRequestId : undefined;
+  const ctx: RequestContext = { requestId: supplied ?? newRequestId(), clientSupplied: !!supplied, ip };
+  (request as Record<symbol, RequestContext>)[KEY] = ctx;
+  return ctx;
+}
+
+export function requestContextOf(request: object): RequestContext {
+  const ctx = (request as Record<symbol, RequestContext | undefined>)[KEY];
+  return ctx ?? { requestId: newRequestId(), clientSupplied: false, ip: '' };
+}

@@ -1,0 +1,179 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
+import { parseDnsOverrides } from '../common/net/host-resolver';
+
+export type Profile = 'phanedge' | 'kapon';
+export type UpstreamKind = 'byteplus' | 'sandbox';
+
+export type DatabaseConfig =
+  | { type: 'sqlite'; path: string }
+  | { type: 'postgres'; url: string; schema?: string };
+
+/** The typed configuration every module reads; built once at boot from the environment. */
+export interface AppConfig {
+  port: number;
+  database: DatabaseConfig;
+  redisUrl?: string;
+  adminToken?: string;
+  profile: Profile;
+  upstream: UpstreamKind;
+  ark: {
+    baseUrl: string;
+    apiKey?: string;
+    openApiUrl: string;
+    accessKeyId?: string;
+    secretAccessKey?: string;
+    region: string;
+    projectName: string;
+    timeoutMs: number;
+  };
+  dnsOverrides: Map<string, string[]>;
+  maxBodyMb: number;
+  demo: boolean;
+  sandboxPort: number;
+  defaultRateLimitPerMinute: number;
+}
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+const emptyToUndefined = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/** The environment as read: one property per variable, each with the rule it must meet. */
+class EnvironmentVariables {
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT?: number;
+
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, {
+    message: 'must be postgres://… or sqlite:PATH',
+  })
+  DATABASE_URL?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^rediss?:\/\/.+/, { message: 'must be redis://…' })
+  REDIS_URL?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString() @Matches(/^oh-[A-Za-z0-9_-]{16,}$/, {
+    message: 'must start with oh- followed by at least 16 characters of [A-Za-z0-9_-]',
+  })
+  ARKGATE_ADMIN_TOKEN?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsIn(['phanedge', 'kapon'])
+  ARKGATE_PROFILE?: Profile;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsIn(['byteplus', 'sandbox'])
+  ARKGATE_UPSTREAM?: UpstreamKind;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  ARK_BASE_URL?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  ARK_API_KEY?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  ARK_OPENAPI_URL?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  ARK_ACCESS_KEY_ID?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  ARK_SECRET_ACCESS_KEY?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^[a-z0-9-]+$/, { message: 'must look like ap-southeast-1' })
+  ARK_REGION?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'must be a project name' })
+  ARK_PROJECT_NAME?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  ARKGATE_DNS_OVERRIDES?: string;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(600000)
+  ARK_TIMEOUT_MS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1024)
+  ARKGATE_MAX_BODY_MB?: number;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsIn(['true', 'false'])
+  ARKGATE_DEMO?: string;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  ARKGATE_SANDBOX_PORT?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000000)
+  ARKGATE_DEFAULT_RATE_LIMIT?: number;
+}
+
+/** Every variable arkgate reads, in the order they are checked. */
+export const VARIABLES = [
+  'PORT', 'DATABASE_URL', 'REDIS_URL', 'ARKGATE_ADMIN_TOKEN', 'ARKGATE_PROFILE', 'ARKGATE_UPSTREAM',
+  'ARK_BASE_URL', 'ARK_API_KEY', 'ARK_OPENAPI_URL', 'ARK_ACCESS_KEY_ID', 'ARK_SECRET_ACCESS_KEY',
+  'ARK_REGION', 'ARK_PROJECT_NAME', 'ARKGATE_DNS_OVERRIDES', 'ARK_TIMEOUT_MS', 'ARKGATE_MAX_BODY_MB',
+  'ARKGATE_DEMO', 'ARKGATE_SANDBOX_PORT', 'ARKGATE_DEFAULT_RATE_LIMIT',
+] as const;
+
+/** Thrown for a bad environment; its message is one line naming the variable. */
+export class ConfigError extends Error {}
+
+function parseDatabaseUrl(raw: string | undefined): DatabaseConfig {
+  const value = raw ?? 'sqlite:./data/arkgate.sqlite';
+  if (value.startsWith('sqlite:')) return { type: 'sqlite', path: value.slice('sqlite:'.length) };
+  const url = new URL(value);
+  const schema = url.searchParams.get('schema') ?? undefined;
+  url.searchParams.delete('schema');
+  return { type: 'postgres', url: url.toString(), schema };
+}
+
+/** Reads and validates the environment; throws ConfigError on the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const known = Object.fromEntries(VARIABLES.map((k) => [k, env[k]]));
+  const vars = plainToInstance(EnvironmentVariables, known);
+  const errors = validateSync(vars, { forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const e = errors[0];
+    const reason = Object.values(e.constraints ?? {})[0]?.replace(`${e.property} `, '') ?? 'is invalid';
+    throw new ConfigError(`${e.property} ${reason} (got ${JSON.stringify(env[e.property])})`);
+  }
+  let dnsOverrides = new Map<string, string[]>();
+  if (vars.ARKGATE_DNS_OVERRIDES) {
+    try {
+      dnsOverrides = parseDnsOverrides(vars.ARKGATE_DNS_OVERRIDES);
+    } catch (err) {
+      throw new ConfigError(`ARKGATE_DNS_OVERRIDES ${(err as Error).message}`);
+    }
+  }
+  let database: DatabaseConfig;
+  try {
+    database = parseDatabaseUrl(vars.DATABASE_URL);
+  } catch {
+    throw new ConfigError(`DATABASE_URL is not a valid URL (got ${JSON.stringify(env.DATABASE_URL)})`);
+  }
+  const upstream: UpstreamKind = vars.ARKGATE_UPSTREAM ?? (vars.ARK_API_KEY ? 'byteplus' : 'sandbox');
+  if (upstream === 'byteplus' && !vars.ARK_API_KEY) {
+    throw new ConfigError('ARK_API_KEY is required when ARKGATE_UPSTREAM=byteplus');
+  }
+  return {
+    port: vars.PORT ?? 3000,
+    database,
+    redisUrl: vars.REDIS_URL,
+    adminToken: vars.ARKGATE_ADMIN_TOKEN,
+    profile: vars.ARKGATE_PROFILE ?? 'phanedge',
+    upstream,
+    ark: {
+      baseUrl: (vars.ARK_BASE_URL ?? 'https://ark.ap-southeast.bytepluses.com/api/v3').replace(/\/+$/, ''),
+      apiKey: vars.ARK_API_KEY,
+      openApiUrl: (vars.ARK_OPENAPI_URL ?? 'https://open.byteplusapi.com').replace(/\/+$/, ''),
+      accessKeyId: vars.ARK_ACCESS_KEY_ID,
+      secretAccessKey: vars.ARK_SECRET_ACCESS_KEY,
+      region: vars.ARK_REGION ?? 'ap-southeast-1',
+      projectName: vars.ARK_PROJECT_NAME ?? 'default',
+      timeoutMs: vars.ARK_TIMEOUT_MS ?? 20000,
+    },
+    dnsOverrides,
+    maxBodyMb: vars.ARKGATE_MAX_BODY_MB ?? 64,
+    demo: vars.ARKGATE_DEMO ? vars.ARKGATE_DEMO === 'true' : upstream === 'sandbox',
+    sandboxPort: vars.ARKGATE_SANDBOX_PORT ?? 0,
+    defaultRateLimitPerMinute: vars.ARKGATE_DEFAULT_RATE_LIMIT ?? 600,
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

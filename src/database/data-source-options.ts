@@ -1,0 +1,34 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig } from '../config/app-config';
+import { ApiTokenEntity } from '../tenancy/api-token.entity';
+import { TenantEntity } from '../tenancy/tenant.entity';
+import { ModelMappingEntity } from '../catalog/model-mapping.entity';
+import { TaskEntity } from '../tasks/task.entity';
+import { CreateTenancyCatalogTasks1763700000000 } from './migrations/1763700000000-create-tenancy-catalog-tasks';
+
+/** Every entity, listed explicitly. */
+export const ENTITIES = [TenantEntity, ApiTokenEntity, ModelMappingEntity, TaskEntity];
+
+/** Every migration, in order. */
+export const MIGRATIONS = [CreateTenancyCatalogTasks1763700000000];
+
+/** The one description of the database, shared by the app, the migration CLI and the tests. */
+export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
+  const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsRun: false, logging: false } as const;
+  if (db.type === 'sqlite') {
+    if (db.path !== ':memory:') mkdirSync(dirname(db.path), { recursive: true });
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: db.path,
+      enableWAL: db.path !== ':memory:',
+      prepareDatabase: (sqlite: { pragma(s: string): unknown }) => {
+        sqlite.pragma('busy_timeout = 5000');
+        sqlite.pragma('foreign_keys = ON');
+      },
+    };
+  }
+  return { ...common, type: 'postgres', url: db.url, schema: db.schema, extra: { max: 10 } };
+}

@@ -1,0 +1,67 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { startSandbox, SandboxHandle } from '@arkgate/sandbox';
+import { randomBytes } from 'node:crypto';
+import { createApp } from './app.factory';
+import { ensureDemoTenant } from './bootstrap/demo-tenant';
+import { AppConfig, ConfigError, loadConfig } from './config/app-config';
+import { TenancyService } from './tenancy/tenancy.service';
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`arkgate: configuration error: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = new Logger('arkgate');
+
+  let sandbox: SandboxHandle | undefined;
+  if (config.upstream === 'sandbox') {
+    const apiKey = config.ark.apiKey ?? `sandbox-${randomBytes(12).toString('hex')}`;
+    sandbox = await startSandbox({ port: config.sandboxPort, apiKey });
+    config = { ...config, ark: { ...config.ark, baseUrl: sandbox.dataPlaneUrl, apiKey } };
+    logger.log(`BytePlus sandbox listening on ${sandbox.url} (no ARK_API_KEY set)`);
+  }
+
+  const app = await createApp(config);
+  if (sandbox) {
+    const s = sandbox;
+    process.once('beforeExit', () => void s.close());
+  }
+  await app.listen(config.port, '0.0.0.0');
+  const base = `http://127.0.0.1:${config.port}`;
+  logger.log(`arkgate listening on ${base} (profile ${config.profile}, upstream ${config.upstream}); API docs at ${base}/docs`);
+
+  if (config.demo) {
+    const demo = await ensureDemoTenant(app.get(TenancyService), 'data/demo-credentials.json');
+    const body = JSON.stringify({
+      model: 'dreamina-seedance-2-0-fast',
+      content: [{ type: 'text', text: 'A quiet cinematic shot of a paper boat floating on calm water, soft morning light.' }],
+      duration: 4,
+      ratio: '16:9',
+      resolution: '480p',
+      generate_audio: false,
+    });
+    process.stdout.write(
+      [
+        '',
+        `Demo tenant: ${demo.tenantId}`,
+        `Demo token:  ${demo.token}`,
+        '',
+        'Create a task:',
+        `curl -s -X POST '${base}/volcark/api/v3/contents/generations/tasks' -H 'Authorization: Bearer ${demo.token}' -H 'Content-Type: application/json' -d '${body}'`,
+        '',
+        'Then poll it:',
+        `curl -s '${base}/volcark/api/v3/contents/generations/tasks/<id>' -H 'Authorization: Bearer ${demo.token}'`,
+        '',
+      ].join('\n'),
+    );
+  }
+}
+
+void main();

@@ -1,0 +1,40 @@
+/**
+ * Normalisation of a create body before validation (DESIGN.md §3): `null` means absent (BytePlus SDKs
+ * send every unset field as null), `CallbackURL` becomes `callback_url` (which wins when both are
+ * sent), and an `Asset://` scheme becomes `asset://`. Pure; returns a new object.
+ */
+const MEDIA_KEYS = ['image_url', 'video_url', 'audio_url'] as const;
+
+export function normalizeCreateBody(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  const out = dropNulls(body as Record<string, unknown>);
+  if ('CallbackURL' in out) {
+    if (!('callback_url' in out)) out.callback_url = out.CallbackURL;
+    delete out.CallbackURL;
+  }
+  if (Array.isArray(out.content)) out.content = out.content.map(normalizeItem);
+  return out;
+}
+
+function dropNulls(obj: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== null));
+}
+
+function normalizeItem(item: unknown): unknown {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return item;
+  const out = dropNulls(item as Record<string, unknown>);
+  for (const key of MEDIA_KEYS) {
+    const media = out[key];
+    if (typeof media === 'object' && media !== null && !Array.isArray(media)) {
+      const m = dropNulls(media as Record<string, unknown>);
+      if (typeof m.url === 'string') m.url = normalizeAssetScheme(m.url);
+      out[key] = m;
+    }
+  }
+  return out;
+}
+
+/** `Asset://x` (any case of the scheme) → `asset://x`; other URLs unchanged. */
+export function normalizeAssetScheme(url: string): string {
+  return /^asset:\/\//i.test(url) ? `asset://${url.slice('asset://'.length)}` : url;
+}

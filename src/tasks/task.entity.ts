@@ -1,0 +1,93 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { epochMs } from '../database/columns';
+
+/**
+ * `submitting` rows exist between the local record and the upstream answer; `rejected` ones were
+ * refused or lost upstream. Neither has an upstream id and neither is shown to the tenant.
+ */
+export type TaskStatus =
+  | 'submitting'
+  | 'rejected'
+  | 'queued'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'expired'
+  | 'cancelled';
+
+export const TERMINAL_STATUSES: readonly TaskStatus[] = ['succeeded', 'failed', 'expired', 'cancelled'];
+
+@Entity({ name: 'tasks' })
+@Index('idx_tasks_tenant_created', ['tenantId', 'createdAt'])
+@Index('idx_tasks_tenant_status', ['tenantId', 'status'])
+@Index('idx_tasks_status_sync', ['status', 'nextSyncAt'])
+export class TaskEntity {
+  /** arkgate's own id, known before the upstream answers. */
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  /** The upstream id (`cgt-…`), the one the tenant sees. */
+  @Column({ name: 'task_id', type: 'varchar', length: 64, nullable: true, unique: true })
+  taskId: string | null;
+
+  @Column({ name: 'tenant_id', type: 'varchar', length: 36 })
+  tenantId: string;
+
+  /** Stable external model name from the create request (aliases normalised). */
+  @Column({ type: 'varchar', length: 64 })
+  model: string;
+
+  @Column({ name: 'upstream_model', type: 'varchar', length: 200 })
+  upstreamModel: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: TaskStatus;
+
+  /** The exact body sent upstream (callback_url included). */
+  @Column({ name: 'upstream_request', type: 'simple-json' })
+  upstreamRequest: Record<string, unknown>;
+
+  /** The last task object read from upstream. */
+  @Column({ name: 'upstream_task', type: 'simple-json', nullable: true })
+  upstreamTask: Record<string, unknown> | null;
+
+  @Column({ name: 'has_video_input', type: 'boolean' })
+  hasVideoInput: boolean;
+
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  resolution: string | null;
+
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  ratio: string | null;
+
+  @Column({ type: 'integer', nullable: true })
+  duration: number | null;
+
+  @Column({ name: 'safety_identifier', type: 'varchar', length: 128, nullable: true })
+  safetyIdentifier: string | null;
+
+  @Column({ name: 'callback_url', type: 'text', nullable: true })
+  callbackUrl: string | null;
+
+  @Column({ name: 'request_id', type: 'varchar', length: 128 })
+  requestId: string;
+
+  @Column({ name: 'error_code', type: 'varchar', length: 128, nullable: true })
+  errorCode: string | null;
+
+  @Column({ name: 'hidden_at', type: 'bigint', nullable: true, transformer: epochMs })
+  hiddenAt: number | null;
+
+  @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
+  createdAt: number;
+
+  @Column({ name: 'updated_at', type: 'bigint', transformer: epochMs })
+  updatedAt: number;
+
+  @Column({ name: 'finished_at', type: 'bigint', nullable: true, transformer: epochMs })
+  finishedAt: number | null;
+
+  /** When the background sync should next look at this task (null once terminal). */
+  @Column({ name: 'next_sync_at', type: 'bigint', nullable: true, transformer: epochMs })
+  nextSyncAt: number | null;
+}

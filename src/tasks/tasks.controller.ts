@@ -1,0 +1,83 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ReqContext } from '../common/http/request-id.decorator';
+import type { RequestContext } from '../common/http/request-context';
+import { TenantApi } from '../tenancy/auth/api-auth.decorators';
+import { CurrentTenant } from '../tenancy/auth/current-tenant.decorator';
+import type { TenantContext } from '../tenancy/tenant-context';
+import { CreateTaskDto, CreateTaskResponseDto } from './dto/create-task.dto';
+import { TASK_STATUSES } from './dto/list-tasks.query';
+import { CREATE_EXAMPLES, RUNNING_DELETE_EXAMPLE, TASK_EXAMPLE } from './dto/task-examples';
+import { TasksService } from './tasks.service';
+
+const nativeError = (code: string, message: string, param = '', type = 'BadRequest') => ({ error: { code, message, param, type } });
+
+@ApiTags('tasks')
+@ApiExtraModels(CreateTaskDto)
+@ApiHeader({ name: 'X-Client-Request-Id', required: false, description: 'Kept as the request id and sent upstream.' })
+@TenantApi({ entitlement: 'video_generation' })
+@Controller('volcark/api/v3/contents/generations/tasks')
+export class TasksController {
+  constructor(private readonly tasks: TasksService) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Create a video generation task (text-to-video, image-to-video, video edit, extension, join)' })
+  @ApiBody({ type: CreateTaskDto, examples: CREATE_EXAMPLES })
+  @ApiOkResponse({ type: CreateTaskResponseDto, description: 'Only the upstream task id.' })
+  @ApiResponse({
+    status: 400,
+    description: 'Refused before any upstream call.',
+    content: {
+      'application/json': {
+        examples: {
+          invalid_request: { value: nativeError('invalid_request', 'The parameter `model` specified in the request is not valid: model is required.', 'model') },
+          invalid_duration: { value: nativeError('invalid_duration', 'The parameter `duration` specified in the request is not valid: duration must be an integer from 4 to 15 seconds, or -1 to let the model choose.', 'duration') },
+        },
+      },
+    },
+  })
+  @ApiResponse({ status: 503, description: 'Not enabled, or a Filter-Off model without an exact mapping.', schema: { example: nativeError('model_mapping_required', 'Model `dreamina-seedance-2-0-filter-off` has no exact Filter-Off version mapping; ask the platform to configure one.', 'model', 'ServiceUnavailable') } })
+  @ApiResponse({ status: 502, description: 'The model service failed or timed out.', schema: { example: nativeError('service_error', 'The model service is temporarily unavailable. Please retry later.', '', 'BadGateway') } })
+  create(@CurrentTenant() tenant: TenantContext, @Body() body: unknown, @ReqContext() ctx: RequestContext) {
+    return this.tasks.create(tenant, body, ctx);
+  }
+
+  @Get(':task_id')
+  @ApiOperation({ summary: 'Get a task of this tenant (refreshed from upstream while not finished)' })
+  @ApiParam({ name: 'task_id', example: 'cgt-20260611204121-462cw' })
+  @ApiOkResponse({ description: 'The BytePlus task object; `model` is the stable name.', schema: { example: TASK_EXAMPLE } })
+  @ApiResponse({ status: 404, schema: { example: nativeError('task_not_found', 'Task `cgt-20260611204121-462cw` does not exist or does not belong to this account.', 'task_id', 'NotFound') } })
+  get(@CurrentTenant() tenant: TenantContext, @Param('task_id') taskId: string, @ReqContext() ctx: RequestContext) {
+    return this.tasks.get(tenant, taskId, ctx);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "List this tenant's tasks, newest first" })
+  @ApiQuery({ name: 'page_num', required: false, example: 1, description: 'From 1.' })
+  @ApiQuery({ name: 'page_size', required: false, example: 20, description: '1–500, default 20.' })
+  @ApiQuery({ name: 'filter.status', required: false, enum: TASK_STATUSES })
+  @ApiQuery({ name: 'filter.model', required: false, example: 'dreamina-seedance-2-0', description: 'Stable model name or official alias.' })
+  @ApiQuery({ name: 'filter.task_ids', required: false, description: 'Comma-separated task ids, or the parameter repeated.' })
+  @ApiOkResponse({
+    schema: {
+      example: {
+        items: [{ id: 'cgt-20260611204121-462cw', status: 'succeeded', model: 'dreamina-seedance-2-0', execution_expires_after: 3600, service_tier: 'default', safety_identifier: 'user-hash-001' }],
+        total: 1,
+      },
+    },
+  })
+  list(@CurrentTenant() tenant: TenantContext, @Query() query: Record<string, unknown>) {
+    return this.tasks.list(tenant, query);
+  }
+
+  @Delete(':task_id')
+  @ApiOperation({ summary: 'Cancel a queued task, or hide a finished one for this tenant' })
+  @ApiParam({ name: 'task_id', example: 'cgt-20260611204121-462cw' })
+  @ApiOkResponse({ schema: { example: {} } })
+  @ApiResponse({ status: 409, description: 'The task is running.', schema: { example: RUNNING_DELETE_EXAMPLE } })
+  @ApiResponse({ status: 404, schema: { example: nativeError('task_not_found', 'Task `cgt-20260611204121-462cw` does not exist or does not belong to this account.', 'task_id', 'NotFound') } })
+  delete(@CurrentTenant() tenant: TenantContext, @Param('task_id') taskId: string, @ReqContext() ctx: RequestContext) {
+    return this.tasks.delete(tenant, taskId, ctx);
+  }
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CatalogModule } from '../catalog/catalog.module';
+import { ASSET_REFERENCES, NoAssetLibrary } from './asset-references';
+import { TaskEntity } from './task.entity';
+import { TaskRepository } from './task.repository';
+import { TaskSyncService } from './task-sync.service';
+import { TasksController } from './tasks.controller';
+import { TasksService } from './tasks.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([TaskEntity]), CatalogModule],
+  controllers: [TasksController],
+  providers: [TasksService, TaskSyncService, TaskRepository, { provide: ASSET_REFERENCES, useClass: NoAssetLibrary }],
+  exports: [TasksService, TaskSyncService],
+})
+export class TasksModule {}

@@ -1,0 +1,228 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { ArkApiError, ArkDataClient } from '@arkgate/byteplus';
+import { DomainError } from '../common/errors/domain-error';
+import { validateNative } from '../common/http/native-validation';
+import type { RequestContext } from '../common/http/request-context';
+import { HostResolver } from '../common/net/host-resolver';
+import { checkPublicHttpsUrl } from '../common/net/public-url';
+import { capabilityViolation, stableNameOf } from '../catalog/catalog-rules';
+import { CatalogService } from '../catalog/catalog.service';
+import type { TenantContext } from '../tenancy/tenant-context';
+import { ASSET_REFERENCES, AssetReferences } from './asset-references';
+import { CreateTaskDto } from './dto/create-task.dto';
+import { DEFAULT_PAGE_SIZE, ListTasksQuery, MAX_PAGE_SIZE, TASK_STATUSES, PublicTaskStatus } from './dto/list-tasks.query';
+import { checkContent } from './task-content.rules';
+import { normalizeCreateBody } from './task-request.normalizer';
+import { TaskEntity } from './task.entity';
+import { TaskRepository } from './task.repository';
+import { isTerminal, TaskSyncService } from './task-sync.service';
+
+/** First look at a new task this long after it was accepted. */
+const FIRST_SYNC_MS = 2000;
+
+/** Seed §8: the body of a refused delete of a running task. */
+const RUNNING_DELETE_MESSAGE = 'Cannot delete task because it is currently running.';
+
+/** The BytePlus-native tasks API of one tenant: create, get, list, delete. */
+@Injectable()
+export class TasksService {
+  private readonly logger = new Logger(TasksService.name);
+
+  constructor(
+    private readonly tasks: TaskRepository,
+    private readonly sync: TaskSyncService,
+    private readonly catalog: CatalogService,
+    private readonly ark: ArkDataClient,
+    private readonly resolver: HostResolver,
+    @Inject(ASSET_REFERENCES) private readonly assets: AssetReferences,
+  ) {}
+
+  /** Validates everything that can be known before money is spent, then submits upstream. */
+  async create(tenant: TenantContext, rawBody: unknown, ctx: RequestContext): Promise<{ id: string }> {
+    const body = normalizeCreateBody(rawBody) as Record<string, unknown>;
+    const dto = validateNative(CreateTaskDto, body);
+
+    const model = this.catalog.resolveRequestedModel(dto.model);
+    if (!tenant.entitlements.models.includes(model.name)) {
+      throw new DomainError('service_unavailable', `This account is not enabled for model \`${model.name}\`.`, 'model');
+    }
+    const upstreamModel = await this.catalog.upstreamModelFor(model);
+
+    const { violation, summary } = checkContent(body.content as never);
+    if (violation) throw DomainError.invalid(violation.param, violation.message);
+    const capability = capabilityViolation(model, {
+      resolution: dto.resolution,
+      serviceTier: dto.service_tier,
+      draft: dto.draft,
+      hasAudioReference: summary.hasAudioReference || hasReferencesAudio(body.references),
+    });
+    if (capability) throw DomainError.invalid(capability.param, capability.message);
+
+    if (tenant.mediaPolicy === 'asset_only' && summary.plainMedia.length > 0) {
+      const first = summary.plainMedia[0];
+      throw DomainError.invalid(
+        first.param,
+        `This account accepts media only as asset://<Asset_Id>: upload the ${first.kind} to the asset library and use it once it is Active.`,
+      );
+    }
+    await this.assets.verify(tenant, summary.assets);
+
+    if (body.callback_url !== undefined) {
+      const check = await checkPublicHttpsUrl(body.callback_url, this.resolver);
+      if (!check.ok) throw DomainError.invalid('callback_url', check.reason);
+      body.callback_url = check.url;
+    }
+
+    const upstreamRequest: Record<string, unknown> = { ...body, model: upstreamModel };
+    const now = Date.now();
+    const row = await this.tasks.insertSubmitting(tenant.id, {
+      id: randomUUID(),
+      taskId: null,
+      model: model.name,
+      upstreamModel,
+      status: 'submitting',
+      upstreamRequest,
+      upstreamTask: null,
+      hasVideoInput: summary.hasVideoInput,
+      resolution: dto.resolution ?? null,
+      ratio: dto.ratio ?? null,
+      duration: dto.duration ?? null,
+      safetyIdentifier: dto.safety_identifier ?? null,
+      callbackUrl: (body.callback_url as string | undefined) ?? null,
+      requestId: ctx.requestId,
+      errorCode: null,
+      hiddenAt: null,
+      createdAt: now,
+      updatedAt: now,
+      finishedAt: null,
+      nextSyncAt: null,
+    });
+
+    let id: string;
+    try {
+      ({ id } = await this.ark.createTask(upstreamRequest, { requestId: ctx.requestId }));
+    } catch (err) {
+      const code = err instanceof ArkApiError ? (err.code ?? `http_${err.status}`) : 'upstream_error';
+      await this.tasks.markRejected(tenant.id, row.id, code);
+      throw err;
+    }
+    try {
+      await this.tasks.markAccepted(tenant.id, row.id, id, Date.now() + FIRST_SYNC_MS);
+    } catch (err) {
+      this.logger.error(`[${ctx.requestId}] upstream accepted ${id} for record ${row.id} but recording it failed`);
+      throw err;
+    }
+    return { id };
+  }
+
+  /** A task of this tenant; a non-terminal one is refreshed from upstream first. */
+  async get(tenant: TenantContext, taskId: string, ctx: RequestContext): Promise<Record<string, unknown>> {
+    let row = await this.visibleOrThrow(tenant, taskId);
+    if (!isTerminal(row.status)) {
+      try {
+        row = await this.sync.refresh(row, { requestId: ctx.requestId });
+      } catch (err) {
+        this.logger.warn(`[${ctx.requestId}] refresh of ${taskId} failed, serving the stored state: ${(err as Error).message}`);
+      }
+    }
+    return present(row);
+  }
+
+  async list(tenant: TenantContext, rawQuery: Record<string, unknown>): Promise<{ items: Record<string, unknown>[]; total: number }> {
+    const query = parseListQuery(rawQuery);
+    const [rows, total] = await this.tasks.listVisible(tenant.id, query);
+    return { items: rows.map(present), total };
+  }
+
+  /** Queued → cancelled upstream; running → 409; terminal → hidden for this tenant (records stay). */
+  async delete(tenant: TenantContext, taskId: string, ctx: RequestContext): Promise<Record<string, never>> {
+    let row = await this.visibleOrThrow(tenant, taskId);
+    if (!isTerminal(row.status)) row = await this.sync.refresh(row, { requestId: ctx.requestId });
+    if (row.status === 'running') throw new DomainError('running_task_deletion', RUNNING_DELETE_MESSAGE);
+    if (row.status === 'queued') {
+      try {
+        await this.ark.deleteTask(row.taskId as string, { requestId: ctx.requestId });
+      } catch (err) {
+        if (err instanceof ArkApiError && err.status === 409) throw new DomainError('running_task_deletion', RUNNING_DELETE_MESSAGE);
+        throw err;
+      }
+      const cancelled = { ...(row.upstreamTask ?? {}), status: 'cancelled', updated_at: Math.floor(Date.now() / 1000) };
+      await this.sync.apply(row, cancelled as never);
+      return {};
+    }
+    await this.tasks.hide(tenant.id, row.id);
+    return {};
+  }
+
+  private async visibleOrThrow(tenant: TenantContext, taskId: string): Promise<TaskEntity> {
+    const row = await this.tasks.findVisible(tenant.id, taskId);
+    if (!row) throw new DomainError('task_not_found', `Task \`${taskId}\` does not exist or does not belong to this account.`, 'task_id');
+    return row;
+  }
+}
+
+/** The BytePlus task object as the tenant sees it: `model` is the stable name, never the upstream id. */
+export function present(row: TaskEntity): Record<string, unknown> {
+  const base = row.upstreamTask ?? {
+    id: row.taskId,
+    status: row.status,
+    created_at: Math.floor(row.createdAt / 1000),
+    updated_at: Math.floor(row.updatedAt / 1000),
+    content: {},
+    ...pick(row.upstreamRequest, ['resolution', 'ratio', 'duration', 'service_tier', 'execution_expires_after', 'generate_audio', 'draft', 'priority', 'safety_identifier', 'seed']),
+  };
+  return { ...base, id: row.taskId, model: row.model, status: row.status };
+}
+
+function pick(obj: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((k) => obj[k] !== undefined).map((k) => [k, obj[k]]));
+}
+
+function hasReferencesAudio(references: unknown): boolean {
+  if (typeof references !== 'object' || references === null) return false;
+  const audio = (references as Record<string, unknown>).audio;
+  return Array.isArray(audio) ? audio.length > 0 : audio !== undefined && audio !== null;
+}
+
+function one(value: unknown): unknown {
+  return Array.isArray(value) ? value[value.length - 1] : value;
+}
+
+function intParam(raw: unknown, name: string, min: number, max: number, fallback: number): number {
+  const value = one(raw);
+  if (value === undefined || value === '') return fallback;
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw DomainError.invalid(name, `The parameter \`${name}\` specified in the request is not valid: must be an integer from ${min} to ${max}.`);
+  }
+  return n;
+}
+
+/** Seed §7 query: page_num, page_size, filter.status, filter.model (stable or alias), filter.task_ids. */
+export function parseListQuery(raw: Record<string, unknown>): ListTasksQuery {
+  const query: ListTasksQuery = {
+    pageNum: intParam(raw.page_num, 'page_num', 1, Number.MAX_SAFE_INTEGER, 1),
+    pageSize: intParam(raw.page_size, 'page_size', 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE),
+  };
+  const status = one(raw['filter.status']);
+  if (status !== undefined && status !== '') {
+    if (!TASK_STATUSES.includes(status as PublicTaskStatus)) {
+      throw DomainError.invalid('filter.status', `filter.status must be one of ${TASK_STATUSES.join(', ')}.`);
+    }
+    query.status = status as PublicTaskStatus;
+  }
+  const model = one(raw['filter.model']);
+  if (model !== undefined && model !== '') {
+    const stable = typeof model === 'string' ? stableNameOf(model) : undefined;
+    if (!stable) throw DomainError.invalid('filter.model', `filter.model \`${String(model)}\` is not a model name; use a stable name such as dreamina-seedance-2-0.`);
+    query.model = stable;
+  }
+  const ids = raw['filter.task_ids'];
+  if (ids !== undefined) {
+    const list = (Array.isArray(ids) ? ids : [ids]).flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter(Boolean);
+    if (list.length > MAX_PAGE_SIZE) throw DomainError.invalid('filter.task_ids', `at most ${MAX_PAGE_SIZE} task ids.`);
+    if (list.length > 0) query.taskIds = [...new Set(list)];
+  }
+  return query;
+}

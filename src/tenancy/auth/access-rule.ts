@@ -1,0 +1,12 @@
+import type { Role } from '../api-token.entity';
+
+export type Entitlement = 'video_generation' | 'asset_library';
+
+/** What a route demands of its caller; set only through the composite decorators in api-auth.decorators.ts. */
+export interface AccessRule {
+  public?: boolean;
+  roles: Role[];
+  entitlement?: Entitlement;
+}
+
+export const ACCESS_RULE = 'arkgate:access-rule';

@@ -1,0 +1,39 @@
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth, ApiResponse } from '@nestjs/swagger';
+import { ACCESS_RULE, AccessRule, Entitlement } from './access-rule';
+
+export const BEARER_SCHEME = 'bearer';
+
+const nativeError = (status: number, description: string, code: string) =>
+  ApiResponse({
+    status,
+    description,
+    schema: { example: { error: { code, message: description, param: '', type: '' } } },
+  });
+
+function authenticated(rule: AccessRule) {
+  return applyDecorators(
+    SetMetadata(ACCESS_RULE, rule),
+    ApiBearerAuth(BEARER_SCHEME),
+    nativeError(401, 'Missing, unknown or revoked token.', 'unauthorized'),
+    nativeError(429, 'The caller exceeded its rate limit; see Retry-After.', 'rate_limit_exceeded'),
+  );
+}
+
+/** A tenant's API route: tenant tokens only; the tenant must be active and hold the entitlement. */
+export const TenantApi = (opts: { entitlement?: Entitlement } = {}) =>
+  applyDecorators(
+    authenticated({ roles: ['tenant'], entitlement: opts.entitlement }),
+    nativeError(503, 'Tenant suspended or not enabled for this capability.', 'service_unavailable'),
+  );
+
+/** An admin route. */
+export const AdminApi = () =>
+  applyDecorators(authenticated({ roles: ['admin'] }), nativeError(403, 'Admin token required.', 'forbidden'));
+
+/** A read-only audit route: auditors and admins. */
+export const AuditorApi = () =>
+  applyDecorators(authenticated({ roles: ['auditor', 'admin'] }), nativeError(403, 'Auditor or admin token required.', 'forbidden'));
+
+/** No token needed (health checks). */
+export const PublicApi = () => SetMetadata(ACCESS_RULE, { public: true, roles: [] } satisfies AccessRule);

@@ -1,0 +1,47 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { DomainError } from '../../common/errors/domain-error';
+import type { Principal } from '../tenant-context';
+import { ACCESS_RULE, AccessRule } from './access-rule';
+
+/**
+ * The global guard, deny by default: a route without an access rule is refused. It authenticates
+ * through passport, then checks role, tenant status and entitlement, in that order.
+ */
+@Injectable()
+export class ApiGuard extends AuthGuard('bearer') {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [context.getHandler(), context.getClass()]);
+    if (!rule) throw new DomainError('forbidden', 'This route is not available.');
+    if (rule.public) return true;
+    await super.canActivate(context);
+    const principal = context.switchToHttp().getRequest().user as Principal;
+    if (!rule.roles.includes(principal.role)) {
+      throw new DomainError('forbidden', `This route is not available to ${principal.role} tokens.`);
+    }
+    const tenant = principal.tenant;
+    if (tenant) {
+      if (tenant.status !== 'active') {
+        throw new DomainError('service_unavailable', 'This account is suspended. Contact the platform.');
+      }
+      if (rule.entitlement === 'video_generation' && !tenant.entitlements.video_generation) {
+        throw new DomainError('service_unavailable', 'This account is not enabled for Dreamina Seedance 2.0 video generation.');
+      }
+      if (rule.entitlement === 'asset_library' && !tenant.entitlements.asset_library) {
+        throw new DomainError('service_unavailable', 'This account is not enabled for the asset library.');
+      }
+    }
+    return true;
+  }
+
+  override handleRequest<T = Principal>(err: unknown, user: T | false): T {
+    if (err) throw err;
+    if (!user) throw new DomainError('unauthorized', 'Missing or invalid API token. Send Authorization: Bearer <token>.');
+    return user;
+  }
+}

@@ -1,0 +1,49 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { ApiTokenEntity } from './api-token.entity';
+import { ApiGuard } from './auth/api.guard';
+import { BearerStrategy } from './auth/bearer.strategy';
+import { TenantThrottlerGuard } from './auth/tenant-throttler.guard';
+import { TenancyService } from './tenancy.service';
+import { TenantEntity } from './tenant.entity';
+import type { Principal } from './tenant-context';
+
+/** Staff tokens (admin, auditor) are counted too, against a limit this many times the tenant default. */
+const STAFF_LIMIT_FACTOR = 10;
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([TenantEntity, ApiTokenEntity]),
+    PassportModule,
+    ThrottlerModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        throttlers: [
+          {
+            name: 'default',
+            ttl: 60_000,
+            limit: (ctx) => {
+              const principal = ctx.switchToHttp().getRequest().user as Principal | undefined;
+              return principal?.tenant?.rateLimitPerMinute ?? config.defaultRateLimitPerMinute * STAFF_LIMIT_FACTOR;
+            },
+          },
+        ],
+        storage: config.redisUrl ? new ThrottlerStorageRedisService(config.redisUrl) : undefined,
+      }),
+    }),
+  ],
+  providers: [
+    TenancyService,
+    BearerStrategy,
+    // Global guards run in this order: who is calling, then how often.
+    { provide: APP_GUARD, useClass: ApiGuard },
+    { provide: APP_GUARD, useClass: TenantThrottlerGuard },
+  ],
+  exports: [TenancyService],
+})
+export class TenancyModule {}

@@ -1,0 +1,253 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { IsNull, Repository } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { DomainError } from '../common/errors/domain-error';
+import { DEFAULT_TENANT_MODELS } from '../catalog/catalog-rules';
+import { ApiTokenEntity, Role } from './api-token.entity';
+import { Entitlements, MediaPolicy, TenantEntity, TenantStatus } from './tenant.entity';
+import { Principal, TenantContext } from './tenant-context';
+import { hashToken, newToken, tokenPrefix } from './token-codec';
+
+export interface TenantView {
+  id: string;
+  name: string;
+  status: TenantStatus;
+  entitlements: Entitlements;
+  media_policy: MediaPolicy;
+  rate_limit_per_minute: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TenantInput {
+  name?: string;
+  status?: TenantStatus;
+  entitlements?: Partial<Entitlements>;
+  media_policy?: MediaPolicy;
+  rate_limit_per_minute?: number;
+}
+
+export interface IssuedToken {
+  id: string;
+  token: string;
+  name: string;
+  role: Role;
+  tenant_id: string | null;
+}
+
+export interface TokenView {
+  id: string;
+  name: string;
+  role: Role;
+  tenant_id: string | null;
+  prefix: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+/** How long a resolved token is trusted before the database is asked again (revocation lag). */
+const AUTH_CACHE_MS = 2000;
+const AUTH_CACHE_MAX = 10000;
+export const BOOTSTRAP_ADMIN_TOKEN_ID = 'bootstrap-admin';
+
+/** Tenants, their tokens and bearer authentication. */
+@Injectable()
+export class TenancyService {
+  private readonly logger = new Logger(TenancyService.name);
+  private readonly authCache = new Map<string, { principal: Principal | null; until: number }>();
+
+  constructor(
+    @InjectRepository(TenantEntity) private readonly tenants: Repository<TenantEntity>,
+    @InjectRepository(ApiTokenEntity) private readonly tokens: Repository<ApiTokenEntity>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** The principal a bearer token stands for, or null (unknown or revoked). */
+  async authenticate(token: string): Promise<Principal | null> {
+    const hash = hashToken(token);
+    const now = Date.now();
+    const cached = this.authCache.get(hash);
+    if (cached && cached.until > now) return cached.principal;
+    const row = await this.tokens.findOne({ where: { tokenHash: hash, revokedAt: IsNull() } });
+    let principal: Principal | null = null;
+    if (row) {
+      if (row.role === 'tenant') {
+        const tenant = row.tenantId ? await this.tenants.findOne({ where: { id: row.tenantId } }) : null;
+        if (tenant) principal = { tokenId: row.id, role: 'tenant', tenant: this.toContext(tenant) };
+      } else {
+        principal = { tokenId: row.id, role: row.role };
+      }
+    }
+    if (this.authCache.size >= AUTH_CACHE_MAX) this.authCache.clear();
+    this.authCache.set(hash, { principal, until: now + AUTH_CACHE_MS });
+    return principal;
+  }
+
+  async createTenant(input: TenantInput & { name: string }): Promise<TenantView> {
+    const now = Date.now();
+    const tenant = this.tenants.create({
+      id: randomUUID(),
+      name: input.name,
+      status: input.status ?? 'active',
+      entitlements: this.mergeEntitlements(undefined, input.entitlements),
+      mediaPolicy: input.media_policy ?? null,
+      rateLimitPerMinute: input.rate_limit_per_minute ?? this.config.defaultRateLimitPerMinute,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await this.tenants.insert(tenant);
+    return this.toView(tenant);
+  }
+
+  async listTenants(): Promise<TenantView[]> {
+    return (await this.tenants.find({ order: { createdAt: 'ASC' } })).map((t) => this.toView(t));
+  }
+
+  async getTenant(id: string): Promise<TenantView> {
+    return this.toView(await this.tenantOrThrow(id));
+  }
+
+  async findTenantByName(name: string): Promise<TenantView | null> {
+    const t = await this.tenants.findOne({ where: { name } });
+    return t ? this.toView(t) : null;
+  }
+
+  async updateTenant(id: string, input: TenantInput): Promise<TenantView> {
+    const tenant = await this.tenantOrThrow(id);
+    if (input.name !== undefined) tenant.name = input.name;
+    if (input.status !== undefined) tenant.status = input.status;
+    if (input.entitlements !== undefined) tenant.entitlements = this.mergeEntitlements(tenant.entitlements, input.entitlements);
+    if (input.media_policy !== undefined) tenant.mediaPolicy = input.media_policy;
+    if (input.rate_limit_per_minute !== undefined) tenant.rateLimitPerMinute = input.rate_limit_per_minute;
+    tenant.updatedAt = Date.now();
+    await this.tenants.save(tenant);
+    this.authCache.clear();
+    return this.toView(tenant);
+  }
+
+  async issueTenantToken(tenantId: string, name: string): Promise<IssuedToken> {
+    await this.tenantOrThrow(tenantId);
+    return this.issue('tenant', name, tenantId);
+  }
+
+  async issueStaffToken(role: 'admin' | 'auditor', name: string): Promise<IssuedToken> {
+    return this.issue(role, name, null);
+  }
+
+  async listTokens(tenantId?: string): Promise<TokenView[]> {
+    const rows = await this.tokens.find({ where: tenantId ? { tenantId } : {}, order: { createdAt: 'ASC' } });
+    return rows.map((r) => this.toTokenView(r));
+  }
+
+  /** Revokes a token; other instances stop accepting it within AUTH_CACHE_MS. */
+  async revokeToken(id: string): Promise<TokenView> {
+    const row = await this.tokens.findOne({ where: { id } });
+    if (!row) throw new DomainError('not_found', `Token \`${id}\` does not exist.`, 'id');
+    if (row.revokedAt === null) {
+      row.revokedAt = Date.now();
+      await this.tokens.update({ id }, { revokedAt: row.revokedAt });
+    }
+    this.authCache.clear();
+    return this.toTokenView(row);
+  }
+
+  /** Keeps the row for ARKGATE_ADMIN_TOKEN in step with the environment (set, rotated or removed). */
+  async syncBootstrapAdmin(token: string | undefined): Promise<void> {
+    const existing = await this.tokens.findOne({ where: { id: BOOTSTRAP_ADMIN_TOKEN_ID } });
+    if (!token) {
+      if (existing && existing.revokedAt === null) await this.tokens.update({ id: existing.id }, { revokedAt: Date.now() });
+      return;
+    }
+    const tokenHash = hashToken(token);
+    if (existing) {
+      if (existing.tokenHash !== tokenHash || existing.revokedAt !== null) {
+        await this.tokens.update({ id: existing.id }, { tokenHash, tokenPrefix: tokenPrefix(token), revokedAt: null });
+      }
+      return;
+    }
+    await this.tokens.insert(
+      this.tokens.create({
+        id: BOOTSTRAP_ADMIN_TOKEN_ID,
+        tenantId: null,
+        role: 'admin',
+        name: 'ARKGATE_ADMIN_TOKEN',
+        tokenHash,
+        tokenPrefix: tokenPrefix(token),
+        createdAt: Date.now(),
+        revokedAt: null,
+      }),
+    );
+    this.logger.log('bootstrap admin token registered');
+  }
+
+  /** True when this token is a live token of that tenant (used to reuse the demo token across restarts). */
+  async isLiveTenantToken(tenantId: string, token: string): Promise<boolean> {
+    const row = await this.tokens.findOne({ where: { tokenHash: hashToken(token), revokedAt: IsNull() } });
+    return !!row && row.tenantId === tenantId;
+  }
+
+  private async issue(role: Role, name: string, tenantId: string | null): Promise<IssuedToken> {
+    const token = newToken();
+    const row = this.tokens.create({
+      id: randomUUID(),
+      tenantId,
+      role,
+      name,
+      tokenHash: hashToken(token),
+      tokenPrefix: tokenPrefix(token),
+      createdAt: Date.now(),
+      revokedAt: null,
+    });
+    await this.tokens.insert(row);
+    return { id: row.id, token, name, role, tenant_id: tenantId };
+  }
+
+  private async tenantOrThrow(id: string): Promise<TenantEntity> {
+    const tenant = await this.tenants.findOne({ where: { id } });
+    if (!tenant) throw new DomainError('not_found', `Tenant \`${id}\` does not exist.`, 'id');
+    return tenant;
+  }
+
+  private mergeEntitlements(current: Entitlements | undefined, patch: Partial<Entitlements> | undefined): Entitlements {
+    const base: Entitlements = current ?? { video_generation: true, asset_library: true, models: [...DEFAULT_TENANT_MODELS] };
+    return {
+      video_generation: patch?.video_generation ?? base.video_generation,
+      asset_library: patch?.asset_library ?? base.asset_library,
+      models: patch?.models ? [...new Set(patch.models)] : base.models,
+    };
+  }
+
+  private effectiveMediaPolicy(tenant: TenantEntity): MediaPolicy {
+    return tenant.mediaPolicy ?? (this.config.profile === 'phanedge' ? 'asset_only' : 'any');
+  }
+
+  private toContext(t: TenantEntity): TenantContext {
+    return {
+      id: t.id,
+      name: t.name,
+      status: t.status,
+      entitlements: t.entitlements,
+      mediaPolicy: this.effectiveMediaPolicy(t),
+      rateLimitPerMinute: t.rateLimitPerMinute,
+    };
+  }
+
+  private toView(t: TenantEntity): TenantView {
+    return {
+      id: t.id,
+      name: t.name,
+      status: t.status,
+      entitlements: t.entitlements,
+      media_policy: this.effectiveMediaPolicy(t),
+      rate_limit_per_minute: t.rateLimitPerMinute,
+      created_at: t.createdAt,
+      updated_at: t.updatedAt,
+    };
+  }
+
+  private toTokenView(r: ApiTokenEntity): TokenView {
+    return { id: r.id, name: r.name, role: r.role, tenant_id: r.tenantId, prefix: r.tokenPrefix, created_at: r.createdAt, revoked_at: r.revokedAt };
+  }
+}

@@ -1,0 +1,40 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { epochMs } from '../database/columns';
+
+export type TenantStatus = 'active' | 'suspended';
+export type MediaPolicy = 'asset_only' | 'any';
+
+export interface Entitlements {
+  video_generation: boolean;
+  asset_library: boolean;
+  /** Stable model names this tenant may call; Filter-Off models only when listed here. */
+  models: string[];
+}
+
+@Entity({ name: 'tenants' })
+export class TenantEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  name: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: TenantStatus;
+
+  @Column({ type: 'simple-json' })
+  entitlements: Entitlements;
+
+  /** null: the active profile's default. */
+  @Column({ name: 'media_policy', type: 'varchar', length: 16, nullable: true })
+  mediaPolicy: MediaPolicy | null;
+
+  @Column({ name: 'rate_limit_per_minute', type: 'integer' })
+  rateLimitPerMinute: number;
+
+  @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
+  createdAt: number;
+
+  @Column({ name: 'updated_at', type: 'bigint', transformer: epochMs })
+  updatedAt: number;
+}
