@@ -1,0 +1,121 @@
+import type { INestApplication } from '@nestjs/common';
+import { startSandbox, SandboxHandle, SandboxOptions } from '@arkgate/sandbox';
+import { createApp } from '../../src/app.factory';
+import { AppConfig, loadConfig, Profile } from '../../src/config/app-config';
+import { createTestDatabase, TestDatabase } from './test-database';
+
+export const ADMIN_TOKEN = 'oh-test-admin-token-0123456789abcdef';
+
+export interface GatewayOptions {
+  profile?: Profile;
+  sandbox?: SandboxOptions;
+  env?: Record<string, string>;
+}
+
+/** The real gateway on a real port, in front of the sandbox on another real port. */
+export interface TestGateway {
+  url: string;
+  app: INestApplication;
+  sandbox: SandboxHandle;
+  config: AppConfig;
+  db: TestDatabase;
+  /** HTTP call with JSON in and out; `token` becomes a bearer header. */
+  call(method: string, path: string, opts?: CallOptions): Promise<CallResult>;
+  admin(method: string, path: string, body?: unknown): Promise<CallResult>;
+  newTenant(input?: Record<string, unknown>): Promise<{ id: string; token: string; tenant: Record<string, any> }>;
+  close(): Promise<void>;
+}
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export interface CallResult {
+  status: number;
+  body: any;
+  headers: Headers;
+}
+
+export async function startGateway(opts: GatewayOptions = {}): Promise<TestGateway> {
+  const sandbox = await startSandbox({ queuedMs: 150, runningMs: 300, ...opts.sandbox });
+  const db = await createTestDatabase();
+  const base = loadConfig({
+    ARKGATE_PROFILE: opts.profile ?? 'phanedge',
+    ARKGATE_ADMIN_TOKEN: ADMIN_TOKEN,
+    ARKGATE_UPSTREAM: 'sandbox',
+    ARK_API_KEY: sandbox.apiKey,
+    ARK_BASE_URL: sandbox.dataPlaneUrl,
+    ARK_TIMEOUT_MS: '1500',
+    ARKGATE_DNS_OVERRIDES: 'example.com=93.184.215.14,cb.example.org=2606:4700::6810:84e5,internal.example.com=10.1.2.3',
+    REDIS_URL: process.env.REDIS_URL ?? '',
+    ...opts.env,
+  });
+  const config: AppConfig = { ...base, database: db.config };
+  const app = await createApp(config, { logger: false });
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  const url = `http://127.0.0.1:${address.port}`;
+
+  const call = async (method: string, path: string, o: CallOptions = {}): Promise<CallResult> => {
+    const headers: Record<string, string> = { ...o.headers };
+    if (o.token) headers.authorization = `Bearer ${o.token}`;
+    let body: string | undefined = o.rawBody;
+    if (o.body !== undefined) {
+      body = JSON.stringify(o.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(url + path, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON: keep the text */
+    }
+    return { status: res.status, body: parsed, headers: res.headers };
+  };
+  const admin = (method: string, path: string, body?: unknown) => call(method, path, { token: ADMIN_TOKEN, body });
+
+  let n = 0;
+  const newTenant = async (input: Record<string, unknown> = {}) => {
+    n += 1;
+    const created = await admin('POST', '/admin/tenants', { name: `tenant-${n}-${Date.now()}`, ...input });
+    if (created.status !== 201) throw new Error(`tenant create failed: ${created.status} ${JSON.stringify(created.body)}`);
+    const issued = await admin('POST', `/admin/tenants/${created.body.id}/tokens`, { name: 'test' });
+    if (issued.status !== 201) throw new Error(`token issue failed: ${issued.status} ${JSON.stringify(issued.body)}`);
+    return { id: created.body.id as string, token: issued.body.token as string, tenant: created.body };
+  };
+
+  return {
+    url,
+    app,
+    sandbox,
+    config,
+    db,
+    call,
+    admin,
+    newTenant,
+    close: async () => {
+      await app.close();
+      await sandbox.close();
+      await db.drop();
+    },
+  };
+}
+
+/** Polls until the predicate holds (bounded), for lifecycle tests on the sandbox clock. */
+export async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 8000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: T = await fn();
+  while (!ok(last)) {
+    if (Date.now() > until) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 50));
+    last = await fn();
+  }
+  return last;
+}
+
+export const TASKS = '/volcark/api/v3/contents/generations/tasks';
