@@ -1,0 +1,60 @@
+import { startGateway, TestGateway } from './support/test-gateway';
+
+describe('health and API docs', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startGateway();
+  });
+  afterAll(async () => gw?.close());
+
+  it('GET /healthz and /readyz need no token', async () => {
+    expect(await gw.call('GET', '/healthz')).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(await gw.call('GET', '/readyz')).toMatchObject({ status: 200, body: { status: 'ready', database: 'ok' } });
+  });
+
+  it('every response carries X-Request-Id', async () => {
+    const res = await gw.call('GET', '/healthz');
+    expect(res.headers.get('x-request-id')).toMatch(/^\d{14}[0-9A-F]{20}$/);
+  });
+
+  it('/docs serves the Swagger UI', async () => {
+    const res = await fetch(`${gw.url}/docs`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('swagger');
+  });
+
+  it('/docs-json documents every route with the bearer scheme and the seeds’ examples', async () => {
+    const doc = (await gw.call('GET', '/docs-json')).body;
+    const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+    expect(routes.sort()).toEqual(
+      [
+        'POST /volcark/api/v3/contents/generations/tasks',
+        'GET /volcark/api/v3/contents/generations/tasks',
+        'GET /volcark/api/v3/contents/generations/tasks/{task_id}',
+        'DELETE /volcark/api/v3/contents/generations/tasks/{task_id}',
+        'POST /admin/tenants',
+        'GET /admin/tenants',
+        'GET /admin/tenants/{id}',
+        'PATCH /admin/tenants/{id}',
+        'POST /admin/tenants/{id}/tokens',
+        'GET /admin/tenants/{id}/tokens',
+        'POST /admin/tokens',
+        'GET /admin/tokens',
+        'DELETE /admin/tokens/{id}',
+        'GET /admin/model-mappings',
+        'PUT /admin/model-mappings/{model}',
+        'DELETE /admin/model-mappings/{model}',
+        'GET /healthz',
+        'GET /readyz',
+      ].sort(),
+    );
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    const create = doc.paths['/volcark/api/v3/contents/generations/tasks'].post;
+    expect(create.security).toEqual([{ bearer: [] }]);
+    expect(create.requestBody.content['application/json'].examples.fourK.value.resolution).toBe('4k');
+    expect(create.responses['200'].content['application/json'].schema.$ref).toContain('CreateTaskResponseDto');
+    const get = doc.paths['/volcark/api/v3/contents/generations/tasks/{task_id}'].get;
+    expect(get.responses['200'].content['application/json'].schema.example.usage.completion_tokens).toBe(40594);
+    expect(doc.components.schemas.CreateTaskDto.properties.duration).toBeDefined();
+  });
+});
