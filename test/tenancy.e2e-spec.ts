@@ -1,3 +1,6 @@
+import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { ApiTokenEntity } from '../src/tenancy/api-token.entity';
 import { ADMIN_TOKEN, eventually, startGateway, TASKS, TestGateway } from './support/test-gateway';
 
 const body = { model: 'dreamina-seedance-2-0-fast', content: [{ type: 'text', text: 'boat' }], duration: 4, resolution: '480p' };
@@ -31,10 +34,11 @@ describe('tenancy and auth', () => {
 
     it('tokens are oh- strings and are stored only as hashes', async () => {
       expect(a.token).toMatch(/^oh-[A-Za-z0-9_-]{32}$/);
-      const rows = await gw.app.get(require('typeorm').DataSource).query('SELECT token_hash, token_prefix FROM api_tokens');
+      const rows = await gw.app.get(DataSource).getRepository(ApiTokenEntity).find();
+      expect(rows.length).toBeGreaterThan(0);
       for (const row of rows) {
-        expect(row.token_hash).toMatch(/^[0-9a-f]{64}$/);
-        expect(row.token_hash).not.toContain(a.token);
+        expect(row.tokenHash).toMatch(/^[0-9a-f]{64}$/);
+        expect(JSON.stringify(row)).not.toContain(a.token);
       }
       const listed = await gw.admin('GET', `/admin/tenants/${a.id}/tokens`);
       expect(JSON.stringify(listed.body)).not.toContain(a.token);
@@ -109,6 +113,22 @@ describe('tenancy and auth', () => {
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(res.body.error).toMatchObject({ code: 'rate_limit_exceeded', type: 'TooManyRequests' });
       expect((await gw.call('GET', TASKS, { token: other.token })).status).toBe(200);
+    });
+
+    it('counters live in Redis when REDIS_URL is set (shared by every instance), else in process', async () => {
+      const t = await gw.newTenant();
+      await gw.call('GET', TASKS, { token: t.token });
+      if (!process.env.REDIS_URL) {
+        expect(gw.config.redisUrl).toBeUndefined();
+        return;
+      }
+      const redis = new Redis(process.env.REDIS_URL);
+      try {
+        const keys = await redis.keys(`*tenant:${t.id}*`);
+        expect(keys.length).toBeGreaterThan(0);
+      } finally {
+        redis.disconnect();
+      }
     });
 
     it('every authenticated call counts, whichever route, and all tokens of a tenant share it', async () => {

@@ -13,12 +13,12 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
   }
 
   /** A task the tenant can see: its own, accepted upstream, not hidden by a delete. */
-  findVisible(tenantId: string, taskId: string): Promise<TaskEntity | null> {
+  async findVisible(tenantId: string, taskId: string): Promise<TaskEntity | null> {
     return this.findOne(tenantId, { taskId, hiddenAt: IsNull() });
   }
 
   /** The tenant's visible tasks, newest first. */
-  listVisible(tenantId: string, q: ListTasksQuery): Promise<[TaskEntity[], number]> {
+  async listVisible(tenantId: string, q: ListTasksQuery): Promise<[TaskEntity[], number]> {
     const where: FindOptionsWhere<TaskEntity> = { hiddenAt: IsNull(), taskId: q.taskIds ? In(q.taskIds) : Not(IsNull()) };
     if (q.status) where.status = q.status;
     if (q.model) where.model = q.model;

@@ -19,11 +19,11 @@ export abstract class TenantScopedRepository<T extends ObjectLiteral & { tenantI
     return { ...where, tenantId } as FindOptionsWhere<T>;
   }
 
-  findOne(tenantId: string, where: FindOptionsWhere<T>): Promise<T | null> {
+  async findOne(tenantId: string, where: FindOptionsWhere<T>): Promise<T | null> {
     return this.repo.findOne({ where: this.scoped(tenantId, where) });
   }
 
-  findAndCount(tenantId: string, where: FindOptionsWhere<T>, options: Omit<FindManyOptions<T>, 'where'> = {}): Promise<[T[], number]> {
+  async findAndCount(tenantId: string, where: FindOptionsWhere<T>, options: Omit<FindManyOptions<T>, 'where'> = {}): Promise<[T[], number]> {
     return this.repo.findAndCount({ ...options, where: this.scoped(tenantId, where) });
   }
 

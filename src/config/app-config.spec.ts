@@ -1,0 +1,69 @@
+import { ConfigError, loadConfig } from './app-config';
+
+describe('config (DESIGN.md §7)', () => {
+  it('defaults make a fresh local run work: SQLite file, phanedge, sandbox upstream, demo tenant', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      port: 3000,
+      database: { type: 'sqlite', path: './data/arkgate.sqlite' },
+      profile: 'phanedge',
+      upstream: 'sandbox',
+      demo: true,
+      maxBodyMb: 64,
+      ark: {
+        baseUrl: 'https://ark.ap-southeast.bytepluses.com/api/v3',
+        openApiUrl: 'https://open.byteplusapi.com',
+        region: 'ap-southeast-1',
+        projectName: 'default',
+        timeoutMs: 20000,
+      },
+    });
+    expect(c.redisUrl).toBeUndefined();
+  });
+
+  it('an ARK_API_KEY switches to real BytePlus and turns the demo tenant off', () => {
+    const c = loadConfig({ ARK_API_KEY: 'k' });
+    expect(c.upstream).toBe('byteplus');
+    expect(c.demo).toBe(false);
+  });
+
+  it('reads postgres URLs (with an optional schema) and sqlite paths', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db?schema=s1' }).database).toEqual({ type: 'postgres', url: 'postgres://u@h:5432/db', schema: 's1' });
+    expect(loadConfig({ DATABASE_URL: 'sqlite:/tmp/x.db' }).database).toEqual({ type: 'sqlite', path: '/tmp/x.db' });
+  });
+
+  it('parses DNS overrides', () => {
+    expect(loadConfig({ ARKGATE_DNS_OVERRIDES: 'example.com=93.184.215.14' }).dnsOverrides.get('example.com')).toEqual(['93.184.215.14']);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['REDIS_URL', 'localhost:6379'],
+    ['ARKGATE_ADMIN_TOKEN', 'short'],
+    ['ARKGATE_PROFILE', 'other'],
+    ['ARKGATE_UPSTREAM', 'openai'],
+    ['ARK_BASE_URL', 'not a url'],
+    ['ARK_TIMEOUT_MS', '0'],
+    ['ARK_TIMEOUT_MS', '1.5'],
+    ['ARKGATE_MAX_BODY_MB', '-1'],
+    ['ARKGATE_DNS_OVERRIDES', 'example.com'],
+    ['ARKGATE_DNS_OVERRIDES', 'example.com=999.1.1.1'],
+    ['ARKGATE_DEMO', 'yes'],
+  ])('a bad %s=%p stops the start with one line naming it', (name, value) => {
+    let error: unknown;
+    try {
+      loadConfig({ [name]: value });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message.startsWith(name)).toBe(true);
+    expect((error as Error).message).not.toContain('\n');
+  });
+
+  it('ARKGATE_UPSTREAM=byteplus without a key is refused', () => {
+    expect(() => loadConfig({ ARKGATE_UPSTREAM: 'byteplus' })).toThrow(/^ARK_API_KEY/);
+  });
+});

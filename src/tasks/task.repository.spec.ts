@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { openMigratedDataSource } from '../../test/support/test-database';
+import { TenantEntity } from '../tenancy/tenant.entity';
+import { TaskEntity } from './task.entity';
+import { TaskRepository } from './task.repository';
+
+/** Medium: the repository against a real database (SQLite, or PostgreSQL when DATABASE_URL is set). */
+describe('TaskRepository', () => {
+  let ds: DataSource;
+  let close: () => Promise<void>;
+  let repo: TaskRepository;
+
+  const newTenant = async () => {
+    const t = ds.getRepository(TenantEntity).create({
+      id: randomUUID(), name: `t-${randomUUID()}`, status: 'active', mediaPolicy: null, rateLimitPerMinute: 60,
+      entitlements: { video_generation: true, asset_library: true, models: [] }, createdAt: Date.now(), updatedAt: Date.now(),
+    });
+    await ds.getRepository(TenantEntity).insert(t);
+    return t.id;
+  };
+  const newTask = (tenantId: string, over: Partial<TaskEntity> = {}) =>
+    repo.insertSubmitting(tenantId, {
+      id: randomUUID(), taskId: `cgt-${randomUUID().slice(0, 8)}`, model: 'dreamina-seedance-2-0', upstreamModel: 'dreamina-seedance-2-0-260128',
+      status: 'queued', upstreamRequest: { model: 'dreamina-seedance-2-0-260128' }, upstreamTask: null, hasVideoInput: false,
+      resolution: '720p', ratio: '16:9', duration: 5, safetyIdentifier: null, callbackUrl: null, requestId: 'r', errorCode: null,
+      hiddenAt: null, createdAt: Date.now(), updatedAt: Date.now(), finishedAt: null, nextSyncAt: null, ...over,
+    });
+
+  beforeAll(async () => {
+    ({ ds, close } = await openMigratedDataSource());
+    repo = new TaskRepository(ds.getRepository(TaskEntity));
+  });
+  afterAll(async () => close());
+
+  it('refuses to run without a tenant id', async () => {
+    await expect(repo.findVisible('', 'x')).rejects.toThrow('without a tenant id');
+    await expect(repo.findVisible(undefined as unknown as string, 'x')).rejects.toThrow('without a tenant id');
+  });
+
+  it('stamps the tenant on insert and never reads across tenants', async () => {
+    const a = await newTenant();
+    const b = await newTenant();
+    const task = await newTask(a);
+    expect(task.tenantId).toBe(a);
+    expect(await repo.findVisible(b, task.taskId as string)).toBeNull();
+    expect((await repo.findVisible(a, task.taskId as string))?.id).toBe(task.id);
+    expect((await repo.listVisible(b, { pageNum: 1, pageSize: 10 }))[1]).toBe(0);
+    expect(await repo.update(b, { id: task.id }, { status: 'failed' })).toBe(0);
+  });
+
+  it('lists newest first and skips hidden, submitting and rejected rows', async () => {
+    const a = await newTenant();
+    const old = await newTask(a, { createdAt: 1000 });
+    const mid = await newTask(a, { createdAt: 2000 });
+    await newTask(a, { createdAt: 3000, taskId: null, status: 'submitting' });
+    const hidden = await newTask(a, { createdAt: 4000, status: 'succeeded' });
+    await repo.hide(a, hidden.id);
+    const [rows, total] = await repo.listVisible(a, { pageNum: 1, pageSize: 10 });
+    expect(total).toBe(2);
+    expect(rows.map((r) => r.id)).toEqual([mid.id, old.id]);
+  });
+
+  it('applyUpstreamState never moves a terminal task', async () => {
+    const a = await newTenant();
+    const t = await newTask(a);
+    expect(await repo.applyUpstreamState(a, t.id, { status: 'succeeded' })).toBe(true);
+    expect(await repo.applyUpstreamState(a, t.id, { status: 'running' })).toBe(false);
+    expect((await repo.reload(a, t.id))?.status).toBe('succeeded');
+  });
+
+  it('keeps JSON snapshots and epoch-ms times exact on both engines', async () => {
+    const a = await newTenant();
+    const t = await newTask(a, { createdAt: 1781181681123, upstreamRequest: { callback_url: 'https://example.com/cb', content: [{ type: 'text', text: 'é' }] } });
+    const back = await repo.reload(a, t.id);
+    expect(back?.createdAt).toBe(1781181681123);
+    expect(back?.upstreamRequest).toEqual({ callback_url: 'https://example.com/cb', content: [{ type: 'text', text: 'é' }] });
+    expect(back?.hasVideoInput).toBe(false);
+  });
+});
