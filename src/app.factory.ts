@@ -11,7 +11,7 @@ import { TenancyService } from './tenancy/tenancy.service';
 export async function createApp(config: AppConfig, opts: { logger?: false } = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
-    logger: opts.logger === false ? false : ['log', 'warn', 'error'],
+    logger: opts.logger === false ? false : ['warn', 'error'],
   });
   app.useBodyParser('json', { limit: `${config.maxBodyMb}mb`, type: () => true });
   app.set('trust proxy', 'loopback');

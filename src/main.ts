@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
 import { startSandbox, SandboxHandle } from '@arkgate/sandbox';
 import { randomBytes } from 'node:crypto';
 import { createApp } from './app.factory';
@@ -18,14 +17,14 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = new Logger('arkgate');
+  const say = (line: string) => process.stdout.write(`${line}\n`);
 
   let sandbox: SandboxHandle | undefined;
   if (config.upstream === 'sandbox') {
     const apiKey = config.ark.apiKey ?? `sandbox-${randomBytes(12).toString('hex')}`;
     sandbox = await startSandbox({ port: config.sandboxPort, apiKey });
     config = { ...config, ark: { ...config.ark, baseUrl: sandbox.dataPlaneUrl, apiKey } };
-    logger.log(`BytePlus sandbox listening on ${sandbox.url} (no ARK_API_KEY set)`);
+    say(`BytePlus sandbox listening on ${sandbox.url} (no ARK_API_KEY set)`);
   }
 
   const app = await createApp(config);
@@ -35,7 +34,7 @@ async function main(): Promise<void> {
   }
   await app.listen(config.port, '0.0.0.0');
   const base = `http://127.0.0.1:${config.port}`;
-  logger.log(`arkgate listening on ${base} (profile ${config.profile}, upstream ${config.upstream}); API docs at ${base}/docs`);
+  say(`arkgate listening on ${base} (profile ${config.profile}, upstream ${config.upstream}); API docs at ${base}/docs`);
 
   if (config.demo) {
     const demo = await ensureDemoTenant(app.get(TenancyService), 'data/demo-credentials.json');
