@@ -3,6 +3,7 @@ import { startSandbox, SandboxHandle } from '@arkgate/sandbox';
 import { randomBytes } from 'node:crypto';
 import { createApp } from './app.factory';
 import { ensureDemoTenant } from './bootstrap/demo-tenant';
+import { CREATE_EXAMPLES } from './tasks/dto/task-examples';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { TenancyService } from './tenancy/tenancy.service';
 
@@ -38,14 +39,9 @@ async function main(): Promise<void> {
 
   if (config.demo) {
     const demo = await ensureDemoTenant(app.get(TenancyService), 'data/demo-credentials.json');
-    const body = JSON.stringify({
-      model: 'dreamina-seedance-2-0-fast',
-      content: [{ type: 'text', text: 'A quiet cinematic shot of a paper boat floating on calm water, soft morning light.' }],
-      duration: 4,
-      ratio: '16:9',
-      resolution: '480p',
-      generate_audio: false,
-    });
+    // The seed's fast 480p example without the callback (a local run may have no public DNS).
+    const { callback_url: _callback, ...example } = CREATE_EXAMPLES.fast480p.value;
+    const body = JSON.stringify(example);
     process.stdout.write(
       [
         '',

@@ -1,38 +1,24 @@
 /** The seeds' example requests and responses, used as Swagger examples and replayed by the e2e tests. */
+const FOUR_K = {
+  model: 'dreamina-seedance-2-0',
+  content: [{ type: 'text', text: 'A quiet cinematic shot of a paper boat floating on calm water, soft morning light.' }],
+  duration: 4,
+  ratio: '16:9',
+  resolution: '4k',
+  generate_audio: false,
+  watermark: true,
+  return_last_frame: true,
+  execution_expires_after: 3600,
+  priority: 0,
+  safety_identifier: 'user-hash-001',
+  callback_url: 'https://example.com/volcark/callback',
+};
+
 export const CREATE_EXAMPLES = {
-  fourK: {
-    summary: '4K text-to-video (seed 000 §5)',
-    value: {
-      model: 'dreamina-seedance-2-0',
-      content: [{ type: 'text', text: 'A quiet cinematic shot of a paper boat floating on calm water, soft morning light.' }],
-      duration: 4,
-      ratio: '16:9',
-      resolution: '4k',
-      generate_audio: false,
-      watermark: true,
-      return_last_frame: true,
-      execution_expires_after: 3600,
-      priority: 0,
-      safety_identifier: 'user-hash-001',
-      callback_url: 'https://example.com/volcark/callback',
-    },
-  },
+  fourK: { summary: '4K text-to-video (seed 000 §5)', value: FOUR_K },
   fast480p: {
     summary: 'Fast model at 480p (seed 001 §5)',
-    value: {
-      model: 'dreamina-seedance-2-0-fast',
-      content: [{ type: 'text', text: 'A quiet cinematic shot of a paper boat floating on calm water, soft morning light.' }],
-      duration: 4,
-      ratio: '16:9',
-      resolution: '480p',
-      generate_audio: false,
-      watermark: true,
-      return_last_frame: true,
-      execution_expires_after: 3600,
-      priority: 0,
-      safety_identifier: 'user-hash-001',
-      callback_url: 'https://example.com/volcark/callback',
-    },
+    value: { ...FOUR_K, model: 'dreamina-seedance-2-0-fast', resolution: '480p' },
   },
   filterOff: {
     summary: 'Filter-Off: only the model changes (needs an exact version mapping)',
