@@ -56,5 +56,11 @@ describe('health and API docs', () => {
     const get = doc.paths['/volcark/api/v3/contents/generations/tasks/{task_id}'].get;
     expect(get.responses['200'].content['application/json'].schema.example.usage.completion_tokens).toBe(40594);
     expect(doc.components.schemas.CreateTaskDto.properties.duration).toBeDefined();
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const ok = Object.entries(op.responses as Record<string, any>).find(([status]) => status.startsWith('2'));
+        expect({ route: `${method} ${path}`, documented: !!ok?.[1].content?.['application/json']?.schema }).toEqual({ route: `${method} ${path}`, documented: true });
+      }
+    }
   });
 });

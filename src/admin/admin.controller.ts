@@ -3,18 +3,9 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { CatalogService } from '../catalog/catalog.service';
 import { AdminApi } from '../tenancy/auth/api-auth.decorators';
 import { TenancyService } from '../tenancy/tenancy.service';
-import { PutModelMappingDto } from './dto/model-mapping.dto';
+import { ModelMappingViewDto, PutModelMappingDto } from './dto/model-mapping.dto';
 import { CreateTenantDto, TenantViewDto, UpdateTenantDto } from './dto/tenant.dto';
-import { IssuedTokenDto, IssueStaffTokenDto, IssueTenantTokenDto } from './dto/token.dto';
-
-const MAPPING_EXAMPLE = {
-  model: 'dreamina-seedance-2-0-filter-off',
-  upstream_model: 'ep-20260611-filteroff',
-  official_upstream_model: null,
-  pinned: true,
-  filter_off: true,
-  updated_at: 1781181681000,
-};
+import { IssuedTokenDto, IssueStaffTokenDto, IssueTenantTokenDto, TokenViewDto } from './dto/token.dto';
 
 @ApiTags('admin')
 @AdminApi()
@@ -61,6 +52,7 @@ export class AdminController {
 
   @Get('tenants/:id/tokens')
   @ApiOperation({ summary: "List a tenant's tokens (never the secrets)" })
+  @ApiOkResponse({ type: [TokenViewDto] })
   listTenantTokens(@Param('id') id: string) {
     return this.tenancy.listTokens(id);
   }
@@ -74,32 +66,35 @@ export class AdminController {
 
   @Get('tokens')
   @ApiOperation({ summary: 'List all tokens (never the secrets)' })
+  @ApiOkResponse({ type: [TokenViewDto] })
   listTokens() {
     return this.tenancy.listTokens();
   }
 
   @Delete('tokens/:id')
   @ApiOperation({ summary: 'Revoke a token; every instance refuses it within seconds' })
+  @ApiOkResponse({ type: TokenViewDto })
   revokeToken(@Param('id') id: string) {
     return this.tenancy.revokeToken(id);
   }
 
   @Get('model-mappings')
   @ApiOperation({ summary: 'Every model with the upstream model a create sends' })
-  @ApiOkResponse({ schema: { example: [MAPPING_EXAMPLE] } })
+  @ApiOkResponse({ type: [ModelMappingViewDto] })
   listMappings() {
     return this.catalog.listMappings();
   }
 
   @Put('model-mappings/:model')
   @ApiOperation({ summary: 'Pin a model to an exact upstream version or endpoint (Filter-Off: a Filter-Off version only)' })
-  @ApiOkResponse({ schema: { example: MAPPING_EXAMPLE } })
+  @ApiOkResponse({ type: ModelMappingViewDto })
   putMapping(@Param('model') model: string, @Body() body: PutModelMappingDto) {
     return this.catalog.setMapping(model, body.upstream_model);
   }
 
   @Delete('model-mappings/:model')
   @ApiOperation({ summary: 'Remove a pin: normal models return to their official version, Filter-Off to unmapped' })
+  @ApiOkResponse({ type: ModelMappingViewDto })
   deleteMapping(@Param('model') model: string) {
     return this.catalog.deleteMapping(model);
   }

@@ -10,3 +10,13 @@ export class PutModelMappingDto {
   @IsNotEmpty({ message: 'upstream_model is required' })
   upstream_model: string;
 }
+
+export class ModelMappingViewDto {
+  @ApiProperty({ example: 'dreamina-seedance-2-0-filter-off' }) model: string;
+  @ApiProperty({ nullable: true, type: String, example: 'ep-20260611-filteroff', description: 'What a create sends upstream now; null for an unmapped Filter-Off model.' })
+  upstream_model: string | null;
+  @ApiProperty({ nullable: true, type: String, example: null }) official_upstream_model: string | null;
+  @ApiProperty() pinned: boolean;
+  @ApiProperty() filter_off: boolean;
+  @ApiProperty({ nullable: true, type: Number, description: 'epoch milliseconds' }) updated_at: number | null;
+}

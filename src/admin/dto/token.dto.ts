@@ -28,3 +28,13 @@ export class IssuedTokenDto {
   @ApiProperty({ enum: ['tenant', 'auditor', 'admin'] }) role: string;
   @ApiProperty({ nullable: true, type: String }) tenant_id: string | null;
 }
+
+export class TokenViewDto {
+  @ApiProperty({ example: '5f1c2b3a-7d5e-4c1b-9a0e-2b3c4d5e6f70' }) id: string;
+  @ApiProperty({ example: 'production' }) name: string;
+  @ApiProperty({ enum: ['tenant', 'auditor', 'admin'] }) role: string;
+  @ApiProperty({ nullable: true, type: String }) tenant_id: string | null;
+  @ApiProperty({ example: 'oh-3q2F', description: 'The first characters of the token.' }) prefix: string;
+  @ApiProperty({ description: 'epoch milliseconds' }) created_at: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'epoch milliseconds' }) revoked_at: number | null;
+}
