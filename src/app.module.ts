@@ -2,6 +2,7 @@ import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/c
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminModule } from './admin/admin.module';
+import { AssetsModule } from './assets/assets.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { CommonModule } from './common/common.module';
 import { NativeErrorFilter } from './common/errors/native-error.filter';
@@ -28,6 +29,7 @@ export class AppModule implements NestModule {
         TenancyModule,
         CatalogModule,
         TasksModule,
+        AssetsModule,
         AdminModule,
         HealthModule,
       ],

@@ -24,7 +24,17 @@ async function main(): Promise<void> {
   if (config.upstream === 'sandbox') {
     const apiKey = config.ark.apiKey ?? `sandbox-${randomBytes(12).toString('hex')}`;
     sandbox = await startSandbox({ port: config.sandboxPort, apiKey });
-    config = { ...config, ark: { ...config.ark, baseUrl: sandbox.dataPlaneUrl, apiKey } };
+    config = {
+      ...config,
+      ark: {
+        ...config.ark,
+        baseUrl: sandbox.dataPlaneUrl,
+        apiKey,
+        openApiUrl: sandbox.openApiUrl,
+        accessKeyId: sandbox.accessKeyId,
+        secretAccessKey: sandbox.secretAccessKey,
+      },
+    };
     say(`BytePlus sandbox listening on ${sandbox.url} (no ARK_API_KEY set)`);
   }
 

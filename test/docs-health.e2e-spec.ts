@@ -44,6 +44,7 @@ describe('health and API docs', () => {
         'GET /admin/model-mappings',
         'PUT /admin/model-mappings/{model}',
         'DELETE /admin/model-mappings/{model}',
+        'POST /volcark',
         'GET /healthz',
         'GET /readyz',
       ].sort(),

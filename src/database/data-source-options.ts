@@ -6,13 +6,16 @@ import { ApiTokenEntity } from '../tenancy/api-token.entity';
 import { TenantEntity } from '../tenancy/tenant.entity';
 import { ModelMappingEntity } from '../catalog/model-mapping.entity';
 import { TaskEntity } from '../tasks/task.entity';
+import { AssetGroupEntity } from '../assets/asset-group.entity';
+import { AssetEntity } from '../assets/asset.entity';
 import { CreateTenancyCatalogTasks1763700000000 } from './migrations/1763700000000-create-tenancy-catalog-tasks';
+import { CreateAssetLibrary1763800000000 } from './migrations/1763800000000-create-asset-library';
 
 /** Every entity, listed explicitly. */
-export const ENTITIES = [TenantEntity, ApiTokenEntity, ModelMappingEntity, TaskEntity];
+export const ENTITIES = [TenantEntity, ApiTokenEntity, ModelMappingEntity, TaskEntity, AssetGroupEntity, AssetEntity];
 
 /** Every migration, in order. */
-export const MIGRATIONS = [CreateTenancyCatalogTasks1763700000000];
+export const MIGRATIONS = [CreateTenancyCatalogTasks1763700000000, CreateAssetLibrary1763800000000];
 
 /** The one description of the database, shared by the app, the migration CLI and the tests. */
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
@@ -30,5 +33,7 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
       },
     };
   }
-  return { ...common, type: 'postgres', url: db.url, schema: db.schema, extra: { max: 10 } };
+  // With a schema, raw SQL resolves there too (not only entity queries).
+  const options = db.schema ? `-c search_path="${db.schema}"` : undefined;
+  return { ...common, type: 'postgres', url: db.url, schema: db.schema, extra: { max: 10, ...(options ? { options } : {}) } };
 }

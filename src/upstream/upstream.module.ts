@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { ArkDataClient } from '@arkgate/byteplus';
+import { ArkDataClient, ArkOpenApiClient } from '@arkgate/byteplus';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 
 /** The BytePlus clients, configured once from AppConfig (real BytePlus or the sandbox). */
@@ -12,7 +12,19 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
       useFactory: (config: AppConfig) =>
         new ArkDataClient({ baseUrl: config.ark.baseUrl, apiKey: config.ark.apiKey ?? '', timeoutMs: config.ark.timeoutMs }),
     },
+    {
+      provide: ArkOpenApiClient,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        new ArkOpenApiClient({
+          baseUrl: config.ark.openApiUrl,
+          accessKeyId: config.ark.accessKeyId ?? '',
+          secretAccessKey: config.ark.secretAccessKey ?? '',
+          region: config.ark.region,
+          timeoutMs: config.ark.timeoutMs,
+        }),
+    },
   ],
-  exports: [ArkDataClient],
+  exports: [ArkDataClient, ArkOpenApiClient],
 })
 export class UpstreamModule {}

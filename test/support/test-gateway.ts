@@ -40,7 +40,14 @@ export interface CallResult {
 }
 
 export async function startGateway(opts: GatewayOptions = {}): Promise<TestGateway> {
-  const sandbox = await startSandbox({ queuedMs: 150, runningMs: 300, ...opts.sandbox });
+  const sandbox = await startSandbox({
+    queuedMs: 150,
+    runningMs: 300,
+    assetProcessingMs: 300,
+    assetInvisibleMs: 150,
+    unreachableHosts: ['gone.example.com'],
+    ...opts.sandbox,
+  });
   const db = await createTestDatabase();
   const base = loadConfig({
     ARKGATE_PROFILE: opts.profile ?? 'phanedge',
@@ -48,8 +55,12 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<TestGatew
     ARKGATE_UPSTREAM: 'sandbox',
     ARK_API_KEY: sandbox.apiKey,
     ARK_BASE_URL: sandbox.dataPlaneUrl,
+    ARK_OPENAPI_URL: sandbox.openApiUrl,
+    ARK_ACCESS_KEY_ID: sandbox.accessKeyId,
+    ARK_SECRET_ACCESS_KEY: sandbox.secretAccessKey,
     ARK_TIMEOUT_MS: '1500',
-    ARKGATE_DNS_OVERRIDES: 'example.com=93.184.215.14,cb.example.org=2606:4700::6810:84e5,internal.example.com=10.1.2.3',
+    ARKGATE_DNS_OVERRIDES:
+      'example.com=93.184.215.14,cb.example.org=2606:4700::6810:84e5,internal.example.com=10.1.2.3,media.example.com=93.184.215.20,gone.example.com=93.184.215.21',
     REDIS_URL: process.env.REDIS_URL ?? '',
     ...opts.env,
   });

@@ -3,3 +3,7 @@ export * from './ark-errors';
 export * from './ark-response-guards';
 export * from './ark-data-client';
 export * from './output-sizes';
+export * from './ark-asset-types';
+export * from './ark-asset-guards';
+export * from './openapi-signer';
+export * from './ark-openapi-client';

@@ -1,3 +1,4 @@
+import { ArkOpenApiClient } from '@arkgate/byteplus';
 import { startSandbox, type SandboxHandle } from './sandbox-server';
 
 const TASKS = '/api/v3/contents/generations/tasks';
@@ -152,5 +153,88 @@ describe('control API over HTTP', () => {
   it('is not recorded as upstream traffic and needs no key', async () => {
     await control('GET', 'clock');
     expect(sandbox.control.requests()).toEqual([]);
+  });
+
+  describe('asset controls', () => {
+    let client: ArkOpenApiClient;
+    let groupId: string;
+
+    beforeEach(async () => {
+      client = new ArkOpenApiClient({
+        baseUrl: sandbox.openApiUrl,
+        accessKeyId: sandbox.accessKeyId,
+        secretAccessKey: sandbox.secretAccessKey,
+        region: 'ap-southeast-1',
+        timeoutMs: 2000,
+      });
+      groupId = (await client.createAssetGroup({ Name: 'controls' })).Result.Id;
+    });
+
+    const newAsset = async (URL = 'https://example.com/a.png') => (await client.createAsset({ GroupId: groupId, URL, AssetType: 'Image' })).Result.Id;
+
+    it('lists raw groups and assets, invisible ones too, and shows one raw and as GetAsset would', async () => {
+      const id = await newAsset();
+      expect((await control('GET', 'asset-groups')).body).toEqual([expect.objectContaining({ id: groupId, name: 'controls', groupType: 'AIGC', projectName: 'default' })]);
+      expect((await control('GET', 'assets')).body).toEqual([expect.objectContaining({ id, groupId, status: 'Processing', sourceUrl: 'https://example.com/a.png' })]);
+      expect((await control('GET', `assets/${id}`)).body).toMatchObject({ id, assetType: 'Image', hold: null });
+      expect((await control('GET', `assets/${id}/view`)).body).toMatchObject({ Id: id, Status: 'Processing', URL: 'https://example.com/a.png' });
+      expect((await control('GET', 'assets/asset-nope')).status).toBe(404);
+      expect((await control('GET', 'assets/asset-nope/view')).status).toBe(404);
+    });
+
+    it('forces an outcome, with an error for failures, and the asset is visible at once', async () => {
+      await control('POST', 'asset-clock', { invisibleMs: 60_000 });
+      const id = await newAsset();
+      const failed = await control('POST', `assets/${id}/outcome`, { outcome: 'Failed', error: { Code: 'FaceMismatch', Message: 'no face' } });
+      expect(failed).toMatchObject({ status: 200, body: { id, status: 'Failed', error: { Code: 'FaceMismatch', Message: 'no face' } } });
+      const seen = await client.getAsset({ Id: id });
+      expect(seen.Result).toMatchObject({ Status: 'Failed', Error: { Code: 'FaceMismatch', Message: 'no face' } });
+      expect((await control('POST', `assets/${id}/outcome`, { outcome: 'Active' })).body.status).toBe('Active');
+    });
+
+    it('refuses a bad outcome or error with 400 and an unknown asset with 404', async () => {
+      const id = await newAsset();
+      expect((await control('POST', `assets/${id}/outcome`, { outcome: 'succeeded' })).status).toBe(400);
+      expect((await control('POST', `assets/${id}/outcome`, { outcome: 'Failed', error: { code: 'x', message: 'y' } })).status).toBe(400);
+      expect((await control('POST', 'assets/asset-nope/outcome', { outcome: 'Active' })).status).toBe(404);
+    });
+
+    it('holds an asset in Processing and releases it', async () => {
+      const id = await newAsset();
+      expect((await control('POST', `assets/${id}/hold`, { status: 'Processing' })).body.hold).toBe('Processing');
+      await control('POST', 'advance', { ms: 60_000 });
+      expect((await client.getAsset({ Id: id })).Result.Status).toBe('Processing');
+      await control('POST', `assets/${id}/release`);
+      expect((await client.getAsset({ Id: id })).Result.Status).toBe('Active');
+      expect((await control('POST', `assets/${id}/hold`, { status: 'Processing' })).status).toBe(409);
+      expect((await control('POST', `assets/${id}/hold`, { status: 'Later' })).status).toBe(400);
+    });
+
+    it('reads and sets the asset clock, refusing bad values', async () => {
+      expect((await control('GET', 'asset-clock')).body).toEqual({ pendingMs: 0, processingMs: 1500, invisibleMs: 500 });
+      expect((await control('POST', 'asset-clock', { processingMs: 10, invisibleMs: 0 })).body).toEqual({ pendingMs: 0, processingMs: 10, invisibleMs: 0 });
+      expect((await control('POST', 'asset-clock', { pendingMs: -5 })).status).toBe(400);
+      expect((await control('POST', 'asset-clock', { invisibleMs: 'soon' })).status).toBe(400);
+      const id = await newAsset();
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect((await client.getAsset({ Id: id })).Result.Status).toBe('Active');
+    });
+
+    it('reset forgets groups and assets and restores the asset clock', async () => {
+      await newAsset();
+      await control('POST', 'asset-clock', { processingMs: 1 });
+      await control('POST', 'reset');
+      expect((await control('GET', 'asset-groups')).body).toEqual([]);
+      expect((await control('GET', 'assets')).body).toEqual([]);
+      expect((await control('GET', 'asset-clock')).body.processingMs).toBe(1500);
+    });
+
+    it('adds faults for an Action name', async () => {
+      expect((await control('POST', 'faults', { op: 'GetAsset', kind: 'status', status: 500 })).body).toMatchObject({ op: 'GetAsset' });
+      const id = await newAsset();
+      await control('POST', 'asset-clock', { invisibleMs: 0 });
+      await expect(client.getAsset({ Id: id })).rejects.toMatchObject({ reason: 'server_error', status: 500 });
+      expect((await client.getAsset({ Id: id })).Result.Id).toBe(id);
+    });
   });
 });

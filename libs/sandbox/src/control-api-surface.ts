@@ -19,8 +19,17 @@
  *   GET    /_sandbox/callbacks
  *   DELETE /_sandbox/callbacks
  *   POST   /_sandbox/reset
+ *   GET    /_sandbox/asset-groups          raw group records
+ *   GET    /_sandbox/assets                raw asset records (visible to the API or not)
+ *   GET    /_sandbox/assets/{id}           raw record
+ *   GET    /_sandbox/assets/{id}/view      asset object as GetAsset would return it
+ *   POST   /_sandbox/assets/{id}/outcome   {"outcome": "Active"|"Failed", "error"?: {Code, Message}}
+ *   POST   /_sandbox/assets/{id}/hold      {"status": "Pending"|"Processing"}
+ *   POST   /_sandbox/assets/{id}/release
+ *   GET    /_sandbox/asset-clock
+ *   POST   /_sandbox/asset-clock           {"pendingMs"?, "processingMs"?, "invisibleMs"?}
  *
- * Errors: `{"error": {...}}` with 400 for bad input, 404 for an unknown task, 409 for a forbidden change.
+ * Errors: `{"error": {...}}` with 400 for bad input, 404 for an unknown task or asset, 409 for a forbidden change.
  */
 import type { FaultSpec } from './fault-injector';
 import type { SandboxControl } from './sandbox-control';
@@ -86,6 +95,27 @@ export class ControlApiSurface implements SandboxSurface {
           return undefined;
       }
     }
+    const asset = /^assets\/([^/]+)(?:\/(view|outcome|hold|release))?$/.exec(path);
+    if (asset) {
+      const id = decodeSegment(asset[1]);
+      const notFound = () => {
+        throw new SandboxControlError(404, `Asset ${id} not found`);
+      };
+      switch (`${method} ${asset[2] ?? ''}`) {
+        case 'GET ':
+          return () => c.asset(id) ?? notFound();
+        case 'GET view':
+          return () => c.assetView(id) ?? notFound();
+        case 'POST outcome':
+          return (b) => c.forceAssetOutcome(id, b.outcome as never, b.error as never);
+        case 'POST hold':
+          return (b) => c.holdAsset(id, b.status as never);
+        case 'POST release':
+          return () => c.releaseAsset(id);
+        default:
+          return undefined;
+      }
+    }
     const routes: Record<string, Handler> = {
       'POST fail-next': (b) => c.failNext(b.error as never),
       'POST hold-all': (b) => c.holdAll((b.status ?? null) as never),
@@ -100,6 +130,15 @@ export class ControlApiSurface implements SandboxSurface {
       'GET callbacks': () => c.callbacks(),
       'DELETE callbacks': () => c.clearCallbacks(),
       'POST reset': () => c.reset(),
+      'GET asset-groups': () => c.assetGroups(),
+      'GET assets': () => c.assets(),
+      'GET asset-clock': () => c.assetClock(),
+      'POST asset-clock': (b) =>
+        c.setAssetClock({
+          pendingMs: b.pendingMs as number | undefined,
+          processingMs: b.processingMs as number | undefined,
+          invisibleMs: b.invisibleMs as number | undefined,
+        }),
     };
     return routes[`${method} ${path}`];
   }

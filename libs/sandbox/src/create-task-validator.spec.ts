@@ -109,4 +109,38 @@ describe('validateCreateTask', () => {
       'The parameter `duration` specified in the request is not valid: must be an integer between 4 and 15 or -1.',
     );
   });
+
+  describe('asset:// references, when an asset lookup is given', () => {
+    const assets: Record<string, { type: 'Image' | 'Video' | 'Audio'; status: 'Pending' | 'Processing' | 'Active' | 'Failed' }> = {
+      'asset-1': { type: 'Image', status: 'Active' },
+      'asset-2': { type: 'Video', status: 'Active' },
+      'asset-3': { type: 'Audio', status: 'Active' },
+      'asset-busy': { type: 'Image', status: 'Processing' },
+      'asset-bad': { type: 'Image', status: 'Failed' },
+    };
+    const check = (content: unknown[]) => validateCreateTask({ ...base, content: [...base.content, ...content] }, { assetLookup: (id) => assets[id] });
+    const refused = (content: unknown[]) => {
+      const result = check(content);
+      if (result.ok) throw new Error('expected a refusal');
+      return result.refusal;
+    };
+
+    it('accepts existing Active assets of the item type, and ordinary URLs', () => {
+      expect(check([image('reference_image'), video, audio]).ok).toBe(true);
+      expect(check([{ type: 'image_url', image_url: { url: 'https://example.com/a.png' } }]).ok).toBe(true);
+    });
+
+    it.each([
+      ['an unknown asset', [image(), { type: 'image_url', image_url: { url: 'asset://asset-404' } }], 'content[2].image_url.url', /asset-404` does not exist/],
+      ['an image asset as a video', [{ ...video, video_url: { url: 'asset://asset-1' } }], 'content[1].video_url.url', /of type Image.*type Video/],
+      ['a video asset as audio', [image(), { ...audio, audio_url: { url: 'asset://asset-2' } }], 'content[2].audio_url.url', /of type Video/],
+      ['an asset still processing', [{ type: 'image_url', image_url: { url: 'asset://asset-busy' } }], 'content[1].image_url.url', /is Processing/],
+      ['a failed asset', [{ type: 'image_url', image_url: { url: 'asset://asset-bad' } }], 'content[1].image_url.url', /is Failed/],
+      ['an upper-case scheme', [{ type: 'image_url', image_url: { url: 'Asset://asset-1' } }], 'content[1].image_url.url', /lower-case asset:\/\//],
+      ['no id', [{ type: 'image_url', image_url: { url: 'asset://' } }], 'content[1].image_url.url', /asset id/],
+    ])('refuses %s with InvalidParameter naming the url', (_name, content, param, message) => {
+      expect(refused(content)).toMatchObject({ status: 400, code: 'InvalidParameter', param });
+      expect(refused(content).message).toMatch(message);
+    });
+  });
 });

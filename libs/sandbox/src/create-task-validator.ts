@@ -1,8 +1,11 @@
 /**
  * Validation of a create-task body, strict like the upstream's body-field method: a wrong type or an out-of-range
  * value is refused with `InvalidParameter` and `param` naming the field; `null` counts as absent.
+ * With an asset lookup, every `asset://ID` url must name an existing Active asset of the item's type.
  */
 import {
+  type ArkAssetStatus,
+  type ArkAssetType,
   OUTPUT_RATIOS,
   OUTPUT_RESOLUTIONS,
   isOutputRatio,
@@ -61,7 +64,12 @@ export type CreateTaskCheck = { ok: true; params: CreateTaskParams } | { ok: fal
 
 export interface ModelCatalogOptions {
   extraModels?: readonly string[];
+  /** Type and status of the asset the API can see under this id; without it, `asset://` urls are not checked. */
+  assetLookup?: (id: string) => { type: ArkAssetType; status: ArkAssetStatus } | undefined;
 }
+
+const ASSET_TYPE_OF_ITEM: Record<string, ArkAssetType> = { image_url: 'Image', video_url: 'Video', audio_url: 'Audio' };
+const ASSET_SCHEME = /^asset:\/\//i;
 
 type Json = Record<string, unknown>;
 
@@ -135,7 +143,20 @@ function isSeedance20(model: string): boolean {
   return model.includes('seedance-2-0');
 }
 
-function checkContent(content: unknown, model: string): void {
+/** An `asset://ID` url must name an asset that exists, is of the item's type and is Active. */
+function checkAssetReference(url: string, itemType: string, param: string, lookup: NonNullable<ModelCatalogOptions['assetLookup']>): void {
+  if (!ASSET_SCHEME.test(url)) return;
+  if (!url.startsWith('asset://')) invalid(param, 'asset references must use the lower-case asset:// scheme');
+  const id = url.slice('asset://'.length);
+  if (id === '') invalid(param, 'asset:// must be followed by an asset id');
+  const asset = lookup(id);
+  if (!asset) invalid(param, `the asset \`${id}\` does not exist`);
+  const expected = ASSET_TYPE_OF_ITEM[itemType];
+  if (asset.type !== expected) invalid(param, `the asset \`${id}\` is of type ${asset.type}, but ${itemType} needs an asset of type ${expected}`);
+  if (asset.status !== 'Active') invalid(param, `the asset \`${id}\` is ${asset.status}; only Active assets can be used`);
+}
+
+function checkContent(content: unknown, model: string, options: ModelCatalogOptions): void {
   if (content === undefined) missing('content');
   if (!Array.isArray(content)) invalid('content', 'must be an array');
   if (content.length === 0) invalid('content', 'must contain at least one item');
@@ -158,6 +179,7 @@ function checkContent(content: unknown, model: string): void {
     if (!isObject(media) || typeof media.url !== 'string' || media.url.trim() === '') {
       invalid(`${at}.${type}`, 'must be an object with a non-empty url');
     }
+    if (options.assetLookup) checkAssetReference(media.url, type, `${at}.${type}.url`, options.assetLookup);
     if (item.role !== undefined && item.role !== null) {
       if (typeof item.role !== 'string' || !ROLES[type].includes(item.role)) {
         invalid(`${at}.role`, `must be one of ${ROLES[type].join(', ')} for ${type}`);
@@ -215,7 +237,7 @@ function check(raw: unknown, options: ModelCatalogOptions): CreateTaskParams {
       message: `The model or endpoint ${model} does not exist or you do not have access to it.`,
     });
   }
-  checkContent(body.content, model);
+  checkContent(body.content, model, options);
 
   const duration = integerIn(body, 'duration', 4, 15, [-1]);
   const ratio = oneOf(body, 'ratio', REQUEST_RATIOS);

@@ -1,3 +1,4 @@
+import { ArkOpenApiClient } from '@arkgate/byteplus';
 import { startSandbox, type SandboxHandle } from './sandbox-server';
 
 const TASKS = '/api/v3/contents/generations/tasks';
@@ -387,6 +388,84 @@ describe('data plane over HTTP', () => {
       expect((await call('GET', `${TASKS}/${id}`)).status).toBe(200);
       sandbox.control.advance(1000);
       expect((await call('GET', `${TASKS}/${id}`)).status).toBe(404);
+    });
+  });
+
+  describe('asset:// references', () => {
+    let client: ArkOpenApiClient;
+    let groupId: string;
+
+    beforeEach(async () => {
+      sandbox.control.setAssetClock({ invisibleMs: 0 });
+      client = new ArkOpenApiClient({
+        baseUrl: sandbox.openApiUrl,
+        accessKeyId: sandbox.accessKeyId,
+        secretAccessKey: sandbox.secretAccessKey,
+        region: 'ap-southeast-1',
+        timeoutMs: 2000,
+      });
+      groupId = (await client.createAssetGroup({ Name: 'refs' })).Result.Id;
+    });
+
+    const newAsset = async (AssetType: 'Image' | 'Video' | 'Audio', URL = 'https://example.com/media') =>
+      (await client.createAsset({ GroupId: groupId, URL, AssetType })).Result.Id;
+    const withImage = (url: string) => textTask({ content: [textTask().content[0], { type: 'image_url', role: 'reference_image', image_url: { url } }] });
+
+    it('accepts a task whose asset is Active and of the item type', async () => {
+      const image = await newAsset('Image');
+      const video = await newAsset('Video');
+      sandbox.control.forceAssetOutcome(image, 'Active');
+      sandbox.control.forceAssetOutcome(video, 'Active');
+      const answer = await call('POST', TASKS, textTask({
+        content: [
+          textTask().content[0],
+          { type: 'video_url', role: 'reference_video', video_url: { url: `asset://${video}` } },
+          { type: 'image_url', role: 'reference_image', image_url: { url: `asset://${image}` } },
+        ],
+      }));
+      expect(answer.status).toBe(200);
+    });
+
+    it('accepts the asset once it went Active on the clock', async () => {
+      const image = await newAsset('Image');
+      expect((await call('POST', TASKS, withImage(`asset://${image}`))).status).toBe(400);
+      sandbox.control.advance(1500);
+      expect((await call('POST', TASKS, withImage(`asset://${image}`))).status).toBe(200);
+    });
+
+    it('refuses an unknown asset with 400 InvalidParameter naming content[i].image_url.url', async () => {
+      const answer = await call('POST', TASKS, withImage('asset://asset-20260101000000-zzzzz'));
+      expect(answer.status).toBe(400);
+      expect(answer.body.error).toMatchObject({ code: 'InvalidParameter', param: 'content[1].image_url.url', type: 'BadRequest' });
+      expect(answer.body.error.message).toContain('asset-20260101000000-zzzzz');
+      expect((await call('GET', TASKS)).body.total).toBe(0);
+    });
+
+    it('refuses an asset that is still processing, or failed', async () => {
+      const processing = await newAsset('Image');
+      const failed = await newAsset('Image', 'https://cdn.example.invalid/x.png');
+      sandbox.control.holdAsset(processing, 'Processing');
+      sandbox.control.advance(1500);
+      const busy = await call('POST', TASKS, withImage(`asset://${processing}`));
+      expect(busy.body.error).toMatchObject({ code: 'InvalidParameter', param: 'content[1].image_url.url' });
+      expect(busy.body.error.message).toContain('Processing');
+      const broken = await call('POST', TASKS, withImage(`asset://${failed}`));
+      expect(broken.body.error.message).toContain('Failed');
+    });
+
+    it('refuses an asset of another type than the item', async () => {
+      const audio = await newAsset('Audio');
+      sandbox.control.forceAssetOutcome(audio, 'Active');
+      const answer = await call('POST', TASKS, withImage(`asset://${audio}`));
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.message).toMatch(/type Audio.*type Image/);
+    });
+
+    it('refuses an asset the API cannot see yet', async () => {
+      sandbox.control.setAssetClock({ invisibleMs: 60_000, processingMs: 0 });
+      const image = await newAsset('Image');
+      expect(sandbox.control.asset(image)?.status).toBe('Active');
+      expect((await call('POST', TASKS, withImage(`asset://${image}`))).body.error).toMatchObject({ param: 'content[1].image_url.url' });
     });
   });
 });

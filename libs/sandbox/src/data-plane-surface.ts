@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { ARK_TASK_STATUSES } from '@arkgate/byteplus';
 import { validateCreateTask } from './create-task-validator';
 import { arkError, decodeSegment, json, type SandboxReply, type SandboxRequest, type SandboxRoute, type SandboxSurface } from './sandbox-http';
+import type { AssetStore } from './asset-store';
 import type { TaskStore } from './task-store';
 import { renderTask } from './task-view';
 
@@ -21,6 +22,7 @@ const TASK = new RegExp(`^${TASKS}/([^/]+)/?$`);
 export class DataPlaneSurface implements SandboxSurface {
   constructor(
     private readonly store: TaskStore,
+    private readonly assets: AssetStore,
     private readonly opts: DataPlaneOptions,
   ) {}
 
@@ -69,7 +71,13 @@ export class DataPlaneSurface implements SandboxSurface {
     } catch {
       return arkError(400, 'InvalidParameter', 'The request body is not valid JSON.', 'body');
     }
-    const check = validateCreateTask(body, { extraModels: this.opts.extraModels });
+    const check = validateCreateTask(body, {
+      extraModels: this.opts.extraModels,
+      assetLookup: (id) => {
+        const asset = this.assets.visibleAsset(id);
+        return asset && { type: asset.assetType, status: asset.status };
+      },
+    });
     if (!check.ok) {
       const { status, code, message, param } = check.refusal;
       return arkError(status, code, message, param);

@@ -11,8 +11,11 @@
  */
 
 export type FaultKind = 'status' | 'hang' | 'latency' | 'reset';
-/** `any` matches every upstream operation; other surfaces may name operations of their own. */
-export type FaultOp = 'create' | 'get' | 'list' | 'delete' | 'any' | (string & {});
+/**
+ * `any` matches every upstream operation. Control-plane requests are named after their Action (`CreateAsset`, …),
+ * and `openapi` matches every one of them.
+ */
+export type FaultOp = 'create' | 'get' | 'list' | 'delete' | 'any' | 'openapi' | (string & {});
 
 export interface FaultSpec {
   op: FaultOp;
@@ -40,9 +43,9 @@ export class FaultInjector {
     return { ...fault };
   }
 
-  /** The first fault for this operation, with one use consumed. */
-  take(op: string): ActiveFault | undefined {
-    const index = this.faults.findIndex((fault) => fault.op === op || fault.op === 'any');
+  /** The first fault for this operation (or its family), with one use consumed. */
+  take(op: string, family?: string): ActiveFault | undefined {
+    const index = this.faults.findIndex((fault) => fault.op === op || fault.op === 'any' || (family !== undefined && fault.op === family));
     if (index < 0) return undefined;
     const fault = this.faults[index];
     fault.times -= 1;

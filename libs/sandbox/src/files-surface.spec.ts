@@ -1,3 +1,4 @@
+import { ArkOpenApiClient } from '@arkgate/byteplus';
 import { startSandbox, type SandboxHandle } from './sandbox-server';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -114,5 +115,66 @@ describe('result files', () => {
     } finally {
       await behindProxy.close();
     }
+  });
+
+  describe('asset files', () => {
+    let client: ArkOpenApiClient;
+    let groupId: string;
+
+    beforeEach(async () => {
+      client = new ArkOpenApiClient({
+        baseUrl: sandbox.openApiUrl,
+        accessKeyId: sandbox.accessKeyId,
+        secretAccessKey: sandbox.secretAccessKey,
+        region: 'ap-southeast-1',
+        timeoutMs: 2000,
+      });
+      groupId = (await client.createAssetGroup({ Name: 'files' })).Result.Id;
+    });
+
+    const activeAsset = async (AssetType: 'Image' | 'Video' | 'Audio') => {
+      const { Id } = (await client.createAsset({ GroupId: groupId, URL: 'https://example.com/source', AssetType })).Result;
+      sandbox.control.forceAssetOutcome(Id, 'Active');
+      return sandbox.control.assetView(Id)!;
+    };
+
+    it('serves the PNG for an Active image asset at its URL, query ignored', async () => {
+      const asset = await activeAsset('Image');
+      expect(asset.URL).toBe(`${sandbox.url}/assets/${asset.Id}?X-Tos-Expires=43200`);
+      const response = await fetch(asset.URL);
+      const file = Buffer.from(await response.arrayBuffer());
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('image/png');
+      expect(file.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+    });
+
+    it('serves the MP4 for a video asset', async () => {
+      const asset = await activeAsset('Video');
+      const response = await fetch(asset.URL);
+      const file = Buffer.from(await response.arrayBuffer());
+      expect(response.headers.get('content-type')).toBe('video/mp4');
+      expect(mp4Boxes(file)[0][0]).toBe('ftyp');
+    });
+
+    it('serves MPEG audio frames for an audio asset, and HEAD without a body', async () => {
+      const asset = await activeAsset('Audio');
+      const response = await fetch(asset.URL);
+      const file = Buffer.from(await response.arrayBuffer());
+      expect(response.headers.get('content-type')).toBe('audio/mpeg');
+      expect([file[0], file[1] & 0xe0]).toEqual([0xff, 0xe0]);
+      expect(file.length % 417).toBe(0);
+      const head = await fetch(asset.URL, { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(Number(head.headers.get('content-length'))).toBe(file.length);
+      expect((await head.arrayBuffer()).byteLength).toBe(0);
+    });
+
+    it('answers 404 for assets not Active (processing or failed) and unknown ones', async () => {
+      const { Id } = (await client.createAsset({ GroupId: groupId, URL: 'https://example.com/a.png', AssetType: 'Image' })).Result;
+      expect((await fetch(`${sandbox.url}/assets/${Id}`)).status).toBe(404);
+      sandbox.control.forceAssetOutcome(Id, 'Failed');
+      expect((await fetch(`${sandbox.url}/assets/${Id}`)).status).toBe(404);
+      expect((await fetch(`${sandbox.url}/assets/asset-20260101000000-zzzzz`)).status).toBe(404);
+    });
   });
 });

@@ -7,3 +7,6 @@ export { SandboxControlError, type ForcedOutcome, type HoldStatus, type SandboxT
 export type { CreateTaskParams } from './create-task-validator';
 export { SANDBOX_MODELS } from './create-task-validator';
 export type { SandboxReply, SandboxRequest, SandboxRoute, SandboxSurface } from './sandbox-http';
+export type { AssetHoldStatus, AssetPhases, ForcedAssetOutcome, SandboxAssetGroupRecord, SandboxAssetRecord } from './asset-store';
+export { DEFAULT_ASSET_FAILURE } from './asset-store';
+export { ASSET_URL_EXPIRES_S } from './asset-view';

@@ -1,4 +1,4 @@
-/** Data-plane requests as the sandbox received them, for tests to check what was sent upstream. */
+/** Upstream requests (data plane and control plane) as the sandbox received them, for tests to check what was sent. */
 import type { IncomingHttpHeaders } from 'node:http';
 import { bodyForRecord, queryToObject, type SandboxRequest } from './sandbox-http';
 
@@ -13,7 +13,7 @@ export interface RecordedRequest {
   body: unknown;
   /** Sandbox clock (ms since epoch). */
   at: number;
-  /** Operation it was routed to: `create`, `get`, `list`, `delete`, or `unknown`. */
+  /** Operation it was routed to: `create`, `get`, `list`, `delete`, an OpenAPI Action (`CreateAsset`, …), or `unknown`. */
   op: string;
 }
 

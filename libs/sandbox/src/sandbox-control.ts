@@ -2,7 +2,9 @@
  * Test controls of the sandbox, used directly (`handle.control`) or over HTTP under `/_sandbox/`.
  * Invalid arguments throw a SandboxControlError carrying the HTTP status the control API answers with.
  */
-import type { ArkTaskError } from '@arkgate/byteplus';
+import type { ArkAsset, ArkOpenApiErrorInfo, ArkTaskError } from '@arkgate/byteplus';
+import type { AssetHoldStatus, AssetPhases, AssetStore, ForcedAssetOutcome, SandboxAssetGroupRecord, SandboxAssetRecord } from './asset-store';
+import { renderAsset } from './asset-view';
 import type { CallbackDispatcher, CallbackRecord } from './callback-dispatcher';
 import type { ActiveFault, FaultInjector, FaultSpec } from './fault-injector';
 import type { RecordedRequest, RequestLog } from './request-log';
@@ -12,6 +14,7 @@ import { renderTask } from './task-view';
 
 export interface SandboxControlDeps {
   store: TaskStore;
+  assets: AssetStore;
   clock: SandboxClock;
   faults: FaultInjector;
   requests: RequestLog;
@@ -30,6 +33,7 @@ export interface SandboxClockState {
 }
 
 const OUTCOMES: readonly ForcedOutcome[] = ['succeeded', 'failed', 'expired'];
+const ASSET_OUTCOMES: readonly ForcedAssetOutcome[] = ['Active', 'Failed'];
 const HOLDS: readonly HoldStatus[] = ['queued', 'running'];
 
 export class SandboxControl {
@@ -124,9 +128,62 @@ export class SandboxControl {
     return task ? renderTask(task, this.deps.publicUrl()) : undefined;
   }
 
-  /** Everything back to the start: tasks, holds, fail-next, faults, recorded requests and callbacks, clock. */
+  /**
+   * Ends the asset now as Active or Failed, whatever its status (a hold is dropped), and makes it visible to
+   * GetAsset/ListAssets at once. A failure without `error` gets FaceMismatch.
+   */
+  forceAssetOutcome(id: string, outcome: ForcedAssetOutcome, error?: ArkOpenApiErrorInfo): SandboxAssetRecord {
+    if (!ASSET_OUTCOMES.includes(outcome)) throw new SandboxControlError(400, `outcome must be one of ${ASSET_OUTCOMES.join(', ')}`);
+    return snapshot(this.deps.assets.forceOutcome(id, outcome, checkAssetError(error)));
+  }
+
+  /** Keeps the asset in `status` until `releaseAsset`. */
+  holdAsset(id: string, status: AssetHoldStatus): SandboxAssetRecord {
+    return snapshot(this.deps.assets.hold(id, status));
+  }
+
+  releaseAsset(id: string): SandboxAssetRecord {
+    return snapshot(this.deps.assets.release(id));
+  }
+
+  /** Changes the asset phase lengths and the invisibility window; they apply to assets in flight too. */
+  setAssetClock(phases: { pendingMs?: number; processingMs?: number; invisibleMs?: number }): AssetPhases {
+    return guard(() => this.deps.assets.setPhases(phases ?? {}));
+  }
+
+  assetClock(): AssetPhases {
+    return this.deps.assets.currentPhases;
+  }
+
+  /** Raw asset record (a copy), up to date, visible to the API or not; undefined when unknown. */
+  asset(id: string): SandboxAssetRecord | undefined {
+    const asset = this.deps.assets.asset(id);
+    return asset ? snapshot(asset) : undefined;
+  }
+
+  /** The asset object GetAsset would return once visible. */
+  assetView(id: string): ArkAsset | undefined {
+    const asset = this.deps.assets.asset(id);
+    return asset ? renderAsset(asset, this.deps.publicUrl()) : undefined;
+  }
+
+  /** Raw group records (copies), oldest first. */
+  assetGroups(): SandboxAssetGroupRecord[] {
+    return this.deps.assets.allGroups().map(snapshot);
+  }
+
+  /** Raw asset records (copies), up to date, oldest first, visible to the API or not. */
+  assets(): SandboxAssetRecord[] {
+    return this.deps.assets.allAssets().map(snapshot);
+  }
+
+  /**
+   * Everything back to the start: tasks, holds, fail-next, faults, recorded requests and callbacks, clock, asset
+   * groups and assets, asset clock.
+   */
   reset(): void {
     this.deps.store.clear();
+    this.deps.assets.reset();
     this.deps.faults.clear();
     this.deps.requests.clear();
     this.deps.callbacks.reset();
@@ -134,8 +191,16 @@ export class SandboxControl {
   }
 }
 
-function snapshot(task: SandboxTaskRecord): SandboxTaskRecord {
-  return structuredClone(task);
+function snapshot<T>(record: T): T {
+  return structuredClone(record);
+}
+
+function checkAssetError(error: ArkOpenApiErrorInfo | undefined | null): ArkOpenApiErrorInfo | undefined {
+  if (error === undefined || error === null) return undefined;
+  if (typeof error !== 'object' || typeof error.Code !== 'string' || typeof error.Message !== 'string') {
+    throw new SandboxControlError(400, 'error must be {Code: string, Message: string}');
+  }
+  return { Code: error.Code, Message: error.Message };
 }
 
 function checkError(error: ArkTaskError | undefined | null): ArkTaskError | undefined {

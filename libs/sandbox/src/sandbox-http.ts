@@ -25,12 +25,16 @@ export interface SandboxReply {
 }
 
 export interface SandboxRoute {
-  /** Upstream operation name (`create`, `get`, `list`, `delete`, …); absent for sandbox-only routes. */
+  /** Upstream operation name (`create`, `get`, `list`, `delete`, an OpenAPI Action, …); absent for sandbox-only routes. */
   op?: string;
+  /** Group of operations a fault may name instead of `op` (e.g. `openapi` for every control-plane action). */
+  family?: string;
+  /** Error body in this route's own dialect, for a status fault given no body; default the data-plane error body. */
+  errorBody?(status: number, code: string, message: string): unknown;
   handle(): SandboxReply | Promise<SandboxReply>;
 }
 
-/** One group of routes (data plane, files, control API, …). */
+/** One group of routes (data plane, control-plane OpenAPI, files, control API, …). */
 export interface SandboxSurface {
   /** The route serving this request, or null when the request is not for this surface. */
   route(req: SandboxRequest): SandboxRoute | null;

@@ -1,17 +1,21 @@
 /**
- * A standalone HTTP server (plain node:http) that behaves like the BytePlus ModelArk data plane, for tests
- * and for running the gateway without BytePlus credentials.
+ * A standalone HTTP server (plain node:http) that behaves like the BytePlus ModelArk data plane and the
+ * control-plane asset library (OpenAPI, V4-signed), for tests and for running the gateway without BytePlus
+ * credentials.
  *
  * Requests are read whole, then offered to each surface in turn. Upstream operations (routes with an `op`)
  * are recorded and may be struck by injected faults before (or after) they are served.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { AssetActions } from './asset-actions';
+import { AssetStore } from './asset-store';
 import { CallbackDispatcher } from './callback-dispatcher';
 import { ControlApiSurface } from './control-api-surface';
 import { DataPlaneSurface } from './data-plane-surface';
 import { FaultInjector, type ActiveFault } from './fault-injector';
 import { FilesSurface } from './files-surface';
+import { OpenApiSurface } from './openapi-surface';
 import { RequestLog } from './request-log';
 import { loadSandboxAssets } from './sandbox-assets';
 import { SandboxClock } from './sandbox-clock';
@@ -44,6 +48,25 @@ export interface SandboxOptions {
   callbackRetryDelayMs?: number;
   /** Recorded requests and callbacks kept (most recent); default 10000 each. */
   recordLimit?: number;
+  /** Access key the control plane (OpenAPI) accepts; default `AKSANDBOX`. */
+  accessKeyId?: string;
+  /** Its secret; default `sandbox-secret`. */
+  secretAccessKey?: string;
+  /** Signing region of the control plane, echoed in ResponseMetadata; default `ap-southeast-1`. */
+  region?: string;
+  /** Projects of the account (ProjectName); default `['default']`. */
+  projects?: string[];
+  /** Time an asset stays Pending; default 0. */
+  assetPendingMs?: number;
+  /** Time an asset stays Processing before Active or Failed; default 1500 ms. */
+  assetProcessingMs?: number;
+  /** Time a just-created asset is invisible to GetAsset/ListAssets (like the real service); default 500 ms. */
+  assetInvisibleMs?: number;
+  /**
+   * Hosts whose assets end Failed (DownloadFailed), as do hosts under `.invalid` and URLs that are not http(s).
+   * The sandbox never fetches asset URLs.
+   */
+  unreachableHosts?: string[];
 }
 
 export interface SandboxHandle {
@@ -52,6 +75,10 @@ export interface SandboxHandle {
   /** `url + '/api/v3'` */
   dataPlaneUrl: string;
   apiKey: string;
+  /** Base of the control plane (`POST <openApiUrl>/?Action=…&Version=2024-01-01`); the same as `url`. */
+  openApiUrl: string;
+  accessKeyId: string;
+  secretAccessKey: string;
   control: SandboxControl;
   /** Stops listening, ends every open connection (hanging ones too) and stops timers. */
   close(): Promise<void>;
@@ -73,6 +100,7 @@ class SandboxServer {
   private readonly sleeps = new Set<{ timer: NodeJS.Timeout; done: () => void }>();
   private readonly clock: SandboxClock;
   private readonly store: TaskStore;
+  private readonly assets: AssetStore;
   private readonly faults = new FaultInjector();
   private readonly requestLog: RequestLog;
   private readonly callbacks: CallbackDispatcher;
@@ -80,14 +108,23 @@ class SandboxServer {
   private readonly surfaces: SandboxSurface[];
   private publicUrl = '';
   private closing: Promise<void> | undefined;
+  private readonly accessKeyId: string;
+  private readonly secretAccessKey: string;
 
   constructor(private readonly opts: SandboxOptions) {
+    this.accessKeyId = opts.accessKeyId ?? 'AKSANDBOX';
+    this.secretAccessKey = opts.secretAccessKey ?? 'sandbox-secret';
     const queuedMs = opts.queuedMs ?? 2000;
     const runningMs = opts.runningMs ?? 5000;
     const limit = opts.recordLimit ?? 10000;
     const publicUrl = () => this.publicUrl;
     this.clock = new SandboxClock(queuedMs, runningMs);
     this.store = new TaskStore(this.clock);
+    this.assets = new AssetStore(
+      this.clock,
+      { pendingMs: opts.assetPendingMs ?? 0, processingMs: opts.assetProcessingMs ?? 1500, invisibleMs: opts.assetInvisibleMs ?? 500 },
+      opts.unreachableHosts ?? [],
+    );
     this.requestLog = new RequestLog(limit);
     this.callbacks = new CallbackDispatcher(this.store, {
       deliver: opts.deliverCallbacks ?? false,
@@ -100,6 +137,7 @@ class SandboxServer {
     });
     this.control = new SandboxControl({
       store: this.store,
+      assets: this.assets,
       clock: this.clock,
       faults: this.faults,
       requests: this.requestLog,
@@ -107,11 +145,16 @@ class SandboxServer {
       publicUrl,
       initialClock: { queuedMs, runningMs },
     });
-    // One entry per surface; another (e.g. the control-plane asset library) is one more line here.
+    // One entry per surface.
     this.surfaces = [
       new ControlApiSurface(this.control),
-      new FilesSurface(this.store, loadSandboxAssets()),
-      new DataPlaneSurface(this.store, {
+      new FilesSurface(this.store, loadSandboxAssets(), this.assets),
+      new OpenApiSurface(new AssetActions(this.assets, { projects: opts.projects ?? ['default'], publicUrl }), {
+        accessKeyId: this.accessKeyId,
+        secretAccessKey: this.secretAccessKey,
+        region: opts.region ?? 'ap-southeast-1',
+      }),
+      new DataPlaneSurface(this.store, this.assets, {
         apiKey: opts.apiKey ?? 'sandbox-key',
         extraModels: opts.extraModels ?? [],
         maxQueued: opts.maxQueued ?? Infinity,
@@ -141,6 +184,9 @@ class SandboxServer {
       url,
       dataPlaneUrl: `${url}/api/v3`,
       apiKey: this.opts.apiKey ?? 'sandbox-key',
+      openApiUrl: url,
+      accessKeyId: this.accessKeyId,
+      secretAccessKey: this.secretAccessKey,
       control: this.control,
       close: () => this.close(),
     };
@@ -190,18 +236,18 @@ class SandboxServer {
       let fault: ActiveFault | undefined;
       if (route.op !== undefined) {
         this.requestLog.record(request, route.op);
-        fault = this.faults.take(route.op);
+        fault = this.faults.take(route.op, route.family);
       }
       if (fault?.kind === 'latency') {
         await this.sleep(fault.ms ?? 0);
         if (this.closing) return;
       } else if (fault && !fault.afterHandling) {
-        this.strike(fault, req, res);
+        this.strike(fault, route, req, res);
         return;
       }
       const reply = await route.handle();
       if (fault && fault.kind !== 'latency') {
-        this.strike(fault, req, res);
+        this.strike(fault, route, req, res);
         return;
       }
       send(res, reply, request.method === 'HEAD');
@@ -220,11 +266,12 @@ class SandboxServer {
     return null;
   }
 
-  private strike(fault: ActiveFault, req: IncomingMessage, res: ServerResponse): void {
+  private strike(fault: ActiveFault, route: SandboxRoute, req: IncomingMessage, res: ServerResponse): void {
     switch (fault.kind) {
       case 'status': {
         const status = fault.status ?? 500;
-        const body = fault.body ?? arkErrorBody(status, 'InternalServiceError', 'The service encountered an unexpected internal error.');
+        const [code, message] = ['InternalServiceError', 'The service encountered an unexpected internal error.'];
+        const body = fault.body ?? (route.errorBody ? route.errorBody(status, code, message) : arkErrorBody(status, code, message));
         send(res, { status, body }, false);
         return;
       }

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ThrottlerException } from '@nestjs/throttler';
-import { ArkApiError, ArkUnavailableError } from '@arkgate/byteplus';
+import { ArkApiError, ArkOpenApiError, ArkUnavailableError } from '@arkgate/byteplus';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { RequestContext, requestContextOf } from '../http/request-context';
 import { DomainError } from './domain-error';
@@ -37,7 +37,7 @@ export class NativeErrorFilter implements ExceptionFilter {
     const adapter = this.adapterHost.httpAdapter;
     const ctx = requestContextOf(request);
 
-    if (exception instanceof ArkApiError && exception.status >= 400 && exception.status < 500) {
+    if ((exception instanceof ArkApiError || exception instanceof ArkOpenApiError) && exception.status >= 400 && exception.status < 500) {
       this.logger.warn(`[${ctx.requestId}] upstream answered ${exception.status} ${exception.code ?? ''}`);
       adapter.reply(response, exception.body ?? {}, exception.status);
       return;
@@ -58,7 +58,7 @@ export class NativeErrorFilter implements ExceptionFilter {
     if (exception instanceof DomainError) {
       return fromKey(exception.key, exception.message, exception.param, exception.headers);
     }
-    if (exception instanceof ArkUnavailableError || exception instanceof ArkApiError) {
+    if (exception instanceof ArkUnavailableError || exception instanceof ArkApiError || exception instanceof ArkOpenApiError) {
       this.logger.warn(`[${ctx.requestId}] upstream unavailable: ${(exception as Error).message}`);
       return fromKey('upstream_error', 'The model service is temporarily unavailable. Please retry later.');
     }
