@@ -3,6 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminModule } from './admin/admin.module';
 import { AssetsModule } from './assets/assets.module';
+import { BillingModule } from './billing/billing.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { CommonModule } from './common/common.module';
 import { NativeErrorFilter } from './common/errors/native-error.filter';
@@ -11,6 +12,7 @@ import { RequestContextMiddleware } from './common/http/request-context.middlewa
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
+import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { TasksModule } from './tasks/tasks.module';
 import { TenancyModule } from './tenancy/tenancy.module';
@@ -24,12 +26,14 @@ export class AppModule implements NestModule {
       imports: [
         ConfigModule.forRoot(config),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.database), migrationsRun: true }),
+        DatabaseModule,
         CommonModule,
         UpstreamModule,
         TenancyModule,
         CatalogModule,
         TasksModule,
         AssetsModule,
+        BillingModule,
         AdminModule,
         HealthModule,
       ],

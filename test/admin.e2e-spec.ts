@@ -18,6 +18,7 @@ describe('admin API (DESIGN.md §6)', () => {
         entitlements: { video_generation: true, asset_library: true, models: ['dreamina-seedance-2-0', 'dreamina-seedance-2-0-fast', 'dreamina-seedance-2-0-mini'] },
         media_policy: 'asset_only',
         rate_limit_per_minute: 600,
+        spend_limit_usd: null,
         created_at: expect.any(Number),
         updated_at: expect.any(Number),
       });

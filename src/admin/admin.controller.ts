@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Put } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { BillingService } from '../billing/billing.service';
+import { PutPriceDto } from '../billing/dto/usage.query';
 import { CatalogService } from '../catalog/catalog.service';
 import { AdminApi } from '../tenancy/auth/api-auth.decorators';
 import { TenancyService } from '../tenancy/tenancy.service';
@@ -14,7 +16,22 @@ export class AdminController {
   constructor(
     private readonly tenancy: TenancyService,
     private readonly catalog: CatalogService,
+    private readonly billing: BillingService,
   ) {}
+
+  @Get('prices')
+  @ApiOperation({ summary: 'The price in force for each SKU (USD per million tokens)' })
+  @ApiOkResponse({ schema: { example: [{ sku: 'dreamina-seedance-2-0-720p-novideo', usd_per_million_tokens: '7.00', effective_from: 0 }] } })
+  listPrices() {
+    return this.billing.currentPrices();
+  }
+
+  @Put('prices/:sku')
+  @ApiOperation({ summary: 'Set a SKU price; applies to tasks created from now on (tasks already submitted keep theirs)' })
+  @ApiOkResponse({ schema: { example: { sku: 'dreamina-seedance-2-0-720p-novideo', usd_per_million_tokens: '7.50', effective_from: 1795242796000 } } })
+  putPrice(@Param('sku') sku: string, @Body() body: PutPriceDto) {
+    return this.billing.setPrice(sku, body?.usd_per_million_tokens);
+  }
 
   @Post('tenants')
   @ApiOperation({ summary: 'Create a tenant' })

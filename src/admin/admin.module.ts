@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { BillingModule } from '../billing/billing.module';
 import { CatalogModule } from '../catalog/catalog.module';
 import { TenancyModule } from '../tenancy/tenancy.module';
 import { AdminController } from './admin.controller';
 
-@Module({ imports: [TenancyModule, CatalogModule], controllers: [AdminController] })
+@Module({ imports: [TenancyModule, CatalogModule, BillingModule], controllers: [AdminController] })
 export class AdminModule {}

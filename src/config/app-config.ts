@@ -32,6 +32,15 @@ export interface AppConfig {
   demo: boolean;
   sandboxPort: number;
   defaultRateLimitPerMinute: number;
+  sync: {
+    enabled: boolean;
+    /** Upstream GETs per second this instance's background sync may make. */
+    ratePerSecond: number;
+    /** Wait after the 1st, 2nd, … look at an unfinished task; the last one repeats. */
+    backoffMs: number[];
+    leaseMs: number;
+    intervalMs: number;
+  };
 }
 
 const toInt = ({ value }: { value: unknown }) =>
@@ -101,6 +110,21 @@ class EnvironmentVariables {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000000)
   ARKGATE_DEFAULT_RATE_LIMIT?: number;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsIn(['true', 'false'])
+  ARKGATE_SYNC_ENABLED?: string;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  ARKGATE_SYNC_RPS?: number;
+
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^\d+(,\d+)*$/, { message: 'must be a comma-separated list of milliseconds' })
+  ARKGATE_SYNC_BACKOFF_MS?: string;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(3600000)
+  ARKGATE_SYNC_LEASE_MS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(60000)
+  ARKGATE_SYNC_INTERVAL_MS?: number;
 }
 
 /** Every variable arkgate reads, in the order they are checked. */
@@ -109,6 +133,7 @@ export const VARIABLES = [
   'ARK_BASE_URL', 'ARK_API_KEY', 'ARK_OPENAPI_URL', 'ARK_ACCESS_KEY_ID', 'ARK_SECRET_ACCESS_KEY',
   'ARK_REGION', 'ARK_PROJECT_NAME', 'ARKGATE_DNS_OVERRIDES', 'ARK_TIMEOUT_MS', 'ARKGATE_MAX_BODY_MB',
   'ARKGATE_DEMO', 'ARKGATE_SANDBOX_PORT', 'ARKGATE_DEFAULT_RATE_LIMIT',
+  'ARKGATE_SYNC_ENABLED', 'ARKGATE_SYNC_RPS', 'ARKGATE_SYNC_BACKOFF_MS', 'ARKGATE_SYNC_LEASE_MS', 'ARKGATE_SYNC_INTERVAL_MS',
 ] as const;
 
 /** Thrown for a bad environment; its message is one line naming the variable. */
@@ -173,6 +198,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     demo: vars.ARKGATE_DEMO ? vars.ARKGATE_DEMO === 'true' : upstream === 'sandbox',
     sandboxPort: vars.ARKGATE_SANDBOX_PORT ?? 0,
     defaultRateLimitPerMinute: vars.ARKGATE_DEFAULT_RATE_LIMIT ?? 600,
+    sync: {
+      enabled: vars.ARKGATE_SYNC_ENABLED !== 'false',
+      ratePerSecond: vars.ARKGATE_SYNC_RPS ?? 20,
+      backoffMs: (vars.ARKGATE_SYNC_BACKOFF_MS ?? '2000,5000,10000,20000,30000').split(',').map(Number),
+      leaseMs: vars.ARKGATE_SYNC_LEASE_MS ?? 30000,
+      intervalMs: vars.ARKGATE_SYNC_INTERVAL_MS ?? 500,
+    },
   };
 }
 

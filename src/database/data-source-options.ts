@@ -8,14 +8,18 @@ import { ModelMappingEntity } from '../catalog/model-mapping.entity';
 import { TaskEntity } from '../tasks/task.entity';
 import { AssetGroupEntity } from '../assets/asset-group.entity';
 import { AssetEntity } from '../assets/asset.entity';
+import { LedgerEntryEntity } from '../billing/ledger-entry.entity';
+import { PriceEntity } from '../billing/price.entity';
+import { IdempotencyKeyEntity } from '../tasks/idempotency-key.entity';
 import { CreateTenancyCatalogTasks1763700000000 } from './migrations/1763700000000-create-tenancy-catalog-tasks';
 import { CreateAssetLibrary1763800000000 } from './migrations/1763800000000-create-asset-library';
+import { BillingSyncIdempotency1763900000000 } from './migrations/1763900000000-billing-sync-idempotency';
 
 /** Every entity, listed explicitly. */
-export const ENTITIES = [TenantEntity, ApiTokenEntity, ModelMappingEntity, TaskEntity, AssetGroupEntity, AssetEntity];
+export const ENTITIES = [TenantEntity, ApiTokenEntity, ModelMappingEntity, TaskEntity, AssetGroupEntity, AssetEntity, PriceEntity, LedgerEntryEntity, IdempotencyKeyEntity];
 
 /** Every migration, in order. */
-export const MIGRATIONS = [CreateTenancyCatalogTasks1763700000000, CreateAssetLibrary1763800000000];
+export const MIGRATIONS = [CreateTenancyCatalogTasks1763700000000, CreateAssetLibrary1763800000000, BillingSyncIdempotency1763900000000];
 
 /** The one description of the database, shared by the app, the migration CLI and the tests. */
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {

@@ -7,7 +7,7 @@ describe('UnitOfWork (medium)', () => {
     try {
       await ds.query('CREATE TABLE uow_counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)');
       await ds.query('INSERT INTO uow_counter (id, n) VALUES (1, 0)');
-      const uow = new UnitOfWork(ds);
+      const uow = UnitOfWork.for(ds);
       const lock = uow.engine === 'postgres' ? ' FOR UPDATE' : '';
       const results = await Promise.allSettled(
         Array.from({ length: 30 }, () =>
@@ -29,7 +29,7 @@ describe('UnitOfWork (medium)', () => {
     const { ds, close } = await openMigratedDataSource();
     try {
       await ds.query('CREATE TABLE uow_rows (id INTEGER PRIMARY KEY)');
-      const uow = new UnitOfWork(ds);
+      const uow = UnitOfWork.for(ds);
       const failing = uow.transaction(async (m) => {
         await m.query('INSERT INTO uow_rows (id) VALUES (1)');
         await new Promise((r) => setTimeout(r, 20));

@@ -11,11 +11,27 @@ import { DataSource, EntityManager } from 'typeorm';
  */
 @Injectable()
 export class UnitOfWork {
+  private static readonly byDataSource = new WeakMap<DataSource, UnitOfWork>();
   private tail: Promise<unknown> = Promise.resolve();
   private readonly serial: boolean;
 
-  constructor(private readonly ds: DataSource) {
+  /** The one UnitOfWork of a DataSource (repositories and services must share its queue). */
+  static for(ds: DataSource): UnitOfWork {
+    let uow = UnitOfWork.byDataSource.get(ds);
+    if (!uow) {
+      uow = new UnitOfWork(ds);
+      UnitOfWork.byDataSource.set(ds, uow);
+    }
+    return uow;
+  }
+
+  private constructor(private readonly ds: DataSource) {
     this.serial = ds.options.type === 'better-sqlite3' || ds.options.type === 'sqlite';
+  }
+
+  /** Runs a single write: serialised with transactions on SQLite unless `manager` is already transactional. */
+  write<T>(manager: EntityManager, work: () => Promise<T>): Promise<T> {
+    return manager.queryRunner?.isTransactionActive ? work() : this.exclusive(work);
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {

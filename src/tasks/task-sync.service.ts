@@ -1,14 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ArkDataClient, ArkTask } from '@arkgate/byteplus';
+import { BillingService } from '../billing/billing.service';
+import { UnitOfWork } from '../database/unit-of-work';
 import { TaskEntity, TaskStatus, TERMINAL_STATUSES } from './task.entity';
 import { TaskRepository } from './task.repository';
 
-/** How long after a refresh the background sync should look at a still-running task again. */
-const NEXT_SYNC_MS = 5000;
-
 /**
- * The one path that brings a task record in step with upstream. GET uses it; concurrent refreshes of
- * the same task in this process share one upstream call.
+ * The one path that brings a task record in step with upstream, shared by GET, DELETE and the
+ * background sync. Concurrent refreshes of a task in this process share one upstream call; the status
+ * change and, for a success, its ledger entry commit in one transaction, and only the call that moved
+ * the task out of its unfinished state charges it — so no race, here or on another instance, charges twice.
  */
 @Injectable()
 export class TaskSyncService {
@@ -18,6 +19,8 @@ export class TaskSyncService {
   constructor(
     private readonly tasks: TaskRepository,
     private readonly ark: ArkDataClient,
+    private readonly uow: UnitOfWork,
+    private readonly billing: BillingService,
   ) {}
 
   /** Refreshes a non-terminal task from upstream; terminal ones come back as they are. */
@@ -30,28 +33,44 @@ export class TaskSyncService {
     return work;
   }
 
-  /** Records what upstream reported; returns the row as stored afterwards. */
-  async apply(row: TaskEntity, upstream: ArkTask): Promise<TaskEntity> {
+  /** Records what upstream reported (and settles a success); returns the row as stored afterwards. */
+  apply(row: TaskEntity, upstream: ArkTask): Promise<TaskEntity> {
     const status = upstream.status as TaskStatus;
-    const now = Date.now();
     const terminal = isTerminal(status);
-    const changed = await this.tasks.applyUpstreamState(row.tenantId, row.id, {
-      status,
-      upstreamTask: upstream as unknown as Record<string, unknown>,
-      updatedAt: now,
-      finishedAt: terminal ? now : null,
-      nextSyncAt: terminal ? null : now + NEXT_SYNC_MS,
-      errorCode: upstream.error?.code ?? null,
-      resolution: typeof upstream.resolution === 'string' ? upstream.resolution : row.resolution,
-      ratio: typeof upstream.ratio === 'string' ? upstream.ratio : row.ratio,
-      duration: typeof upstream.duration === 'number' ? upstream.duration : row.duration,
+    const now = Date.now();
+    return this.uow.transaction(async (m) => {
+      const tasks = this.tasks.using(m);
+      const changed = await tasks.applyUpstreamState(row.tenantId, row.id, {
+        status,
+        upstreamTask: upstream as unknown as Record<string, unknown>,
+        updatedAt: now,
+        errorCode: upstream.error?.code ?? null,
+        resolution: typeof upstream.resolution === 'string' ? upstream.resolution : row.resolution,
+        ratio: typeof upstream.ratio === 'string' ? upstream.ratio : row.ratio,
+        duration: typeof upstream.duration === 'number' ? upstream.duration : row.duration,
+        ...(terminal ? { finishedAt: now, nextSyncAt: null, reservedNano: '0' } : {}),
+      });
+      if (changed && status === 'succeeded') {
+        const tokens = upstream.usage?.completion_tokens;
+        if (typeof tokens !== 'number') this.logger.error(`task ${row.taskId} succeeded without usage.completion_tokens; charged 0 tokens`);
+        await this.billing.settle(m, {
+          tenantId: row.tenantId,
+          taskRef: row.id,
+          taskId: row.taskId as string,
+          model: row.model,
+          hasVideoInput: row.hasVideoInput,
+          taskCreatedAt: row.createdAt,
+          resolution: typeof upstream.resolution === 'string' ? upstream.resolution : (row.resolution ?? '720p'),
+          completionTokens: typeof tokens === 'number' ? tokens : 0,
+        });
+      }
+      return (await tasks.reload(row.tenantId, row.id)) ?? row;
     });
-    if (!changed) this.logger.debug(`task ${row.taskId} was settled elsewhere`);
-    return (await this.tasks.reload(row.tenantId, row.id)) ?? row;
   }
 
   private async doRefresh(row: TaskEntity, opts: { requestId?: string }): Promise<TaskEntity> {
     const upstream = await this.ark.getTask(row.taskId as string, { requestId: opts.requestId });
+    if (upstream.status === row.status && !isTerminal(upstream.status) && row.upstreamTask) return row;
     return this.apply(row, upstream);
   }
 }

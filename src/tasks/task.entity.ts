@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { epochMs } from '../database/columns';
+import { bigintString, epochMs } from '../database/columns';
 
 /**
  * `submitting` rows exist between the local record and the upstream answer; `rejected` ones were
@@ -90,4 +90,18 @@ export class TaskEntity {
   /** When the background sync should next look at this task (null once terminal). */
   @Column({ name: 'next_sync_at', type: 'bigint', nullable: true, transformer: epochMs })
   nextSyncAt: number | null;
+
+  /** The instance holding the sync lease, and until when. */
+  @Column({ name: 'lease_owner', type: 'varchar', length: 64, nullable: true })
+  leaseOwner: string | null;
+
+  @Column({ name: 'lease_until', type: 'bigint', nullable: true, transformer: epochMs })
+  leaseUntil: number | null;
+
+  @Column({ name: 'sync_attempts', type: 'integer', default: 0 })
+  syncAttempts: number;
+
+  /** Upper-bound cost reserved against the tenant's spend limit while the task is in flight (nano-USD). */
+  @Column({ name: 'reserved_nano', type: 'bigint', default: 0, transformer: bigintString })
+  reservedNano: string;
 }

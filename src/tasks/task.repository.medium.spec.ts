@@ -19,12 +19,13 @@ describe('TaskRepository', () => {
     await ds.getRepository(TenantEntity).insert(t);
     return t.id;
   };
-  const newTask = (tenantId: string, over: Partial<TaskEntity> = {}) =>
+  const newTask = (tenantId: string, over: Partial<Omit<TaskEntity, 'tenantId'>> = {}) =>
     repo.insertSubmitting(tenantId, {
       id: randomUUID(), taskId: `cgt-${randomUUID().slice(0, 8)}`, model: 'dreamina-seedance-2-0', upstreamModel: 'dreamina-seedance-2-0-260128',
       status: 'queued', upstreamRequest: { model: 'dreamina-seedance-2-0-260128' }, upstreamTask: null, hasVideoInput: false,
       resolution: '720p', ratio: '16:9', duration: 5, safetyIdentifier: null, callbackUrl: null, requestId: 'r', errorCode: null,
-      hiddenAt: null, createdAt: Date.now(), updatedAt: Date.now(), finishedAt: null, nextSyncAt: null, ...over,
+      hiddenAt: null, createdAt: Date.now(), updatedAt: Date.now(), finishedAt: null, nextSyncAt: null,
+      leaseOwner: null, leaseUntil: null, syncAttempts: 0, reservedNano: '0', ...over,
     });
 
   beforeAll(async () => {

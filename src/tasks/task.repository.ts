@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { FindOptionsWhere, In, IsNull, Not, Repository } from 'typeorm';
-import { TenantScopedRepository } from '../tenancy/tenant-scoped.repository';
+import { assertTenantId, TenantScopedRepository } from '../tenancy/tenant-scoped.repository';
 import type { ListTasksQuery } from './dto/list-tasks.query';
 import { TaskEntity, TERMINAL_STATUSES } from './task.entity';
 
@@ -40,7 +40,7 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
 
   async markRejected(tenantId: string, id: string, errorCode: string): Promise<void> {
     const now = Date.now();
-    await this.update(tenantId, { id, status: 'submitting' }, { status: 'rejected', errorCode, updatedAt: now, finishedAt: now });
+    await this.update(tenantId, { id, status: 'submitting' }, { status: 'rejected', errorCode, updatedAt: now, finishedAt: now, reservedNano: '0' });
   }
 
   /**
@@ -58,5 +58,52 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
 
   reload(tenantId: string, id: string): Promise<TaskEntity | null> {
     return this.findOne(tenantId, { id });
+  }
+
+  /** What the tenant's in-flight tasks hold against its spend limit (nano-USD). */
+  async reservedNano(tenantId: string): Promise<bigint> {
+    assertTenantId(tenantId);
+    const row = await this.repo
+      .createQueryBuilder('t')
+      .select('CAST(COALESCE(SUM(t.reserved_nano), 0) AS TEXT)', 'total')
+      .where('t.tenant_id = :tenantId', { tenantId })
+      .getRawOne<{ total: string }>();
+    return BigInt(row?.total ?? '0');
+  }
+
+  /**
+   * Background sync, across tenants: leases up to `limit` unfinished tasks that are due, for `owner`
+   * until `leaseUntil`. A task leased by another live instance is never taken; an expired lease is.
+   * Every later read or write of a claimed task goes through the tenant-scoped methods with its tenant.
+   */
+  async claimDueForSync(owner: string, now: number, leaseUntil: number, limit: number): Promise<TaskEntity[]> {
+    if (limit <= 0) return [];
+    const postgres = this.repo.manager.connection.options.type === 'postgres';
+    const due = this.repo
+      .createQueryBuilder('d')
+      .select('d.id')
+      .where("d.status IN ('queued', 'running')")
+      .andWhere('d.task_id IS NOT NULL')
+      .andWhere('d.next_sync_at <= :now')
+      .andWhere('(d.lease_until IS NULL OR d.lease_until < :now)')
+      .orderBy('d.next_sync_at', 'ASC')
+      .limit(limit);
+    if (postgres) due.setLock('pessimistic_write').setOnLocked('skip_locked');
+    await this.write(() =>
+      this.repo
+      .createQueryBuilder()
+      .update(TaskEntity)
+      .set({ leaseOwner: owner, leaseUntil })
+      .where(`id IN (${due.getQuery()})`)
+      .andWhere('(lease_until IS NULL OR lease_until < :now)')
+      .setParameters({ now, ...due.getParameters() })
+      .execute(),
+    );
+    return this.repo.find({ where: { leaseOwner: owner, leaseUntil } });
+  }
+
+  /** Ends a lease and says when to look again (null: never, the task is finished). */
+  async releaseLease(tenantId: string, id: string, owner: string, nextSyncAt: number | null, attempts: number): Promise<void> {
+    await this.update(tenantId, { id, leaseOwner: owner }, { leaseOwner: null, leaseUntil: null, nextSyncAt, syncAttempts: attempts });
   }
 }

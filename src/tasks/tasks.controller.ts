@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ReqContext } from '../common/http/request-id.decorator';
 import type { RequestContext } from '../common/http/request-context';
@@ -39,8 +39,16 @@ export class TasksController {
   })
   @ApiResponse({ status: 503, description: 'Not enabled, or a Filter-Off model without an exact mapping.', schema: { example: nativeError('model_mapping_required', 'Model `dreamina-seedance-2-0-filter-off` has no exact Filter-Off version mapping; ask the platform to configure one.', 'model', 'ServiceUnavailable') } })
   @ApiResponse({ status: 502, description: 'The model service failed or timed out.', schema: { example: nativeError('service_error', 'The model service is temporarily unavailable. Please retry later.', '', 'BadGateway') } })
-  create(@CurrentTenant() tenant: TenantContext, @Body() body: unknown, @ReqContext() ctx: RequestContext) {
-    return this.tasks.create(tenant, body, ctx);
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key and body within 24 h → the same task id, no second upstream call; same key, other body → 409 idempotency_key_reused.' })
+  @ApiResponse({ status: 403, description: 'The task could pass the tenant spend limit.', schema: { example: nativeError('spend_limit_exceeded', "This task could cost up to $0.7623, which would pass the account's spend limit of $1.00 ($0.50 charged, $0.00 reserved by tasks in flight).", '', 'Forbidden') } })
+  @ApiResponse({ status: 409, description: 'Idempotency-Key reused with another body.', schema: { example: nativeError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request body.', 'Idempotency-Key', 'Conflict') } })
+  create(
+    @CurrentTenant() tenant: TenantContext,
+    @Body() body: unknown,
+    @ReqContext() ctx: RequestContext,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ) {
+    return this.tasks.create(tenant, body, ctx, idempotencyKey);
   }
 
   @Get(':task_id')

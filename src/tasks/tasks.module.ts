@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { BillingModule } from '../billing/billing.module';
 import { CatalogModule } from '../catalog/catalog.module';
+import { TenancyModule } from '../tenancy/tenancy.module';
+import { IdempotencyKeyEntity } from './idempotency-key.entity';
+import { IdempotencyKeyRepository } from './idempotency-key.repository';
+import { TaskPollerService } from './task-poller.service';
 import { AssetsModule } from '../assets/assets.module';
 import { AssetsService } from '../assets/assets.service';
 import { ASSET_REFERENCES } from './asset-references';
@@ -11,9 +16,9 @@ import { TasksController } from './tasks.controller';
 import { TasksService } from './tasks.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([TaskEntity]), CatalogModule, AssetsModule],
+  imports: [TypeOrmModule.forFeature([TaskEntity, IdempotencyKeyEntity]), CatalogModule, AssetsModule, BillingModule, TenancyModule],
   controllers: [TasksController],
-  providers: [TasksService, TaskSyncService, TaskRepository, { provide: ASSET_REFERENCES, useExisting: AssetsService }],
-  exports: [TasksService, TaskSyncService],
+  providers: [TasksService, TaskSyncService, TaskPollerService, TaskRepository, IdempotencyKeyRepository, { provide: ASSET_REFERENCES, useExisting: AssetsService }],
+  exports: [TasksService, TaskSyncService, TaskPollerService],
 })
 export class TasksModule {}

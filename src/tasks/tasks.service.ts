@@ -1,12 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { createHash, randomUUID } from 'node:crypto';
 import { ArkApiError, ArkDataClient } from '@arkgate/byteplus';
 import { DomainError } from '../common/errors/domain-error';
 import { validateNative } from '../common/http/native-validation';
 import type { RequestContext } from '../common/http/request-context';
 import { HostResolver } from '../common/net/host-resolver';
 import { checkPublicHttpsUrl } from '../common/net/public-url';
+import { BillingService } from '../billing/billing.service';
+import { formatUsd } from '../billing/money';
 import { capabilityViolation, stableNameOf } from '../catalog/catalog-rules';
+import { UnitOfWork } from '../database/unit-of-work';
+import { isUniqueViolation } from '../database/unique-violation';
+import { TenancyService } from '../tenancy/tenancy.service';
 import { CatalogService } from '../catalog/catalog.service';
 import type { TenantContext } from '../tenancy/tenant-context';
 import { ASSET_REFERENCES, AssetReferences } from './asset-references';
@@ -15,11 +21,13 @@ import { DEFAULT_PAGE_SIZE, ListTasksQuery, MAX_PAGE_SIZE, TASK_STATUSES, Public
 import { checkContent } from './task-content.rules';
 import { normalizeCreateBody } from './task-request.normalizer';
 import { TaskEntity } from './task.entity';
+import { IdempotencyKeyRepository } from './idempotency-key.repository';
 import { TaskRepository } from './task.repository';
 import { isTerminal, TaskSyncService } from './task-sync.service';
 
-/** First look at a new task this long after it was accepted. */
-const FIRST_SYNC_MS = 2000;
+/** Idempotency keys live this long. */
+const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** Seed §8: the body of a refused delete of a running task. */
 const RUNNING_DELETE_MESSAGE = 'Cannot delete task because it is currently running.';
@@ -36,10 +44,22 @@ export class TasksService {
     private readonly ark: ArkDataClient,
     private readonly resolver: HostResolver,
     @Inject(ASSET_REFERENCES) private readonly assets: AssetReferences,
+    private readonly uow: UnitOfWork,
+    private readonly billing: BillingService,
+    private readonly tenancy: TenancyService,
+    private readonly idempotency: IdempotencyKeyRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Validates everything that can be known before money is spent, then submits upstream. */
-  async create(tenant: TenantContext, rawBody: unknown, ctx: RequestContext): Promise<{ id: string }> {
+  /**
+   * Validates everything that can be known before money is spent, reserves the task's upper-bound cost
+   * against the tenant's spend limit, then submits upstream. With an Idempotency-Key, the same key and
+   * body return the first task's id without a second upstream call.
+   */
+  async create(tenant: TenantContext, rawBody: unknown, ctx: RequestContext, idempotencyKey?: string): Promise<{ id: string }> {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw DomainError.invalid('Idempotency-Key', 'The Idempotency-Key header must be 1–255 printable ASCII characters.');
+    }
     const body = normalizeCreateBody(rawBody) as Record<string, unknown>;
     const dto = validateNative(CreateTaskDto, body);
 
@@ -75,8 +95,15 @@ export class TasksService {
     }
 
     const upstreamRequest: Record<string, unknown> = { ...body, model: upstreamModel };
+    const estimate = await this.billing.estimateNano({
+      model: model.name,
+      resolution: dto.resolution,
+      ratio: dto.ratio,
+      duration: dto.duration,
+      hasVideoInput: summary.hasVideoInput,
+    });
     const now = Date.now();
-    const row = await this.tasks.insertSubmitting(tenant.id, {
+    const draft: Omit<TaskEntity, 'tenantId'> = {
       id: randomUUID(),
       taskId: null,
       model: model.name,
@@ -97,23 +124,98 @@ export class TasksService {
       updatedAt: now,
       finishedAt: null,
       nextSyncAt: null,
-    });
+      leaseOwner: null,
+      leaseUntil: null,
+      syncAttempts: 0,
+      reservedNano: estimate.toString(),
+    };
+    const key = idempotencyKey === undefined ? undefined : { key: idempotencyKey, bodySha256: sha256(canonicalJson(rawBody)) };
+
+    const claim = await this.record(tenant, draft, estimate, key);
+    if ('existing' in claim) return this.answerForExisting(tenant, claim.existing, rawBody, ctx, idempotencyKey as string);
 
     let id: string;
     try {
       ({ id } = await this.ark.createTask(upstreamRequest, { requestId: ctx.requestId }));
     } catch (err) {
       const code = err instanceof ArkApiError ? (err.code ?? `http_${err.status}`) : 'upstream_error';
-      await this.tasks.markRejected(tenant.id, row.id, code);
+      await this.tasks.markRejected(tenant.id, draft.id, code);
+      if (key) await this.idempotency.release(tenant.id, key.key, draft.id);
       throw err;
     }
     try {
-      await this.tasks.markAccepted(tenant.id, row.id, id, Date.now() + FIRST_SYNC_MS);
+      await this.tasks.markAccepted(tenant.id, draft.id, id, Date.now() + this.config.sync.backoffMs[0]);
     } catch (err) {
-      this.logger.error(`[${ctx.requestId}] upstream accepted ${id} for record ${row.id} but recording it failed`);
+      this.logger.error(`[${ctx.requestId}] upstream accepted ${id} for record ${draft.id} but recording it failed`);
       throw err;
     }
     return { id };
+  }
+
+  /**
+   * In one transaction: an existing idempotency key wins; otherwise the spend limit is checked with the
+   * tenant locked (so concurrent creates cannot overspend), the task recorded with its reservation, and
+   * the key bound to it. A key inserted concurrently by another request is found on the retry.
+   */
+  private async record(
+    tenant: TenantContext,
+    draft: Omit<TaskEntity, 'tenantId'>,
+    estimate: bigint,
+    key: { key: string; bodySha256: string } | undefined,
+  ): Promise<{ row: TaskEntity } | { existing: { bodySha256: string; taskRef: string } }> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.uow.transaction(async (m) => {
+          if (key) {
+            const idem = this.idempotency.using(m);
+            await idem.forgetExpired(tenant.id, key.key, Date.now() - IDEMPOTENCY_TTL_MS);
+            const existing = await idem.findKey(tenant.id, key.key);
+            if (existing) return { existing };
+          }
+          const limit = await this.tenancy.lockSpendLimit(m, tenant.id);
+          if (limit !== null) {
+            const spent = await this.billing.spentNano(tenant.id, m);
+            const reserved = await this.tasks.using(m).reservedNano(tenant.id);
+            if (spent + reserved + estimate > limit) {
+              throw new DomainError(
+                'spend_limit_exceeded',
+                `This task could cost up to $${formatUsd(estimate)}, which would pass the account's spend limit of $${formatUsd(limit)} ` +
+                  `($${formatUsd(spent)} charged, $${formatUsd(reserved)} reserved by tasks in flight).`,
+              );
+            }
+          }
+          const row = await this.tasks.using(m).insertSubmitting(tenant.id, draft);
+          if (key) {
+            await this.idempotency.using(m).insert(tenant.id, { key: key.key, bodySha256: key.bodySha256, taskRef: draft.id, createdAt: Date.now() });
+          }
+          return { row };
+        });
+      } catch (err) {
+        if (key && attempt < 3 && isUniqueViolation(err)) continue;
+        throw err;
+      }
+    }
+  }
+
+  /** The same key again: the same body gets the first task's id (waiting for it if needed); another body is a conflict. */
+  private async answerForExisting(
+    tenant: TenantContext,
+    existing: { bodySha256: string; taskRef: string },
+    rawBody: unknown,
+    ctx: RequestContext,
+    key: string,
+  ): Promise<{ id: string }> {
+    if (existing.bodySha256 !== sha256(canonicalJson(rawBody))) {
+      throw new DomainError('idempotency_conflict', 'This Idempotency-Key was already used with a different request body.', 'Idempotency-Key');
+    }
+    const until = Date.now() + this.config.ark.timeoutMs + 5000;
+    while (Date.now() < until) {
+      const row = await this.tasks.reload(tenant.id, existing.taskRef);
+      if (row?.taskId) return { id: row.taskId };
+      if (!row || row.status === 'rejected') return this.create(tenant, rawBody, ctx, key);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new DomainError('idempotency_conflict', 'A request with this Idempotency-Key is still being processed; retry shortly.', 'Idempotency-Key');
   }
 
   /** A task of this tenant; a non-terminal one is refreshed from upstream first. */
@@ -177,6 +279,20 @@ export function present(row: TaskEntity): Record<string, unknown> {
 
 function pick(obj: Record<string, unknown>, keys: string[]): Record<string, unknown> {
   return Object.fromEntries(keys.filter((k) => obj[k] !== undefined).map((k) => [k, obj[k]]));
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** JSON with object keys sorted, so the same body hashes the same whatever its key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.keys(value as object).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
 
 function hasReferencesAudio(references: unknown): boolean {

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { IsNull, Repository } from 'typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
+import { formatUsd, parseUsd } from '../billing/money';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DomainError } from '../common/errors/domain-error';
 import { DEFAULT_TENANT_MODELS } from '../catalog/catalog-rules';
@@ -17,6 +18,8 @@ export interface TenantView {
   entitlements: Entitlements;
   media_policy: MediaPolicy;
   rate_limit_per_minute: number;
+  /** Cap on the tenant's total charges in USD; null: none. */
+  spend_limit_usd: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -27,6 +30,8 @@ export interface TenantInput {
   entitlements?: Partial<Entitlements>;
   media_policy?: MediaPolicy;
   rate_limit_per_minute?: number;
+  /** A decimal USD string; null removes the limit. */
+  spend_limit_usd?: string | null;
 }
 
 export interface IssuedToken {
@@ -94,6 +99,7 @@ export class TenancyService {
       entitlements: this.mergeEntitlements(undefined, input.entitlements),
       mediaPolicy: input.media_policy ?? null,
       rateLimitPerMinute: input.rate_limit_per_minute ?? this.config.defaultRateLimitPerMinute,
+      spendLimitNano: spendLimit(input.spend_limit_usd) ?? null,
       createdAt: now,
       updatedAt: now,
     });
@@ -121,6 +127,7 @@ export class TenancyService {
     if (input.entitlements !== undefined) tenant.entitlements = this.mergeEntitlements(tenant.entitlements, input.entitlements);
     if (input.media_policy !== undefined) tenant.mediaPolicy = input.media_policy;
     if (input.rate_limit_per_minute !== undefined) tenant.rateLimitPerMinute = input.rate_limit_per_minute;
+    if (input.spend_limit_usd !== undefined) tenant.spendLimitNano = spendLimit(input.spend_limit_usd) ?? null;
     tenant.updatedAt = Date.now();
     await this.tenants.save(tenant);
     this.authCache.clear();
@@ -180,6 +187,17 @@ export class TenancyService {
       }),
     );
     this.logger.log('bootstrap admin token registered');
+  }
+
+  /**
+   * The tenant's spend limit in nano-USD (null: none), read inside the caller's transaction with the
+   * tenant row locked on PostgreSQL, so concurrent creates of one tenant check the limit one at a time.
+   */
+  async lockSpendLimit(manager: EntityManager, tenantId: string): Promise<bigint | null> {
+    const qb = manager.getRepository(TenantEntity).createQueryBuilder('t').select('t.spend_limit_nano', 'limit').where('t.id = :tenantId', { tenantId });
+    if (manager.connection.options.type === 'postgres') qb.setLock('pessimistic_write');
+    const row = await qb.getRawOne<{ limit: string | number | null }>();
+    return row?.limit === null || row?.limit === undefined ? null : BigInt(row.limit);
   }
 
   /** True when this token is a live token of that tenant (used to reuse the demo token across restarts). */
@@ -242,6 +260,7 @@ export class TenancyService {
       entitlements: t.entitlements,
       media_policy: this.effectiveMediaPolicy(t),
       rate_limit_per_minute: t.rateLimitPerMinute,
+      spend_limit_usd: t.spendLimitNano === null ? null : formatUsd(BigInt(t.spendLimitNano)),
       created_at: t.createdAt,
       updated_at: t.updatedAt,
     };
@@ -249,5 +268,14 @@ export class TenancyService {
 
   private toTokenView(r: ApiTokenEntity): TokenView {
     return { id: r.id, name: r.name, role: r.role, tenant_id: r.tenantId, prefix: r.tokenPrefix, created_at: r.createdAt, revoked_at: r.revokedAt };
+  }
+}
+
+function spendLimit(usd: string | null | undefined): string | null | undefined {
+  if (usd === undefined || usd === null) return usd;
+  try {
+    return parseUsd(usd).toString();
+  } catch {
+    throw DomainError.invalid('spend_limit_usd', 'spend_limit_usd must be a decimal USD amount such as "250.00", or null.');
   }
 }

@@ -1,4 +1,5 @@
-import { FindManyOptions, FindOptionsWhere, ObjectLiteral, Repository } from 'typeorm';
+import { EntityManager, FindManyOptions, FindOptionsWhere, ObjectLiteral, Repository } from 'typeorm';
+import { UnitOfWork } from '../database/unit-of-work';
 
 /** Refuses an empty tenant id: TypeORM silently drops `undefined` from a `where`, which would read all tenants. */
 export function assertTenantId(tenantId: unknown): asserts tenantId is string {
@@ -13,6 +14,13 @@ export function assertTenantId(tenantId: unknown): asserts tenantId is string {
  */
 export abstract class TenantScopedRepository<T extends ObjectLiteral & { tenantId: string }> {
   protected constructor(protected readonly repo: Repository<T>) {}
+
+  /** The same repository working inside the caller's transaction. */
+  using(manager: EntityManager): this {
+    const bound = Object.create(this) as this;
+    (bound as unknown as { repo: Repository<T> }).repo = manager.getRepository<T>(this.repo.target);
+    return bound;
+  }
 
   protected scoped(tenantId: string, where: FindOptionsWhere<T> = {}): FindOptionsWhere<T> {
     assertTenantId(tenantId);
@@ -30,12 +38,17 @@ export abstract class TenantScopedRepository<T extends ObjectLiteral & { tenantI
   async insert(tenantId: string, row: Omit<T, 'tenantId'>): Promise<T> {
     assertTenantId(tenantId);
     const entity = this.repo.create({ ...row, tenantId } as unknown as T);
-    await this.repo.insert(entity);
+    await this.write(() => this.repo.insert(entity));
     return entity;
   }
 
   async update(tenantId: string, where: FindOptionsWhere<T>, patch: Partial<T>): Promise<number> {
-    const result = await this.repo.update(this.scoped(tenantId, where), patch as never);
+    const result = await this.write(() => this.repo.update(this.scoped(tenantId, where), patch as never));
     return result.affected ?? 0;
+  }
+
+  /** Writes wait for open transactions on SQLite's shared connection (see UnitOfWork). */
+  protected write<R>(work: () => Promise<R>): Promise<R> {
+    return UnitOfWork.for(this.repo.manager.connection).write(this.repo.manager, work);
   }
 }

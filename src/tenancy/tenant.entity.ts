@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { epochMs } from '../database/columns';
+import { bigintString, epochMs } from '../database/columns';
 
 export type TenantStatus = 'active' | 'suspended';
 export type MediaPolicy = 'asset_only' | 'any';
@@ -31,6 +31,10 @@ export class TenantEntity {
 
   @Column({ name: 'rate_limit_per_minute', type: 'integer' })
   rateLimitPerMinute: number;
+
+  /** Optional cap on the tenant's total charges, in nano-USD; null: no limit. */
+  @Column({ name: 'spend_limit_nano', type: 'bigint', nullable: true, transformer: bigintString })
+  spendLimitNano: string | null;
 
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
   createdAt: number;

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { DatabaseConfig } from '../../src/config/app-config';
@@ -14,10 +17,13 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(opts: { shareable?: boolean } = {}): Promise<TestDatabase> {
   const url = process.env.DATABASE_URL;
   if (!url || url.startsWith('sqlite:')) {
-    return { config: { type: 'sqlite', path: ':memory:' }, engine: 'sqlite', drop: async () => undefined };
+    if (!opts.shareable) return { config: { type: 'sqlite', path: ':memory:' }, engine: 'sqlite', drop: async () => undefined };
+    // Several gateway instances on one database: a SQLite file (WAL) they all open.
+    const dir = mkdtempSync(join(tmpdir(), 'arkgate-'));
+    return { config: { type: 'sqlite', path: join(dir, 'shared.sqlite') }, engine: 'sqlite', drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   const schema = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const client = new Client({ connectionString: url });

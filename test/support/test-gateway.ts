@@ -10,6 +10,10 @@ export interface GatewayOptions {
   profile?: Profile;
   sandbox?: SandboxOptions;
   env?: Record<string, string>;
+  /** Run against an existing database and sandbox (another instance's); close() then leaves them be. */
+  shared?: { db: TestDatabase; sandbox: SandboxHandle };
+  /** Turn the background sync on (off by default in tests). */
+  sync?: boolean;
 }
 
 /** The real gateway on a real port, in front of the sandbox on another real port. */
@@ -40,15 +44,17 @@ export interface CallResult {
 }
 
 export async function startGateway(opts: GatewayOptions = {}): Promise<TestGateway> {
-  const sandbox = await startSandbox({
-    queuedMs: 150,
-    runningMs: 300,
-    assetProcessingMs: 300,
-    assetInvisibleMs: 150,
-    unreachableHosts: ['gone.example.com'],
-    ...opts.sandbox,
-  });
-  const db = await createTestDatabase();
+  const sandbox =
+    opts.shared?.sandbox ??
+    (await startSandbox({
+      queuedMs: 150,
+      runningMs: 300,
+      assetProcessingMs: 300,
+      assetInvisibleMs: 150,
+      unreachableHosts: ['gone.example.com'],
+      ...opts.sandbox,
+    }));
+  const db = opts.shared?.db ?? (await createTestDatabase());
   const base = loadConfig({
     ARKGATE_PROFILE: opts.profile ?? 'phanedge',
     ARKGATE_ADMIN_TOKEN: ADMIN_TOKEN,
@@ -62,6 +68,12 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<TestGatew
     ARKGATE_DNS_OVERRIDES:
       'example.com=93.184.215.14,cb.example.org=2606:4700::6810:84e5,internal.example.com=10.1.2.3,media.example.com=93.184.215.20,gone.example.com=93.184.215.21',
     REDIS_URL: process.env.REDIS_URL ?? '',
+    // The background sync is off unless a suite turns it on: suites that count upstream calls must not race it.
+    ARKGATE_SYNC_ENABLED: 'false',
+    ARKGATE_SYNC_BACKOFF_MS: '50,100,200',
+    ARKGATE_SYNC_INTERVAL_MS: '25',
+    ARKGATE_SYNC_RPS: '500',
+    ...(opts.sync ? { ARKGATE_SYNC_ENABLED: 'true' } : {}),
     ...opts.env,
   });
   const config: AppConfig = { ...base, database: db.config };
@@ -111,6 +123,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<TestGatew
     newTenant,
     close: async () => {
       await app.close();
+      if (opts.shared) return;
       await sandbox.close();
       await db.drop();
     },

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+
+const USD = /^(0|[1-9]\d{0,5})(\.\d{1,9})?$/;
 import { STABLE_MODEL_NAMES } from '../../catalog/catalog-rules';
 
 export class EntitlementsDto {
@@ -44,6 +46,10 @@ export class CreateTenantDto {
   @Min(1, { message: 'rate_limit_per_minute must be at least 1' })
   @Max(1000000, { message: 'rate_limit_per_minute must be at most 1000000' })
   rate_limit_per_minute?: number;
+
+  @ApiPropertyOptional({ example: '250.00', nullable: true, type: String, description: 'Cap on total charges in USD; null removes it. Creates that could pass it are refused.' })
+  @IsOptional() @IsString({ message: 'spend_limit_usd must be a decimal string such as "250.00", or null' }) @Matches(USD, { message: 'spend_limit_usd must be a decimal string such as "250.00", or null' })
+  spend_limit_usd?: string | null;
 }
 
 export class UpdateTenantDto {
@@ -65,6 +71,10 @@ export class UpdateTenantDto {
   @ApiPropertyOptional()
   @IsOptional() @IsInt({ message: 'rate_limit_per_minute must be an integer' }) @Min(1) @Max(1000000)
   rate_limit_per_minute?: number;
+
+  @ApiPropertyOptional({ example: '250.00', nullable: true, type: String, description: 'Cap on total charges in USD; null removes it. Creates that could pass it are refused.' })
+  @IsOptional() @IsString({ message: 'spend_limit_usd must be a decimal string such as "250.00", or null' }) @Matches(USD, { message: 'spend_limit_usd must be a decimal string such as "250.00", or null' })
+  spend_limit_usd?: string | null;
 }
 
 export class TenantViewDto {
@@ -74,6 +84,7 @@ export class TenantViewDto {
   @ApiProperty({ type: EntitlementsDto }) entitlements: EntitlementsDto;
   @ApiProperty({ enum: ['asset_only', 'any'] }) media_policy: string;
   @ApiProperty({ example: 600 }) rate_limit_per_minute: number;
+  @ApiProperty({ nullable: true, type: String, example: '250.00' }) spend_limit_usd: string | null;
   @ApiProperty({ description: 'epoch milliseconds' }) created_at: number;
   @ApiProperty({ description: 'epoch milliseconds' }) updated_at: number;
 }

@@ -18,6 +18,8 @@ export type ErrorKey =
   | 'not_found'
   | 'conflict'
   | 'rate_limited'
+  | 'spend_limit_exceeded'
+  | 'idempotency_conflict'
   | 'payload_too_large'
   | 'internal';
 
@@ -45,6 +47,8 @@ export const ERROR_CODES: Record<ErrorKey, ErrorCodeSpec> = {
   not_found: { status: 404, code: 'not_found' },
   conflict: { status: 409, code: 'conflict' },
   rate_limited: { status: 429, code: 'rate_limit_exceeded' },
+  spend_limit_exceeded: { status: 403, code: 'spend_limit_exceeded' },
+  idempotency_conflict: { status: 409, code: 'idempotency_key_reused' },
   payload_too_large: { status: 413, code: 'request_too_large' },
   internal: { status: 500, code: 'internal_error' },
 };

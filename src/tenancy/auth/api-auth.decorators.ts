@@ -35,5 +35,9 @@ export const AdminApi = () =>
 export const AuditorApi = () =>
   applyDecorators(authenticated({ roles: ['auditor', 'admin'] }), nativeError(403, 'Auditor or admin token required.', 'forbidden'));
 
+/** A route both a tenant (for itself) and an admin (for any tenant) may call. */
+export const TenantOrAdminApi = () =>
+  applyDecorators(authenticated({ roles: ['tenant', 'admin'] }), nativeError(403, 'Tenant or admin token required.', 'forbidden'));
+
 /** No token needed (health checks). */
 export const PublicApi = () => SetMetadata(ACCESS_RULE, { public: true, roles: [] } satisfies AccessRule);

@@ -1,0 +1,206 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { EntityManager, LessThanOrEqual, Repository } from 'typeorm';
+import { estimateCompletionTokens, outputSize, OUTPUT_RATIOS } from '@arkgate/byteplus';
+import { DomainError } from '../common/errors/domain-error';
+import type { Principal } from '../tenancy/tenant-context';
+import type { UsageQueryDto } from './dto/usage.query';
+import { modelSpec, PriceFamily } from '../catalog/catalog-rules';
+import { LedgerEntryEntity } from './ledger-entry.entity';
+import { chargeNano, formatUsd, parseUsd } from './money';
+import { PriceEntity } from './price.entity';
+import { SEED_PRICES, skuFor } from './sku-rules';
+
+export interface PriceView {
+  sku: string;
+  usd_per_million_tokens: string;
+  effective_from: number;
+}
+
+/** What settlement needs to know of a task that just succeeded. */
+export interface SettlementInput {
+  tenantId: string;
+  taskRef: string;
+  taskId: string;
+  model: string;
+  hasVideoInput: boolean;
+  taskCreatedAt: number;
+  /** From the finished upstream task. */
+  resolution: string;
+  completionTokens: number;
+}
+
+export interface EstimateInput {
+  model: string;
+  resolution?: string;
+  ratio?: string;
+  duration?: number;
+  hasVideoInput: boolean;
+}
+
+export type UsageGroupBy = 'day' | 'model' | 'sku';
+
+export interface UsageRow {
+  key: string;
+  tasks: number;
+  tokens: number;
+  amount_usd: string;
+}
+
+const DAY_MS = 86_400_000;
+const DEFAULT_DURATION_S = 5;
+const MAX_DURATION_S = 15;
+const KNOWN_SKUS = new Set(SEED_PRICES.map(([sku]) => sku));
+
+/** Prices, the ledger of charges for succeeded tasks, estimates for spend limits, and usage reports. */
+@Injectable()
+export class BillingService {
+  private readonly logger = new Logger(BillingService.name);
+
+  constructor(
+    @InjectRepository(PriceEntity) private readonly prices: Repository<PriceEntity>,
+    @InjectRepository(LedgerEntryEntity) private readonly ledger: Repository<LedgerEntryEntity>,
+  ) {}
+
+  async currentPrices(): Promise<PriceView[]> {
+    const now = Date.now();
+    const out: PriceView[] = [];
+    for (const [sku] of SEED_PRICES) {
+      const p = await this.priceAt(sku, now);
+      out.push({ sku, usd_per_million_tokens: formatUsd(BigInt(p.nanoPerMillion)), effective_from: p.effectiveFrom });
+    }
+    return out;
+  }
+
+  /** Adds a price version effective now: tasks created from now on are charged at it. */
+  async setPrice(sku: string, usd: unknown, manager?: EntityManager): Promise<PriceView> {
+    if (!KNOWN_SKUS.has(sku)) throw new DomainError('not_found', `SKU \`${sku}\` does not exist.`, 'sku');
+    const text = typeof usd === 'number' ? String(usd) : usd;
+    let nano: bigint;
+    try {
+      if (typeof text !== 'string') throw new RangeError('not a string');
+      nano = parseUsd(text);
+    } catch {
+      throw DomainError.invalid('usd_per_million_tokens', 'usd_per_million_tokens must be a non-negative decimal with at most 9 decimals, e.g. "7.0".');
+    }
+    const now = Date.now();
+    const row = this.prices.create({ id: randomUUID(), sku, nanoPerMillion: nano.toString(), effectiveFrom: now, createdAt: now });
+    await (manager ? manager.getRepository(PriceEntity) : this.prices).insert(row);
+    return { sku, usd_per_million_tokens: formatUsd(nano), effective_from: now };
+  }
+
+  /** Writes the one ledger entry of a task that just succeeded, inside the caller's transaction. */
+  async settle(manager: EntityManager, input: SettlementInput): Promise<LedgerEntryEntity> {
+    const family = familyOf(input.model);
+    const sku = skuFor({ family, resolution: input.resolution, hasVideoInput: input.hasVideoInput });
+    const price = await this.priceAt(sku, input.taskCreatedAt, manager);
+    const amount = chargeNano(input.completionTokens, BigInt(price.nanoPerMillion));
+    const entry = manager.getRepository(LedgerEntryEntity).create({
+      id: randomUUID(),
+      tenantId: input.tenantId,
+      taskRef: input.taskRef,
+      taskId: input.taskId,
+      model: input.model,
+      sku,
+      resolution: input.resolution,
+      hasVideoInput: input.hasVideoInput,
+      tokens: String(input.completionTokens),
+      nanoPerMillion: price.nanoPerMillion,
+      amountNano: amount.toString(),
+      taskCreatedAt: input.taskCreatedAt,
+      createdAt: Date.now(),
+    });
+    await manager.getRepository(LedgerEntryEntity).insert(entry);
+    this.logger.log(`charged task ${input.taskId}: ${sku} ${input.completionTokens} tokens = $${formatUsd(amount)}`);
+    return entry;
+  }
+
+  /**
+   * An upper bound of what a task can cost, for spend limits: the token formula at the requested
+   * resolution and ratio (the largest ratio when adaptive), 15 s when the duration is -1, at today's price.
+   */
+  async estimateNano(input: EstimateInput, manager?: EntityManager): Promise<bigint> {
+    const family = familyOf(input.model);
+    const resolution = input.resolution ?? '720p';
+    const seconds = input.duration === -1 ? MAX_DURATION_S : (input.duration ?? DEFAULT_DURATION_S);
+    const ratios = input.ratio && input.ratio !== 'adaptive' ? [input.ratio] : [...OUTPUT_RATIOS];
+    let tokens = 0;
+    for (const ratio of ratios) {
+      const { width, height } = outputSize(resolution as never, ratio as never);
+      tokens = Math.max(tokens, estimateCompletionTokens(width, height, seconds));
+    }
+    const sku = skuFor({ family, resolution, hasVideoInput: input.hasVideoInput });
+    const price = await this.priceAt(sku, Date.now(), manager);
+    return chargeNano(tokens, BigInt(price.nanoPerMillion));
+  }
+
+  /** Everything charged to a tenant so far, in nano-USD. */
+  async spentNano(tenantId: string, manager?: EntityManager): Promise<bigint> {
+    const repo = manager ? manager.getRepository(LedgerEntryEntity) : this.ledger;
+    const row = await repo
+      .createQueryBuilder('l')
+      .select('CAST(COALESCE(SUM(l.amount_nano), 0) AS TEXT)', 'total')
+      .where('l.tenant_id = :tenantId', { tenantId })
+      .getRawOne<{ total: string }>();
+    return BigInt(row?.total ?? '0');
+  }
+
+  /** GET /billing/usage: a tenant's own usage, or (admin) one tenant's or everyone's. */
+  async usageFor(principal: Principal, query: UsageQueryDto) {
+    let tenantId: string | undefined;
+    if (principal.tenant) {
+      if (query.tenant_id !== undefined && query.tenant_id !== principal.tenant.id) {
+        throw new DomainError('not_found', `Tenant \`${query.tenant_id}\` does not exist.`, 'tenant_id');
+      }
+      tenantId = principal.tenant.id;
+    } else {
+      tenantId = query.tenant_id;
+    }
+    const to = query.to ? Date.parse(query.to) : Date.now();
+    const from = query.from ? Date.parse(query.from) : to - 30 * DAY_MS;
+    if (!(from < to)) throw DomainError.invalid('from', 'from must be before to.');
+    const groupBy = query.group_by ?? 'day';
+    const report = await this.usage(tenantId, from, to, groupBy);
+    return { tenant_id: tenantId ?? null, from: new Date(from).toISOString(), to: new Date(to).toISOString(), group_by: groupBy, ...report };
+  }
+
+  async usage(tenantId: string | undefined, from: number, to: number, groupBy: UsageGroupBy) {
+    const key = groupBy === 'day' ? '(l.created_at / 86400000)' : groupBy === 'model' ? 'l.model' : 'l.sku';
+    const qb = this.ledger
+      .createQueryBuilder('l')
+      .select(`${key}`, 'k')
+      .addSelect('COUNT(*)', 'tasks')
+      .addSelect('CAST(SUM(l.tokens) AS TEXT)', 'tokens')
+      .addSelect('CAST(SUM(l.amount_nano) AS TEXT)', 'amount')
+      .where('l.created_at >= :from AND l.created_at < :to', { from, to })
+      .groupBy(key)
+      .orderBy(key, 'ASC');
+    if (tenantId) qb.andWhere('l.tenant_id = :tenantId', { tenantId });
+    const rows = await qb.getRawMany<{ k: string | number; tasks: string | number; tokens: string; amount: string }>();
+    let tasks = 0;
+    let tokens = 0n;
+    let amount = 0n;
+    const items: UsageRow[] = rows.map((r) => {
+      tasks += Number(r.tasks);
+      tokens += BigInt(r.tokens);
+      amount += BigInt(r.amount);
+      const k = groupBy === 'day' ? new Date(Number(r.k) * DAY_MS).toISOString().slice(0, 10) : String(r.k);
+      return { key: k, tasks: Number(r.tasks), tokens: Number(r.tokens), amount_usd: formatUsd(BigInt(r.amount)) };
+    });
+    return { totals: { tasks, tokens: Number(tokens), amount_usd: formatUsd(amount) }, items };
+  }
+
+  private async priceAt(sku: string, at: number, manager?: EntityManager): Promise<PriceEntity> {
+    const repo = manager ? manager.getRepository(PriceEntity) : this.prices;
+    const row = await repo.findOne({ where: { sku, effectiveFrom: LessThanOrEqual(at) }, order: { effectiveFrom: 'DESC', createdAt: 'DESC' } });
+    if (!row) throw new Error(`no price for ${sku} at ${at}`);
+    return row;
+  }
+}
+
+function familyOf(model: string): PriceFamily {
+  const spec = modelSpec(model);
+  if (!spec) throw new Error(`unknown model ${model}`);
+  return spec.family;
+}

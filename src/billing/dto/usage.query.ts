@@ -1,0 +1,25 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional, IsString } from 'class-validator';
+
+export class UsageQueryDto {
+  @ApiPropertyOptional({ example: '2026-11-01', description: 'ISO-8601 date or time, inclusive; default 30 days before `to`.' })
+  @IsOptional() @IsISO8601({}, { message: 'from must be an ISO-8601 date or time' })
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-12-01', description: 'ISO-8601 date or time, exclusive; default now.' })
+  @IsOptional() @IsISO8601({}, { message: 'to must be an ISO-8601 date or time' })
+  to?: string;
+
+  @ApiPropertyOptional({ enum: ['day', 'model', 'sku'], default: 'day' })
+  @IsOptional() @IsIn(['day', 'model', 'sku'], { message: 'group_by must be day, model or sku' })
+  group_by?: 'day' | 'model' | 'sku';
+
+  @ApiPropertyOptional({ description: 'Admins only: one tenant (all tenants when absent).' })
+  @IsOptional() @IsString({ message: 'tenant_id must be a string' })
+  tenant_id?: string;
+}
+
+export class PutPriceDto {
+  @ApiPropertyOptional({ example: '7.5', description: 'USD per million tokens, as a decimal string (a number is accepted too).' })
+  usd_per_million_tokens: string | number;
+}

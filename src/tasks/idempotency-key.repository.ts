@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { LessThan, Repository } from 'typeorm';
+import { TenantScopedRepository } from '../tenancy/tenant-scoped.repository';
+import { IdempotencyKeyEntity } from './idempotency-key.entity';
+
+@Injectable()
+export class IdempotencyKeyRepository extends TenantScopedRepository<IdempotencyKeyEntity> {
+  constructor(@InjectRepository(IdempotencyKeyEntity) repo: Repository<IdempotencyKeyEntity>) {
+    super(repo);
+  }
+
+  async findKey(tenantId: string, key: string): Promise<IdempotencyKeyEntity | null> {
+    return this.findOne(tenantId, { key });
+  }
+
+  async release(tenantId: string, key: string, taskRef: string): Promise<void> {
+    await this.write(() => this.repo.delete(this.scoped(tenantId, { key, taskRef })));
+  }
+
+  async forgetExpired(tenantId: string, key: string, before: number): Promise<void> {
+    await this.write(() => this.repo.delete(this.scoped(tenantId, { key, createdAt: LessThan(before) })));
+  }
+}

@@ -1,0 +1,113 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { ArkApiError } from '@arkgate/byteplus';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { TaskEntity } from './task.entity';
+import { TaskRepository } from './task.repository';
+import { isTerminal, TaskSyncService } from './task-sync.service';
+
+/** How many refreshes of one instance run at once. */
+const CONCURRENCY = 16;
+/** Most tasks one round claims. */
+const MAX_BATCH = 200;
+/** Upstream forgets tasks after 7 days; default execution_expires_after is 48 h. */
+const DEFAULT_EXPIRES_AFTER_S = 172_800;
+
+/**
+ * Keeps every queued/running task in step with upstream even if nobody polls it, so billing settles.
+ * Each instance leases due tasks (never one another instance holds), refreshes them through the shared
+ * path, backs off per task (2, 5, 10, 20, 30 s by default), and stays under its upstream call budget
+ * (a token bucket of ARKGATE_SYNC_RPS). Leases expire, so tasks of a stopped instance are picked up.
+ */
+@Injectable()
+export class TaskPollerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(TaskPollerService.name);
+  readonly owner = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
+  private timer?: NodeJS.Timeout;
+  private current?: Promise<unknown>;
+  private stopped = true;
+  private tokens: number;
+  private refilledAt = Date.now();
+
+  constructor(
+    private readonly tasks: TaskRepository,
+    private readonly sync: TaskSyncService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.tokens = config.sync.ratePerSecond;
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.config.sync.enabled) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.current?.catch(() => undefined);
+  }
+
+  /** One round: claim what is due within the budget and refresh it. Returns how many tasks it handled. */
+  async runOnce(now = Date.now()): Promise<number> {
+    this.refill(now);
+    const budget = Math.min(Math.floor(this.tokens), MAX_BATCH);
+    if (budget <= 0) return 0;
+    const claimed = await this.tasks.claimDueForSync(this.owner, now, now + this.config.sync.leaseMs, budget);
+    this.tokens -= claimed.length;
+    let next = 0;
+    const worker = async () => {
+      while (next < claimed.length) await this.syncOne(claimed[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, claimed.length) }, worker));
+    return claimed.length;
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.current = this.runOnce()
+        .catch((err) => {
+          this.logger.error(`sync round failed: ${(err as Error).message}`);
+          return 0;
+        })
+        .then((handled) => this.schedule(handled > 0 && this.tokens >= 1 ? 0 : this.config.sync.intervalMs));
+    }, ms);
+  }
+
+  private refill(now: number): void {
+    const rate = this.config.sync.ratePerSecond;
+    this.tokens = Math.min(rate, this.tokens + ((now - this.refilledAt) / 1000) * rate);
+    this.refilledAt = now;
+  }
+
+  private async syncOne(row: TaskEntity): Promise<void> {
+    const attempts = row.syncAttempts + 1;
+    let next: number | null = Date.now() + this.backoff(attempts);
+    try {
+      const fresh = await this.sync.refresh(row);
+      if (isTerminal(fresh.status)) next = null;
+    } catch (err) {
+      if (err instanceof ArkApiError && err.status === 404 && this.pastExpiry(row)) {
+        // Upstream has forgotten a task that can no longer finish: it expired.
+        const fresh = await this.sync.apply(row, { ...(row.upstreamTask ?? {}), id: row.taskId, status: 'expired' } as never);
+        if (isTerminal(fresh.status)) next = null;
+      } else {
+        this.logger.warn(`sync of task ${row.taskId} failed: ${(err as Error).message}`);
+      }
+    }
+    await this.tasks.releaseLease(row.tenantId, row.id, this.owner, next, attempts);
+  }
+
+  private backoff(attempts: number): number {
+    const steps = this.config.sync.backoffMs;
+    return steps[Math.min(attempts, steps.length) - 1];
+  }
+
+  private pastExpiry(row: TaskEntity): boolean {
+    const seconds = Number(row.upstreamRequest.execution_expires_after ?? DEFAULT_EXPIRES_AFTER_S);
+    return Date.now() > row.createdAt + seconds * 1000;
+  }
+}
