@@ -3,6 +3,8 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminModule } from './admin/admin.module';
 import { AssetsModule } from './assets/assets.module';
+import { AuditModule } from './audit/audit.module';
+import { AuditExportModule } from './audit/audit-export.module';
 import { BillingModule } from './billing/billing.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { CommonModule } from './common/common.module';
@@ -27,6 +29,7 @@ export class AppModule implements NestModule {
         ConfigModule.forRoot(config),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.database), migrationsRun: true }),
         DatabaseModule,
+        AuditModule,
         CommonModule,
         UpstreamModule,
         TenancyModule,
@@ -35,6 +38,7 @@ export class AppModule implements NestModule {
         AssetsModule,
         BillingModule,
         AdminModule,
+        AuditExportModule,
         HealthModule,
       ],
       providers: [

@@ -3,6 +3,9 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { BillingService } from '../billing/billing.service';
 import { PutPriceDto } from '../billing/dto/usage.query';
 import { CatalogService } from '../catalog/catalog.service';
+import { Audited } from '../audit/audited.decorator';
+import { ReqContext } from '../common/http/request-id.decorator';
+import type { RequestContext } from '../common/http/request-context';
 import { AdminApi } from '../tenancy/auth/api-auth.decorators';
 import { TenancyService } from '../tenancy/tenancy.service';
 import { ModelMappingViewDto, PutModelMappingDto } from './dto/model-mapping.dto';
@@ -29,15 +32,17 @@ export class AdminController {
   @Put('prices/:sku')
   @ApiOperation({ summary: 'Set a SKU price; applies to tasks created from now on (tasks already submitted keep theirs)' })
   @ApiOkResponse({ schema: { example: { sku: 'dreamina-seedance-2-0-720p-novideo', usd_per_million_tokens: '7.50', effective_from: 1795242796000 } } })
-  putPrice(@Param('sku') sku: string, @Body() body: PutPriceDto) {
-    return this.billing.setPrice(sku, body?.usd_per_million_tokens);
+  @Audited('admin.price.put')
+  putPrice(@Param('sku') sku: string, @Body() body: PutPriceDto, @ReqContext() ctx: RequestContext) {
+    return this.billing.setPrice(sku, body?.usd_per_million_tokens, ctx);
   }
 
   @Post('tenants')
   @ApiOperation({ summary: 'Create a tenant' })
   @ApiCreatedResponse({ type: TenantViewDto })
-  createTenant(@Body() body: CreateTenantDto) {
-    return this.tenancy.createTenant(body);
+  @Audited('admin.tenant.create')
+  createTenant(@Body() body: CreateTenantDto, @ReqContext() ctx: RequestContext) {
+    return this.tenancy.createTenant(body, ctx);
   }
 
   @Get('tenants')
@@ -56,15 +61,17 @@ export class AdminController {
   @Patch('tenants/:id')
   @ApiOperation({ summary: 'Change a tenant (e.g. {"status": "suspended"}); takes effect within seconds on every instance' })
   @ApiOkResponse({ type: TenantViewDto })
-  updateTenant(@Param('id') id: string, @Body() body: UpdateTenantDto) {
-    return this.tenancy.updateTenant(id, body);
+  @Audited('admin.tenant.update')
+  updateTenant(@Param('id') id: string, @Body() body: UpdateTenantDto, @ReqContext() ctx: RequestContext) {
+    return this.tenancy.updateTenant(id, body, ctx);
   }
 
   @Post('tenants/:id/tokens')
   @ApiOperation({ summary: "Issue a tenant API token (shown once)" })
   @ApiCreatedResponse({ type: IssuedTokenDto })
-  issueTenantToken(@Param('id') id: string, @Body() body: IssueTenantTokenDto) {
-    return this.tenancy.issueTenantToken(id, body.name);
+  @Audited('admin.token.issue')
+  issueTenantToken(@Param('id') id: string, @Body() body: IssueTenantTokenDto, @ReqContext() ctx: RequestContext) {
+    return this.tenancy.issueTenantToken(id, body.name, ctx);
   }
 
   @Get('tenants/:id/tokens')
@@ -77,8 +84,9 @@ export class AdminController {
   @Post('tokens')
   @ApiOperation({ summary: 'Issue an admin or auditor token (shown once)' })
   @ApiCreatedResponse({ type: IssuedTokenDto })
-  issueStaffToken(@Body() body: IssueStaffTokenDto) {
-    return this.tenancy.issueStaffToken(body.role, body.name);
+  @Audited('admin.token.issue')
+  issueStaffToken(@Body() body: IssueStaffTokenDto, @ReqContext() ctx: RequestContext) {
+    return this.tenancy.issueStaffToken(body.role, body.name, ctx);
   }
 
   @Get('tokens')
@@ -91,8 +99,9 @@ export class AdminController {
   @Delete('tokens/:id')
   @ApiOperation({ summary: 'Revoke a token; every instance refuses it within seconds' })
   @ApiOkResponse({ type: TokenViewDto })
-  revokeToken(@Param('id') id: string) {
-    return this.tenancy.revokeToken(id);
+  @Audited('admin.token.revoke')
+  revokeToken(@Param('id') id: string, @ReqContext() ctx: RequestContext) {
+    return this.tenancy.revokeToken(id, ctx);
   }
 
   @Get('model-mappings')
@@ -105,14 +114,16 @@ export class AdminController {
   @Put('model-mappings/:model')
   @ApiOperation({ summary: 'Pin a model to an exact upstream version or endpoint (Filter-Off: a Filter-Off version only)' })
   @ApiOkResponse({ type: ModelMappingViewDto })
-  putMapping(@Param('model') model: string, @Body() body: PutModelMappingDto) {
-    return this.catalog.setMapping(model, body.upstream_model);
+  @Audited('admin.model_mapping.put')
+  putMapping(@Param('model') model: string, @Body() body: PutModelMappingDto, @ReqContext() ctx: RequestContext) {
+    return this.catalog.setMapping(model, body.upstream_model, ctx);
   }
 
   @Delete('model-mappings/:model')
   @ApiOperation({ summary: 'Remove a pin: normal models return to their official version, Filter-Off to unmapped' })
   @ApiOkResponse({ type: ModelMappingViewDto })
-  deleteMapping(@Param('model') model: string) {
-    return this.catalog.deleteMapping(model);
+  @Audited('admin.model_mapping.delete')
+  deleteMapping(@Param('model') model: string, @ReqContext() ctx: RequestContext) {
+    return this.catalog.deleteMapping(model, ctx);
   }
 }

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
 import { ReqContext } from '../common/http/request-id.decorator';
 import type { RequestContext } from '../common/http/request-context';
 import { TenantApi } from '../tenancy/auth/api-auth.decorators';
@@ -20,6 +21,7 @@ export class AssetsController {
 
   @Post()
   @HttpCode(200)
+  @Audited((q) => (typeof q.Action === 'string' && /^(Create|Update|Delete)/.test(q.Action) ? `asset.${q.Action}` : null))
   @ApiOperation({
     summary: 'Asset library: CreateAssetGroup, CreateAsset, ListAssetGroups, ListAssets, GetAssetGroup, GetAsset',
     description:

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ArkAsset, ArkOpenApiClient, ArkOpenApiError } from '@arkgate/byteplus';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../database/unit-of-work';
 import { DomainError } from '../common/errors/domain-error';
 import { validateNative } from '../common/http/native-validation';
 import type { RequestContext } from '../common/http/request-context';
@@ -45,6 +47,8 @@ export class AssetsService implements AssetReferences {
     private readonly catalog: CatalogService,
     private readonly openApi: ArkOpenApiClient,
     private readonly resolver: HostResolver,
+    private readonly audit: AuditService,
+    private readonly uow: UnitOfWork,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -115,15 +119,24 @@ export class AssetsService implements AssetReferences {
       { requestId: ctx.requestId },
     );
     const now = Date.now();
-    await this.groups.insert(tenant.id, {
-      id: upstream.Result.Id,
-      name: dto.Name,
-      description: dto.Description ?? null,
-      groupType: 'AIGC',
-      model,
-      requestId: ctx.requestId,
-      createdAt: now,
-      updatedAt: now,
+    await this.uow.transaction(async (m) => {
+      await this.groups.using(m).insert(tenant.id, {
+        id: upstream.Result.Id,
+        name: dto.Name,
+        description: dto.Description ?? null,
+        groupType: 'AIGC',
+        model,
+        requestId: ctx.requestId,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await this.audit.record(m, {
+        action: 'asset.CreateAssetGroup',
+        ctx,
+        targetId: upstream.Result.Id,
+        outcome: { status: 200 },
+        properties: { name: dto.Name, model },
+      });
     });
     return { Id: upstream.Result.Id };
   }
@@ -153,7 +166,8 @@ export class AssetsService implements AssetReferences {
       { requestId: ctx.requestId },
     );
     const now = Date.now();
-    await this.assets.insert(tenant.id, {
+    await this.uow.transaction(async (m) => {
+      await this.assets.using(m).insert(tenant.id, {
       id: upstream.Result.Id,
       groupId: group.id,
       name: dto.Name ?? null,
@@ -167,6 +181,14 @@ export class AssetsService implements AssetReferences {
       requestId: ctx.requestId,
       createdAt: now,
       updatedAt: now,
+      });
+      await this.audit.record(m, {
+        action: 'asset.CreateAsset',
+        ctx,
+        targetId: upstream.Result.Id,
+        outcome: { status: 200 },
+        properties: { group_id: group.id, asset_type: dto.AssetType, url: check.url, model },
+      });
     });
     return { Id: upstream.Result.Id };
   }

@@ -1,10 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, LessThanOrEqual, Repository } from 'typeorm';
+import { EntityManager, In, LessThanOrEqual, Repository } from 'typeorm';
 import { estimateCompletionTokens, outputSize, OUTPUT_RATIOS } from '@arkgate/byteplus';
 import { DomainError } from '../common/errors/domain-error';
 import type { Principal } from '../tenancy/tenant-context';
+import type { RequestContext } from '../common/http/request-context';
+import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../database/unit-of-work';
 import type { UsageQueryDto } from './dto/usage.query';
 import { modelSpec, PriceFamily } from '../catalog/catalog-rules';
 import { LedgerEntryEntity } from './ledger-entry.entity';
@@ -61,6 +64,8 @@ export class BillingService {
   constructor(
     @InjectRepository(PriceEntity) private readonly prices: Repository<PriceEntity>,
     @InjectRepository(LedgerEntryEntity) private readonly ledger: Repository<LedgerEntryEntity>,
+    private readonly uow: UnitOfWork,
+    private readonly audit: AuditService,
   ) {}
 
   async currentPrices(): Promise<PriceView[]> {
@@ -74,7 +79,7 @@ export class BillingService {
   }
 
   /** Adds a price version effective now: tasks created from now on are charged at it. */
-  async setPrice(sku: string, usd: unknown, manager?: EntityManager): Promise<PriceView> {
+  async setPrice(sku: string, usd: unknown, ctx: RequestContext): Promise<PriceView> {
     if (!KNOWN_SKUS.has(sku)) throw new DomainError('not_found', `SKU \`${sku}\` does not exist.`, 'sku');
     const text = typeof usd === 'number' ? String(usd) : usd;
     let nano: bigint;
@@ -86,7 +91,18 @@ export class BillingService {
     }
     const now = Date.now();
     const row = this.prices.create({ id: randomUUID(), sku, nanoPerMillion: nano.toString(), effectiveFrom: now, createdAt: now });
-    await (manager ? manager.getRepository(PriceEntity) : this.prices).insert(row);
+    const previous = await this.priceAt(sku, now);
+    await this.uow.transaction(async (m) => {
+      await m.getRepository(PriceEntity).insert(row);
+      await this.audit.record(m, {
+        action: 'admin.price.put',
+        ctx,
+        tenantId: null,
+        targetId: sku,
+        outcome: { status: 200 },
+        properties: { usd_per_million_tokens: formatUsd(nano), previous_usd_per_million_tokens: formatUsd(BigInt(previous.nanoPerMillion)) },
+      });
+    });
     return { sku, usd_per_million_tokens: formatUsd(nano), effective_from: now };
   }
 
@@ -133,6 +149,13 @@ export class BillingService {
     const sku = skuFor({ family, resolution, hasVideoInput: input.hasVideoInput });
     const price = await this.priceAt(sku, Date.now(), manager);
     return chargeNano(tokens, BigInt(price.nanoPerMillion));
+  }
+
+  /** The ledger entries of these tasks (by tasks.id), for exports. */
+  async entriesForTasks(taskRefs: string[]): Promise<Map<string, LedgerEntryEntity>> {
+    if (taskRefs.length === 0) return new Map();
+    const rows = await this.ledger.find({ where: { taskRef: In(taskRefs) } });
+    return new Map(rows.map((r) => [r.taskRef, r]));
   }
 
   /** Everything charged to a tenant so far, in nano-USD. */

@@ -1,5 +1,6 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { systemContext } from '../common/http/request-context';
 import { TenancyService } from '../tenancy/tenancy.service';
 
 export interface DemoCredentials {
@@ -16,8 +17,8 @@ export async function ensureDemoTenant(tenancy: TenancyService, file: string): P
   if (saved && (await tenancy.isLiveTenantToken(saved.tenantId, saved.token))) return saved;
   const tenant =
     (await tenancy.findTenantByName('demo')) ??
-    (await tenancy.createTenant({ name: 'demo', media_policy: 'any' }));
-  const issued = await tenancy.issueTenantToken(tenant.id, 'demo');
+    (await tenancy.createTenant({ name: 'demo', media_policy: 'any' }, systemContext()));
+  const issued = await tenancy.issueTenantToken(tenant.id, 'demo', systemContext());
   const creds = { tenantId: tenant.id, token: issued.token };
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, JSON.stringify(creds, null, 2), { mode: 0o600 });

@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
+import type { RequestContext } from '../common/http/request-context';
+import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../database/unit-of-work';
 import { MODELS, ModelSpec, modelSpec, officialNormalUpstreamIds, resolveModelName } from './catalog-rules';
 import { ModelMappingEntity } from './model-mapping.entity';
 
@@ -20,7 +23,11 @@ const UPSTREAM_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 /** The catalog seen by other modules: model resolution and the admin's exact version mappings. */
 @Injectable()
 export class CatalogService {
-  constructor(@InjectRepository(ModelMappingEntity) private readonly mappings: Repository<ModelMappingEntity>) {}
+  constructor(
+    @InjectRepository(ModelMappingEntity) private readonly mappings: Repository<ModelMappingEntity>,
+    private readonly uow: UnitOfWork,
+    private readonly audit: AuditService,
+  ) {}
 
   /** The spec of a requested model name, or a 400 that says which name to use. */
   resolveRequestedModel(requested: string, param = 'model'): ModelSpec {
@@ -75,7 +82,7 @@ export class CatalogService {
   }
 
   /** Pins a model to an exact upstream version or endpoint; refuses mappings that would blur Filter-Off. */
-  async setMapping(model: string, upstreamModel: unknown): Promise<ModelMappingView> {
+  async setMapping(model: string, upstreamModel: unknown, ctx: RequestContext): Promise<ModelMappingView> {
     const spec = this.stableModelOrThrow(model);
     if (typeof upstreamModel !== 'string' || !UPSTREAM_ID.test(upstreamModel)) {
       throw DomainError.invalid('upstream_model', 'upstream_model must be an upstream model id or endpoint id (ep-…).');
@@ -99,14 +106,22 @@ export class CatalogService {
         }
       }
     }
-    await this.mappings.save(this.mappings.create({ model: spec.name, upstreamModel, updatedAt: Date.now() }));
+    const previous = all.get(spec.name) ?? null;
+    await this.uow.transaction(async (m) => {
+      await m.getRepository(ModelMappingEntity).save(this.mappings.create({ model: spec.name, upstreamModel, updatedAt: Date.now() }));
+      await this.audit.record(m, { action: 'admin.model_mapping.put', ctx, tenantId: null, targetId: spec.name, outcome: { status: 200 }, properties: { upstream_model: upstreamModel, previous } });
+    });
     return this.getMapping(spec.name);
   }
 
   /** Removes a pin: normal models go back to their official version, Filter-Off to unmapped. */
-  async deleteMapping(model: string): Promise<ModelMappingView> {
+  async deleteMapping(model: string, ctx: RequestContext): Promise<ModelMappingView> {
     const spec = this.stableModelOrThrow(model);
-    await this.mappings.delete({ model: spec.name });
+    const previous = (await this.currentMappings()).get(spec.name) ?? null;
+    await this.uow.transaction(async (m) => {
+      await m.getRepository(ModelMappingEntity).delete({ model: spec.name });
+      await this.audit.record(m, { action: 'admin.model_mapping.delete', ctx, tenantId: null, targetId: spec.name, outcome: { status: 200 }, properties: { previous } });
+    });
     return this.getMapping(spec.name);
   }
 

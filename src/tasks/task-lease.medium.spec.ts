@@ -24,7 +24,7 @@ describe('TaskRepository.claimDueForSync', () => {
       callbackUrl: null, requestId: 'r', errorCode: null, hiddenAt: null, createdAt: i, updatedAt: i, finishedAt: null,
       nextSyncAt: i < 80 ? 1000 : 999_999, leaseOwner: null, leaseUntil: null, syncAttempts: 0, reservedNano: '0',
     }));
-    await ds.getRepository(TaskEntity).insert(rows as TaskEntity[]);
+    await ds.getRepository(TaskEntity).insert(rows as never);
   });
   afterAll(async () => close());
 

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ArkDataClient, ArkTask } from '@arkgate/byteplus';
+import type { EntityManager } from 'typeorm';
 import { BillingService } from '../billing/billing.service';
 import { UnitOfWork } from '../database/unit-of-work';
 import { TaskEntity, TaskStatus, TERMINAL_STATUSES } from './task.entity';
@@ -34,7 +35,7 @@ export class TaskSyncService {
   }
 
   /** Records what upstream reported (and settles a success); returns the row as stored afterwards. */
-  apply(row: TaskEntity, upstream: ArkTask): Promise<TaskEntity> {
+  apply(row: TaskEntity, upstream: ArkTask, alongside?: (m: EntityManager) => Promise<unknown>): Promise<TaskEntity> {
     const status = upstream.status as TaskStatus;
     const terminal = isTerminal(status);
     const now = Date.now();
@@ -64,6 +65,7 @@ export class TaskSyncService {
           completionTokens: typeof tokens === 'number' ? tokens : 0,
         });
       }
+      if (alongside) await alongside(m);
       return (await tasks.reload(row.tenantId, row.id)) ?? row;
     });
   }

@@ -102,6 +102,25 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
     return this.repo.find({ where: { leaseOwner: owner, leaseUntil } });
   }
 
+  /**
+   * Auditor export, across tenants: one page of task records in creation order after `after`
+   * (keyset pagination, so memory stays flat however many there are).
+   */
+  async exportPage(
+    filter: { from?: number; to?: number; tenantId?: string; status?: string; model?: string },
+    after: { createdAt: number; id: string } | null,
+    limit: number,
+  ): Promise<TaskEntity[]> {
+    const qb = this.repo.createQueryBuilder('t').orderBy('t.created_at', 'ASC').addOrderBy('t.id', 'ASC').take(limit);
+    if (filter.from !== undefined) qb.andWhere('t.created_at >= :from', { from: filter.from });
+    if (filter.to !== undefined) qb.andWhere('t.created_at < :to', { to: filter.to });
+    if (filter.tenantId) qb.andWhere('t.tenant_id = :tenantId', { tenantId: filter.tenantId });
+    if (filter.status) qb.andWhere('t.status = :status', { status: filter.status });
+    if (filter.model) qb.andWhere('t.model = :model', { model: filter.model });
+    if (after) qb.andWhere('(t.created_at > :ac OR (t.created_at = :ac AND t.id > :aid))', { ac: after.createdAt, aid: after.id });
+    return qb.getMany();
+  }
+
   /** Ends a lease and says when to look again (null: never, the task is finished). */
   async releaseLease(tenantId: string, id: string, owner: string, nextSyncAt: number | null, attempts: number): Promise<void> {
     await this.update(tenantId, { id, leaseOwner: owner }, { leaseOwner: null, leaseUntil: null, nextSyncAt, syncAttempts: attempts });

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
 import { ReqContext } from '../common/http/request-id.decorator';
 import type { RequestContext } from '../common/http/request-context';
 import { TenantApi } from '../tenancy/auth/api-auth.decorators';
@@ -22,6 +23,7 @@ export class TasksController {
 
   @Post()
   @HttpCode(200)
+  @Audited('task.create')
   @ApiOperation({ summary: 'Create a video generation task (text-to-video, image-to-video, video edit, extension, join)' })
   @ApiBody({ type: CreateTaskDto, examples: CREATE_EXAMPLES })
   @ApiOkResponse({ type: CreateTaskResponseDto, description: 'Only the upstream task id.' })
@@ -80,6 +82,7 @@ export class TasksController {
   }
 
   @Delete(':task_id')
+  @Audited('task.delete')
   @ApiOperation({ summary: 'Cancel a queued task, or hide a finished one for this tenant' })
   @ApiParam({ name: 'task_id', example: 'cgt-20260611204121-462cw' })
   @ApiOkResponse({ schema: { example: {} } })

@@ -11,6 +11,7 @@ import { BillingService } from '../billing/billing.service';
 import { formatUsd } from '../billing/money';
 import { capabilityViolation, stableNameOf } from '../catalog/catalog-rules';
 import { UnitOfWork } from '../database/unit-of-work';
+import { AuditService } from '../audit/audit.service';
 import { isUniqueViolation } from '../database/unique-violation';
 import { TenancyService } from '../tenancy/tenancy.service';
 import { CatalogService } from '../catalog/catalog.service';
@@ -48,6 +49,7 @@ export class TasksService {
     private readonly billing: BillingService,
     private readonly tenancy: TenancyService,
     private readonly idempotency: IdempotencyKeyRepository,
+    private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -134,17 +136,25 @@ export class TasksService {
     const claim = await this.record(tenant, draft, estimate, key);
     if ('existing' in claim) return this.answerForExisting(tenant, claim.existing, rawBody, ctx, idempotencyKey as string);
 
+    const audited = { action: 'task.create', ctx, properties: { model: model.name, upstream_request: upstreamRequest } };
     let id: string;
     try {
       ({ id } = await this.ark.createTask(upstreamRequest, { requestId: ctx.requestId }));
     } catch (err) {
+      const status = err instanceof ArkApiError ? err.status : 502;
       const code = err instanceof ArkApiError ? (err.code ?? `http_${err.status}`) : 'upstream_error';
-      await this.tasks.markRejected(tenant.id, draft.id, code);
-      if (key) await this.idempotency.release(tenant.id, key.key, draft.id);
+      await this.uow.transaction(async (m) => {
+        await this.tasks.using(m).markRejected(tenant.id, draft.id, code);
+        if (key) await this.idempotency.using(m).release(tenant.id, key.key, draft.id);
+        await this.audit.record(m, { ...audited, targetId: null, outcome: { status, errorCode: code } });
+      });
       throw err;
     }
     try {
-      await this.tasks.markAccepted(tenant.id, draft.id, id, Date.now() + this.config.sync.backoffMs[0]);
+      await this.uow.transaction(async (m) => {
+        await this.tasks.using(m).markAccepted(tenant.id, draft.id, id, Date.now() + this.config.sync.backoffMs[0]);
+        await this.audit.record(m, { ...audited, targetId: id, outcome: { status: 200 } });
+      });
     } catch (err) {
       this.logger.error(`[${ctx.requestId}] upstream accepted ${id} for record ${draft.id} but recording it failed`);
       throw err;
@@ -211,7 +221,10 @@ export class TasksService {
     const until = Date.now() + this.config.ark.timeoutMs + 5000;
     while (Date.now() < until) {
       const row = await this.tasks.reload(tenant.id, existing.taskRef);
-      if (row?.taskId) return { id: row.taskId };
+      if (row?.taskId) {
+        await this.audit.recordAlone({ action: 'task.create', ctx, targetId: row.taskId, outcome: { status: 200 }, properties: { idempotent_replay: true, idempotency_key: key } });
+        return { id: row.taskId };
+      }
       if (!row || row.status === 'rejected') return this.create(tenant, rawBody, ctx, key);
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -250,11 +263,29 @@ export class TasksService {
         throw err;
       }
       const cancelled = { ...(row.upstreamTask ?? {}), status: 'cancelled', updated_at: Math.floor(Date.now() / 1000) };
-      await this.sync.apply(row, cancelled as never);
+      await this.sync.apply(row, cancelled as never, (m) =>
+        this.audit.record(m, { action: 'task.delete', ctx, targetId: taskId, outcome: { status: 200 }, properties: { effect: 'cancelled' } }),
+      );
       return {};
     }
-    await this.tasks.hide(tenant.id, row.id);
+    await this.uow.transaction(async (m) => {
+      await this.tasks.using(m).hide(tenant.id, row.id);
+      await this.audit.record(m, { action: 'task.delete', ctx, targetId: taskId, outcome: { status: 200 }, properties: { effect: 'hidden', status: row.status } });
+    });
     return {};
+  }
+
+  /** Every task record matching the filter, page by page, for auditor exports (hidden ones included). */
+  async *exportRecords(filter: { from?: number; to?: number; tenantId?: string; status?: string; model?: string }, pageSize = 1000): AsyncGenerator<TaskEntity[]> {
+    let after: { createdAt: number; id: string } | null = null;
+    for (;;) {
+      const page = await this.tasks.exportPage(filter, after, pageSize);
+      if (page.length === 0) return;
+      yield page;
+      const last = page[page.length - 1];
+      after = { createdAt: last.createdAt, id: last.id };
+      if (page.length < pageSize) return;
+    }
   }
 
   private async visibleOrThrow(tenant: TenantContext, taskId: string): Promise<TaskEntity> {

@@ -3,6 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, IsNull, Repository } from 'typeorm';
 import { formatUsd, parseUsd } from '../billing/money';
+import { AuditService } from '../audit/audit.service';
+import type { RequestContext } from '../common/http/request-context';
+import { UnitOfWork } from '../database/unit-of-work';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DomainError } from '../common/errors/domain-error';
 import { DEFAULT_TENANT_MODELS } from '../catalog/catalog-rules';
@@ -67,6 +70,8 @@ export class TenancyService {
     @InjectRepository(TenantEntity) private readonly tenants: Repository<TenantEntity>,
     @InjectRepository(ApiTokenEntity) private readonly tokens: Repository<ApiTokenEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly uow: UnitOfWork,
+    private readonly audit: AuditService,
   ) {}
 
   /** The principal a bearer token stands for, or null (unknown or revoked). */
@@ -90,7 +95,7 @@ export class TenancyService {
     return principal;
   }
 
-  async createTenant(input: TenantInput & { name: string }): Promise<TenantView> {
+  async createTenant(input: TenantInput & { name: string }, ctx: RequestContext): Promise<TenantView> {
     const now = Date.now();
     const tenant = this.tenants.create({
       id: randomUUID(),
@@ -103,12 +108,21 @@ export class TenancyService {
       createdAt: now,
       updatedAt: now,
     });
-    await this.tenants.insert(tenant);
+    await this.uow.transaction(async (m) => {
+      await m.getRepository(TenantEntity).insert(tenant);
+      await this.audit.record(m, { action: 'admin.tenant.create', ctx, tenantId: tenant.id, targetId: tenant.id, outcome: { status: 201 }, properties: { input } });
+    });
     return this.toView(tenant);
   }
 
   async listTenants(): Promise<TenantView[]> {
     return (await this.tenants.find({ order: { createdAt: 'ASC' } })).map((t) => this.toView(t));
+  }
+
+  /** id → name of every tenant (for exports). */
+  async tenantNames(): Promise<Map<string, string>> {
+    const rows = await this.tenants.find({ select: { id: true, name: true } });
+    return new Map(rows.map((t) => [t.id, t.name]));
   }
 
   async getTenant(id: string): Promise<TenantView> {
@@ -120,7 +134,7 @@ export class TenancyService {
     return t ? this.toView(t) : null;
   }
 
-  async updateTenant(id: string, input: TenantInput): Promise<TenantView> {
+  async updateTenant(id: string, input: TenantInput, ctx: RequestContext): Promise<TenantView> {
     const tenant = await this.tenantOrThrow(id);
     if (input.name !== undefined) tenant.name = input.name;
     if (input.status !== undefined) tenant.status = input.status;
@@ -129,18 +143,21 @@ export class TenancyService {
     if (input.rate_limit_per_minute !== undefined) tenant.rateLimitPerMinute = input.rate_limit_per_minute;
     if (input.spend_limit_usd !== undefined) tenant.spendLimitNano = spendLimit(input.spend_limit_usd) ?? null;
     tenant.updatedAt = Date.now();
-    await this.tenants.save(tenant);
+    await this.uow.transaction(async (m) => {
+      await m.getRepository(TenantEntity).save(tenant);
+      await this.audit.record(m, { action: 'admin.tenant.update', ctx, tenantId: id, targetId: id, outcome: { status: 200 }, properties: { changes: input } });
+    });
     this.authCache.clear();
     return this.toView(tenant);
   }
 
-  async issueTenantToken(tenantId: string, name: string): Promise<IssuedToken> {
+  async issueTenantToken(tenantId: string, name: string, ctx: RequestContext): Promise<IssuedToken> {
     await this.tenantOrThrow(tenantId);
-    return this.issue('tenant', name, tenantId);
+    return this.issue('tenant', name, tenantId, ctx);
   }
 
-  async issueStaffToken(role: 'admin' | 'auditor', name: string): Promise<IssuedToken> {
-    return this.issue(role, name, null);
+  async issueStaffToken(role: 'admin' | 'auditor', name: string, ctx: RequestContext): Promise<IssuedToken> {
+    return this.issue(role, name, null, ctx);
   }
 
   async listTokens(tenantId?: string): Promise<TokenView[]> {
@@ -149,13 +166,22 @@ export class TenancyService {
   }
 
   /** Revokes a token; other instances stop accepting it within AUTH_CACHE_MS. */
-  async revokeToken(id: string): Promise<TokenView> {
+  async revokeToken(id: string, ctx: RequestContext): Promise<TokenView> {
     const row = await this.tokens.findOne({ where: { id } });
     if (!row) throw new DomainError('not_found', `Token \`${id}\` does not exist.`, 'id');
-    if (row.revokedAt === null) {
-      row.revokedAt = Date.now();
-      await this.tokens.update({ id }, { revokedAt: row.revokedAt });
-    }
+    const alreadyRevoked = row.revokedAt !== null;
+    if (!alreadyRevoked) row.revokedAt = Date.now();
+    await this.uow.transaction(async (m) => {
+      if (!alreadyRevoked) await m.getRepository(ApiTokenEntity).update({ id }, { revokedAt: row.revokedAt });
+      await this.audit.record(m, {
+        action: 'admin.token.revoke',
+        ctx,
+        tenantId: row.tenantId,
+        targetId: id,
+        outcome: { status: 200 },
+        properties: { role: row.role, name: row.name, already_revoked: alreadyRevoked },
+      });
+    });
     this.authCache.clear();
     return this.toTokenView(row);
   }
@@ -206,7 +232,7 @@ export class TenancyService {
     return !!row && row.tenantId === tenantId;
   }
 
-  private async issue(role: Role, name: string, tenantId: string | null): Promise<IssuedToken> {
+  private async issue(role: Role, name: string, tenantId: string | null, ctx: RequestContext): Promise<IssuedToken> {
     const token = newToken();
     const row = this.tokens.create({
       id: randomUUID(),
@@ -218,7 +244,17 @@ export class TenancyService {
       createdAt: Date.now(),
       revokedAt: null,
     });
-    await this.tokens.insert(row);
+    await this.uow.transaction(async (m) => {
+      await m.getRepository(ApiTokenEntity).insert(row);
+      await this.audit.record(m, {
+        action: 'admin.token.issue',
+        ctx,
+        tenantId,
+        targetId: row.id,
+        outcome: { status: 201 },
+        properties: { role, name, prefix: row.tokenPrefix },
+      });
+    });
     return { id: row.id, token, name, role, tenant_id: tenantId };
   }
 

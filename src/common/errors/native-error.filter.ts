@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { ThrottlerException } from '@nestjs/throttler';
 import { ArkApiError, ArkOpenApiError, ArkUnavailableError } from '@arkgate/byteplus';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { AuditService } from '../../audit/audit.service';
 import { RequestContext, requestContextOf } from '../http/request-context';
 import { DomainError } from './domain-error';
 import { codeFor, ERROR_TYPES, ErrorKey } from './error-codes';
@@ -28,9 +29,10 @@ export class NativeErrorFilter implements ExceptionFilter {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
     const http = host.switchToHttp();
     const request = http.getRequest();
     const response = http.getResponse();
@@ -39,13 +41,31 @@ export class NativeErrorFilter implements ExceptionFilter {
 
     if ((exception instanceof ArkApiError || exception instanceof ArkOpenApiError) && exception.status >= 400 && exception.status < 500) {
       this.logger.warn(`[${ctx.requestId}] upstream answered ${exception.status} ${exception.code ?? ''}`);
+      await this.auditRefusal(ctx, request, exception.status, exception.code ?? `http_${exception.status}`);
       adapter.reply(response, exception.body ?? {}, exception.status);
       return;
     }
 
     const error = this.toNativeError(exception, ctx);
+    await this.auditRefusal(ctx, request, error.status, error.code);
     for (const [name, value] of Object.entries(error.headers)) adapter.setHeader(response, name, value);
     adapter.reply(response, this.shape(error, request, ctx), error.status);
+  }
+
+  /** A state-changing call refused after authentication leaves one event with its outcome. */
+  private async auditRefusal(ctx: RequestContext, request: { params?: Record<string, string> }, status: number, code: string): Promise<void> {
+    if (!ctx.auditAction || !ctx.principal || ctx.audited) return;
+    const params = request.params ?? {};
+    try {
+      await this.audit.recordAlone({
+        action: ctx.auditAction,
+        ctx,
+        targetId: params.task_id ?? params.id ?? params.model ?? params.sku ?? null,
+        outcome: { status, errorCode: code },
+      });
+    } catch (err) {
+      this.logger.error(`[${ctx.requestId}] could not write the audit event of a refused ${ctx.auditAction}: ${(err as Error).message}`);
+    }
   }
 
   private toNativeError(exception: unknown, ctx: RequestContext): NativeError {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Principal } from '../../tenancy/tenant-context';
 
 /** What arkgate keeps about the HTTP request in flight, attached once by RequestContextMiddleware. */
 export interface RequestContext {
@@ -7,6 +8,12 @@ export interface RequestContext {
   /** True when the id came from the client. */
   clientSupplied: boolean;
   ip: string;
+  /** Set once authentication succeeded. */
+  principal?: Principal;
+  /** The audit action of a state-changing route, set by the guard after authentication. */
+  auditAction?: string;
+  /** True once an event for this request has been written. */
+  audited?: boolean;
 }
 
 const KEY = Symbol('arkgate.requestContext');
@@ -28,4 +35,9 @@ export function attachRequestContext(request: object, clientRequestId: unknown, 
 export function requestContextOf(request: object): RequestContext {
   const ctx = (request as Record<symbol, RequestContext | undefined>)[KEY];
   return ctx ?? { requestId: newRequestId(), clientSupplied: false, ip: '' };
+}
+
+/** The context of work arkgate does on its own behalf (bootstrap, jobs): no principal, no client. */
+export function systemContext(): RequestContext {
+  return { requestId: newRequestId(), clientSupplied: false, ip: '' };
 }

@@ -2,6 +2,8 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { DomainError } from '../../common/errors/domain-error';
+import { requestContextOf } from '../../common/http/request-context';
+import { AUDIT_ACTION, AuditActionSpec } from '../../audit/audited.decorator';
 import type { Principal } from '../tenant-context';
 import { ACCESS_RULE, AccessRule } from './access-rule';
 
@@ -20,7 +22,13 @@ export class ApiGuard extends AuthGuard('bearer') {
     if (!rule) throw new DomainError('forbidden', 'This route is not available.');
     if (rule.public) return true;
     await super.canActivate(context);
-    const principal = context.switchToHttp().getRequest().user as Principal;
+    const request = context.switchToHttp().getRequest();
+    const principal = request.user as Principal;
+    // From here on the caller is known: a refusal of a state-changing call is audited.
+    const ctx = requestContextOf(request);
+    ctx.principal = principal;
+    const spec = this.reflector.get<AuditActionSpec | undefined>(AUDIT_ACTION, context.getHandler());
+    ctx.auditAction = typeof spec === 'function' ? (spec(request.query ?? {}) ?? undefined) : spec;
     if (!rule.roles.includes(principal.role)) {
       throw new DomainError('forbidden', `This route is not available to ${principal.role} tokens.`);
     }
