@@ -3,6 +3,7 @@ import { ArkAsset, ArkOpenApiClient, ArkOpenApiError } from '@arkgate/byteplus';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../database/unit-of-work';
+import { SingleFlight } from '../common/concurrency/single-flight';
 import { DomainError } from '../common/errors/domain-error';
 import { validateNative } from '../common/http/native-validation';
 import type { RequestContext } from '../common/http/request-context';
@@ -39,7 +40,7 @@ export interface AssetActionResponse {
 @Injectable()
 export class AssetsService implements AssetReferences {
   private readonly logger = new Logger(AssetsService.name);
-  private readonly inFlight = new Map<string, Promise<AssetEntity>>();
+  private readonly flights = new SingleFlight<AssetEntity>();
 
   constructor(
     private readonly groups: AssetGroupRepository,
@@ -233,11 +234,7 @@ export class AssetsService implements AssetReferences {
    */
   private refresh(asset: AssetEntity): Promise<AssetEntity> {
     if (isSettled(asset.status)) return Promise.resolve(asset);
-    const running = this.inFlight.get(asset.id);
-    if (running) return running;
-    const work = this.doRefresh(asset).finally(() => this.inFlight.delete(asset.id));
-    this.inFlight.set(asset.id, work);
-    return work;
+    return this.flights.run(asset.id, () => this.doRefresh(asset));
   }
 
   private async doRefresh(asset: AssetEntity): Promise<AssetEntity> {

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ArkDataClient, ArkTask } from '@arkgate/byteplus';
 import type { EntityManager } from 'typeorm';
 import { BillingService } from '../billing/billing.service';
+import { SingleFlight } from '../common/concurrency/single-flight';
 import { UnitOfWork } from '../database/unit-of-work';
 import { TaskEntity, TaskStatus, TERMINAL_STATUSES } from './task.entity';
 import { TaskRepository } from './task.repository';
@@ -15,7 +16,7 @@ import { TaskRepository } from './task.repository';
 @Injectable()
 export class TaskSyncService {
   private readonly logger = new Logger(TaskSyncService.name);
-  private readonly inFlight = new Map<string, Promise<TaskEntity>>();
+  private readonly flights = new SingleFlight<TaskEntity>();
 
   constructor(
     private readonly tasks: TaskRepository,
@@ -27,11 +28,7 @@ export class TaskSyncService {
   /** Refreshes a non-terminal task from upstream; terminal ones come back as they are. */
   refresh(row: TaskEntity, opts: { requestId?: string } = {}): Promise<TaskEntity> {
     if (isTerminal(row.status) || !row.taskId) return Promise.resolve(row);
-    const running = this.inFlight.get(row.id);
-    if (running) return running;
-    const work = this.doRefresh(row, opts).finally(() => this.inFlight.delete(row.id));
-    this.inFlight.set(row.id, work);
-    return work;
+    return this.flights.run(row.id, () => this.doRefresh(row, opts));
   }
 
   /** Records what upstream reported (and settles a success); returns the row as stored afterwards. */

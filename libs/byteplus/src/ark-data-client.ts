@@ -1,4 +1,5 @@
 import { ArkApiError, ArkUnavailableError } from './ark-errors';
+import { exchange, parseJsonAnswer, parseLenient } from './http-exchange';
 import { arkCreatedTaskProblem, arkTaskListProblem, arkTaskProblem } from './ark-response-guards';
 import type { ArkCreatedTask, ArkListQuery, ArkRequestOptions, ArkTask, ArkTaskList } from './ark-types';
 
@@ -74,44 +75,19 @@ export class ArkDataClient {
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (options?.requestId) headers['X-Client-Request-Id'] = options.requestId;
 
-    const timeout = AbortSignal.timeout(this.opts.timeoutMs);
-    const signal = options?.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
-
-    let status: number;
-    let text: string;
-    try {
-      const response = await fetch(url, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal,
-        redirect: 'manual',
-      });
-      status = response.status;
-      text = await response.text();
-    } catch (error) {
-      if (options?.signal?.aborted && !timeout.aborted) throw options.signal.reason;
-      if (timeout.aborted) {
-        throw new ArkUnavailableError('timeout', `Upstream did not answer ${method} ${path} within ${this.opts.timeoutMs} ms`, undefined, { cause: error });
-      }
-      throw new ArkUnavailableError('network', `Upstream connection failed for ${method} ${path}: ${describe(error)}`, undefined, { cause: error });
-    }
-
-    if (status >= 500) {
-      throw new ArkUnavailableError('server_error', `Upstream answered ${status} to ${method} ${path}`, status);
-    }
-    if (status >= 400) {
-      throw new ArkApiError(status, parseLenient(text));
-    }
-    if (status < 200 || status >= 300) {
-      throw new ArkUnavailableError('bad_response', `Upstream answered ${status} to ${method} ${path}`, status);
-    }
+    const label = `${method} ${path}`;
+    const { status, text } = await exchange({
+      url,
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      timeoutMs: this.opts.timeoutMs,
+      signal: options?.signal,
+      label,
+    });
+    if (status >= 400) throw new ArkApiError(status, parseLenient(text));
     if (text.trim() === '') return undefined;
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw new ArkUnavailableError('bad_response', `Upstream answered ${method} ${path} with a body that is not JSON`, status);
-    }
+    return parseJsonAnswer(text, label, status);
   }
 }
 
@@ -129,22 +105,4 @@ function listQuery(query: ArkListQuery): URLSearchParams {
   if (query.model !== undefined) params.set('filter.model', query.model);
   if (query.service_tier !== undefined) params.set('filter.service_tier', query.service_tier);
   return params;
-}
-
-function parseLenient(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = (error as { cause?: unknown }).cause;
-  if (cause instanceof Error) {
-    const code = (cause as { code?: unknown }).code;
-    return typeof code === 'string' ? `${code} (${cause.message})` : cause.message;
-  }
-  return error.message;
 }

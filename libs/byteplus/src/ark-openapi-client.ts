@@ -16,6 +16,7 @@ import {
   type ListAssetsParams,
 } from './ark-asset-types';
 import { ArkOpenApiError, ArkUnavailableError } from './ark-errors';
+import { exchange, parseJsonAnswer, parseLenient } from './http-exchange';
 import { signRequest } from './openapi-signer';
 
 export interface ArkOpenApiClientOptions {
@@ -106,31 +107,17 @@ export class ArkOpenApiClient {
       now: this.now(),
     });
 
-    const timeout = AbortSignal.timeout(this.opts.timeoutMs);
-    const signal = options?.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
-    let status: number;
-    let text: string;
-    try {
-      const response = await fetch(url, { method: 'POST', headers: signed.headers, body: payload, signal, redirect: 'manual' });
-      status = response.status;
-      text = await response.text();
-    } catch (error) {
-      if (options?.signal?.aborted && !timeout.aborted) throw options.signal.reason;
-      if (timeout.aborted) {
-        throw new ArkUnavailableError('timeout', `Upstream did not answer ${action} within ${this.opts.timeoutMs} ms`, undefined, { cause: error });
-      }
-      throw new ArkUnavailableError('network', `Upstream connection failed for ${action}: ${describe(error)}`, undefined, { cause: error });
-    }
-
-    if (status >= 500) throw new ArkUnavailableError('server_error', `Upstream answered ${status} to ${action}`, status);
+    const { status, text } = await exchange({
+      url,
+      method: 'POST',
+      headers: signed.headers,
+      body: payload,
+      timeoutMs: this.opts.timeoutMs,
+      signal: options?.signal,
+      label: action,
+    });
     if (status >= 400) throw new ArkOpenApiError(status, parseLenient(text));
-    if (status < 200 || status >= 300) throw new ArkUnavailableError('bad_response', `Upstream answered ${status} to ${action}`, status);
-    let answer: unknown;
-    try {
-      answer = JSON.parse(text) as unknown;
-    } catch {
-      throw new ArkUnavailableError('bad_response', `Upstream answered ${action} with a body that is not JSON`, status);
-    }
+    const answer = parseJsonAnswer(text, action, status);
     if (hasMetadataError(answer)) throw new ArkOpenApiError(status, answer);
     const problem = arkOpenApiEnvelopeProblem(answer);
     if (problem) throw new ArkUnavailableError('bad_response', `Unexpected upstream answer to ${action}: ${problem}`, status);
@@ -156,22 +143,4 @@ function hasMetadataError(answer: unknown): boolean {
   if (typeof metadata !== 'object' || metadata === null) return false;
   const error = (metadata as { Error?: unknown }).Error;
   return typeof error === 'object' && error !== null;
-}
-
-function parseLenient(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = (error as { cause?: unknown }).cause;
-  if (cause instanceof Error) {
-    const code = (cause as { code?: unknown }).code;
-    return typeof code === 'string' ? `${code} (${cause.message})` : cause.message;
-  }
-  return error.message;
 }

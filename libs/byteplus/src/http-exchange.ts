@@ -1,0 +1,69 @@
+import { ArkUnavailableError } from './ark-errors';
+
+export interface ExchangeRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+  /** The caller's own abort signal: its reason is rethrown as is. */
+  signal?: AbortSignal;
+  /** How the call is named in error messages (`GET /contents/…`, `CreateAsset`). */
+  label: string;
+}
+
+/**
+ * One HTTP exchange with BytePlus, shared by both clients: a timeout, and everything that means "the
+ * upstream is unavailable" (timeout, broken connection, 5xx, a redirect or other non-2xx/4xx status)
+ * thrown as ArkUnavailableError. 2xx and 4xx answers come back for the caller to read.
+ */
+export async function exchange(req: ExchangeRequest): Promise<{ status: number; text: string }> {
+  const timeout = AbortSignal.timeout(req.timeoutMs);
+  const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
+  let status: number;
+  let text: string;
+  try {
+    const response = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body, signal, redirect: 'manual' });
+    status = response.status;
+    text = await response.text();
+  } catch (error) {
+    if (req.signal?.aborted && !timeout.aborted) throw req.signal.reason;
+    if (timeout.aborted) {
+      throw new ArkUnavailableError('timeout', `Upstream did not answer ${req.label} within ${req.timeoutMs} ms`, undefined, { cause: error });
+    }
+    throw new ArkUnavailableError('network', `Upstream connection failed for ${req.label}: ${describe(error)}`, undefined, { cause: error });
+  }
+  if (status >= 500) throw new ArkUnavailableError('server_error', `Upstream answered ${status} to ${req.label}`, status);
+  if (status < 200 || (status >= 300 && status < 400)) {
+    throw new ArkUnavailableError('bad_response', `Upstream answered ${status} to ${req.label}`, status);
+  }
+  return { status, text };
+}
+
+/** A 2xx body as JSON, or an ArkUnavailableError saying it was not JSON. */
+export function parseJsonAnswer(text: string, label: string, status: number): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ArkUnavailableError('bad_response', `Upstream answered ${label} with a body that is not JSON`, status);
+  }
+}
+
+/** A 4xx body: JSON when it is JSON, else the text. */
+export function parseLenient(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    return typeof code === 'string' ? `${code} (${cause.message})` : cause.message;
+  }
+  return error.message;
+}
