@@ -17,9 +17,13 @@ export type TaskStatus =
 
 export const TERMINAL_STATUSES: readonly TaskStatus[] = ['succeeded', 'failed', 'expired', 'cancelled'];
 
+/** Statuses a tenant sees (the others have no upstream task). */
+export const VISIBLE_STATUSES: readonly TaskStatus[] = ['queued', 'running', ...TERMINAL_STATUSES];
+
 @Entity({ name: 'tasks' })
 @Index('idx_tasks_tenant_created', ['tenantId', 'createdAt'])
-@Index('idx_tasks_tenant_status', ['tenantId', 'status'])
+@Index('idx_tasks_tenant_status_hidden_created', ['tenantId', 'status', 'hiddenAt', 'createdAt'])
+@Index('idx_tasks_tenant_hidden_created', ['tenantId', 'hiddenAt', 'createdAt'])
 @Index('idx_tasks_status_sync', ['status', 'nextSyncAt'])
 export class TaskEntity {
   /** arkgate's own id, known before the upstream answers. */

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { FindOptionsWhere, In, IsNull, Not, Repository } from 'typeorm';
 import { assertTenantId, TenantScopedRepository } from '../tenancy/tenant-scoped.repository';
 import type { ListTasksQuery } from './dto/list-tasks.query';
-import { TaskEntity, TERMINAL_STATUSES } from './task.entity';
+import { TaskEntity, TERMINAL_STATUSES, VISIBLE_STATUSES } from './task.entity';
 
 /** Task records, always read and written within one tenant. */
 @Injectable()
@@ -19,8 +19,9 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
 
   /** The tenant's visible tasks, newest first. */
   async listVisible(tenantId: string, q: ListTasksQuery): Promise<[TaskEntity[], number]> {
-    const where: FindOptionsWhere<TaskEntity> = { hiddenAt: IsNull(), taskId: q.taskIds ? In(q.taskIds) : Not(IsNull()) };
-    if (q.status) where.status = q.status;
+    // Only accepted tasks have an upstream id; their statuses say so, which keeps the listing index usable.
+    const where: FindOptionsWhere<TaskEntity> = { hiddenAt: IsNull(), status: q.status ?? In([...VISIBLE_STATUSES]) };
+    if (q.taskIds) where.taskId = In(q.taskIds);
     if (q.model) where.model = q.model;
     return this.findAndCount(tenantId, where, {
       order: { createdAt: 'DESC', id: 'DESC' },
