@@ -1,0 +1,84 @@
+/** The benchmark's report: its shape (also written as JSON) and its markdown rendering. */
+import type { MeasureSettings, RoundResult } from './measure';
+
+export interface ReportRow {
+  scenario: string;
+  target: string;
+  reqPerSec: number | null;
+  p50: number | null;
+  p99: number | null;
+  /** Ratio to a baseline or latency added over it, already phrased for the table. */
+  comparison: string;
+  validRounds: number;
+  totalRounds: number;
+  rounds: RoundResult[];
+  /** Numbers behind `comparison`, for the JSON. */
+  ratios?: Record<string, number | null>;
+}
+
+export interface Report {
+  title: string;
+  quick: boolean;
+  date: string;
+  node: string;
+  cpus: number;
+  cpuModel: string;
+  platform: string;
+  commit: string;
+  settings: MeasureSettings & { scenarios: string[]; listRows: number; rates: number[] };
+  peakRssMb: number;
+  rssAfterScenarioMb: Record<string, number>;
+  rows: ReportRow[];
+  notes: string[];
+  invalidRounds: string[];
+}
+
+const num = (v: number | null, digits = 0) => (v === null ? 'n/a' : v.toFixed(digits));
+/** Whole milliseconds as they are; fractions (paced runs, medians) to one decimal. */
+const ms = (v: number | null) => (v === null ? 'n/a' : Number.isInteger(v) ? String(v) : v.toFixed(1));
+
+export function renderMarkdown(r: Report): string {
+  const lines: string[] = [];
+  lines.push(`# ${r.title}`, '');
+  if (r.quick) lines.push('**Quick mode (BENCH_QUICK=1): a smoke test of the benchmark itself, not a measurement.**', '');
+  lines.push(
+    `- Date: ${r.date}`,
+    `- Commit: ${r.commit}`,
+    `- Node ${r.node} on ${r.platform}, ${r.cpus} CPU(s) (${r.cpuModel})`,
+    `- Settings: ${r.settings.connections} connections, warm-up ${r.settings.warmupS} s, ${r.settings.rounds} interleaved round(s) of ${r.settings.durationS} s, median of valid rounds; scenarios ${r.settings.scenarios.join(', ')}`,
+    `- Peak RSS of the bench process (gateway, sandbox and baselines; not the load generator): ${r.peakRssMb.toFixed(0)} MB` +
+      ` (RSS after ${Object.entries(r.rssAfterScenarioMb).map(([k, v]) => `${k} ${v} MB`).join(', ')})`,
+    '',
+  );
+  lines.push('| Scenario | Target | req/s | p50 ms | p99 ms | vs baseline | valid rounds |');
+  lines.push('|---|---|---:|---:|---:|---|---:|');
+  for (const row of r.rows) {
+    lines.push(
+      `| ${row.scenario} | ${row.target} | ${num(row.reqPerSec)} | ${ms(row.p50)} | ${ms(row.p99)} | ${row.comparison} | ${row.validRounds}/${row.totalRounds} |`,
+    );
+  }
+  lines.push('');
+  if (r.invalidRounds.length > 0) {
+    lines.push('**Invalid rounds (non-2xx answers or errors; left out of the medians):**', '');
+    for (const line of r.invalidRounds) lines.push(`- ${line}`);
+    lines.push('');
+  }
+  if (r.notes.length > 0) {
+    lines.push('Notes:', '');
+    for (const note of r.notes) lines.push(`- ${note}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+/** `a / b`, or null when either is missing or b is 0. */
+export function ratio(a: number | null, b: number | null): number | null {
+  return a === null || b === null || b === 0 ? null : a / b;
+}
+
+export function difference(a: number | null, b: number | null): number | null {
+  return a === null || b === null ? null : a - b;
+}
+
+export const times = (v: number | null) => (v === null ? 'n/a' : `×${v.toFixed(v < 0.1 ? 3 : 2)}`);
+export const plusMs = (v: number | null) => (v === null ? 'n/a' : `${v >= 0 ? '+' : ''}${v.toFixed(0)} ms`);

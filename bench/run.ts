@@ -1,0 +1,367 @@
+/**
+ * `npm run bench`: starts the baselines, the BytePlus sandbox and the real gateway on loopback in this
+ * process, drives them from a separate load-generator process, and reports a table (stdout,
+ * bench/results/*.md and *.json). It reports; it asserts nothing. See bench/README.md.
+ */
+import 'reflect-metadata';
+import type { SandboxHandle } from '@arkgate/sandbox';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, platform, release, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { LoadGenerator, measureInterleaved, probeOnce, type LoadSpec, type MeasureSettings, type TargetSummary } from './measure';
+import { difference, plusMs, ratio, renderMarkdown, times, type Report, type ReportRow } from './report';
+import { seedTasks } from './seed-tasks';
+import { startBenchSandbox, startGateway, startNestBaseline, startRawBaseline, TASKS_PATH, type GatewayTarget } from './targets';
+
+const SCENARIOS = ['S1', 'S2', 'S3', 'S4'] as const;
+type ScenarioId = (typeof SCENARIOS)[number];
+/**
+ * The order they run in: S2 last, because every task it creates through the gateway is still in flight
+ * for the gateway's background sync, whose catching up would otherwise weigh on whatever runs next.
+ */
+const RUN_ORDER: readonly ScenarioId[] = ['S1', 'S3', 'S4', 'S2'];
+
+interface Settings extends MeasureSettings {
+  quick: boolean;
+  scenarios: ScenarioId[];
+  listRows: number;
+  rates: number[];
+}
+
+function readSettings(env: NodeJS.ProcessEnv): Settings {
+  const quick = env.BENCH_QUICK === '1' || env.BENCH_QUICK === 'true';
+  const int = (name: string, fallback: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') return fallback;
+    const n = Number(raw.replace(/_/g, ''));
+    if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a positive integer (got ${JSON.stringify(raw)})`);
+    return n;
+  };
+  const scenarios = (env.BENCH_SCENARIOS?.trim() || SCENARIOS.join(','))
+    .split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean);
+  for (const s of scenarios) {
+    if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`BENCH_SCENARIOS: unknown scenario ${s} (known: ${SCENARIOS.join(', ')})`);
+  }
+  const rates = (env.BENCH_RATES?.trim() || '200,1000').split(',').map((s) => Number(s.trim()));
+  if (rates.some((r) => !Number.isSafeInteger(r) || r < 1)) throw new Error(`BENCH_RATES must be positive integers (got ${JSON.stringify(env.BENCH_RATES)})`);
+  return {
+    quick,
+    durationS: int('BENCH_DURATION_S', quick ? 2 : 12),
+    warmupS: int('BENCH_WARMUP_S', quick ? 1 : 5),
+    rounds: int('BENCH_ROUNDS', quick ? 1 : 3),
+    connections: int('BENCH_CONNECTIONS', 50),
+    scenarios: RUN_ORDER.filter((s) => scenarios.includes(s)),
+    listRows: int('BENCH_LIST_ROWS', quick ? 2_000 : 200_000),
+    rates,
+  };
+}
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const mb = (bytes: number) => bytes / (1024 * 1024);
+
+/** A text-to-video create body for the gateway (stable model name). */
+const CREATE_BODY = {
+  model: 'dreamina-seedance-2-0-fast',
+  content: [{ type: 'text', text: 'A quiet cinematic shot of a paper boat floating on calm water, soft morning light.' }],
+  duration: 4,
+  ratio: '16:9',
+  resolution: '480p',
+  generate_audio: false,
+};
+
+/** Everything the scenarios share: the running targets and the collected report rows. */
+interface Context {
+  settings: Settings;
+  gen: LoadGenerator;
+  sandbox: SandboxHandle;
+  gateway: GatewayTarget;
+  rows: ReportRow[];
+  notes: string[];
+  invalidRounds: string[];
+  rssAfterScenarioMb: Record<string, number>;
+  /** Token and finished-task path shared by S1 and S3, made on first use. */
+  finished?: { token: string; path: string; body: string };
+}
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const jsonBearer = (token: string) => ({ ...bearer(token), 'content-type': 'application/json' });
+
+async function measure(ctx: Context, specs: LoadSpec[]): Promise<TargetSummary[]> {
+  return measureInterleaved(ctx.gen, specs, ctx.settings, log, probeOnce);
+}
+
+function toRow(ctx: Context, scenario: string, s: TargetSummary, comparison: string, ratios?: ReportRow['ratios']): ReportRow {
+  for (const r of s.rounds.filter((x) => !x.valid)) {
+    const codes = Object.entries(r.statusCodes).map(([c, n]) => `${c}×${n}`).join(', ');
+    ctx.invalidRounds.push(`${scenario} ${s.target} round ${r.round}: non2xx=${r.non2xx}, errors=${r.errors}, timeouts=${r.timeouts}, status codes ${codes || 'none'}`);
+  }
+  return {
+    scenario,
+    target: s.target,
+    reqPerSec: s.reqPerSec,
+    p50: s.p50,
+    p99: s.p99,
+    comparison,
+    validRounds: s.validRounds,
+    totalRounds: s.rounds.length,
+    rounds: s.rounds,
+    ratios,
+  };
+}
+
+/** Creates a task through the gateway and reads it back until the gateway has recorded it as succeeded. */
+async function finishedTask(ctx: Context): Promise<NonNullable<Context['finished']>> {
+  if (ctx.finished) return ctx.finished;
+  const { token } = await ctx.gateway.newTenant('bench-get');
+  const created = await fetch(ctx.gateway.url + TASKS_PATH, { method: 'POST', headers: jsonBearer(token), body: JSON.stringify(CREATE_BODY) });
+  const { id } = (await created.json()) as { id: string };
+  if (created.status !== 200 || !id) throw new Error(`task create answered ${created.status}`);
+  const path = `${TASKS_PATH}/${id}`;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const res = await fetch(ctx.gateway.url + path, { headers: bearer(token) });
+    const body = await res.text();
+    if (res.status === 200 && (JSON.parse(body) as { status?: string }).status === 'succeeded') {
+      ctx.finished = { token, path, body };
+      return ctx.finished;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`task ${id} did not reach succeeded`);
+}
+
+async function scenarioS1(ctx: Context): Promise<void> {
+  log('S1 GET finished task: gateway vs baseline A (node:http) vs baseline B (bare Nest+Express)');
+  const { token, path, body } = await finishedTask(ctx);
+  const rawBaseline = await startRawBaseline(Buffer.from(body, 'utf8'));
+  const nestBaseline = await startNestBaseline(JSON.parse(body));
+  const headers = bearer(token);
+  let gw: TargetSummary;
+  let a: TargetSummary;
+  let b: TargetSummary;
+  try {
+    [gw, a, b] = await measure(ctx, [
+      { target: 'gateway', url: ctx.gateway.url + path, headers },
+      { target: 'baseline A (node:http)', url: rawBaseline.url + path, headers },
+      { target: 'baseline B (bare Nest+Express)', url: nestBaseline.url + path, headers },
+    ]);
+  } finally {
+    await Promise.all([rawBaseline.close(), nestBaseline.close()]);
+  }
+  const vsA = ratio(gw.reqPerSec, a.reqPerSec);
+  const vsB = ratio(gw.reqPerSec, b.reqPerSec);
+  ctx.rows.push(
+    toRow(ctx, 'S1 GET finished task', gw, `req/s ${times(vsA)} of A, ${times(vsB)} of B`, {
+      reqPerSecVsA: vsA,
+      reqPerSecVsB: vsB,
+      p50VsA: ratio(gw.p50, a.p50),
+      p50VsB: ratio(gw.p50, b.p50),
+      p99VsA: ratio(gw.p99, a.p99),
+      p99VsB: ratio(gw.p99, b.p99),
+    }),
+    toRow(ctx, 'S1 GET finished task', a, 'baseline A'),
+    toRow(ctx, 'S1 GET finished task', b, `baseline B (req/s ${times(ratio(b.reqPerSec, a.reqPerSec))} of A)`, {
+      reqPerSecVsA: ratio(b.reqPerSec, a.reqPerSec),
+    }),
+  );
+}
+
+async function scenarioS2(ctx: Context): Promise<void> {
+  log('S2 task create: gateway vs the sandbox called directly (baseline C)');
+  const { token } = await ctx.gateway.newTenant('bench-create');
+  // Baseline C is a second sandbox like the gateway's upstream, so that it can be emptied every second: called
+  // directly it takes over 10,000 tasks a second, all kept in memory, while the gateway's own sandbox keeps the
+  // tasks the gateway made for its background sync to find.
+  const direct = await startBenchSandbox();
+  const emptyDirect = setInterval(() => direct.control.reset(), 1000);
+  let gwSummary: TargetSummary;
+  let directSummary: TargetSummary;
+  try {
+    [gwSummary, directSummary] = await measure(ctx, [
+      {
+        target: 'gateway',
+        url: ctx.gateway.url + TASKS_PATH,
+        method: 'POST',
+        headers: jsonBearer(token),
+        body: JSON.stringify(CREATE_BODY),
+      },
+      {
+        target: 'baseline C (sandbox direct)',
+        url: `${direct.dataPlaneUrl}/contents/generations/tasks`,
+        method: 'POST',
+        headers: jsonBearer(direct.apiKey),
+        body: JSON.stringify({ ...CREATE_BODY, model: 'dreamina-seedance-2-0-fast-260128' }),
+      },
+    ]);
+  } finally {
+    clearInterval(emptyDirect);
+    await direct.close();
+  }
+  const addedP50 = difference(gwSummary.p50, directSummary.p50);
+  const addedP99 = difference(gwSummary.p99, directSummary.p99);
+  const vsC = ratio(gwSummary.reqPerSec, directSummary.reqPerSec);
+  ctx.rows.push(
+    toRow(ctx, 'S2 task create', gwSummary, `added ${plusMs(addedP50)} p50, ${plusMs(addedP99)} p99; req/s ${times(vsC)} of C`, {
+      addedP50Ms: addedP50,
+      addedP99Ms: addedP99,
+      reqPerSecVsC: vsC,
+    }),
+    toRow(ctx, 'S2 task create', directSummary, 'baseline C'),
+  );
+}
+
+async function scenarioS3(ctx: Context): Promise<void> {
+  const { rates } = ctx.settings;
+  log(`S3 fixed-rate GET finished task on the gateway at ${rates.join(' and ')} req/s (autocannon overallRate, then paced open loop)`);
+  const { token, path } = await finishedTask(ctx);
+  const spec = (rate: number, paced: boolean): LoadSpec => ({
+    target: `gateway @ ${rate} req/s, ${paced ? 'paced open loop' : 'autocannon overallRate'}`,
+    url: ctx.gateway.url + path,
+    headers: bearer(token),
+    overallRate: rate,
+    paced,
+  });
+  const summaries = await measure(ctx, [...rates.map((r) => spec(r, false)), ...rates.map((r) => spec(r, true))]);
+  for (const s of summaries) {
+    const achieved = ratio(s.reqPerSec, s.overallRate ?? null);
+    ctx.rows.push(toRow(ctx, 'S3 fixed-rate GET', s, `achieved ${times(achieved)} of the set rate`, { achievedOfSetRate: achieved }));
+  }
+}
+
+async function scenarioS4(ctx: Context): Promise<void> {
+  const n = ctx.settings.listRows;
+  log(`S4 list page 1 with filter.status=succeeded over a tenant with ${n} tasks`);
+  const tenant = await ctx.gateway.newTenant('bench-list');
+  const seeded = await seedTasks(ctx.gateway.app.get(DataSource), tenant.id, n, log);
+  const matching = seeded.byStatus.succeeded ?? 0;
+  ctx.notes.push(
+    `S4: ${n} tasks seeded in ${seeded.seconds.toFixed(1)} s (${(n / seeded.seconds).toFixed(0)} rows/s), ${matching} of them succeeded (the filter's matches).`,
+  );
+  const url = `${ctx.gateway.url}${TASKS_PATH}?page_num=1&page_size=20&filter.status=succeeded`;
+  const check = await fetch(url, { headers: bearer(tenant.token) });
+  const page = (await check.json()) as { items?: unknown[]; total?: number };
+  if (check.status !== 200 || page.total !== matching || page.items?.length !== Math.min(20, matching)) {
+    log(`  !! list answered ${check.status} with total=${page.total} and ${page.items?.length} items; expected total=${matching}`);
+  }
+  const [list] = await measure(ctx, [{ target: `gateway list (${n} tasks)`, url, headers: bearer(tenant.token) }]);
+  ctx.rows.push(toRow(ctx, 'S4 list page 1, status filter', list, '—'));
+}
+
+const RUNNERS: Record<ScenarioId, (ctx: Context) => Promise<void>> = { S1: scenarioS1, S2: scenarioS2, S3: scenarioS3, S4: scenarioS4 };
+
+function commitOf(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const changed = execFileSync('git', ['status', '--porcelain', '--', '.', ':!bench'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return changed ? `${head} (with uncommitted changes outside bench/)` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function writeResults(report: Report): string[] {
+  const dir = join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  // A smoke run never overwrites the latest real measurement.
+  const name = report.quick ? 'quick' : 'latest';
+  const md = join(dir, `${name}.md`);
+  const json = join(dir, `${name}.json`);
+  writeFileSync(md, renderMarkdown(report));
+  writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+  return [md, json];
+}
+
+async function main(): Promise<void> {
+  const settings = readSettings(process.env);
+  const started = Date.now();
+  // Read at the start (the code under test is already loaded): the tree may change while the benchmark runs.
+  const commit = commitOf();
+  log(
+    `arkgate bench: scenarios ${settings.scenarios.join(',')}; ${settings.connections} connections, warm-up ${settings.warmupS} s, ` +
+      `${settings.rounds} round(s) × ${settings.durationS} s${settings.quick ? ' (QUICK smoke test)' : ''}`,
+  );
+
+  const dir = mkdtempSync(join(tmpdir(), 'arkgate-bench-'));
+  let gen: LoadGenerator | undefined;
+  let sandbox: SandboxHandle | undefined;
+  let gateway: GatewayTarget | undefined;
+  let ctx: Context | undefined;
+  try {
+    gen = await LoadGenerator.start();
+    sandbox = await startBenchSandbox();
+    // With its logger off, Nest ends the process without a word when the app cannot start.
+    const explainSilentExit = (code: number) => {
+      if (code !== 0) process.stderr.write(`bench: exited with code ${code} while the gateway was starting; run with BENCH_GATEWAY_LOGS=1 to see why\n`);
+    };
+    process.on('exit', explainSilentExit);
+    gateway = await startGateway(sandbox, join(dir, 'arkgate.sqlite'));
+    process.off('exit', explainSilentExit);
+    log(`sandbox ${sandbox.url}, gateway ${gateway.url}, database ${join(dir, 'arkgate.sqlite')}`);
+    ctx = { settings, gen, sandbox, gateway, rows: [], notes: [], invalidRounds: [], rssAfterScenarioMb: {} };
+    ctx.rssAfterScenarioMb.startup = Math.round(mb(process.memoryUsage().rss));
+
+    for (const id of settings.scenarios) {
+      await RUNNERS[id](ctx);
+      ctx.rssAfterScenarioMb[id] = Math.round(mb(process.memoryUsage().rss));
+    }
+  } finally {
+    await gateway?.close();
+    await sandbox?.close();
+    await gen?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (!ctx) throw new Error('the targets did not start');
+
+  const report: Report = {
+    title: 'arkgate benchmark',
+    quick: settings.quick,
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    platform: `${platform()} ${release()}`,
+    commit,
+    settings: {
+      connections: settings.connections,
+      durationS: settings.durationS,
+      warmupS: settings.warmupS,
+      rounds: settings.rounds,
+      scenarios: settings.scenarios,
+      listRows: settings.listRows,
+      rates: settings.rates,
+    },
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    rssAfterScenarioMb: ctx.rssAfterScenarioMb,
+    rows: [...ctx.rows].sort((a, b) => a.scenario.localeCompare(b.scenario)),
+    notes: [
+      ...ctx.notes,
+      'Closed-loop latencies (S1, S2, S4) include queueing at the set connection count: p50 ≈ connections ÷ req/s.',
+      'S3, autocannon overallRate: each connection sends its share back to back at the start of every second, so the load arrives as one burst per second and latency includes draining it; autocannon\'s coordinated-omission correction is off (it assumes a 1 ms interval at any rate). S3, paced open loop: one request every 1/rate s, latency counted from when the request was due (coordinated-omission free).',
+      'autocannon latencies are whole milliseconds. The gateway and the sandbox share one process and event loop; the load generator is a separate process.',
+      `Total run time ${((Date.now() - started) / 1000).toFixed(0)} s.`,
+    ],
+    invalidRounds: ctx.invalidRounds,
+  };
+  const markdown = renderMarkdown(report);
+  log('');
+  log(markdown);
+  for (const file of writeResults(report)) log(`wrote ${file}`);
+  if (report.invalidRounds.length > 0) log(`!! ${report.invalidRounds.length} INVALID ROUND(S) — see above; their numbers are not in the medians.`);
+}
+
+main().then(
+  () => {
+    // Everything is closed by now; anything still holding the process open is a leak worth naming.
+    setTimeout(() => {
+      process.stderr.write(`bench: still running 10 s after shutdown; open resources: ${process.getActiveResourcesInfo().join(', ')}\n`);
+      process.exit(1);
+    }, 10_000).unref();
+  },
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,121 @@
+/**
+ * The servers under load, each on 127.0.0.1 and a free port: the two baselines, the BytePlus sandbox
+ * and the real gateway in front of it.
+ */
+import { Controller, Get, Module, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startSandbox, type SandboxHandle } from '@arkgate/sandbox';
+import { createApp } from '../src/app.factory';
+import { loadConfig } from '../src/config/app-config';
+
+export const HOST = '127.0.0.1';
+export const TASKS_PATH = '/volcark/api/v3/contents/generations/tasks';
+export const ADMIN_TOKEN = 'oh-bench-admin-token-0123456789abcdef';
+
+export interface Target {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Baseline A: plain node:http answering every request with the given bytes from memory. */
+export async function startRawBaseline(body: Buffer): Promise<Target> {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length });
+    res.end(body);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, HOST, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${HOST}:${port}`,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+/**
+ * Baseline B: a bare Nest app (Express adapter) with one GET route on the gateway's task path,
+ * returning the given object (serialised per request, as the gateway's own routes are).
+ */
+export async function startNestBaseline(body: unknown): Promise<Target> {
+  @Controller(TASKS_PATH.slice(1))
+  class BareTaskController {
+    @Get(':task_id')
+    get(): unknown {
+      return body;
+    }
+  }
+
+  @Module({ controllers: [BareTaskController] })
+  class BareModule {}
+
+  const app = await NestFactory.create<NestExpressApplication>(BareModule, { logger: false });
+  return listenNest(app);
+}
+
+/** The BytePlus sandbox with a clock that finishes every task at once. */
+export function startBenchSandbox(): Promise<SandboxHandle> {
+  return startSandbox({ host: HOST, port: 0, queuedMs: 0, runningMs: 0, recordLimit: 100 });
+}
+
+export interface GatewayTarget extends Target {
+  app: INestApplication;
+  /** Creates a tenant (rate limit 1,000,000/min, any media) and issues it a token. */
+  newTenant(name: string): Promise<{ id: string; token: string }>;
+}
+
+/** The real gateway (SQLite file database) in front of the sandbox. */
+export async function startGateway(sandbox: SandboxHandle, sqlitePath: string): Promise<GatewayTarget> {
+  // The control-plane (OpenAPI) side of the sandbox, where the sandbox offers one.
+  const openApi = sandbox as SandboxHandle & Partial<Record<'openApiUrl' | 'accessKeyId' | 'secretAccessKey', string>>;
+  const base = loadConfig({
+    ARKGATE_PROFILE: 'phanedge',
+    ARKGATE_ADMIN_TOKEN: ADMIN_TOKEN,
+    ARKGATE_UPSTREAM: 'sandbox',
+    ARK_API_KEY: sandbox.apiKey,
+    ARK_BASE_URL: sandbox.dataPlaneUrl,
+    ARK_OPENAPI_URL: openApi.openApiUrl,
+    ARK_ACCESS_KEY_ID: openApi.accessKeyId,
+    ARK_SECRET_ACCESS_KEY: openApi.secretAccessKey,
+    ARKGATE_DEMO: 'false',
+  });
+  const config = { ...base, database: { type: 'sqlite' as const, path: sqlitePath } };
+  // BENCH_GATEWAY_LOGS=1 keeps the gateway's warnings and errors (e.g. why it would not start).
+  const app = await createApp(config, process.env.BENCH_GATEWAY_LOGS ? {} : { logger: false });
+  const target = await listenNest(app);
+
+  const admin = async (path: string, body: unknown): Promise<Record<string, any>> => {
+    const res = await fetch(target.url + path, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const answer = (await res.json()) as Record<string, any>;
+    if (res.status !== 201) throw new Error(`POST ${path} answered ${res.status}: ${JSON.stringify(answer)}`);
+    return answer;
+  };
+
+  return {
+    ...target,
+    app,
+    newTenant: async (name) => {
+      const tenant = await admin('/admin/tenants', { name, rate_limit_per_minute: 1_000_000, media_policy: 'any' });
+      const issued = await admin(`/admin/tenants/${tenant.id}/tokens`, { name: 'bench' });
+      return { id: tenant.id as string, token: issued.token as string };
+    },
+  };
+}
+
+async function listenNest(app: INestApplication): Promise<Target> {
+  await app.listen(0, HOST);
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return { url: `http://${HOST}:${port}`, close: () => app.close() };
+}
