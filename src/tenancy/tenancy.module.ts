@@ -8,6 +8,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ApiTokenEntity } from './api-token.entity';
 import { ApiGuard } from './auth/api.guard';
 import { BearerStrategy } from './auth/bearer.strategy';
+import { FixedWindowThrottlerStorage } from './auth/fixed-window-throttler.storage';
 import { TenantThrottlerGuard } from './auth/tenant-throttler.guard';
 import { TenancyService } from './tenancy.service';
 import { TenantEntity } from './tenant.entity';
@@ -33,7 +34,7 @@ const STAFF_LIMIT_FACTOR = 10;
             },
           },
         ],
-        storage: config.redisUrl ? new ThrottlerStorageRedisService(config.redisUrl) : undefined,
+        storage: config.redisUrl ? new ThrottlerStorageRedisService(config.redisUrl) : new FixedWindowThrottlerStorage(),
       }),
     }),
   ],
