@@ -6,6 +6,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { TaskEntity } from './task.entity';
 import { TaskRepository } from './task.repository';
 import { isTerminal, TaskSyncService } from './task-sync.service';
+import { LocalSyncBudget, RedisSyncBudget, SyncBudget } from './sync-budget';
 
 /** How many refreshes of one instance run at once. */
 const CONCURRENCY = 16;
@@ -17,8 +18,9 @@ const DEFAULT_EXPIRES_AFTER_S = 172_800;
 /**
  * Keeps every queued/running task in step with upstream even if nobody polls it, so billing settles.
  * Each instance leases due tasks (never one another instance holds), refreshes them through the shared
- * path, backs off per task (2, 5, 10, 20, 30 s by default), and stays under its upstream call budget
- * (a token bucket of ARKGATE_SYNC_RPS). Leases expire, so tasks of a stopped instance are picked up.
+ * path, backs off per task (2, 5, 10, 20, 30 s by default), and stays under the upstream call budget
+ * ARKGATE_SYNC_RPS — shared by all instances through Redis when REDIS_URL is set, else per instance.
+ * Leases expire, so tasks of a stopped instance are picked up.
  */
 @Injectable()
 export class TaskPollerService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -27,15 +29,17 @@ export class TaskPollerService implements OnApplicationBootstrap, OnApplicationS
   private timer?: NodeJS.Timeout;
   private current?: Promise<unknown>;
   private stopped = true;
-  private tokens: number;
-  private refilledAt = Date.now();
+  private readonly budget: SyncBudget;
+  private lastGranted = 0;
 
   constructor(
     private readonly tasks: TaskRepository,
     private readonly sync: TaskSyncService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.tokens = config.sync.ratePerSecond;
+    this.budget = config.redisUrl
+      ? new RedisSyncBudget(config.redisUrl, config.sync.ratePerSecond)
+      : new LocalSyncBudget(config.sync.ratePerSecond);
   }
 
   onApplicationBootstrap(): void {
@@ -48,15 +52,17 @@ export class TaskPollerService implements OnApplicationBootstrap, OnApplicationS
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.current?.catch(() => undefined);
+    await this.budget.close();
   }
 
   /** One round: claim what is due within the budget and refresh it. Returns how many tasks it handled. */
   async runOnce(now = Date.now()): Promise<number> {
-    this.refill(now);
-    const budget = Math.min(Math.floor(this.tokens), MAX_BATCH);
-    if (budget <= 0) return 0;
-    const claimed = await this.tasks.claimDueForSync(this.owner, now, now + this.config.sync.leaseMs, budget);
-    this.tokens -= claimed.length;
+    const due = await this.tasks.countDueForSync(now);
+    if (due === 0) return 0;
+    const granted = await this.budget.take(Math.min(due, MAX_BATCH));
+    this.lastGranted = granted;
+    if (granted <= 0) return 0;
+    const claimed = await this.tasks.claimDueForSync(this.owner, now, now + this.config.sync.leaseMs, granted);
     let next = 0;
     const worker = async () => {
       while (next < claimed.length) await this.syncOne(claimed[next++]);
@@ -73,14 +79,8 @@ export class TaskPollerService implements OnApplicationBootstrap, OnApplicationS
           this.logger.error(`sync round failed: ${(err as Error).message}`);
           return 0;
         })
-        .then((handled) => this.schedule(handled > 0 && this.tokens >= 1 ? 0 : this.config.sync.intervalMs));
+        .then((handled) => this.schedule(handled > 0 && handled === this.lastGranted ? 0 : this.config.sync.intervalMs));
     }, ms);
-  }
-
-  private refill(now: number): void {
-    const rate = this.config.sync.ratePerSecond;
-    this.tokens = Math.min(rate, this.tokens + ((now - this.refilledAt) / 1000) * rate);
-    this.refilledAt = now;
   }
 
   private async syncOne(row: TaskEntity): Promise<void> {

@@ -122,6 +122,16 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
     return qb.getMany();
   }
 
+  /** How many unfinished tasks are due for a sync and not leased (across tenants; cheap, by index). */
+  async countDueForSync(now: number): Promise<number> {
+    return this.repo
+      .createQueryBuilder('d')
+      .where("d.status IN ('queued', 'running')")
+      .andWhere('d.next_sync_at <= :now', { now })
+      .andWhere('(d.lease_until IS NULL OR d.lease_until < :now)', { now })
+      .getCount();
+  }
+
   /** Ends a lease and says when to look again (null: never, the task is finished). */
   async releaseLease(tenantId: string, id: string, owner: string, nextSyncAt: number | null, attempts: number): Promise<void> {
     await this.update(tenantId, { id, leaseOwner: owner }, { leaseOwner: null, leaseUntil: null, nextSyncAt, syncAttempts: attempts });
