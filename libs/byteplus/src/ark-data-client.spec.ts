@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:net';
+import { closedPort, failure } from './client.test-support';
 import { startSandbox, type SandboxHandle } from '@arkgate/sandbox';
 import { ArkDataClient } from './ark-data-client';
 import { ArkApiError, ArkUnavailableError } from './ark-errors';
@@ -9,24 +9,7 @@ const textTask = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail');
-}
 
-/** A port nothing listens on: bound once, then released. */
-async function closedPort(): Promise<number> {
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
-}
 
 describe('ArkDataClient against the sandbox', () => {
   let sandbox: SandboxHandle;

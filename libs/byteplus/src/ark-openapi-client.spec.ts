@@ -1,26 +1,9 @@
-import { createServer, type Server } from 'node:net';
+import { closedPort, failure } from './client.test-support';
 import { startSandbox, type SandboxHandle } from '@arkgate/sandbox';
 import { ArkOpenApiClient, type ArkOpenApiClientOptions } from './ark-openapi-client';
 import { ArkOpenApiError, ArkUnavailableError } from './ark-errors';
 
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail');
-}
 
-/** A port nothing listens on: bound once, then released. */
-async function closedPort(): Promise<number> {
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
-}
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
