@@ -58,6 +58,9 @@ export class TaskExportService {
   private async *rows(filter: Parameters<TasksService['exportRecords']>[0]): AsyncGenerator<ExportRow> {
     const names = await this.tenancy.tenantNames();
     for await (const page of this.tasks.exportRecords(filter)) {
+      // Let other requests run between pages: SQLite answers synchronously, so without a turn of the
+      // event loop a long export would hold the whole gateway.
+      await new Promise((resolve) => setImmediate(resolve));
       const charges = await this.billing.entriesForTasks(page.map((t) => t.id));
       for (const t of page) {
         const charge = charges.get(t.id);
