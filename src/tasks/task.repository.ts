@@ -118,7 +118,8 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
     if (filter.tenantId) qb.andWhere('t.tenant_id = :tenantId', { tenantId: filter.tenantId });
     if (filter.status) qb.andWhere('t.status = :status', { status: filter.status });
     if (filter.model) qb.andWhere('t.model = :model', { model: filter.model });
-    if (after) qb.andWhere('(t.created_at > :ac OR (t.created_at = :ac AND t.id > :aid))', { ac: after.createdAt, aid: after.id });
+    // A row-value comparison, so both engines answer with a range scan of idx_tasks_created_id.
+    if (after) qb.andWhere('(t.created_at, t.id) > (:ac, :aid)', { ac: after.createdAt, aid: after.id });
     return qb.getMany();
   }
 
