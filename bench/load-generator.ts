@@ -9,7 +9,11 @@
  * - paced: an open-loop schedule, one request every 1/rate s whatever the answers, each latency counted
  *   from the moment the request was due (so a stall is charged to every request it delays).
  *
- * Protocol over the IPC channel: `{ id, job }` in, `{ id, result }` or `{ id, error }` out.
+ * Besides load, it downloads: one streamed GET (an export), read chunk by chunk and counted (bytes, lines,
+ * time to first byte), never held whole.
+ *
+ * Protocol over the IPC channel: `{ id, job }` or `{ id, download }` in, `{ id, result }`,
+ * `{ id, downloaded }` or `{ id, error }` out.
  */
 import autocannon from 'autocannon';
 import { Agent, request } from 'node:http';
@@ -42,12 +46,43 @@ export interface LoadResult {
   statusCodes: Record<string, number>;
 }
 
-export interface LoadRequest {
-  id: number;
-  job: LoadJob;
+/** One streamed GET, consumed as it arrives. */
+export interface DownloadJob {
+  url: string;
+  headers?: Record<string, string>;
+  /** How the body is checked line by line: CSV (first line a header) or NDJSON (every line parsed). */
+  format: 'csv' | 'ndjson';
+  /** With it, count the rows whose value in this column is not empty/null (CSV: unquoted lines only). */
+  countFilled?: string;
 }
 
-export type LoadReply = { id: number; result: LoadResult } | { id: number; error: string };
+export interface DownloadResult {
+  status: number;
+  contentType: string | null;
+  /** From sending the request to the response headers, ms. */
+  headersMs: number;
+  /** From sending the request to the first body byte, ms. */
+  firstByteMs: number;
+  /** From sending the request to the end of the body, ms. */
+  totalMs: number;
+  bytes: number;
+  /** Newline-terminated lines (a last line without a newline counts too). */
+  lines: number;
+  endsWithNewline: boolean;
+  firstLine: string;
+  lastLine: string;
+  /** NDJSON lines that did not parse as a JSON object. */
+  invalidLines: number;
+  /** Rows with `countFilled` set (null when not asked). */
+  filled: number | null;
+  /** CSV lines with a quote, not split (their `countFilled` value is not checked). */
+  quotedLines: number;
+  error: string | null;
+}
+
+export type LoadRequest = { id: number; job: LoadJob } | { id: number; download: DownloadJob };
+
+export type LoadReply = { id: number; result: LoadResult } | { id: number; downloaded: DownloadResult } | { id: number; error: string };
 
 /**
  * Per-request timeout. autocannon's default (10 s) is shorter than the queueing a slow endpoint sees under
@@ -182,12 +217,92 @@ function run(job: LoadJob): Promise<LoadResult> {
   return job.paced && job.overallRate ? runPaced(job) : runAutocannon(job);
 }
 
+/** Longest a first/last line is kept for the report. */
+const SAMPLE_CHARS = 600;
+
+function download(job: DownloadJob): Promise<DownloadResult> {
+  const url = new URL(job.url);
+  const started = performance.now();
+  const out: DownloadResult = {
+    status: 0,
+    contentType: null,
+    headersMs: 0,
+    firstByteMs: 0,
+    totalMs: 0,
+    bytes: 0,
+    lines: 0,
+    endsWithNewline: false,
+    firstLine: '',
+    lastLine: '',
+    invalidLines: 0,
+    filled: job.countFilled ? 0 : null,
+    quotedLines: 0,
+    error: null,
+  };
+  let column = -1;
+  let pending = '';
+  const onLine = (line: string) => {
+    out.lines++;
+    if (out.lines === 1) {
+      out.firstLine = line.slice(0, SAMPLE_CHARS);
+      if (job.format === 'csv' && job.countFilled) column = line.split(',').indexOf(job.countFilled);
+    }
+    out.lastLine = line;
+    if (job.format === 'ndjson') {
+      let row: unknown;
+      try {
+        row = JSON.parse(line);
+      } catch {
+        row = undefined;
+      }
+      if (row === null || typeof row !== 'object') out.invalidLines++;
+      else if (job.countFilled && (row as Record<string, unknown>)[job.countFilled] != null) out.filled!++;
+    } else if (out.lines > 1 && column >= 0) {
+      if (line.includes('"')) out.quotedLines++;
+      else if ((line.split(',')[column] ?? '') !== '') out.filled!++;
+    }
+  };
+
+  return new Promise<DownloadResult>((resolve) => {
+    let finished = false;
+    const done = (error?: Error) => {
+      if (finished) return;
+      finished = true;
+      if (error) out.error = error.message;
+      if (pending !== '') onLine(pending);
+      out.totalMs = round2(performance.now() - started);
+      out.lastLine = out.lastLine.slice(0, SAMPLE_CHARS);
+      resolve(out);
+    };
+    const req = request(
+      { host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'GET', headers: job.headers, agent: false },
+      (res) => {
+        out.headersMs = round2(performance.now() - started);
+        out.status = res.statusCode ?? 0;
+        out.contentType = res.headers['content-type'] ?? null;
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          if (out.bytes === 0) out.firstByteMs = round2(performance.now() - started);
+          out.bytes += Buffer.byteLength(chunk, 'utf8');
+          const parts = (pending + chunk).split('\n');
+          pending = parts.pop() ?? '';
+          for (const line of parts) onLine(line);
+          out.endsWithNewline = chunk.endsWith('\n');
+        });
+        res.on('end', () => done());
+        res.on('error', (err) => done(err));
+      },
+    );
+    req.on('error', (err) => done(err));
+    req.end();
+  });
+}
+
 if (require.main === module) {
   process.on('message', (msg: LoadRequest) => {
-    run(msg.job).then(
-      (result) => process.send?.({ id: msg.id, result } satisfies LoadReply),
-      (err: unknown) => process.send?.({ id: msg.id, error: String((err as Error)?.message ?? err) } satisfies LoadReply),
-    );
+    const fail = (err: unknown) => process.send?.({ id: msg.id, error: String((err as Error)?.message ?? err) } satisfies LoadReply);
+    if ('download' in msg) download(msg.download).then((downloaded) => process.send?.({ id: msg.id, downloaded } satisfies LoadReply), fail);
+    else run(msg.job).then((result) => process.send?.({ id: msg.id, result } satisfies LoadReply), fail);
   });
   // The parent closing the channel is the signal to leave.
   process.on('disconnect', () => process.exit(0));

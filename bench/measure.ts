@@ -5,7 +5,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { LoadReply, LoadRequest, LoadResult } from './load-generator';
+import type { DownloadJob, DownloadResult, LoadReply, LoadRequest, LoadResult } from './load-generator';
 
 /** One thing to load: a target and the request sent to it. */
 export interface LoadSpec {
@@ -46,18 +46,20 @@ export interface TargetSummary {
 
 export type Log = (line: string) => void;
 
-/** A long-lived child process running autocannon, one run at a time. */
+type Waiter = { kind: string; resolve: (r: LoadResult | DownloadResult) => void; reject: (e: Error) => void };
+
+/** A long-lived child process running autocannon (or a streamed download), one run at a time. */
 export class LoadGenerator {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (r: LoadResult) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, Waiter>();
 
   private constructor(private readonly child: ChildProcess) {
     child.on('message', (reply: LoadReply) => {
       const waiter = this.pending.get(reply.id);
       if (!waiter) return;
       this.pending.delete(reply.id);
-      if ('error' in reply) waiter.reject(new Error(`autocannon: ${reply.error}`));
-      else waiter.resolve(reply.result);
+      if ('error' in reply) waiter.reject(new Error(`${waiter.kind}: ${reply.error}`));
+      else waiter.resolve('result' in reply ? reply.result : reply.downloaded);
     });
     child.on('exit', (code) => {
       for (const waiter of this.pending.values()) waiter.reject(new Error(`load generator exited (code ${code})`));
@@ -92,8 +94,17 @@ export class LoadGenerator {
         paced: spec.paced,
       },
     };
-    return new Promise<LoadResult>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+    return this.send<LoadResult>(request);
+  }
+
+  /** One streamed GET, read in the load generator's process as it arrives (see load-generator.ts). */
+  download(job: DownloadJob): Promise<DownloadResult> {
+    return this.send<DownloadResult>({ id: this.nextId++, download: job });
+  }
+
+  private send<T extends LoadResult | DownloadResult>(request: LoadRequest): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(request.id, { kind: 'job' in request ? 'autocannon' : 'download', resolve: resolve as Waiter['resolve'], reject });
       this.child.send(request);
     });
   }

@@ -4,7 +4,10 @@ import type { MeasureSettings, RoundResult } from './measure';
 export interface ReportRow {
   scenario: string;
   target: string;
+  /** Requests per second, or what `unit` says (e.g. settled tasks or exported rows per second). */
   reqPerSec: number | null;
+  /** Unit of `reqPerSec` when it is not requests per second; shown in the cell. */
+  unit?: string;
   p50: number | null;
   p99: number | null;
   /** Ratio to a baseline or latency added over it, already phrased for the table. */
@@ -14,6 +17,8 @@ export interface ReportRow {
   rounds: RoundResult[];
   /** Numbers behind `comparison`, for the JSON. */
   ratios?: Record<string, number | null>;
+  /** Scenario-specific measurements (S5, S6), for the JSON. */
+  details?: Record<string, unknown>;
 }
 
 export interface Report {
@@ -25,12 +30,14 @@ export interface Report {
   cpuModel: string;
   platform: string;
   commit: string;
-  settings: MeasureSettings & { scenarios: string[]; listRows: number; rates: number[] };
+  settings: MeasureSettings & { scenarios: string[]; listRows: number; rates: number[]; pollerTasks?: number; exportRows?: number };
   peakRssMb: number;
   rssAfterScenarioMb: Record<string, number>;
   rows: ReportRow[];
   notes: string[];
   invalidRounds: string[];
+  /** Checks of S5 and S6 that failed (counts that do not add up). */
+  verificationFailures?: string[];
 }
 
 const num = (v: number | null, digits = 0) => (v === null ? 'n/a' : v.toFixed(digits));
@@ -45,7 +52,9 @@ export function renderMarkdown(r: Report): string {
     `- Date: ${r.date}`,
     `- Commit: ${r.commit}`,
     `- Node ${r.node} on ${r.platform}, ${r.cpus} CPU(s) (${r.cpuModel})`,
-    `- Settings: ${r.settings.connections} connections, warm-up ${r.settings.warmupS} s, ${r.settings.rounds} interleaved round(s) of ${r.settings.durationS} s, median of valid rounds; scenarios ${r.settings.scenarios.join(', ')}`,
+    `- Settings: ${r.settings.connections} connections, warm-up ${r.settings.warmupS} s, ${r.settings.rounds} interleaved round(s) of ${r.settings.durationS} s, median of valid rounds; scenarios ${r.settings.scenarios.join(', ')}` +
+      (r.settings.pollerTasks !== undefined ? `; S5 ${r.settings.pollerTasks} in-flight tasks` : '') +
+      (r.settings.exportRows !== undefined ? `; S6 ${r.settings.exportRows} task records` : ''),
     `- Peak RSS of the bench process (gateway, sandbox and baselines; not the load generator): ${r.peakRssMb.toFixed(0)} MB` +
       ` (RSS after ${Object.entries(r.rssAfterScenarioMb).map(([k, v]) => `${k} ${v} MB`).join(', ')})`,
     '',
@@ -54,10 +63,15 @@ export function renderMarkdown(r: Report): string {
   lines.push('|---|---|---:|---:|---:|---|---:|');
   for (const row of r.rows) {
     lines.push(
-      `| ${row.scenario} | ${row.target} | ${num(row.reqPerSec)} | ${ms(row.p50)} | ${ms(row.p99)} | ${row.comparison} | ${row.validRounds}/${row.totalRounds} |`,
+      `| ${row.scenario} | ${row.target} | ${num(row.reqPerSec)}${row.unit ? ` ${row.unit}` : ''} | ${ms(row.p50)} | ${ms(row.p99)} | ${row.comparison} | ${row.validRounds}/${row.totalRounds} |`,
     );
   }
   lines.push('');
+  if (r.verificationFailures && r.verificationFailures.length > 0) {
+    lines.push('**VERIFICATION FAILED (the numbers of these rows do not describe a complete run):**', '');
+    for (const line of r.verificationFailures) lines.push(`- ${line}`);
+    lines.push('');
+  }
   if (r.invalidRounds.length > 0) {
     lines.push('**Invalid rounds (non-2xx answers or errors; left out of the medians):**', '');
     for (const line of r.invalidRounds) lines.push(`- ${line}`);

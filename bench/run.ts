@@ -10,24 +10,31 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { exportScenario, type ExportSettings } from './export';
 import { LoadGenerator, measureInterleaved, probeOnce, type LoadSpec, type MeasureSettings, type TargetSummary } from './measure';
+import { processPeakRssMb } from './memory';
+import { pollerScenario, type PollerSettings } from './poller';
 import { difference, plusMs, ratio, renderMarkdown, times, type Report, type ReportRow } from './report';
+import type { ScenarioOutput } from './scenario-common';
 import { seedTasks } from './seed-tasks';
 import { startBenchSandbox, startGateway, startNestBaseline, startRawBaseline, TASKS_PATH, type GatewayTarget } from './targets';
 
-const SCENARIOS = ['S1', 'S2', 'S3', 'S4'] as const;
+const SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6'] as const;
 type ScenarioId = (typeof SCENARIOS)[number];
 /**
  * The order they run in: S2 last, because every task it creates through the gateway is still in flight
- * for the gateway's background sync, whose catching up would otherwise weigh on whatever runs next.
+ * for the gateway's background sync, whose catching up would otherwise weigh on whatever runs next
+ * (S5 and S6 have gateways of their own, but share this process and its event loop).
  */
-const RUN_ORDER: readonly ScenarioId[] = ['S1', 'S3', 'S4', 'S2'];
+const RUN_ORDER: readonly ScenarioId[] = ['S1', 'S3', 'S4', 'S5', 'S6', 'S2'];
 
 interface Settings extends MeasureSettings {
   quick: boolean;
   scenarios: ScenarioId[];
   listRows: number;
   rates: number[];
+  poller: PollerSettings;
+  export: ExportSettings;
 }
 
 function readSettings(env: NodeJS.ProcessEnv): Settings {
@@ -48,6 +55,7 @@ function readSettings(env: NodeJS.ProcessEnv): Settings {
   }
   const rates = (env.BENCH_RATES?.trim() || '200,1000').split(',').map((s) => Number(s.trim()));
   if (rates.some((r) => !Number.isSafeInteger(r) || r < 1)) throw new Error(`BENCH_RATES must be positive integers (got ${JSON.stringify(env.BENCH_RATES)})`);
+  const pollerTasks = int('BENCH_POLLER_TASKS', quick ? 500 : 10_000);
   return {
     quick,
     durationS: int('BENCH_DURATION_S', quick ? 2 : 12),
@@ -57,6 +65,18 @@ function readSettings(env: NodeJS.ProcessEnv): Settings {
     scenarios: RUN_ORDER.filter((s) => scenarios.includes(s)),
     listRows: int('BENCH_LIST_ROWS', quick ? 2_000 : 200_000),
     rates,
+    poller: {
+      tasks: pollerTasks,
+      rps: int('BENCH_POLLER_RPS', 2000),
+      backoffMs: '2000,5000,10000,20000,30000',
+      queuedMs: 1000,
+      runningMs: 3000,
+      budgetRps: 20,
+      budgetTasks: quick ? 200 : 1000,
+      budgetWindowS: quick ? 5 : 20,
+      timeoutS: Math.max(120, Math.ceil(pollerTasks / 20)),
+    },
+    export: { rows: int('BENCH_EXPORT_ROWS', quick ? 20_000 : 1_000_000), tenants: 4 },
   };
 }
 
@@ -82,7 +102,10 @@ interface Context {
   rows: ReportRow[];
   notes: string[];
   invalidRounds: string[];
+  verificationFailures: string[];
   rssAfterScenarioMb: Record<string, number>;
+  /** Temporary directory for the databases of S5 and S6. */
+  dir: string;
   /** Token and finished-task path shared by S1 and S3, made on first use. */
   finished?: { token: string; path: string; body: string };
 }
@@ -250,7 +273,29 @@ async function scenarioS4(ctx: Context): Promise<void> {
   ctx.rows.push(toRow(ctx, 'S4 list page 1, status filter', list, '—'));
 }
 
-const RUNNERS: Record<ScenarioId, (ctx: Context) => Promise<void>> = { S1: scenarioS1, S2: scenarioS2, S3: scenarioS3, S4: scenarioS4 };
+function addOutput(ctx: Context, out: ScenarioOutput): void {
+  ctx.rows.push(...out.rows);
+  ctx.notes.push(...out.notes);
+  ctx.verificationFailures.push(...out.failures);
+  for (const f of out.failures) log(`  !! VERIFICATION FAILED: ${f}`);
+}
+
+async function scenarioS5(ctx: Context): Promise<void> {
+  addOutput(ctx, await pollerScenario(ctx.settings.poller, ctx.dir, log));
+}
+
+async function scenarioS6(ctx: Context): Promise<void> {
+  addOutput(ctx, await exportScenario(ctx.settings.export, ctx.gen, ctx.dir, log));
+}
+
+const RUNNERS: Record<ScenarioId, (ctx: Context) => Promise<void>> = {
+  S1: scenarioS1,
+  S2: scenarioS2,
+  S3: scenarioS3,
+  S4: scenarioS4,
+  S5: scenarioS5,
+  S6: scenarioS6,
+};
 
 function commitOf(): string {
   try {
@@ -300,7 +345,7 @@ async function main(): Promise<void> {
     gateway = await startGateway(sandbox, join(dir, 'arkgate.sqlite'));
     process.off('exit', explainSilentExit);
     log(`sandbox ${sandbox.url}, gateway ${gateway.url}, database ${join(dir, 'arkgate.sqlite')}`);
-    ctx = { settings, gen, sandbox, gateway, rows: [], notes: [], invalidRounds: [], rssAfterScenarioMb: {} };
+    ctx = { settings, gen, sandbox, gateway, rows: [], notes: [], invalidRounds: [], verificationFailures: [], rssAfterScenarioMb: {}, dir };
     ctx.rssAfterScenarioMb.startup = Math.round(mb(process.memoryUsage().rss));
 
     for (const id of settings.scenarios) {
@@ -332,8 +377,10 @@ async function main(): Promise<void> {
       scenarios: settings.scenarios,
       listRows: settings.listRows,
       rates: settings.rates,
+      ...(settings.scenarios.includes('S5') ? { pollerTasks: settings.poller.tasks } : {}),
+      ...(settings.scenarios.includes('S6') ? { exportRows: settings.export.rows } : {}),
     },
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    peakRssMb: processPeakRssMb(),
     rssAfterScenarioMb: ctx.rssAfterScenarioMb,
     rows: [...ctx.rows].sort((a, b) => a.scenario.localeCompare(b.scenario)),
     notes: [
@@ -344,12 +391,17 @@ async function main(): Promise<void> {
       `Total run time ${((Date.now() - started) / 1000).toFixed(0)} s.`,
     ],
     invalidRounds: ctx.invalidRounds,
+    verificationFailures: ctx.verificationFailures,
   };
   const markdown = renderMarkdown(report);
   log('');
   log(markdown);
   for (const file of writeResults(report)) log(`wrote ${file}`);
   if (report.invalidRounds.length > 0) log(`!! ${report.invalidRounds.length} INVALID ROUND(S) — see above; their numbers are not in the medians.`);
+  if (ctx.verificationFailures.length > 0) {
+    log(`!! ${ctx.verificationFailures.length} VERIFICATION FAILURE(S) in S5/S6 — see above; those rows do not describe a complete run:`);
+    for (const f of ctx.verificationFailures) log(`!!   ${f}`);
+  }
 }
 
 main().then(

@@ -7,9 +7,11 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startSandbox, type SandboxHandle } from '@arkgate/sandbox';
+import { startSandbox, type SandboxHandle, type SandboxOptions } from '@arkgate/sandbox';
+import passport from 'passport';
 import { createApp } from '../src/app.factory';
 import { loadConfig } from '../src/config/app-config';
+import { BearerStrategy } from '../src/tenancy/auth/bearer.strategy';
 
 export const HOST = '127.0.0.1';
 export const TASKS_PATH = '/volcark/api/v3/contents/generations/tasks';
@@ -61,9 +63,9 @@ export async function startNestBaseline(body: unknown): Promise<Target> {
   return listenNest(app);
 }
 
-/** The BytePlus sandbox with a clock that finishes every task at once. */
-export function startBenchSandbox(): Promise<SandboxHandle> {
-  return startSandbox({ host: HOST, port: 0, queuedMs: 0, runningMs: 0, recordLimit: 100 });
+/** The BytePlus sandbox, by default with a clock that finishes every task at once. */
+export function startBenchSandbox(opts: SandboxOptions = {}): Promise<SandboxHandle> {
+  return startSandbox({ host: HOST, port: 0, queuedMs: 0, runningMs: 0, recordLimit: 100, ...opts });
 }
 
 export interface GatewayTarget extends Target {
@@ -72,8 +74,19 @@ export interface GatewayTarget extends Target {
   newTenant(name: string): Promise<{ id: string; token: string }>;
 }
 
-/** The real gateway (SQLite file database) in front of the sandbox. */
-export async function startGateway(sandbox: SandboxHandle, sqlitePath: string): Promise<GatewayTarget> {
+/**
+ * Gateways open in this process, oldest first. passport is one per process, and each gateway registers its
+ * `bearer` strategy there as it starts, replacing the one before: the newest gateway authenticates the
+ * requests of all of them (against its own database). So only the newest open gateway is used at a time,
+ * and closing it hands authentication back to the one started before it.
+ */
+const openGateways: INestApplication[] = [];
+
+/**
+ * The real gateway (SQLite file database) in front of the sandbox. `env` adds or overrides variables, e.g.
+ * the background sync's (`ARKGATE_SYNC_*`).
+ */
+export async function startGateway(sandbox: SandboxHandle, sqlitePath: string, env: Record<string, string> = {}): Promise<GatewayTarget> {
   // The control-plane (OpenAPI) side of the sandbox, where the sandbox offers one.
   const openApi = sandbox as SandboxHandle & Partial<Record<'openApiUrl' | 'accessKeyId' | 'secretAccessKey', string>>;
   const base = loadConfig({
@@ -86,10 +99,12 @@ export async function startGateway(sandbox: SandboxHandle, sqlitePath: string): 
     ARK_ACCESS_KEY_ID: openApi.accessKeyId,
     ARK_SECRET_ACCESS_KEY: openApi.secretAccessKey,
     ARKGATE_DEMO: 'false',
+    ...env,
   });
   const config = { ...base, database: { type: 'sqlite' as const, path: sqlitePath } };
   // BENCH_GATEWAY_LOGS=1 keeps the gateway's warnings and errors (e.g. why it would not start).
   const app = await createApp(config, process.env.BENCH_GATEWAY_LOGS ? {} : { logger: false });
+  openGateways.push(app);
   const target = await listenNest(app);
 
   const admin = async (path: string, body: unknown): Promise<Record<string, any>> => {
@@ -106,6 +121,15 @@ export async function startGateway(sandbox: SandboxHandle, sqlitePath: string): 
   return {
     ...target,
     app,
+    close: async () => {
+      try {
+        await target.close();
+      } finally {
+        openGateways.splice(openGateways.indexOf(app), 1);
+        const previous = openGateways[openGateways.length - 1];
+        if (previous) passport.use('bearer', previous.get(BearerStrategy, { strict: false }));
+      }
+    },
     newTenant: async (name) => {
       const tenant = await admin('/admin/tenants', { name, rate_limit_per_minute: 1_000_000, media_policy: 'any' });
       const issued = await admin(`/admin/tenants/${tenant.id}/tokens`, { name: 'bench' });
