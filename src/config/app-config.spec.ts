@@ -43,7 +43,7 @@ describe('config (DESIGN.md §7)', () => {
     ['REDIS_URL', 'localhost:6379'],
     ['ARKGATE_ADMIN_TOKEN', 'short'],
     ['ARKGATE_PROFILE', 'other'],
-    ['ARKGATE_UPSTREAM', 'openai'],
+    ['ARKGATE_UPSTREAM', 'elsewhere'],
     ['ARK_BASE_URL', 'not a url'],
     ['ARK_TIMEOUT_MS', '0'],
     ['ARK_TIMEOUT_MS', '1.5'],
