@@ -111,33 +111,18 @@ export async function seedInFlightTasks(
       const { taskId, createdAt } = tasks[i];
       const id = randomUUID();
       ids.push(id);
-      batch.push({
-        id,
-        taskId,
-        tenantId,
-        model: MODEL,
-        upstreamModel: UPSTREAM_MODEL,
-        status: 'queued',
-        upstreamRequest: upstreamRequestOf(i),
-        upstreamTask: null,
-        hasVideoInput: false,
-        resolution: RESOLUTION,
-        ratio: '16:9',
-        duration: 4,
-        safetyIdentifier: null,
-        callbackUrl: null,
-        requestId: `bench-${tag}-${i}`,
-        errorCode: null,
-        hiddenAt: null,
-        createdAt,
-        updatedAt: createdAt,
-        finishedAt: null,
-        nextSyncAt,
-        leaseOwner: null,
-        leaseUntil: null,
-        syncAttempts: 0,
-        reservedNano: AMOUNT_NANO.toString(),
-      });
+      batch.push(
+        benchTaskRow({ id, taskId, tenantId, requestId: `bench-${tag}-${i}`, createdAt }, {
+          status: 'queued',
+          upstreamRequest: upstreamRequestOf(i),
+          upstreamTask: null,
+          errorCode: null,
+          updatedAt: createdAt,
+          finishedAt: null,
+          nextSyncAt,
+          reservedNano: AMOUNT_NANO.toString(),
+        }),
+      );
     }
     await insertAll(manager, TaskEntity, batch);
   });
@@ -225,27 +210,36 @@ function seededTask(tenantId: string, tag: string, i: number, createdAt: number)
     draft: false,
     priority: 0,
   };
-  return {
-    id: randomUUID(),
-    taskId,
-    tenantId,
-    model: MODEL,
-    upstreamModel: UPSTREAM_MODEL,
+  return benchTaskRow({ id: randomUUID(), taskId, tenantId, requestId: `bench-${tag}-${i}`, createdAt }, {
     status,
     upstreamRequest: request,
     upstreamTask,
+    errorCode: failed ? 'OutputVideoSensitiveContentDetected' : null,
+    updatedAt: finishedAt,
+    finishedAt,
+    nextSyncAt: null,
+  });
+}
+
+/** The fields every seeded task shares (the bench's one model, resolution, ratio and duration), plus its own. */
+function benchTaskRow<O extends Partial<TaskEntity>>(
+  key: { id: string; taskId: string; tenantId: string; requestId: string; createdAt: number },
+  own: O,
+): Partial<TaskEntity> & typeof key & O {
+  return {
+    ...key,
+    model: MODEL,
+    upstreamModel: UPSTREAM_MODEL,
     hasVideoInput: false,
     resolution: RESOLUTION,
     ratio: '16:9',
     duration: 4,
     safetyIdentifier: null,
     callbackUrl: null,
-    requestId: `bench-${tag}-${i}`,
-    errorCode: failed ? 'OutputVideoSensitiveContentDetected' : null,
     hiddenAt: null,
-    createdAt,
-    updatedAt: finishedAt,
-    finishedAt,
-    nextSyncAt: null,
+    leaseOwner: null,
+    leaseUntil: null,
+    syncAttempts: 0,
+    ...own,
   };
 }

@@ -1,4 +1,5 @@
-import { canonicalJson, eventHash, GENESIS_HASH, HashedFields } from './audit-hash';
+import { canonicalJson } from '../common/canonical-json';
+import { eventHash, GENESIS_HASH, HashedFields } from './audit-hash';
 
 const event: HashedFields = {
   id: 'e1', occurredAt: 1781181681000, actorTokenId: 't1', actorRole: 'tenant', tenantId: 'ten', action: 'task.create',

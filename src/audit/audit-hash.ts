@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../common/canonical-json';
 
 /** The first event's prev_hash. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -19,15 +20,6 @@ export interface HashedFields {
   prevHash: string;
 }
 
-/** JSON with object keys sorted at every depth, so a value hashes the same however it was built. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
 
 /** SHA-256 over the previous hash and every field of the event: change any of them and the link breaks. */
 export function eventHash(e: HashedFields): string {

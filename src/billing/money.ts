@@ -3,11 +3,12 @@
  * tokens. Never floats. BigInt does the arithmetic; values cross the database as decimal strings.
  */
 const NANO = 1_000_000_000n;
-const PRICE_PATTERN = /^(0|[1-9]\d{0,5})(\.\d{1,9})?$/;
+/** A non-negative USD amount with at most 9 decimals, as a string ("7.0", "250.00"). */
+export const USD_PATTERN = /^(0|[1-9]\d{0,5})(\.\d{1,9})?$/;
 
 /** "7.0" USD per million tokens → 7000000000n nano-USD per million tokens. Refuses more than 9 decimals. */
 export function parseUsd(value: string): bigint {
-  if (!PRICE_PATTERN.test(value)) throw new RangeError(`not a USD amount with at most 9 decimals: ${value}`);
+  if (!USD_PATTERN.test(value)) throw new RangeError(`not a USD amount with at most 9 decimals: ${value}`);
   const [whole, frac = ''] = value.split('.');
   return BigInt(whole) * NANO + BigInt(frac.padEnd(9, '0'));
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { createHash, randomUUID } from 'node:crypto';
 import { ArkApiError, ArkDataClient } from '@arkgate/byteplus';
+import { canonicalJson } from '../common/canonical-json';
 import { DomainError } from '../common/errors/domain-error';
 import { validateNative } from '../common/http/native-validation';
 import type { RequestContext } from '../common/http/request-context';
@@ -314,16 +315,6 @@ function pick(obj: Record<string, unknown>, keys: string[]): Record<string, unkn
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
-}
-
-/** JSON with object keys sorted, so the same body hashes the same whatever its key order. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.keys(value as object).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 function hasReferencesAudio(references: unknown): boolean {

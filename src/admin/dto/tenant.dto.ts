@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-
-const USD = /^(0|[1-9]\d{0,5})(\.\d{1,9})?$/;
+import { USD_PATTERN } from '../../billing/money';
 import { STABLE_MODEL_NAMES } from '../../catalog/catalog-rules';
 
 export class EntitlementsDto {
@@ -48,7 +47,7 @@ export class CreateTenantDto {
   rate_limit_per_minute?: number;
 
   @ApiPropertyOptional({ example: '250.00', nullable: true, type: String, description: 'Cap on total charges in USD; null removes it. Creates that could pass it are refused.' })
-  @IsOptional() @IsString({ message: 'spend_limit_usd must be a decimal string such as "250.00", or null' }) @Matches(USD, { message: 'spend_limit_usd must be a decimal string such as "250.00", or null' })
+  @IsOptional() @IsString({ message: 'spend_limit_usd must be a decimal string such as "250.00", or null' }) @Matches(USD_PATTERN, { message: 'spend_limit_usd must be a decimal string such as "250.00", or null' })
   spend_limit_usd?: string | null;
 }
 
@@ -73,7 +72,7 @@ export class UpdateTenantDto {
   rate_limit_per_minute?: number;
 
   @ApiPropertyOptional({ example: '250.00', nullable: true, type: String, description: 'Cap on total charges in USD; null removes it. Creates that could pass it are refused.' })
-  @IsOptional() @IsString({ message: 'spend_limit_usd must be a decimal string such as "250.00", or null' }) @Matches(USD, { message: 'spend_limit_usd must be a decimal string such as "250.00", or null' })
+  @IsOptional() @IsString({ message: 'spend_limit_usd must be a decimal string such as "250.00", or null' }) @Matches(USD_PATTERN, { message: 'spend_limit_usd must be a decimal string such as "250.00", or null' })
   spend_limit_usd?: string | null;
 }
 
