@@ -67,3 +67,29 @@ describe('config (DESIGN.md §7)', () => {
     expect(() => loadConfig({ ARKGATE_UPSTREAM: 'byteplus' })).toThrow(/^ARK_API_KEY/);
   });
 });
+
+describe('config of faults and hostile input (DESIGN.md §9, §10)', () => {
+  it('defaults: ports 443 and 8443, no audit key, 300 unauthenticated calls a minute, 10 s inline, 900 s deadline, 10 s drain', () => {
+    const c = loadConfig({});
+    expect(c.allowedUrlPorts).toEqual([443, 8443]);
+    expect(c.auditKey).toBeUndefined();
+    expect(c.unauthRatePerMinute).toBe(300);
+    expect(c.reconcile).toMatchObject({ inlineMs: 10000, deadlineMs: 900_000, enabled: true });
+    expect(c.shutdownGraceMs).toBe(10000);
+  });
+
+  it('443 is always allowed; other ports come from ARKGATE_ALLOWED_URL_PORTS', () => {
+    expect(loadConfig({ ARKGATE_ALLOWED_URL_PORTS: '9443' }).allowedUrlPorts).toEqual([443, 9443]);
+  });
+
+  it.each([
+    ['ARKGATE_ALLOWED_URL_PORTS', '443,abc'],
+    ['ARKGATE_AUDIT_KEY', 'short'],
+    ['ARKGATE_RECONCILE_INLINE_MS', '-1'],
+    ['ARKGATE_RECONCILE_DEADLINE_S', '0'],
+    ['ARKGATE_SHUTDOWN_GRACE_MS', 'soon'],
+    ['ARKGATE_UNAUTH_RATE_PER_MINUTE', '0'],
+  ])('refuses a bad %s in one line naming it', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^${name} `));
+  });
+});

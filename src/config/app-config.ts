@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 import { parseDnsOverrides } from '../common/net/host-resolver';
 
 export type Profile = 'phanedge' | 'kapon';
@@ -41,6 +41,24 @@ export interface AppConfig {
     leaseMs: number;
     intervalMs: number;
   };
+  /** Ports allowed in callback, asset and content media URLs (DESIGN §10). */
+  allowedUrlPorts: number[];
+  /** HMAC key of the audit chain; unset: a plain SHA-256 chain (DESIGN §10). */
+  auditKey?: string;
+  /** Unauthenticated requests allowed per client address and minute (DESIGN §10). */
+  unauthRatePerMinute: number;
+  /** Unknown upstream outcomes (DESIGN §9). */
+  reconcile: {
+    /** How long a create with an unknown outcome looks for its upstream task before answering 502. */
+    inlineMs: number;
+    /** After this long an unresolved record is flagged for the operator. */
+    deadlineMs: number;
+    /** How often the background reconciler runs. */
+    intervalMs: number;
+    enabled: boolean;
+  };
+  /** SIGTERM: how long in-flight requests may drain (DESIGN §9). */
+  shutdownGraceMs: number;
 }
 
 const toInt = ({ value }: { value: unknown }) =>
@@ -125,6 +143,30 @@ class EnvironmentVariables {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(60000)
   ARKGATE_SYNC_INTERVAL_MS?: number;
+
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^\d{1,5}(,\d{1,5})*$/, { message: 'must be a comma-separated list of ports' })
+  ARKGATE_ALLOWED_URL_PORTS?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString() @MinLength(16, { message: 'must be at least 16 characters' })
+  ARKGATE_AUDIT_KEY?: string;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000000)
+  ARKGATE_UNAUTH_RATE_PER_MINUTE?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600000)
+  ARKGATE_RECONCILE_INLINE_MS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(604800)
+  ARKGATE_RECONCILE_DEADLINE_S?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(3600000)
+  ARKGATE_RECONCILE_INTERVAL_MS?: number;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsIn(['true', 'false'])
+  ARKGATE_RECONCILE_ENABLED?: string;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600000)
+  ARKGATE_SHUTDOWN_GRACE_MS?: number;
 }
 
 /** Every variable arkgate reads, in the order they are checked. */
@@ -134,6 +176,9 @@ export const VARIABLES = [
   'ARK_REGION', 'ARK_PROJECT_NAME', 'ARKGATE_DNS_OVERRIDES', 'ARK_TIMEOUT_MS', 'ARKGATE_MAX_BODY_MB',
   'ARKGATE_DEMO', 'ARKGATE_SANDBOX_PORT', 'ARKGATE_DEFAULT_RATE_LIMIT',
   'ARKGATE_SYNC_ENABLED', 'ARKGATE_SYNC_RPS', 'ARKGATE_SYNC_BACKOFF_MS', 'ARKGATE_SYNC_LEASE_MS', 'ARKGATE_SYNC_INTERVAL_MS',
+  'ARKGATE_ALLOWED_URL_PORTS', 'ARKGATE_AUDIT_KEY', 'ARKGATE_UNAUTH_RATE_PER_MINUTE',
+  'ARKGATE_RECONCILE_INLINE_MS', 'ARKGATE_RECONCILE_DEADLINE_S', 'ARKGATE_RECONCILE_INTERVAL_MS', 'ARKGATE_RECONCILE_ENABLED',
+  'ARKGATE_SHUTDOWN_GRACE_MS',
 ] as const;
 
 /** Thrown for a bad environment; its message is one line naming the variable. */
@@ -205,6 +250,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       leaseMs: vars.ARKGATE_SYNC_LEASE_MS ?? 30000,
       intervalMs: vars.ARKGATE_SYNC_INTERVAL_MS ?? 500,
     },
+    allowedUrlPorts: [...new Set([443, ...(vars.ARKGATE_ALLOWED_URL_PORTS ?? '443,8443').split(',').map(Number)])].filter((p) => p >= 1 && p <= 65535),
+    auditKey: vars.ARKGATE_AUDIT_KEY,
+    unauthRatePerMinute: vars.ARKGATE_UNAUTH_RATE_PER_MINUTE ?? 300,
+    reconcile: {
+      inlineMs: vars.ARKGATE_RECONCILE_INLINE_MS ?? 10000,
+      deadlineMs: (vars.ARKGATE_RECONCILE_DEADLINE_S ?? 900) * 1000,
+      intervalMs: vars.ARKGATE_RECONCILE_INTERVAL_MS ?? 60000,
+      enabled: vars.ARKGATE_RECONCILE_ENABLED !== 'false',
+    },
+    shutdownGraceMs: vars.ARKGATE_SHUTDOWN_GRACE_MS ?? 10000,
   };
 }
 

@@ -20,6 +20,8 @@ export type ErrorKey =
   | 'rate_limited'
   | 'spend_limit_exceeded'
   | 'idempotency_conflict'
+  | 'idempotency_in_progress'
+  | 'database_unavailable'
   | 'payload_too_large'
   | 'internal';
 
@@ -49,6 +51,10 @@ export const ERROR_CODES: Record<ErrorKey, ErrorCodeSpec> = {
   rate_limited: { status: 429, code: 'rate_limit_exceeded' },
   spend_limit_exceeded: { status: 403, code: 'spend_limit_exceeded' },
   idempotency_conflict: { status: 409, code: 'idempotency_key_reused' },
+  /** DESIGN §9: the key's first request has an unknown upstream outcome still being resolved (with Retry-After). */
+  idempotency_in_progress: { status: 409, code: 'idempotency_key_in_progress' },
+  /** DESIGN §9: the database is unreachable (with Retry-After). */
+  database_unavailable: { status: 503, code: { phanedge: 'service_unavailable', kapon: 'channel_not_available' } },
   payload_too_large: { status: 413, code: 'request_too_large' },
   internal: { status: 500, code: 'internal_error' },
 };
