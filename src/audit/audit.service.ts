@@ -55,6 +55,8 @@ const HEAD_ID = 1;
 @Injectable()
 export class AuditService implements OnApplicationBootstrap {
   private readonly logger = new Logger(AuditService.name);
+  /** Set once the application has started: from then on a missing key mark is never re-made by a write. */
+  private started = false;
 
   constructor(
     @InjectRepository(AuditEventEntity) private readonly events: Repository<AuditEventEntity>,
@@ -64,11 +66,17 @@ export class AuditService implements OnApplicationBootstrap {
 
   /**
    * A gateway with a key marks the chain head once, the first time it starts: every event from the next seq on
-   * must be keyed. The mark is an HMAC, so a writer without the key can remove it but not forge or move it.
+   * must be keyed (or from its first event, when it wrote one while starting). The mark is an HMAC, so a writer
+   * without the key can remove it but not forge or move it; a removed mark is reported by verify until the next
+   * start re-makes it (see the notes on what the key does not protect).
    */
   async onApplicationBootstrap(): Promise<void> {
     const key = this.config.auditKey;
-    if (key === undefined) return;
+    if (key !== undefined) await this.markKeyed(key);
+    this.started = true;
+  }
+
+  private async markKeyed(key: string): Promise<void> {
     await this.uow.transaction(async (m) => {
       const head = await this.lockedHead(m);
       if (!head) return;
@@ -121,7 +129,9 @@ export class AuditService implements OnApplicationBootstrap {
       key === undefined ? { ...fields, hash: eventHash(fields), hashKind: 'sha256' } : { ...fields, hash: keyedEventHash(fields, key), hashKind: 'hmac-sha256' },
     );
     await manager.getRepository(AuditEventEntity).insert(event as never);
-    await heads.update({ id: HEAD_ID }, { lastHash: event.hash });
+    // An event written while this gateway is still starting (before onApplicationBootstrap) marks the chain itself.
+    const mark = key !== undefined && !this.started && head?.keyMark == null ? { keyedFromSeq: event.seq, keyMark: keyMark(event.seq, key) } : {};
+    await heads.update({ id: HEAD_ID }, { lastHash: event.hash, ...mark });
     input.ctx.audited = true;
     return event;
   }
