@@ -11,6 +11,12 @@ import type { TenantContext } from '../tenancy/tenant-context';
 import type { AssetReferences } from './asset-references';
 import { collectReferences, setAt } from './task-references.rules';
 
+/**
+ * Each distinct asset reference costs a lookup and each plain URL a DNS resolution: a body may hold at most this
+ * many of each (content allows 12 references in all; `references.*` and unknown fields are not otherwise bounded).
+ */
+export const MAX_CHECKED_REFERENCES = 32;
+
 export interface ReferencePolicyDeps {
   assets: AssetReferences;
   resolver: Pick<HostResolver, 'resolve'>;
@@ -20,6 +26,11 @@ export interface ReferencePolicyDeps {
 
 export async function enforceReferencePolicy(tenant: TenantContext, body: Record<string, unknown>, deps: ReferencePolicyDeps): Promise<void> {
   const refs = collectReferences(body);
+  for (const [list, what] of [[refs.assets, 'asset references'], [refs.plain, 'media URLs or base64 items']] as const) {
+    if (list.length > MAX_CHECKED_REFERENCES) {
+      throw DomainError.invalid(list[MAX_CHECKED_REFERENCES].param, `A task may carry at most ${MAX_CHECKED_REFERENCES} distinct ${what}.`);
+    }
+  }
   if (tenant.mediaPolicy === 'asset_only' && refs.plain.length > 0) {
     const first = refs.plain[0];
     throw DomainError.invalid(

@@ -67,6 +67,12 @@ describe.each(['phanedge', 'kapon'] as const)('finding 5: asset:// is checked wh
     expect(res.body.error.message).toContain('of type Image');
   });
 
+  it('at most 32 distinct asset references are looked up: more → 400 before any lookup or upstream call', async () => {
+    const many = Array.from({ length: 33 }, (_, i) => `asset://asset-unknown-${i}`);
+    const res = await expectRefused(a.token, body({ extra: many }), 400, 'invalid_request', 'extra[32]');
+    expect(res.body.error.message).toContain('at most 32');
+  });
+
   it('plain media in references is refused under asset_only, like in content', async () => {
     await expectRefused(a.token, body({ references: { image: ['https://media.example.com/a.png'] } }), 400, 'invalid_request', 'references.image[0]');
   });
