@@ -26,9 +26,9 @@ export interface ReferencePolicyDeps {
 
 export async function enforceReferencePolicy(tenant: TenantContext, body: Record<string, unknown>, deps: ReferencePolicyDeps): Promise<void> {
   const refs = collectReferences(body);
-  for (const [list, what] of [[refs.assets, 'asset references'], [refs.plain, 'media URLs or base64 items']] as const) {
+  for (const [list, what] of [[refs.assets, 'distinct asset references'], [refs.plain, 'media URLs or base64 items']] as const) {
     if (list.length > MAX_CHECKED_REFERENCES) {
-      throw DomainError.invalid(list[MAX_CHECKED_REFERENCES].param, `A task may carry at most ${MAX_CHECKED_REFERENCES} distinct ${what}.`);
+      throw DomainError.invalid(list[MAX_CHECKED_REFERENCES].param, `A task may carry at most ${MAX_CHECKED_REFERENCES} ${what}.`);
     }
   }
   if (tenant.mediaPolicy === 'asset_only' && refs.plain.length > 0) {
