@@ -8,7 +8,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { validateNative } from '../common/http/native-validation';
 import type { RequestContext } from '../common/http/request-context';
 import { HostResolver } from '../common/net/host-resolver';
-import { checkPublicHttpsUrl } from '../common/net/public-url';
+import { checkPublicUrl } from '../common/net/public-url';
 import { CatalogService } from '../catalog/catalog.service';
 import type { TenantContext } from '../tenancy/tenant-context';
 import type { AssetReferences } from '../tasks/asset-references';
@@ -16,6 +16,7 @@ import type { AssetReference, MediaKind } from '../tasks/task-content.rules';
 import { AssetGroupEntity } from './asset-group.entity';
 import { AssetEntity, AssetStatus, AssetType } from './asset.entity';
 import { AssetGroupRepository, AssetRepository, isSettled, Page } from './asset.repository';
+import { asksToSkipModeration } from './moderation.rules';
 import {
   AssetAction, ASSET_ACTIONS, CreateAssetDto, CreateAssetGroupDto, GetByIdDto, ListAssetGroupsDto, ListAssetsDto,
 } from './dto/asset-actions.dto';
@@ -65,6 +66,9 @@ export class AssetsService implements AssetReferences {
     if (version !== ASSET_API_VERSION) {
       throw DomainError.invalid('Version', `Version must be ${ASSET_API_VERSION}.`);
     }
+    if (asksToSkipModeration(rawBody)) {
+      throw new DomainError('moderation_skip_not_allowed', 'Moderation.Strategy=Skip is not allowed on this platform.', 'Moderation.Strategy');
+    }
     if (!this.config.ark.accessKeyId || !this.config.ark.secretAccessKey) {
       throw new DomainError('service_unavailable', 'The asset library is not configured on this platform (no control-plane credentials).');
     }
@@ -86,7 +90,7 @@ export class AssetsService implements AssetReferences {
       if (asset.status !== 'Active') {
         throw DomainError.invalid(ref.param, `Asset \`${ref.id}\` is ${asset.status}; only Active assets can be used in a task.`);
       }
-      if (asset.assetType !== TYPE_OF_KIND[ref.kind]) {
+      if (ref.kind !== null && asset.assetType !== TYPE_OF_KIND[ref.kind]) {
         throw DomainError.invalid(
           ref.param,
           `Asset \`${ref.id}\` is of type ${asset.assetType}; use it in a ${ITEM_OF_TYPE[asset.assetType]} item.`,
@@ -143,15 +147,11 @@ export class AssetsService implements AssetReferences {
   }
 
   private async createAsset(tenant: TenantContext, body: Record<string, unknown>, model: string | null, ctx: RequestContext) {
-    const moderation = body.Moderation as Record<string, unknown> | undefined;
-    if (moderation && typeof moderation === 'object' && moderation.Strategy === 'Skip') {
-      throw new DomainError('moderation_skip_not_allowed', 'Moderation.Strategy=Skip is not allowed on this platform.', 'Moderation.Strategy');
-    }
     const url = body.URL ?? body.Url ?? body.url;
     const dto = validateNative(CreateAssetDto, { ...body, URL: url });
     const group = await this.groups.findOwned(tenant.id, dto.GroupId);
     if (!group) throw this.groupNotFound(dto.GroupId, 'GroupId');
-    const check = await checkPublicHttpsUrl(dto.URL, this.resolver, 'URL');
+    const check = await checkPublicUrl(dto.URL, this.resolver, { field: 'URL', schemes: ['https'], ports: this.config.allowedUrlPorts });
     if (!check.ok) throw DomainError.invalid('URL', check.reason);
 
     const upstream = await this.openApi.call<{ Id: string }>(

@@ -1,7 +1,8 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { epochMs } from '../database/columns';
+import type { HashKind } from './audit-hash';
 
-/** One append-only audit event; `hash` covers every other field and the previous event's hash. */
+/** One append-only audit event; `hash` covers every other field (but its kind) and the previous event's hash. */
 @Entity({ name: 'audit_events' })
 @Index('idx_audit_tenant_seq', ['tenantId', 'seq'])
 @Index('idx_audit_occurred', ['occurredAt'])
@@ -50,4 +51,8 @@ export class AuditEventEntity {
 
   @Column({ type: 'varchar', length: 64 })
   hash: string;
+
+  /** Plain SHA-256, or HMAC-SHA256 with ARKGATE_AUDIT_KEY. */
+  @Column({ name: 'hash_kind', type: 'varchar', length: 16, default: 'sha256' })
+  hashKind: HashKind;
 }

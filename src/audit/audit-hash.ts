@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { canonicalJson } from '../common/canonical-json';
 
 /** The first event's prev_hash. */
@@ -20,9 +20,30 @@ export interface HashedFields {
   prevHash: string;
 }
 
+/**
+ * How an event's hash was made: plain SHA-256 (anyone can recompute it), or HMAC-SHA256 with
+ * ARKGATE_AUDIT_KEY (only a holder of the key can). Stored on every event, so a chain begun without a
+ * key and continued with one still verifies.
+ */
+export type HashKind = 'sha256' | 'hmac-sha256';
+export const HASH_KINDS: readonly HashKind[] = ['sha256', 'hmac-sha256'];
 
 /** SHA-256 over the previous hash and every field of the event: change any of them and the link breaks. */
 export function eventHash(e: HashedFields): string {
+  return createHash('sha256').update(hashedText(e)).digest('hex');
+}
+
+/** The same text under HMAC-SHA256 with the audit key, prefixed with its kind so it can never pass for a plain hash's input. */
+export function keyedEventHash(e: HashedFields, key: string): string {
+  return createHmac('sha256', key).update(`hmac-sha256\n${hashedText(e)}`).digest('hex');
+}
+
+/** What the chain head signs to say from which seq on every event is keyed; only a holder of the key can move it. */
+export function keyMark(keyedFromSeq: number, key: string): string {
+  return createHmac('sha256', key).update(`arkgate-audit-keyed-from\n${keyedFromSeq}`).digest('hex');
+}
+
+function hashedText(e: HashedFields): string {
   const body = canonicalJson({
     id: e.id,
     occurred_at: e.occurredAt,
@@ -37,5 +58,5 @@ export function eventHash(e: HashedFields): string {
     client_ip: e.clientIp,
     properties: e.properties,
   });
-  return createHash('sha256').update(`${e.prevHash}\n${body}`).digest('hex');
+  return `${e.prevHash}\n${body}`;
 }

@@ -22,6 +22,7 @@ const EVENT_EXAMPLE = {
   },
   prev_hash: '9b74c9897bac770ffc029102a200c5de…',
   hash: '4e07408562bedb8b60ce05c1decfe3ad…',
+  hash_kind: 'hmac-sha256',
 };
 
 @ApiTags('audit')
@@ -50,8 +51,25 @@ export class AuditController {
   }
 
   @Get('verify')
-  @ApiOperation({ summary: 'Recompute the hash chain and report the first broken link' })
-  @ApiOkResponse({ schema: { example: { ok: false, events_checked: 41, first_broken: { seq: 42, id: '1f0c7a2e-…', reason: 'the event was changed after it was written' } } } })
+  @ApiOperation({
+    summary: 'Recompute the hash chain and report the first broken link',
+    description:
+      'kind: `edited` (an event no longer matches its hash), `removed` (a prev_hash does not match: an event was deleted or reordered), ' +
+      '`re-chained` (hashes consistent as plain SHA-256, but ARKGATE_AUDIT_KEY says they are not the gateway\'s: an edit re-hashed by a ' +
+      'writer without the key), `truncated` (the newest events are gone). Without ARKGATE_AUDIT_KEY, keyed events are checked for their links only.',
+  })
+  @ApiOkResponse({
+    schema: {
+      example: {
+        ok: false,
+        events_checked: 41,
+        first_broken: { seq: 42, id: '1f0c7a2e-…', kind: 're-chained', reason: 'the event was changed after it was written and its hash recomputed without ARKGATE_AUDIT_KEY …' },
+        audit_key: 'configured',
+        keyed_from_seq: 1,
+        unverified_keyed_events: 0,
+      },
+    },
+  })
   verify() {
     return this.audit.verify();
   }

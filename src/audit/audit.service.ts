@@ -1,12 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Between, EntityManager, FindOptionsWhere, LessThan, MoreThanOrEqual, Repository } from 'typeorm';
 import type { RequestContext } from '../common/http/request-context';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { UnitOfWork } from '../database/unit-of-work';
 import { AuditChainEntity } from './audit-chain.entity';
 import { AuditEventEntity } from './audit-event.entity';
-import { eventHash, GENESIS_HASH } from './audit-hash';
+import { AuditChainVerifier, ChainBreak } from './audit-chain-verifier';
+import { eventHash, GENESIS_HASH, keyedEventHash, keyMark } from './audit-hash';
 import { redact } from './redact';
 
 export interface AuditInput {
@@ -31,23 +33,81 @@ export interface AuditEventFilter {
   limit: number;
 }
 
+export interface ChainVerdict {
+  ok: boolean;
+  /** Events whose link held, up to the first broken one. */
+  events_checked: number;
+  first_broken: ChainBreak | null;
+  audit_key: 'configured' | 'not configured';
+  /** With the key: the seq from which every event is keyed (null: no keyed gateway has started yet). */
+  keyed_from_seq: number | null;
+  /** Keyed events whose content could not be checked because the key is not configured (links still are). */
+  unverified_keyed_events: number;
+}
+
 const VERIFY_BATCH = 1000;
 const HEAD_ID = 1;
 
-/** The append-only, hash-chained audit trail. */
+/**
+ * The append-only, hash-chained audit trail. With ARKGATE_AUDIT_KEY every new event's hash is an HMAC with
+ * the key, and the chain head carries a key mark saying from which event on that holds (DESIGN.md §10).
+ */
 @Injectable()
-export class AuditService {
+export class AuditService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(AuditService.name);
+  /** Set once the application has started: from then on a missing key mark is never re-made by a write. */
+  private started = false;
+
   constructor(
     @InjectRepository(AuditEventEntity) private readonly events: Repository<AuditEventEntity>,
     private readonly uow: UnitOfWork,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /**
+   * A gateway with a key marks the chain head once, the first time it starts: every event from the next seq on
+   * must be keyed (or from its first event, when it wrote one while starting). The mark is an HMAC, so a writer
+   * without the key can remove it but not forge or move it; a removed mark is reported by verify until the next
+   * start re-makes it (see the notes on what the key does not protect).
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    const key = this.config.auditKey;
+    if (key !== undefined) await this.markKeyed(key);
+    this.started = true;
+  }
+
+  private async markKeyed(key: string): Promise<void> {
+    await this.uow.transaction(async (m) => {
+      const head = await this.lockedHead(m);
+      if (!head) return;
+      if (head.keyMark !== null && head.keyedFromSeq !== null) {
+        if (head.keyMark !== keyMark(head.keyedFromSeq, key)) {
+          this.logger.error('the audit chain head carries a key mark that ARKGATE_AUDIT_KEY did not sign: /audit/verify reports it');
+        }
+        return;
+      }
+      const last = await m.getRepository(AuditEventEntity).createQueryBuilder('e').select('MAX(e.seq)', 'max').getRawOne<{ max: number | string | null }>();
+      const firstKeyed = await m.getRepository(AuditEventEntity).findOne({ where: { hashKind: 'hmac-sha256' }, order: { seq: 'ASC' } });
+      let from = Number(last?.max ?? 0) + 1;
+      if (firstKeyed) {
+        this.logger.warn(`the audit chain has keyed events but no key mark: marking it keyed from seq ${firstKeyed.seq}`);
+        from = firstKeyed.seq;
+      }
+      await m.getRepository(AuditChainEntity).update({ id: HEAD_ID }, { keyedFromSeq: from, keyMark: keyMark(from, key) });
+      this.logger.log(`audit chain keyed from seq ${from}`);
+    });
+  }
+
+  private lockedHead(manager: EntityManager): Promise<AuditChainEntity | null> {
+    const qb = manager.getRepository(AuditChainEntity).createQueryBuilder('h').where('h.id = :id', { id: HEAD_ID });
+    if (manager.connection.options.type === 'postgres') qb.setLock('pessimistic_write');
+    return qb.getOne();
+  }
 
   /** Appends an event inside the caller's transaction: the change and its event commit together or not at all. */
   async record(manager: EntityManager, input: AuditInput): Promise<AuditEventEntity> {
     const heads = manager.getRepository(AuditChainEntity);
-    const qb = heads.createQueryBuilder('h').where('h.id = :id', { id: HEAD_ID });
-    if (manager.connection.options.type === 'postgres') qb.setLock('pessimistic_write');
-    const head = await qb.getOne();
+    const head = await this.lockedHead(manager);
     const principal = input.ctx.principal;
     const fields = {
       id: randomUUID(),
@@ -64,9 +124,14 @@ export class AuditService {
       properties: redact(input.properties ?? {}) as Record<string, unknown>,
       prevHash: head?.lastHash ?? GENESIS_HASH,
     };
-    const event = manager.getRepository(AuditEventEntity).create({ ...fields, hash: eventHash(fields) });
+    const key = this.config.auditKey;
+    const event = manager.getRepository(AuditEventEntity).create(
+      key === undefined ? { ...fields, hash: eventHash(fields), hashKind: 'sha256' } : { ...fields, hash: keyedEventHash(fields, key), hashKind: 'hmac-sha256' },
+    );
     await manager.getRepository(AuditEventEntity).insert(event as never);
-    await heads.update({ id: HEAD_ID }, { lastHash: event.hash });
+    // An event written while this gateway is still starting (before onApplicationBootstrap) marks the chain itself.
+    const mark = key !== undefined && !this.started && head?.keyMark == null ? { keyedFromSeq: event.seq, keyMark: keyMark(event.seq, key) } : {};
+    await heads.update({ id: HEAD_ID }, { lastHash: event.hash, ...mark });
     input.ctx.audited = true;
     return event;
   }
@@ -91,10 +156,35 @@ export class AuditService {
     return { items: page.map(view), next_cursor: rows.length > filter.limit ? String(page[page.length - 1].seq) : null };
   }
 
-  /** Recomputes the whole chain in order; reports the first event whose link or content does not hold. */
-  async verify(): Promise<{ ok: boolean; events_checked: number; first_broken: { seq: number; id: string; reason: string } | null }> {
-    let prev = GENESIS_HASH;
-    let checked = 0;
+  /**
+   * Recomputes the whole chain in order and reports the first broken link and its kind: edited, removed,
+   * re-chained (see AuditChainVerifier) or truncated. With the key, a missing or forged key mark on the head
+   * is reported too (as re-chained: only a writer without the key would strip it).
+   */
+  async verify(): Promise<ChainVerdict> {
+    const key = this.config.auditKey;
+    const head = await this.events.manager.getRepository(AuditChainEntity).findOneBy({ id: HEAD_ID });
+    let keyedFrom: number | null = null;
+    let markProblem: ChainBreak | null = null;
+    if (key !== undefined) {
+      if (head?.keyMark == null || head.keyedFromSeq == null) {
+        markProblem = { seq: 0, id: '', kind: 're-chained', reason: 'the chain head has no key mark although ARKGATE_AUDIT_KEY is set: it was removed by a writer without the key' };
+      } else if (head.keyMark !== keyMark(head.keyedFromSeq, key)) {
+        markProblem = { seq: head.keyedFromSeq, id: '', kind: 're-chained', reason: 'the chain head key mark was not made with ARKGATE_AUDIT_KEY: it was changed by a writer without the key' };
+      } else {
+        keyedFrom = head.keyedFromSeq;
+      }
+    }
+    const verifier = new AuditChainVerifier(key, keyedFrom);
+    const verdict = (first_broken: ChainBreak | null): ChainVerdict => ({
+      ok: first_broken === null,
+      events_checked: verifier.checked,
+      first_broken,
+      audit_key: key === undefined ? 'not configured' : 'configured',
+      keyed_from_seq: keyedFrom,
+      unverified_keyed_events: verifier.unverified,
+    });
+
     let after = 0;
     for (;;) {
       const batch = await this.events
@@ -104,24 +194,14 @@ export class AuditService {
         .take(VERIFY_BATCH)
         .getMany();
       for (const e of batch) {
-        if (e.prevHash !== prev) return broken(checked, e, 'prev_hash does not match the previous event (an event was removed or reordered)');
-        if (eventHash(e) !== e.hash) return broken(checked, e, 'the event was changed after it was written');
-        prev = e.hash;
-        checked += 1;
+        const problem = verifier.next(e);
+        if (problem) return verdict(problem);
         after = e.seq;
       }
       if (batch.length < VERIFY_BATCH) break;
     }
-    const head = await this.events.manager.getRepository(AuditChainEntity).findOneBy({ id: HEAD_ID });
-    if (head && head.lastHash !== prev) {
-      return { ok: false, events_checked: checked, first_broken: { seq: after + 1, id: '', reason: 'events at the end of the chain are missing' } };
-    }
-    return { ok: true, events_checked: checked, first_broken: null };
+    return verdict(verifier.end(head?.lastHash) ?? markProblem);
   }
-}
-
-function broken(checked: number, e: AuditEventEntity, reason: string) {
-  return { ok: false, events_checked: checked, first_broken: { seq: e.seq, id: e.id, reason } };
 }
 
 function view(e: AuditEventEntity): Record<string, unknown> {
@@ -139,5 +219,6 @@ function view(e: AuditEventEntity): Record<string, unknown> {
     properties: e.properties,
     prev_hash: e.prevHash,
     hash: e.hash,
+    hash_kind: e.hashKind,
   };
 }

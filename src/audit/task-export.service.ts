@@ -8,6 +8,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { TasksService } from '../tasks/tasks.service';
 import { TenancyService } from '../tenancy/tenancy.service';
 import type { TaskExportQueryDto } from './dto/audit-queries.dto';
+import { redact } from './redact';
 
 /** The columns of an export row, in order. */
 export const EXPORT_COLUMNS = [
@@ -18,6 +19,14 @@ export const EXPORT_COLUMNS = [
 type ExportRow = Record<(typeof EXPORT_COLUMNS)[number], string | number | boolean | null>;
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/**
+ * A row as it leaves the gateway: through the same `redact` as audit events, so a callback URL's
+ * `token=`, `sig=` or `api_key=` (and any other secret a field may carry) reads the same in both.
+ */
+export function exportRow(row: ExportRow): ExportRow {
+  return redact(row) as ExportRow;
+}
 
 /**
  * Every task record with its cost, streamed page by page (constant memory): CSV through csv-stringify,
@@ -65,7 +74,7 @@ export class TaskExportService {
       for (const t of page) {
         const charge = charges.get(t.id);
         const finalResolution = typeof t.upstreamTask?.resolution === 'string' ? (t.upstreamTask.resolution as string) : t.resolution;
-        yield {
+        yield exportRow({
           task_id: t.taskId,
           record_id: t.id,
           tenant_id: t.tenantId,
@@ -88,7 +97,7 @@ export class TaskExportService {
           hidden_by_tenant: t.hiddenAt !== null,
           error_code: t.errorCode,
           request_id: t.requestId,
-        };
+        });
       }
     }
   }

@@ -16,7 +16,8 @@ export interface ContentItem {
 
 export interface AssetReference {
   id: string;
-  kind: MediaKind;
+  /** The type its position asks for; null where the position does not say (the type is then not checked). */
+  kind: MediaKind | null;
   param: string;
 }
 

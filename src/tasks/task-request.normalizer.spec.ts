@@ -27,6 +27,16 @@ describe('create body normalisation (DESIGN.md §3)', () => {
     expect(normalizeAssetScheme('asset://a')).toBe('asset://a');
   });
 
+  it('Asset:// becomes asset:// in references.* and any other field, at any depth, without touching the input', () => {
+    const input = { references: { image: ['Asset://a-1', { url: ' ASSET://a-2 ' }] }, extra: { deep: [['aSsEt://a-3']] }, note: 'Asset: not a reference' };
+    expect(normalizeCreateBody(input)).toEqual({
+      references: { image: ['asset://a-1', { url: 'asset://a-2' }] },
+      extra: { deep: [['asset://a-3']] },
+      note: 'Asset: not a reference',
+    });
+    expect(input.references.image[0]).toBe('Asset://a-1');
+  });
+
   it('leaves non-objects for the validator to refuse', () => {
     expect(normalizeCreateBody([1])).toEqual([1]);
     expect(normalizeCreateBody('x')).toBe('x');

@@ -1,7 +1,9 @@
 /**
  * Normalisation of a create body before validation (DESIGN.md §3): `null` means absent (BytePlus SDKs
  * send every unset field as null), `CallbackURL` becomes `callback_url` (which wins when both are
- * sent), and an `Asset://` scheme becomes `asset://`. Pure; returns a new object.
+ * sent), and an `Asset://` scheme becomes `asset://` in every string of the body, at any depth (content items,
+ * `references.*`, anything else), since each is checked as an asset reference (task-references.rules.ts).
+ * Pure; returns a new object.
  */
 const MEDIA_KEYS = ['image_url', 'video_url', 'audio_url'] as const;
 
@@ -13,7 +15,18 @@ export function normalizeCreateBody(body: unknown): unknown {
     delete out.CallbackURL;
   }
   if (Array.isArray(out.content)) out.content = out.content.map(normalizeItem);
-  return out;
+  return normalizeAssetStrings(out);
+}
+
+/** A copy of `value` with `normalizeAssetScheme` applied to every string in it. */
+function normalizeAssetStrings(value: unknown): Record<string, unknown> {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return normalizeAssetScheme(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as Record<string, unknown>;
 }
 
 function dropNulls(obj: Record<string, unknown>): Record<string, unknown> {
@@ -34,7 +47,8 @@ function normalizeItem(item: unknown): unknown {
   return out;
 }
 
-/** `Asset://x` (any case of the scheme) → `asset://x`; other URLs unchanged. */
+/** `Asset://x` (any case of the scheme, surrounding whitespace dropped) → `asset://x`; other strings unchanged. */
 export function normalizeAssetScheme(url: string): string {
-  return /^asset:\/\//i.test(url) ? `asset://${url.slice('asset://'.length)}` : url;
+  const trimmed = url.trim();
+  return /^asset:\/\//i.test(trimmed) ? `asset://${trimmed.slice('asset://'.length)}` : url;
 }

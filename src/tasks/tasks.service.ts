@@ -7,7 +7,6 @@ import { DomainError } from '../common/errors/domain-error';
 import { validateNative } from '../common/http/native-validation';
 import type { RequestContext } from '../common/http/request-context';
 import { HostResolver } from '../common/net/host-resolver';
-import { checkPublicHttpsUrl } from '../common/net/public-url';
 import { BillingService } from '../billing/billing.service';
 import { formatUsd } from '../billing/money';
 import { capabilityViolation, stableNameOf } from '../catalog/catalog-rules';
@@ -21,6 +20,7 @@ import { ASSET_REFERENCES, AssetReferences } from './asset-references';
 import { CreateTaskDto } from './dto/create-task.dto';
 import { DEFAULT_PAGE_SIZE, ListTasksQuery, MAX_PAGE_SIZE, TASK_STATUSES, PublicTaskStatus } from './dto/list-tasks.query';
 import { checkContent } from './task-content.rules';
+import { enforceReferencePolicy } from './task-references.policy';
 import { normalizeCreateBody } from './task-request.normalizer';
 import { TaskEntity } from './task.entity';
 import { IdempotencyKeyRepository } from './idempotency-key.repository';
@@ -82,20 +82,7 @@ export class TasksService {
     });
     if (capability) throw DomainError.invalid(capability.param, capability.message);
 
-    if (tenant.mediaPolicy === 'asset_only' && summary.plainMedia.length > 0) {
-      const first = summary.plainMedia[0];
-      throw DomainError.invalid(
-        first.param,
-        `This account accepts media only as asset://<Asset_Id>: upload the ${first.kind} to the asset library and use it once it is Active.`,
-      );
-    }
-    await this.assets.verify(tenant, summary.assets);
-
-    if (body.callback_url !== undefined) {
-      const check = await checkPublicHttpsUrl(body.callback_url, this.resolver);
-      if (!check.ok) throw DomainError.invalid('callback_url', check.reason);
-      body.callback_url = check.url;
-    }
+    await enforceReferencePolicy(tenant, body, { assets: this.assets, resolver: this.resolver, allowedUrlPorts: this.config.allowedUrlPorts });
 
     const upstreamRequest: Record<string, unknown> = { ...body, model: upstreamModel };
     const estimate = await this.billing.estimateNano({

@@ -1,5 +1,5 @@
 import { HostResolver, parseDnsOverrides } from './host-resolver';
-import { checkPublicHttpsUrl } from './public-url';
+import { checkPublicHttpsUrl, checkPublicUrl, UrlPolicy } from './public-url';
 
 const OVERRIDES = [
   'example.com=93.184.215.14',
@@ -208,5 +208,72 @@ describe('checkPublicHttpsUrl', () => {
     const broken = new HostResolver(new Map(), lookup);
     jest.spyOn(broken, 'resolve').mockRejectedValue(new TypeError('bug'));
     await expect(checkPublicHttpsUrl('https://example.com/cb', broken)).rejects.toThrow('bug');
+  });
+});
+
+describe('checkPublicUrl ports (DESIGN.md §10: 443 or ARKGATE_ALLOWED_URL_PORTS, judged on the effective port)', () => {
+  const callback: UrlPolicy = { field: 'callback_url', schemes: ['https'], ports: [443, 8443] };
+  const media: UrlPolicy = { field: 'content[1].video_url.url', schemes: ['http', 'https'], ports: [443, 8443] };
+
+  it.each([
+    ['no port (https implies 443)', 'https://example.com/cb'],
+    ['an explicit default port', 'https://example.com:443/cb'],
+    ['an allowed port', 'https://example.com:8443/cb'],
+    ['an IPv6 literal with an allowed port', 'https://[2606:4700::6810:84e5]:8443/cb'],
+    ['an IPv6 literal with the default port', 'https://[2606:4700::6810:84e5]:443/cb'],
+    ['an IPv4 literal with an allowed port', 'https://93.184.215.14:8443/cb'],
+  ])('accepts %s', async (_label, raw) => {
+    await expect(checkPublicUrl(raw, resolver, callback)).resolves.toEqual({ ok: true, url: raw });
+  });
+
+  it.each([
+    ['a Redis port', 'https://example.com:6379/', 'callback_url port 6379 is not allowed (allowed: 443, 8443)'],
+    ['port 80 on https', 'https://example.com:80/cb', 'port 80 is not allowed'],
+    ['an SSH port', 'https://example.com:22/cb', 'port 22 is not allowed'],
+    ['an IPv6 literal with a refused port', 'https://[2606:4700::6810:84e5]:6379/cb', 'port 6379 is not allowed'],
+    ['an IPv4 literal with a refused port', 'https://93.184.215.14:6379/cb', 'port 6379 is not allowed'],
+    ['a leading zero', 'https://example.com:0443/cb', 'port must be written as a plain decimal number (got "0443")'],
+    ['a bare colon', 'https://example.com:/cb', 'port must be written as a plain decimal number (got "")'],
+    ['an allowed port as user name before the real one', 'https://example.com:8443@example.com:6379/cb', 'must not contain a user name or password'],
+    ['a host:port as user name', 'https://example.com:443@10.0.0.1/cb', 'must not contain a user name or password'],
+    ['port 0', 'https://example.com:0/cb', 'port must be written as a plain decimal number'],
+  ])('refuses %s', async (_label, raw, reason) => {
+    expect(await checkPublicUrl(raw, resolver, callback)).toEqual({ ok: false, reason: expect.stringContaining(reason) });
+  });
+
+  it('judges the port without asking DNS', async () => {
+    await checkPublicUrl('https://unknown.example.com:6379/cb', resolver, callback);
+    expect(lookup).not.toHaveBeenCalled();
+  });
+
+  it('a configured list replaces 8443 (443 stays because the config always adds it)', async () => {
+    const custom: UrlPolicy = { ...callback, ports: [443, 9443] };
+    expect((await checkPublicUrl('https://example.com:9443/cb', resolver, custom)).ok).toBe(true);
+    expect(await checkPublicUrl('https://example.com:8443/cb', resolver, custom)).toEqual({ ok: false, reason: 'callback_url port 8443 is not allowed (allowed: 443, 9443)' });
+  });
+
+  describe('content media may be http: port 80 (its default) is allowed besides the list', () => {
+    it.each(['http://example.com/in.mp4', 'http://example.com:80/in.mp4', 'http://example.com:8443/in.mp4', 'https://example.com/in.mp4', 'HTTP://example.com/in.mp4'])(
+      'accepts %s',
+      async (raw) => {
+        expect((await checkPublicUrl(raw, resolver, media)).ok).toBe(true);
+      },
+    );
+
+    it.each([
+      ['http://example.com:6379/in.mp4', 'content[1].video_url.url port 6379 is not allowed (allowed: 80, 443, 8443)'],
+      ['https://example.com:80/in.mp4', 'content[1].video_url.url port 80 is not allowed (allowed: 443, 8443)'],
+      ['http://169.254.169.254/latest/meta-data/', 'content[1].video_url.url host is a non-public address (169.254.169.254: link-local address)'],
+      ['http://metadata.example.com/latest/meta-data/', '(169.254.169.254: link-local address)'],
+      ['http://[::ffff:169.254.169.254]/latest/meta-data/', 'IPv4-mapped address embedding link-local address 169.254.169.254'],
+      ['ftp://example.com/in.mp4', 'content[1].video_url.url must use http or https'],
+      ['http:example.com/in.mp4', 'must start with http:// followed by a host'],
+    ])('refuses %s', async (raw, reason) => {
+      expect(await checkPublicUrl(raw, resolver, media)).toEqual({ ok: false, reason: expect.stringContaining(reason) });
+    });
+  });
+
+  it('callback and asset URLs stay https-only', async () => {
+    expect(await checkPublicUrl('http://example.com/cb', resolver, callback)).toEqual({ ok: false, reason: 'callback_url must use https' });
   });
 });
