@@ -55,8 +55,6 @@ const HEAD_ID = 1;
 @Injectable()
 export class AuditService implements OnApplicationBootstrap {
   private readonly logger = new Logger(AuditService.name);
-  /** Set once the application has started: from then on a missing key mark is never re-made by a write. */
-  private started = false;
 
   constructor(
     @InjectRepository(AuditEventEntity) private readonly events: Repository<AuditEventEntity>,
@@ -70,32 +68,27 @@ export class AuditService implements OnApplicationBootstrap {
    * without the key can remove it but not forge or move it; a removed mark is reported by verify until the next
    * start re-makes it (see the notes on what the key does not protect).
    */
+  /** Read-only at start (a start that fails must change nothing): says when the head's key mark is not this key's. */
   async onApplicationBootstrap(): Promise<void> {
     const key = this.config.auditKey;
-    if (key !== undefined) await this.markKeyed(key);
-    this.started = true;
+    if (key === undefined) return;
+    const head = await this.events.manager.getRepository(AuditChainEntity).findOne({ where: { id: HEAD_ID } });
+    if (head?.keyMark != null && head.keyedFromSeq != null && head.keyMark !== keyMark(head.keyedFromSeq, key)) {
+      this.logger.error('the audit chain head carries a key mark that ARKGATE_AUDIT_KEY did not sign: /audit/verify reports it');
+    }
   }
 
-  private async markKeyed(key: string): Promise<void> {
-    await this.uow.transaction(async (m) => {
-      const head = await this.lockedHead(m);
-      if (!head) return;
-      if (head.keyMark !== null && head.keyedFromSeq !== null) {
-        if (head.keyMark !== keyMark(head.keyedFromSeq, key)) {
-          this.logger.error('the audit chain head carries a key mark that ARKGATE_AUDIT_KEY did not sign: /audit/verify reports it');
-        }
-        return;
-      }
-      const last = await m.getRepository(AuditEventEntity).createQueryBuilder('e').select('MAX(e.seq)', 'max').getRawOne<{ max: number | string | null }>();
-      const firstKeyed = await m.getRepository(AuditEventEntity).findOne({ where: { hashKind: 'hmac-sha256' }, order: { seq: 'ASC' } });
-      let from = Number(last?.max ?? 0) + 1;
-      if (firstKeyed) {
-        this.logger.warn(`the audit chain has keyed events but no key mark: marking it keyed from seq ${firstKeyed.seq}`);
-        from = firstKeyed.seq;
-      }
-      await m.getRepository(AuditChainEntity).update({ id: HEAD_ID }, { keyedFromSeq: from, keyMark: keyMark(from, key) });
-      this.logger.log(`audit chain keyed from seq ${from}`);
-    });
+  /**
+   * The seq from which the chain is keyed, when the head has no mark yet: the first keyed event's (a mark that went
+   * missing), else the event being written now.
+   */
+  private async keyedFrom(manager: EntityManager, seq: number): Promise<number> {
+    const firstKeyed = await manager.getRepository(AuditEventEntity).findOne({ where: { hashKind: 'hmac-sha256' }, order: { seq: 'ASC' } });
+    if (firstKeyed && firstKeyed.seq < seq) {
+      this.logger.warn(`the audit chain has keyed events but no key mark: marking it keyed from seq ${firstKeyed.seq}`);
+      return firstKeyed.seq;
+    }
+    return seq;
   }
 
   private lockedHead(manager: EntityManager): Promise<AuditChainEntity | null> {
@@ -129,8 +122,13 @@ export class AuditService implements OnApplicationBootstrap {
       key === undefined ? { ...fields, hash: eventHash(fields), hashKind: 'sha256' } : { ...fields, hash: keyedEventHash(fields, key), hashKind: 'hmac-sha256' },
     );
     await manager.getRepository(AuditEventEntity).insert(event as never);
-    // An event written while this gateway is still starting (before onApplicationBootstrap) marks the chain itself.
-    const mark = key !== undefined && !this.started && head?.keyMark == null ? { keyedFromSeq: event.seq, keyMark: keyMark(event.seq, key) } : {};
+    // The first keyed event marks the chain (signed with the key) as keyed from then on, so a downgrade is caught.
+    let mark = {};
+    if (key !== undefined && head?.keyMark == null) {
+      const from = await this.keyedFrom(manager, event.seq);
+      mark = { keyedFromSeq: from, keyMark: keyMark(from, key) };
+      this.logger.log(`audit chain keyed from seq ${from}`);
+    }
     await heads.update({ id: HEAD_ID }, { lastHash: event.hash, ...mark });
     input.ctx.audited = true;
     return event;
