@@ -16,6 +16,9 @@ export const MAX_SECONDS = 15;
 /** Image types the upstream accepts as a first frame. */
 export const INPUT_IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/bmp', 'image/tiff', 'image/gif', 'image/heic', 'image/heif'];
 
+/** The upstream's limit for one reference image. */
+export const INPUT_IMAGE_MAX_BYTES = 30 * 1024 * 1024;
+
 const FIELDS = ['prompt', 'model', 'seconds', 'size', 'input_reference', 'generate_audio', 'seed', 'watermark', 'return_last_frame'];
 
 export interface UploadedImage {

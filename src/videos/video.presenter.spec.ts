@@ -1,6 +1,6 @@
 import { presentVideo, RESULT_TTL_S } from './video.presenter';
 
-const video = { id: 'video_0123456789abcdef0123456789abcdef', prompt: 'A paper boat.', size: '1280x720', seconds: 5, createdAt: 1_780_000_000_000 };
+const video = { id: 'video_0123456789abcdef0123456789abcdef', prompt: 'A paper boat.', size: '1280x720', seconds: 5, createdAt: 1_780_000_000_400 };
 const task = (extra: Record<string, unknown>) => ({
   id: 'cgt-20260611204121-462cw',
   model: 'dreamina-seedance-2-0',

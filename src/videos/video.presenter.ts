@@ -45,9 +45,9 @@ const STATUS: Record<string, { status: VideoStatus; progress: number }> = {
 export function presentVideo(video: VideoRecord, task: Record<string, unknown>): VideoObject {
   const taskStatus = String(task.status);
   const { status, progress } = STATUS[taskStatus] ?? STATUS.queued;
-  const createdAt = typeof task.created_at === 'number' ? task.created_at : Math.floor(video.createdAt / 1000);
+  const createdAt = Math.floor(video.createdAt / 1000);
   const finished = status === 'completed' || status === 'failed';
-  const completedAt = finished ? (typeof task.updated_at === 'number' ? task.updated_at : createdAt) : null;
+  const completedAt = finished ? Math.max(createdAt, typeof task.updated_at === 'number' ? task.updated_at : createdAt) : null;
   return {
     id: video.id,
     object: 'video',
