@@ -14,7 +14,6 @@ import { VideosService } from './videos.service';
 
 const ID = { name: 'id', example: VIDEO_EXAMPLE.id };
 const NOT_FOUND = openAiError(`Video \`${VIDEO_EXAMPLE.id}\` does not exist or does not belong to this account.`, 'not_found_error', 'video_not_found', 'video_id');
-const UNSUPPORTED = { status: 400, description: 'Sora-only operation.', schema: { example: openAiError('remix is a Sora-only operation and is not offered for Seedance.', 'invalid_request_error', 'unsupported_operation') } };
 
 /** One uploaded first-frame image at most; multipart fields are few and short. */
 const UPLOAD = FileInterceptor('input_reference', { limits: { files: 1, fileSize: INPUT_IMAGE_MAX_BYTES, fields: 32, parts: 33, fieldSize: 1024 * 1024 } });
@@ -32,7 +31,12 @@ export class VideosController {
   @HttpCode(200)
   @Audited('task.create')
   @UseInterceptors(UPLOAD)
-  @ApiOperation({ summary: 'Create a video (OpenAI Videos shape): one native task, billed and audited as one' })
+  @ApiOperation({
+    summary: 'Create a video (OpenAI Videos shape): one native task, billed and audited as one',
+    description:
+      'JSON or multipart/form-data (the openai SDK sends multipart). Errors on /v1 are `{"error": {"message", "type", "param", "code"}}`. ' +
+      'Sora-only routes (remix, edits, extensions, characters) answer 400 `unsupported_operation`.',
+  })
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiBody(CREATE_VIDEO_BODY as never)
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key and body within 24 h → the same video, no second upstream task.' })
@@ -90,7 +94,10 @@ export class VideosController {
   @ApiQuery({ name: 'variant', required: false, enum: ['video', 'thumbnail'] })
   @ApiHeader({ name: 'Range', required: false, description: 'One byte range, e.g. bytes=0-99 → 206 with Content-Range.' })
   @ApiProduces('video/mp4', 'image/png')
-  @ApiOkResponse({ description: 'The bytes (206 for a Range).' })
+  @ApiOkResponse({
+    description: 'The bytes (206 with Content-Range for a Range).',
+    content: { 'video/mp4': { schema: { type: 'string', format: 'binary' } }, 'image/png': { schema: { type: 'string', format: 'binary' } } },
+  })
   @ApiResponse({ status: 404, description: 'Not completed yet, no thumbnail, expired upstream, or not this tenant’s.', schema: { example: NOT_FOUND } })
   async content(
     @CurrentTenant() tenant: TenantContext,
@@ -103,30 +110,27 @@ export class VideosController {
     this.reply.send(response, await this.videos.content(tenant, id, query, range, ctx));
   }
 
+  // Sora-only routes: answered 400 unsupported_operation (after authentication), left out of the API docs.
   @Post(':id/remix')
-  @ApiOperation({ summary: 'Not offered (Sora-only)' })
-  @ApiResponse(UNSUPPORTED)
+  @ApiExcludeEndpoint()
   remix() {
     return this.videos.unsupported('remix');
   }
 
   @Post('edits')
-  @ApiOperation({ summary: 'Not offered (Sora-only): video edit is the native create with a reference video' })
-  @ApiResponse(UNSUPPORTED)
+  @ApiExcludeEndpoint()
   edit() {
     return this.videos.unsupported('edits');
   }
 
   @Post('extensions')
-  @ApiOperation({ summary: 'Not offered (Sora-only): extension is the native create with a reference video' })
-  @ApiResponse(UNSUPPORTED)
+  @ApiExcludeEndpoint()
   extend() {
     return this.videos.unsupported('extensions');
   }
 
   @Post('characters')
-  @ApiOperation({ summary: 'Not offered (Sora-only)' })
-  @ApiResponse(UNSUPPORTED)
+  @ApiExcludeEndpoint()
   createCharacter() {
     return this.videos.unsupported('characters');
   }

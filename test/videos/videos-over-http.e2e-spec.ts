@@ -36,7 +36,7 @@ describe('/v1/videos over HTTP', () => {
   const taskIdOf = async (videoId: string) => (await gw.app.get(DataSource).getRepository(VideoEntity).findOneByOrFail({ id: videoId })).taskId;
   const completed = (id: string, token = a.token) => eventually(() => gw.call('GET', `/v1/videos/${id}`, { token }), (r) => r.body.status !== 'queued' && r.body.status !== 'in_progress');
   const multipart = (form: FormData, token = a.token) =>
-    fetch(`${gw.url}/v1/videos`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    fetch(`${gw.url}/v1/videos`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, any> }));
 
   it('a JSON create is one task: the Video object with exactly its keys, seconds as a string, visible natively by its cgt- id', async () => {
     const res = await create({ prompt: PROMPT });
@@ -307,5 +307,44 @@ describe('/v1/videos over HTTP', () => {
     const refused = await create({ prompt: PROMPT }, t.token);
     expect(refused.status).toBe(503);
     expect(refused.body.error.type).toBe('server_error');
+  });
+
+  it('Swagger documents the facade under its own tag, JSON and multipart, with examples', async () => {
+    const doc = (await gw.call('GET', '/docs-json')).body;
+    const create = doc.paths['/v1/videos'].post;
+    expect(create.tags).toEqual(['videos']);
+    expect(create.security).toEqual([{ bearer: [] }]);
+    expect(Object.keys(create.requestBody.content).sort()).toEqual(['application/json', 'multipart/form-data']);
+    expect(create.requestBody.content['application/json'].examples.vertical4s.value.size).toBe('720x1280');
+    expect(create.requestBody.content['multipart/form-data'].schema.properties.input_reference.oneOf[0].format).toBe('binary');
+    expect(doc.paths['/v1/videos/{id}'].get.responses['200'].content['application/json'].schema.example.object).toBe('video');
+    expect(doc.paths['/v1/models'].get.tags).toEqual(['videos']);
+  });
+
+  it('a facade create is audited as task.create with the exact upstream request', async () => {
+    const t = await gw.newTenant();
+    const res = await create({ prompt: PROMPT, size: '960x960' }, t.token);
+    const taskId = await taskIdOf(res.body.id);
+    const events = await gw.admin('GET', `/audit/events?tenant_id=${t.id}&action=task.create`);
+    expect(events.status).toBe(200);
+    const event = events.body.items.find((e: { target_id?: string; targetId?: string }) => (e.target_id ?? e.targetId) === taskId);
+    expect(event).toBeDefined();
+    expect(JSON.stringify(event)).toContain('"ratio":"1:1"');
+  });
+
+  it('rate limits and spend limits apply as on the native route', async () => {
+    const limited = await gw.newTenant({ rate_limit_per_minute: 2 });
+    await gw.call('GET', '/v1/videos', { token: limited.token });
+    await gw.call('GET', '/v1/models', { token: limited.token });
+    const third = await create({ prompt: PROMPT }, limited.token);
+    expect(third.status).toBe(429);
+    expect(third.body.error.type).toBe('rate_limit_error');
+    expect(third.headers.get('retry-after')).toBeTruthy();
+
+    const capped = await gw.newTenant({ spend_limit_usd: '0.10' });
+    const refused = await create({ prompt: PROMPT, size: '3840x2160', seconds: '15' }, capped.token);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toMatchObject({ type: 'permission_error', code: 'spend_limit_exceeded' });
+    expect(upstreamCreates(gw.sandbox)).toHaveLength(0);
   });
 });

@@ -23,36 +23,30 @@ const CREATE_PROPERTIES = {
   return_last_frame: { type: 'boolean', default: true, description: 'Keeps the last frame, served as variant=thumbnail.' },
 };
 
+/** One schema for both content types (Swagger gives every `consumes` type the same one). */
 export const CREATE_VIDEO_BODY = {
   required: true,
-  content: {
-    'application/json': {
-      schema: {
-        type: 'object',
-        required: ['prompt'],
-        properties: {
-          ...CREATE_PROPERTIES,
-          input_reference: {
-            type: 'object',
-            properties: { image_url: { type: 'string', example: 'asset://asset-20260611210100-efgh2' } },
-            description: 'First frame: https URL, data URI or asset://<Asset_Id>, under the account media policy.',
-          },
-        },
-      },
-      examples: {
-        textToVideo: { summary: '720p 16:9, 5 s (all defaults)', value: { prompt: 'A paper boat drifting on a calm lake at dawn.' } },
-        vertical4s: { summary: 'Fast model, 720p 9:16, 4 s', value: { prompt: 'A paper boat drifting on a calm lake at dawn.', model: 'dreamina-seedance-2-0-fast', size: '720x1280', seconds: '4' } },
-        fourK: { summary: '4k 16:9 (standard model only)', value: { prompt: 'A paper boat drifting on a calm lake at dawn.', size: '3840x2160', seconds: '4' } },
-        firstFrame: { summary: 'First frame from an asset', value: { prompt: 'The boat starts to move.', input_reference: { image_url: 'asset://asset-20260611210100-efgh2' } } },
+  schema: {
+    type: 'object',
+    required: ['prompt'],
+    properties: {
+      ...CREATE_PROPERTIES,
+      input_reference: {
+        description:
+          'First frame, under the account media policy: an uploaded image file (multipart), or {"image_url": "https://… | data URI | asset://<Asset_Id>"} ' +
+          '(in multipart: the field input_reference[image_url]).',
+        oneOf: [
+          { type: 'string', format: 'binary' },
+          { type: 'object', properties: { image_url: { type: 'string', example: 'asset://asset-20260611210100-efgh2' } } },
+        ],
       },
     },
-    'multipart/form-data': {
-      schema: {
-        type: 'object',
-        required: ['prompt'],
-        properties: { ...CREATE_PROPERTIES, input_reference: { type: 'string', format: 'binary', description: 'First-frame image file (media policy `any`).' } },
-      },
-    },
+  },
+  examples: {
+    textToVideo: { summary: '720p 16:9, 5 s (all defaults)', value: { prompt: 'A paper boat drifting on a calm lake at dawn.' } },
+    vertical4s: { summary: 'Fast model, 720p 9:16, 4 s', value: { prompt: 'A paper boat drifting on a calm lake at dawn.', model: 'dreamina-seedance-2-0-fast', size: '720x1280', seconds: '4' } },
+    fourK: { summary: '4k 16:9 (standard model only)', value: { prompt: 'A paper boat drifting on a calm lake at dawn.', size: '3840x2160', seconds: '4' } },
+    firstFrame: { summary: 'First frame from an asset', value: { prompt: 'The boat starts to move.', input_reference: { image_url: 'asset://asset-20260611210100-efgh2' } } },
   },
 };
 
