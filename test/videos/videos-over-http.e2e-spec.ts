@@ -347,4 +347,14 @@ describe('/v1/videos over HTTP', () => {
     expect(refused.body.error).toMatchObject({ type: 'permission_error', code: 'spend_limit_exceeded' });
     expect(upstreamCreates(gw.sandbox)).toHaveLength(0);
   });
+
+  it('multipart bodies reach only the facade: the native routes still refuse them as not JSON (400, never 500)', async () => {
+    const form = new FormData();
+    form.append('model', 'dreamina-seedance-2-0');
+    for (const path of [TASKS, '/volcark/?Action=CreateAssetGroup&Version=2024-01-01']) {
+      const res = await fetch(gw.url + path, { method: 'POST', headers: { authorization: `Bearer ${a.token}` }, body: form });
+      expect({ path, status: res.status }).toEqual({ path, status: 400 });
+    }
+    expect(upstreamCreates(gw.sandbox)).toHaveLength(0);
+  });
 });
