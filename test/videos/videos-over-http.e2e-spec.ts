@@ -254,6 +254,7 @@ describe('/v1/videos over HTTP', () => {
     const refused = await gw.call('DELETE', `/v1/videos/${running.body.id}`, { token: a.token });
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatchObject({ type: 'invalid_request_error', code: 'InvalidAction.RunningTaskDeletion' });
+    expect(refused.headers.get('x-should-retry')).toBe('false');
     expect((await gw.call('GET', `/v1/videos/${running.body.id}`, { token: a.token })).body.status).toBe('in_progress');
   });
 

@@ -7,7 +7,7 @@ import { AuditService } from '../../audit/audit.service';
 import { RequestContext, requestContextOf } from '../http/request-context';
 import { DomainError } from './domain-error';
 import { codeFor, ERROR_TYPES, ErrorKey } from './error-codes';
-import { isOpenAiRoute, openAiErrorBody, openAiFromUpstream } from './openai-error';
+import { isOpenAiRoute, openAiErrorBody, openAiFromUpstream, openAiShouldRetry } from './openai-error';
 
 interface NativeError {
   status: number;
@@ -50,6 +50,8 @@ export class NativeErrorFilter implements ExceptionFilter {
     const error = this.toNativeError(exception, ctx);
     await this.auditRefusal(ctx, request, error.status, error.code);
     for (const [name, value] of Object.entries(error.headers)) adapter.setHeader(response, name, value);
+    const noRetry = isOpenAiRoute(request) ? openAiShouldRetry(error.status, error.code, request) : undefined;
+    if (noRetry) adapter.setHeader(response, 'x-should-retry', noRetry);
     adapter.reply(response, this.shape(error, request, ctx), error.status);
   }
 

@@ -1,4 +1,4 @@
-import { isOpenAiRoute, openAiErrorBody, openAiFromUpstream } from './openai-error';
+import { isOpenAiRoute, openAiErrorBody, openAiFromUpstream, openAiShouldRetry } from './openai-error';
 
 describe('errors of the OpenAI-compatible routes', () => {
   it.each([
@@ -30,5 +30,15 @@ describe('errors of the OpenAI-compatible routes', () => {
 
   it('applies to /v1 and below only', () => {
     expect(['/v1', '/v1/videos', '/v1/models', '/v1x', '/volcark/api/v3/contents/generations/tasks'].map((path) => isOpenAiRoute({ path }))).toEqual([true, true, true, false, false]);
+  });
+
+  it('tells OpenAI clients not to retry what a retry cannot fix or could duplicate', () => {
+    const post = (headers: Record<string, unknown> = {}) => ({ method: 'POST', headers });
+    expect(openAiShouldRetry(409, 'InvalidAction.RunningTaskDeletion', { method: 'DELETE', headers: {} })).toBe('false');
+    expect(openAiShouldRetry(409, 'idempotency_key_in_progress', post({ 'idempotency-key': 'k' }))).toBeUndefined();
+    expect(openAiShouldRetry(502, 'service_error', post())).toBe('false');
+    expect(openAiShouldRetry(502, 'service_error', post({ 'idempotency-key': 'k' }))).toBeUndefined();
+    expect(openAiShouldRetry(502, 'service_error', { method: 'GET', headers: {} })).toBeUndefined();
+    expect(openAiShouldRetry(429, 'rate_limit_exceeded', post())).toBeUndefined();
   });
 });

@@ -38,3 +38,14 @@ export function openAiFromUpstream(status: number, body: unknown): OpenAiErrorBo
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
   return openAiErrorBody({ status, code: text(e.code), message: text(e.message), param: text(e.param) });
 }
+
+/**
+ * The `x-should-retry` header OpenAI clients obey instead of their own rule (which retries every 409 and 5xx):
+ * `false` for a conflict that a retry cannot fix, and for a failed create sent without an Idempotency-Key, whose
+ * blind retry could start a second upstream task. Undefined: leave the client's rule.
+ */
+export function openAiShouldRetry(status: number, code: string, request: { method?: string; headers?: Record<string, unknown> }): 'false' | undefined {
+  if (status === 409 && code !== 'idempotency_key_in_progress') return 'false';
+  if (status >= 500 && request.method === 'POST' && request.headers?.['idempotency-key'] === undefined) return 'false';
+  return undefined;
+}
