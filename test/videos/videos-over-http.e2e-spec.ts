@@ -358,4 +358,21 @@ describe('/v1/videos over HTTP', () => {
     }
     expect(upstreamCreates(gw.sandbox)).toHaveLength(0);
   });
+
+  it('an asset:// first frame must be an Active asset of the caller (404 otherwise), as on the native route', async () => {
+    const res = await create({ prompt: PROMPT, input_reference: { image_url: 'asset://asset-20260611210100-none1' } }, assetOnly.token);
+    expect(res.status).toBe(404);
+    expect(res.body.error).toMatchObject({ type: 'not_found_error', code: 'ResourceNotFound.Asset' });
+    expect(upstreamCreates(gw.sandbox)).toHaveLength(0);
+  });
+
+  it('an upload over 30 MB → 413 in the OpenAI shape, nothing sent upstream', async () => {
+    const form = new FormData();
+    form.append('prompt', PROMPT);
+    form.append('input_reference', new Blob([Buffer.alloc(31 * 1024 * 1024)], { type: 'image/png' }), 'big.png');
+    const res = await multipart(form);
+    expect(res.status).toBe(413);
+    expect(res.body.error.type).toBe('invalid_request_error');
+    expect(upstreamCreates(gw.sandbox)).toHaveLength(0);
+  });
 });
