@@ -1,3 +1,4 @@
+/** Sends streamed video content with a status decided at run time (206 for a Range). */
 import { Injectable, Logger, StreamableFile } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { VideoContent } from './videos.service';

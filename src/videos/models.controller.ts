@@ -1,3 +1,4 @@
+/** `GET /v1/models` of the OpenAI-compatible facade: the caller's entitled models. */
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { TenantApi } from '../tenancy/auth/api-auth.decorators';

@@ -1,3 +1,4 @@
+/** Fetches upstream result files (the signed video and last-frame URLs) as streams. */
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';

@@ -1,3 +1,4 @@
+/** The facade's record of a video: its own id for one task. */
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochMs } from '../database/columns';
 

@@ -1,3 +1,4 @@
+/** Tenant-scoped access to the facade's `videos` table. */
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';

@@ -1,3 +1,4 @@
+/** Wires the OpenAI-compatible facade onto the tasks module's public service. */
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { TasksModule } from '../tasks/tasks.module';

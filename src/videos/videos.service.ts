@@ -1,3 +1,4 @@
+/** The `/v1/videos` facade over the native tasks: ids, shapes and streamed content (DESIGN §11). */
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
