@@ -68,6 +68,8 @@ describe('POST /v1/videos → native create body', () => {
     [{ prompt: 'x', input_reference: { file_id: 'file-1' } }, 'input_reference.file_id'],
     [{ prompt: 'x', generate_audio: 'yes' }, 'generate_audio'],
     [{ prompt: 'x', seed: '1.5' }, 'seed'],
+    [{ prompt: 'a\u0000b' }, 'prompt'],
+    [{ prompt: 'x', input_reference: { image_url: 'https://example.com/a\u0000.png' } }, 'input_reference.image_url'],
   ])('%p is refused naming %s', (body, param) => {
     expect(refused(body)).toMatchObject({ key: 'invalid_request', param });
   });

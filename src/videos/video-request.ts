@@ -47,6 +47,8 @@ export function translateCreate(raw: unknown, upload?: UploadedImage): VideoCrea
     }
     if (!FIELDS.includes(key)) throw DomainError.invalid(key, `Unknown parameter: '${key}'.`);
   }
+  const nul = findNul(body);
+  if (nul !== undefined) throw DomainError.invalid(nul, `${nul} must not contain the NUL character (\\u0000).`);
   const value = (key: string) => (body[key] === null ? undefined : body[key]);
 
   const prompt = value('prompt');
@@ -82,6 +84,17 @@ export function translateCreate(raw: unknown, upload?: UploadedImage): VideoCrea
   const seed = int(value('seed'), 'seed');
   if (seed !== undefined) native.seed = seed;
   return { model: model.name, prompt, size: size as string, seconds, native };
+}
+
+/** The first field (multipart nests `input_reference[image_url]`) whose text holds U+0000, which no store keeps. */
+function findNul(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const found = findNul(inner, path ? `${path}.${key}` : key);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 function parseSeconds(raw: unknown): number {

@@ -156,6 +156,9 @@ describe('/v1/videos over HTTP', () => {
     expect(seconds.body).toEqual({ error: { message: expect.any(String), type: 'invalid_request_error', param: 'seconds', code: 'invalid_duration' } });
     expect((await create({ prompt: PROMPT, callback_url: 'https://example.com/cb' })).body.error.param).toBe('callback_url');
     expect((await create({ prompt: PROMPT, style: 'noir' })).body.error.param).toBe('style');
+    const form = new FormData();
+    form.append('prompt', 'a\u0000b');
+    expect(await multipart(form)).toMatchObject({ status: 400, body: { error: { param: 'prompt' } } });
     expect(upstreamCreates(gw.sandbox)).toHaveLength(0);
   });
 
