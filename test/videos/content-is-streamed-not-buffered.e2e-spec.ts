@@ -32,7 +32,7 @@ describe('a 50 MB video is streamed through /content, not buffered', () => {
   beforeAll(async () => {
     sandbox = await startSandbox({ resultVideoBytes: SIZE, queuedMs: 50, runningMs: 50 });
     db = await createTestDatabase({ shareable: true });
-    gw = await startChildGateway({ sandbox, database: db.config });
+    gw = await startChildGateway({ sandbox, database: db.config, timeoutMs: 50000 });
   }, 60000);
   afterAll(async () => {
     if (gw) {
