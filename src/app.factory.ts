@@ -13,7 +13,8 @@ export async function createApp(config: AppConfig, opts: { logger?: false } = {}
     bodyParser: false,
     logger: opts.logger === false ? false : ['warn', 'error'],
   });
-  app.useBodyParser('json', { limit: `${config.maxBodyMb}mb`, type: () => true });
+  // multipart/form-data is left to multer on the routes that take uploads (POST /v1/videos).
+  app.useBodyParser('json', { limit: `${config.maxBodyMb}mb`, type: (req) => !/^multipart\/form-data/i.test(String(req.headers['content-type'] ?? '')) });
   app.set('trust proxy', 'loopback');
   app.enableShutdownHooks();
   mountSwagger(app);

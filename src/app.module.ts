@@ -19,6 +19,7 @@ import { HealthModule } from './health/health.module';
 import { TasksModule } from './tasks/tasks.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 import { UpstreamModule } from './upstream/upstream.module';
+import { VideosModule } from './videos/videos.module';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -40,6 +41,7 @@ export class AppModule implements NestModule {
         AdminModule,
         AuditExportModule,
         HealthModule,
+        VideosModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: NativeErrorFilter },

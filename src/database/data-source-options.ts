@@ -13,6 +13,7 @@ import { PriceEntity } from '../billing/price.entity';
 import { IdempotencyKeyEntity } from '../tasks/idempotency-key.entity';
 import { AuditChainEntity } from '../audit/audit-chain.entity';
 import { AuditEventEntity } from '../audit/audit-event.entity';
+import { VideoEntity } from '../videos/video.entity';
 import { CreateTenancyCatalogTasks1763700000000 } from './migrations/1763700000000-create-tenancy-catalog-tasks';
 import { CreateAssetLibrary1763800000000 } from './migrations/1763800000000-create-asset-library';
 import { BillingSyncIdempotency1763900000000 } from './migrations/1763900000000-billing-sync-idempotency';
@@ -20,12 +21,22 @@ import { CreateAuditTrail1764000000000 } from './migrations/1764000000000-create
 import { IndexTasksForListing1764100000000 } from './migrations/1764100000000-index-tasks-for-listing';
 import { IndexTasksForExport1764200000000 } from './migrations/1764200000000-index-tasks-for-export';
 import { AuditHashKindAndKeyMark1764500000000 } from './migrations/1764500000000-audit-hash-kind-and-key-mark';
+import { CreateVideos1764700000000 } from './migrations/1764700000000-create-videos';
 
 /** Every entity, listed explicitly. */
-export const ENTITIES = [TenantEntity, ApiTokenEntity, ModelMappingEntity, TaskEntity, AssetGroupEntity, AssetEntity, PriceEntity, LedgerEntryEntity, IdempotencyKeyEntity, AuditEventEntity, AuditChainEntity];
+export const ENTITIES = [TenantEntity, ApiTokenEntity, ModelMappingEntity, TaskEntity, AssetGroupEntity, AssetEntity, PriceEntity, LedgerEntryEntity, IdempotencyKeyEntity, AuditEventEntity, AuditChainEntity, VideoEntity];
 
 /** Every migration, in order. */
-export const MIGRATIONS = [CreateTenancyCatalogTasks1763700000000, CreateAssetLibrary1763800000000, BillingSyncIdempotency1763900000000, CreateAuditTrail1764000000000, IndexTasksForListing1764100000000, IndexTasksForExport1764200000000, AuditHashKindAndKeyMark1764500000000];
+export const MIGRATIONS = [
+  CreateTenancyCatalogTasks1763700000000,
+  CreateAssetLibrary1763800000000,
+  BillingSyncIdempotency1763900000000,
+  CreateAuditTrail1764000000000,
+  IndexTasksForListing1764100000000,
+  IndexTasksForExport1764200000000,
+  AuditHashKindAndKeyMark1764500000000,
+  CreateVideos1764700000000,
+];
 
 /** The one description of the database, shared by the app, the migration CLI and the tests. */
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {

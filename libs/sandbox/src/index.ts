@@ -10,3 +10,4 @@ export type { SandboxReply, SandboxRequest, SandboxRoute, SandboxSurface } from 
 export type { AssetHoldStatus, AssetPhases, ForcedAssetOutcome, SandboxAssetGroupRecord, SandboxAssetRecord } from './asset-store';
 export { DEFAULT_ASSET_FAILURE } from './asset-store';
 export { ASSET_URL_EXPIRES_S } from './asset-view';
+export { syntheticMp4Bytes } from './result-file';

@@ -20,8 +20,10 @@ export interface SandboxRequest {
 export interface SandboxReply {
   status: number;
   headers?: Record<string, string>;
-  /** A Buffer is sent as is; anything else as JSON. Undefined sends no body. */
+  /** A Buffer is sent as is, a Readable piped (with `length` as Content-Length); anything else as JSON. Undefined sends no body. */
   body?: unknown;
+  /** Content-Length of a Readable body. */
+  length?: number;
 }
 
 export interface SandboxRoute {

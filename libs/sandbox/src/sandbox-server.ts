@@ -7,6 +7,7 @@
  * are recorded and may be struck by injected faults before (or after) they are served.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import type { AddressInfo, Socket } from 'node:net';
 import { AssetActions } from './asset-actions';
 import { AssetStore } from './asset-store';
@@ -17,6 +18,7 @@ import { FaultInjector, type ActiveFault } from './fault-injector';
 import { FilesSurface } from './files-surface';
 import { OpenApiSurface } from './openapi-surface';
 import { RequestLog } from './request-log';
+import { syntheticMp4 } from './result-file';
 import { loadSandboxAssets } from './sandbox-assets';
 import { SandboxClock } from './sandbox-clock';
 import { SandboxControl } from './sandbox-control';
@@ -67,6 +69,11 @@ export interface SandboxOptions {
    * The sandbox never fetches asset URLs.
    */
   unreachableHosts?: string[];
+  /**
+   * Serve every result MP4 as a generated MP4-like file of exactly this many bytes (deterministic, made as it
+   * is sent, never held whole), e.g. 50 MB for memory tests of a gateway streaming it; default the 1-second sample.
+   */
+  resultVideoBytes?: number;
 }
 
 export interface SandboxHandle {
@@ -148,7 +155,7 @@ class SandboxServer {
     // One entry per surface.
     this.surfaces = [
       new ControlApiSurface(this.control),
-      new FilesSurface(this.store, loadSandboxAssets(), this.assets),
+      new FilesSurface(this.store, loadSandboxAssets(), this.assets, opts.resultVideoBytes === undefined ? undefined : syntheticMp4(opts.resultVideoBytes)),
       new OpenApiSurface(new AssetActions(this.assets, { projects: opts.projects ?? ['default'], publicUrl }), {
         accessKeyId: this.accessKeyId,
         secretAccessKey: this.secretAccessKey,
@@ -333,6 +340,19 @@ function send(res: ServerResponse, reply: SandboxReply, headOnly: boolean): void
   const headers: Record<string, string | number> = { ...reply.headers };
   let payload: Buffer | undefined;
   const { body } = reply;
+  if (body instanceof Readable) {
+    headers['Content-Type'] ??= 'application/octet-stream';
+    headers['Content-Length'] = reply.length ?? 0;
+    res.writeHead(reply.status, headers);
+    if (headOnly) {
+      body.destroy();
+      res.end();
+      return;
+    }
+    res.on('close', () => body.destroy());
+    body.pipe(res);
+    return;
+  }
   if (Buffer.isBuffer(body)) {
     payload = body;
     headers['Content-Type'] ??= 'application/octet-stream';

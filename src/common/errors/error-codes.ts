@@ -23,6 +23,9 @@ export type ErrorKey =
   | 'idempotency_in_progress'
   | 'database_unavailable'
   | 'payload_too_large'
+  | 'unsupported_operation'
+  | 'video_not_found'
+  | 'video_content_unavailable'
   | 'internal';
 
 interface ErrorCodeSpec {
@@ -56,6 +59,12 @@ export const ERROR_CODES: Record<ErrorKey, ErrorCodeSpec> = {
   /** DESIGN §9: the database is unreachable (with Retry-After). */
   database_unavailable: { status: 503, code: { phanedge: 'service_unavailable', kapon: 'channel_not_available' } },
   payload_too_large: { status: 413, code: 'request_too_large' },
+  /** DESIGN §11: a Sora-only route (remix, edits, extensions, characters) of the /v1/videos facade. */
+  unsupported_operation: { status: 400, code: 'unsupported_operation' },
+  /** DESIGN §11: no such video for this tenant (unknown, another tenant's, or deleted). */
+  video_not_found: { status: 404, code: 'video_not_found' },
+  /** DESIGN §11: the video's content is not there to download (not completed yet, no thumbnail, or expired upstream). */
+  video_content_unavailable: { status: 404, code: 'video_content_unavailable' },
   internal: { status: 500, code: 'internal_error' },
 };
 

@@ -7,6 +7,7 @@ import { AuditService } from '../../audit/audit.service';
 import { RequestContext, requestContextOf } from '../http/request-context';
 import { DomainError } from './domain-error';
 import { codeFor, ERROR_TYPES, ErrorKey } from './error-codes';
+import { isOpenAiRoute, openAiErrorBody, openAiFromUpstream, openAiShouldRetry } from './openai-error';
 
 interface NativeError {
   status: number;
@@ -19,8 +20,8 @@ interface NativeError {
 
 /**
  * Turns every error into the native shape of the route it happened on: `{"error": {...}}` for the
- * data-plane and admin routes, `ResponseMetadata.Error` for the asset action route. Upstream 4xx
- * bodies pass through untouched.
+ * data-plane and admin routes, `ResponseMetadata.Error` for the asset action route, the OpenAI shape on
+ * `/v1/…`. Upstream 4xx bodies pass through untouched (on `/v1/…` re-shaped, codes kept).
  */
 @Catch()
 export class NativeErrorFilter implements ExceptionFilter {
@@ -42,13 +43,15 @@ export class NativeErrorFilter implements ExceptionFilter {
     if ((exception instanceof ArkApiError || exception instanceof ArkOpenApiError) && exception.status >= 400 && exception.status < 500) {
       this.logger.warn(`[${ctx.requestId}] upstream answered ${exception.status} ${exception.code ?? ''}`);
       await this.auditRefusal(ctx, request, exception.status, exception.code ?? `http_${exception.status}`);
-      adapter.reply(response, exception.body ?? {}, exception.status);
+      adapter.reply(response, isOpenAiRoute(request) ? openAiFromUpstream(exception.status, exception.body) : (exception.body ?? {}), exception.status);
       return;
     }
 
     const error = this.toNativeError(exception, ctx);
     await this.auditRefusal(ctx, request, error.status, error.code);
     for (const [name, value] of Object.entries(error.headers)) adapter.setHeader(response, name, value);
+    const noRetry = isOpenAiRoute(request) ? openAiShouldRetry(error.status, error.code, request) : undefined;
+    if (noRetry) adapter.setHeader(response, 'x-should-retry', noRetry);
     adapter.reply(response, this.shape(error, request, ctx), error.status);
   }
 
@@ -108,6 +111,7 @@ export class NativeErrorFilter implements ExceptionFilter {
   }
 
   private shape(error: NativeError, request: { path?: string; query?: Record<string, unknown> }, ctx: RequestContext) {
+    if (isOpenAiRoute(request)) return openAiErrorBody(error);
     if (isAssetActionRoute(request)) {
       const query = request.query ?? {};
       return {

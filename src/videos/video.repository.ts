@@ -1,0 +1,54 @@
+/** Tenant-scoped access to the facade's `videos` table. */
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, Repository } from 'typeorm';
+import { assertTenantId, TenantScopedRepository } from '../tenancy/tenant-scoped.repository';
+import { VideoEntity } from './video.entity';
+
+/** Videos of the facade, always read and written within one tenant. */
+@Injectable()
+export class VideoRepository extends TenantScopedRepository<VideoEntity> {
+  constructor(@InjectRepository(VideoEntity) repo: Repository<VideoEntity>) {
+    super(repo);
+  }
+
+  /** A video the tenant has not deleted. */
+  findLive(tenantId: string, id: string): Promise<VideoEntity | null> {
+    return this.findOne(tenantId, { id, deletedAt: IsNull() });
+  }
+
+  /** The video of a task (deleted or not): what an idempotent replay of a create finds. */
+  findByTask(tenantId: string, taskId: string): Promise<VideoEntity | null> {
+    return this.findOne(tenantId, { taskId });
+  }
+
+  /** Any video of the tenant, deleted ones too: a list cursor may name one. */
+  findAny(tenantId: string, id: string): Promise<VideoEntity | null> {
+    return this.findOne(tenantId, { id });
+  }
+
+  /**
+   * One page of the tenant's live videos in creation order (`desc`: newest first), strictly after the
+   * cursor video's position; keyset pagination on (created_at, id).
+   */
+  async pageAfter(tenantId: string, after: VideoEntity | null, order: 'asc' | 'desc', limit: number): Promise<VideoEntity[]> {
+    assertTenantId(tenantId);
+    const dir = order === 'asc' ? 'ASC' : 'DESC';
+    const qb = this.repo
+      .createQueryBuilder('v')
+      .where('v.tenant_id = :tenantId', { tenantId })
+      .andWhere('v.deleted_at IS NULL')
+      .orderBy('v.created_at', dir)
+      .addOrderBy('v.id', dir)
+      .take(limit);
+    if (after) {
+      const cmp = order === 'asc' ? '>' : '<';
+      qb.andWhere(`(v.created_at ${cmp} :ac OR (v.created_at = :ac AND v.id ${cmp} :aid))`, { ac: after.createdAt, aid: after.id });
+    }
+    return qb.getMany();
+  }
+
+  async markDeleted(tenantId: string, id: string): Promise<void> {
+    await this.update(tenantId, { id, deletedAt: IsNull() }, { deletedAt: Date.now() });
+  }
+}

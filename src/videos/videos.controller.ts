@@ -1,0 +1,138 @@
+/** HTTP of the OpenAI-compatible `/v1/videos` facade: each route one call into VideosService (DESIGN §11). */
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBody, ApiConsumes, ApiExcludeEndpoint, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
+import { ReqContext } from '../common/http/request-id.decorator';
+import type { RequestContext } from '../common/http/request-context';
+import { TenantApi } from '../tenancy/auth/api-auth.decorators';
+import { CurrentTenant } from '../tenancy/auth/current-tenant.decorator';
+import type { TenantContext } from '../tenancy/tenant-context';
+import { ContentReply } from './content-reply';
+import { CREATE_VIDEO_BODY, DELETED_EXAMPLE, LIST_EXAMPLE, openAiError, QUEUED_EXAMPLE, VIDEO_EXAMPLE } from './dto/video-schemas';
+import { INPUT_IMAGE_MAX_BYTES, type UploadedImage } from './video-request';
+import { VideosService } from './videos.service';
+
+const ID = { name: 'id', example: VIDEO_EXAMPLE.id };
+const NOT_FOUND = openAiError(`Video \`${VIDEO_EXAMPLE.id}\` does not exist or does not belong to this account.`, 'not_found_error', 'video_not_found', 'video_id');
+
+/** One uploaded first-frame image at most; multipart fields are few and short. */
+const UPLOAD = FileInterceptor('input_reference', { limits: { files: 1, fileSize: INPUT_IMAGE_MAX_BYTES, fields: 32, parts: 33, fieldSize: 1024 * 1024 } });
+
+@ApiTags('videos')
+@TenantApi({ entitlement: 'video_generation' })
+@Controller('v1/videos')
+export class VideosController {
+  constructor(
+    private readonly videos: VideosService,
+    private readonly reply: ContentReply,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  @Audited('task.create')
+  @UseInterceptors(UPLOAD)
+  @ApiOperation({
+    summary: 'Create a video (OpenAI Videos shape): one native task, billed and audited as one',
+    description:
+      'JSON or multipart/form-data (the openai SDK sends multipart). Errors on /v1 are `{"error": {"message", "type", "param", "code"}}`. ' +
+      'Sora-only routes (remix, edits, extensions, characters) answer 400 `unsupported_operation`.',
+  })
+  @ApiConsumes('application/json', 'multipart/form-data')
+  @ApiBody(CREATE_VIDEO_BODY as never)
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key and body within 24 h → the same video, no second upstream task.' })
+  @ApiOkResponse({ description: 'The Video object.', schema: { example: QUEUED_EXAMPLE } })
+  @ApiResponse({ status: 400, description: 'Refused before any upstream call.', schema: { example: openAiError('size "1792x1024" is not offered by dreamina-seedance-2-0. Allowed sizes: 864x496, 752x560, …', 'invalid_request_error', 'invalid_request', 'size') } })
+  create(
+    @CurrentTenant() tenant: TenantContext,
+    @Body() body: unknown,
+    @UploadedFile() file: UploadedImage | undefined,
+    @ReqContext() ctx: RequestContext,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ) {
+    return this.videos.create(tenant, body, file, ctx, idempotencyKey);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "List this tenant's videos (cursor pagination)" })
+  @ApiQuery({ name: 'after', required: false, description: 'A video id: the page starts after it.' })
+  @ApiQuery({ name: 'limit', required: false, example: 20, description: '1–100, default 20.' })
+  @ApiQuery({ name: 'order', required: false, enum: ['desc', 'asc'], description: 'By creation time; default desc.' })
+  @ApiOkResponse({ schema: { example: LIST_EXAMPLE } })
+  list(@CurrentTenant() tenant: TenantContext, @Query() query: Record<string, unknown>) {
+    return this.videos.list(tenant, query);
+  }
+
+  @Get('characters/:id')
+  @ApiExcludeEndpoint()
+  getCharacter() {
+    return this.videos.unsupported('characters');
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Retrieve a video (refreshed from upstream while not finished)' })
+  @ApiParam(ID)
+  @ApiOkResponse({ schema: { example: VIDEO_EXAMPLE } })
+  @ApiResponse({ status: 404, schema: { example: NOT_FOUND } })
+  retrieve(@CurrentTenant() tenant: TenantContext, @Param('id') id: string, @ReqContext() ctx: RequestContext) {
+    return this.videos.retrieve(tenant, id, ctx);
+  }
+
+  @Delete(':id')
+  @Audited('task.delete')
+  @ApiOperation({ summary: 'Delete a video: a queued one is cancelled, a finished one hidden; in progress → 409' })
+  @ApiParam(ID)
+  @ApiOkResponse({ schema: { example: DELETED_EXAMPLE } })
+  @ApiResponse({ status: 409, schema: { example: openAiError('Cannot delete task because it is currently running.', 'invalid_request_error', 'InvalidAction.RunningTaskDeletion') } })
+  @ApiResponse({ status: 404, schema: { example: NOT_FOUND } })
+  delete(@CurrentTenant() tenant: TenantContext, @Param('id') id: string, @ReqContext() ctx: RequestContext) {
+    return this.videos.delete(tenant, id, ctx);
+  }
+
+  @Get(':id/content')
+  @ApiOperation({ summary: 'Download the video (video/mp4) or its thumbnail (the last frame, image/png), streamed through the gateway' })
+  @ApiParam(ID)
+  @ApiQuery({ name: 'variant', required: false, enum: ['video', 'thumbnail'] })
+  @ApiHeader({ name: 'Range', required: false, description: 'One byte range, e.g. bytes=0-99 → 206 with Content-Range.' })
+  @ApiProduces('video/mp4', 'image/png')
+  @ApiOkResponse({
+    description: 'The bytes (206 with Content-Range for a Range).',
+    content: { 'video/mp4': { schema: { type: 'string', format: 'binary' } }, 'image/png': { schema: { type: 'string', format: 'binary' } } },
+  })
+  @ApiResponse({ status: 404, description: 'Not completed yet, no thumbnail, expired upstream, or not this tenant’s.', schema: { example: NOT_FOUND } })
+  async content(
+    @CurrentTenant() tenant: TenantContext,
+    @Param('id') id: string,
+    @Query() query: Record<string, unknown>,
+    @Headers('range') range: string | undefined,
+    @ReqContext() ctx: RequestContext,
+    @Res() response: unknown,
+  ) {
+    this.reply.send(response, await this.videos.content(tenant, id, query, range, ctx));
+  }
+
+  // Sora-only routes: answered 400 unsupported_operation (after authentication), left out of the API docs.
+  @Post(':id/remix')
+  @ApiExcludeEndpoint()
+  remix() {
+    return this.videos.unsupported('remix');
+  }
+
+  @Post('edits')
+  @ApiExcludeEndpoint()
+  edit() {
+    return this.videos.unsupported('edits');
+  }
+
+  @Post('extensions')
+  @ApiExcludeEndpoint()
+  extend() {
+    return this.videos.unsupported('extensions');
+  }
+
+  @Post('characters')
+  @ApiExcludeEndpoint()
+  createCharacter() {
+    return this.videos.unsupported('characters');
+  }
+}

@@ -1,0 +1,19 @@
+/** Wires the OpenAI-compatible facade onto the tasks module's public service. */
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { TasksModule } from '../tasks/tasks.module';
+import { ContentReply } from './content-reply';
+import { ModelsController } from './models.controller';
+import { ResultFileClient } from './result-file.client';
+import { VideoEntity } from './video.entity';
+import { VideoRepository } from './video.repository';
+import { VideosController } from './videos.controller';
+import { VideosService } from './videos.service';
+
+/** The OpenAI-compatible `/v1/videos` and `/v1/models` facade (DESIGN §11), over the native tasks. */
+@Module({
+  imports: [TypeOrmModule.forFeature([VideoEntity]), TasksModule],
+  controllers: [VideosController, ModelsController],
+  providers: [VideosService, VideoRepository, ResultFileClient, ContentReply],
+})
+export class VideosModule {}

@@ -1,0 +1,180 @@
+/** The `/v1/videos` facade over the native tasks: ids, shapes and streamed content (DESIGN §11). */
+import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { DomainError } from '../common/errors/domain-error';
+import type { RequestContext } from '../common/http/request-context';
+import { isUniqueViolation } from '../database/unique-violation';
+import { TasksService } from '../tasks/tasks.service';
+import type { TenantContext } from '../tenancy/tenant-context';
+import { ResultFileClient } from './result-file.client';
+import { facadeParam, translateCreate, type UploadedImage, type VideoCreate } from './video-request';
+import { presentVideo, type VideoObject } from './video.presenter';
+import type { VideoEntity } from './video.entity';
+import { VideoRepository } from './video.repository';
+
+export interface VideoList {
+  object: 'list';
+  data: VideoObject[];
+  first_id: string | null;
+  last_id: string | null;
+  has_more: boolean;
+}
+
+/** What `GET /v1/videos/{id}/content` answers: status, headers and the bytes, still streaming from upstream. */
+export interface VideoContent {
+  status: 200 | 206 | 416;
+  contentType: string;
+  length?: number;
+  headers: Record<string, string>;
+  stream: Readable;
+}
+
+export const VARIANTS = ['video', 'thumbnail'] as const;
+const DEFAULT_LIMIT = 20;
+const MAX_LIMIT = 100;
+
+/**
+ * The OpenAI Videos facade of one tenant. A video IS a native task: every create goes through the native
+ * create (entitlements, media policy, spend limit, Idempotency-Key, audit, billing), every read and delete
+ * through the native get/list/delete; this service only keeps the `video_…` id and translates the shapes.
+ */
+@Injectable()
+export class VideosService {
+  constructor(
+    private readonly tasks: TasksService,
+    private readonly videos: VideoRepository,
+    private readonly files: ResultFileClient,
+  ) {}
+
+  async create(tenant: TenantContext, raw: unknown, upload: UploadedImage | undefined, ctx: RequestContext, idempotencyKey?: string): Promise<VideoObject> {
+    const request = translateCreate(raw, upload);
+    const { id: taskId } = await inFacadeTerms(this.tasks.create(tenant, request.native, ctx, idempotencyKey));
+    const { row, created } = await this.recordVideo(tenant, taskId, request);
+    // A replayed create (same Idempotency-Key) finds the first video and shows its current state.
+    if (!created) return this.present(tenant, row, ctx);
+    return presentVideo(row, { status: 'queued', model: request.model, duration: request.seconds });
+  }
+
+  async retrieve(tenant: TenantContext, id: string, ctx: RequestContext): Promise<VideoObject> {
+    return this.present(tenant, await this.liveOrThrow(tenant, id), ctx);
+  }
+
+  async list(tenant: TenantContext, query: Record<string, unknown>): Promise<VideoList> {
+    const limit = parseLimit(query.limit);
+    const order = parseOrder(query.order);
+    const afterId = stringParam(query.after, 'after');
+    const after = afterId === undefined ? null : await this.videos.findAny(tenant.id, afterId);
+    if (afterId !== undefined && !after) throw new DomainError('invalid_request', `after: no video \`${afterId}\` in this account.`, 'after');
+
+    const rows = await this.videos.pageAfter(tenant.id, after, order, limit + 1);
+    const page = rows.slice(0, limit);
+    const tasks = page.length === 0 ? [] : (await this.tasks.list(tenant, { 'filter.task_ids': page.map((r) => r.taskId).join(','), page_size: String(page.length) })).items;
+    const byTask = new Map(tasks.map((t) => [t.id, t]));
+    // A task hidden through the native DELETE is gone from the facade too.
+    const data = page.filter((r) => byTask.has(r.taskId)).map((r) => presentVideo(r, byTask.get(r.taskId) as Record<string, unknown>));
+    return { object: 'list', data, first_id: page[0]?.id ?? null, last_id: page[page.length - 1]?.id ?? null, has_more: rows.length > limit };
+  }
+
+  /** Queued → cancelled upstream; in progress → 409; finished → hidden. The video is then gone from the facade. */
+  async delete(tenant: TenantContext, id: string, ctx: RequestContext): Promise<{ id: string; object: 'video.deleted'; deleted: true }> {
+    const row = await this.liveOrThrow(tenant, id);
+    await inFacadeTerms(this.tasks.delete(tenant, row.taskId, ctx), id);
+    await this.videos.markDeleted(tenant.id, row.id);
+    return { id: row.id, object: 'video.deleted', deleted: true };
+  }
+
+  /** The video (or its last frame as thumbnail), streamed from the upstream result URL; 404 until completed. */
+  async content(tenant: TenantContext, id: string, query: Record<string, unknown>, range: string | undefined, ctx: RequestContext): Promise<VideoContent> {
+    const variant = stringParam(query.variant, 'variant') ?? 'video';
+    if (variant === 'spritesheet') throw new DomainError('unsupported_operation', 'The spritesheet variant is not offered; use variant=video or variant=thumbnail.', 'variant');
+    if (!(VARIANTS as readonly string[]).includes(variant)) throw DomainError.invalid('variant', 'variant must be video or thumbnail.');
+    const row = await this.liveOrThrow(tenant, id);
+    const task = await inFacadeTerms(this.tasks.get(tenant, row.taskId, ctx), id);
+    if (task.status !== 'succeeded') {
+      const status = presentVideo(row, task).status;
+      throw new DomainError('video_content_unavailable', `Video \`${id}\` has no content to download: its status is ${status}. Download it once the status is completed.`, 'video_id');
+    }
+    const content = (task.content ?? {}) as Record<string, unknown>;
+    const url = variant === 'video' ? content.video_url : content.last_frame_url;
+    if (typeof url !== 'string') {
+      throw new DomainError('video_content_unavailable', `Video \`${id}\` has no ${variant}${variant === 'thumbnail' ? ' (it was created with return_last_frame=false)' : ''}.`, 'variant');
+    }
+    const file = await this.files.open(url, range, ctx.requestId);
+    const headers: Record<string, string> = { 'Accept-Ranges': 'bytes' };
+    if (file.contentRange) headers['Content-Range'] = file.contentRange;
+    return { status: file.status, contentType: variant === 'video' ? 'video/mp4' : 'image/png', length: file.length, headers, stream: file.stream };
+  }
+
+  /** Sora-only operations: refused before anything else happens. */
+  unsupported(operation: string): never {
+    throw new DomainError('unsupported_operation', `${operation} is a Sora-only operation and is not offered for Seedance. Supported: create, retrieve, list, delete, download content.`);
+  }
+
+  private async present(tenant: TenantContext, row: VideoEntity, ctx: RequestContext): Promise<VideoObject> {
+    return presentVideo(row, await inFacadeTerms(this.tasks.get(tenant, row.taskId, ctx), row.id));
+  }
+
+  private async liveOrThrow(tenant: TenantContext, id: string): Promise<VideoEntity> {
+    const row = await this.videos.findLive(tenant.id, id);
+    if (!row) throw notFound(id);
+    return row;
+  }
+
+  /** One video per task: a replay of the same create (same Idempotency-Key) finds the first one's id. */
+  private async recordVideo(tenant: TenantContext, taskId: string, request: VideoCreate): Promise<{ row: VideoEntity; created: boolean }> {
+    const existing = await this.videos.findByTask(tenant.id, taskId);
+    if (existing) return { row: existing, created: false };
+    const draft: Omit<VideoEntity, 'tenantId'> = {
+      id: `video_${randomBytes(16).toString('hex')}`,
+      taskId,
+      prompt: request.prompt,
+      size: request.size,
+      seconds: request.seconds,
+      createdAt: Date.now(),
+      deletedAt: null,
+    };
+    try {
+      return { row: await this.videos.insert(tenant.id, draft), created: true };
+    } catch (err) {
+      const raced = isUniqueViolation(err) ? await this.videos.findByTask(tenant.id, taskId) : null;
+      if (!raced) throw err;
+      return { row: raced, created: false };
+    }
+  }
+}
+
+function notFound(id: string): DomainError {
+  return new DomainError('video_not_found', `Video \`${id}\` does not exist or does not belong to this account.`, 'video_id');
+}
+
+/** Native errors in the facade's terms: params renamed, a missing task is a missing video. */
+async function inFacadeTerms<T>(work: Promise<T>, videoId?: string): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    if (err.key === 'task_not_found' && videoId) throw notFound(videoId);
+    throw new DomainError(err.key, err.message, facadeParam(err.param), err.headers);
+  }
+}
+
+function stringParam(raw: unknown, name: string): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (typeof raw !== 'string') throw DomainError.invalid(name, `${name} must be given once, as a string.`);
+  return raw;
+}
+
+function parseLimit(raw: unknown): number {
+  const value = stringParam(raw, 'limit');
+  if (value === undefined) return DEFAULT_LIMIT;
+  const n = /^\d{1,3}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) throw DomainError.invalid('limit', `limit must be an integer from 1 to ${MAX_LIMIT}.`);
+  return n;
+}
+
+function parseOrder(raw: unknown): 'asc' | 'desc' {
+  const value = stringParam(raw, 'order') ?? 'desc';
+  if (value !== 'asc' && value !== 'desc') throw DomainError.invalid('order', 'order must be asc or desc.');
+  return value;
+}
