@@ -17,11 +17,13 @@ import { TasksService } from './tasks.service';
 import { TaskSubmission } from './task-submission.service';
 import { IdempotentCreate } from './idempotent-create.service';
 import { Reconciler } from './reconciler.service';
+import { ReconciliationController } from './reconciliation.controller';
+import { ReconciliationReport } from './reconciliation-report.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([TaskEntity, IdempotencyKeyEntity]), CatalogModule, AssetsModule, BillingModule, TenancyModule],
-  controllers: [TasksController],
-  providers: [TasksService, TaskSubmission, IdempotentCreate, Reconciler, TaskSyncService, TaskPollerService, TaskRepository, IdempotencyKeyRepository, { provide: ASSET_REFERENCES, useExisting: AssetsService }],
+  controllers: [TasksController, ReconciliationController],
+  providers: [TasksService, TaskSubmission, IdempotentCreate, Reconciler, ReconciliationReport, TaskSyncService, TaskPollerService, TaskRepository, IdempotencyKeyRepository, { provide: ASSET_REFERENCES, useExisting: AssetsService }],
   exports: [TasksService, TaskSyncService, TaskPollerService, Reconciler],
 })
 export class TasksModule {}
