@@ -16,6 +16,7 @@ function record(over: Partial<MatchRecord> = {}, sent: Record<string, unknown> =
     hasVideoInput: false,
     upstreamRequest: { model: MODEL, content: [], resolution: '480p', duration: 5, ...sent },
     claimed: true,
+    inFlight: false,
     ...over,
   };
 }
@@ -126,12 +127,23 @@ describe('matchRecords', () => {
     expect(out.get(second.id)).toEqual({ kind: 'not_found' });
   });
 
-  it('a record another instance is still answering holds its group back', () => {
+  it('a record a live request is still answering holds its group back', () => {
     const mine = record();
-    const inFlight = record({ claimed: false, createdAt: T0 + 500 });
+    const inFlight = record({ claimed: false, inFlight: true, createdAt: T0 + 500 });
     const out = matchRecords([mine, inFlight], [task('cgt-1')], later, W);
     expect(out.get(mine.id)).toEqual({ kind: 'pending' });
     expect(out.has(inFlight.id)).toBe(false);
+  });
+
+  it('an unknown record someone else holds is paired the same way, and only mine is decided', () => {
+    const mine = record({ createdAt: T0 + 1000 });
+    const theirs = record({ claimed: false, createdAt: T0 });
+    const tasks = [task('cgt-b', { created_at: Math.floor(T0 / 1000) + 2 }), task('cgt-a', { created_at: Math.floor(T0 / 1000) + 1 })];
+    const mineFirst = matchRecords([mine, theirs], tasks, later, W);
+    expect(mineFirst.get(mine.id)).toEqual({ kind: 'attach', taskId: 'cgt-b' });
+    expect(mineFirst.has(theirs.id)).toBe(false);
+    const theirView = matchRecords([{ ...mine, claimed: false }, { ...theirs, claimed: true }], tasks, later, W);
+    expect(theirView.get(theirs.id)).toEqual({ kind: 'attach', taskId: 'cgt-a' });
   });
 
   it('records that cannot match each other\'s tasks are decided independently', () => {

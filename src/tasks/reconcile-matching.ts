@@ -8,7 +8,7 @@
  * - records of one tenant with interchangeable requests and exactly as many tasks → paired in creation order;
  * - the same, with fewer tasks, once every window has closed → paired in order, the rest were never made;
  * - one record, no task, its window closed → never made;
- * - anything else (tasks that could be another tenant's, more tasks than records, records another instance is still
+ * - anything else (tasks that could be another tenant's, more tasks than records, a record a live request is still
  *   answering) → undecided, left for a later round or the operator.
  */
 
@@ -22,6 +22,12 @@ export interface MatchRecord {
   upstreamRequest: Record<string, unknown>;
   /** Claimed by this round (only those are decided; the others take part so that no task is given away twice). */
   claimed: boolean;
+  /**
+   * Still being answered by a live request (`submitting`, younger than the stale limit): its own answer will say
+   * which task is its, so its group waits. Records whose outcome is already unknown do not hold a group back: the
+   * rule is deterministic, so whoever decides them first pairs them the same way.
+   */
+  inFlight: boolean;
 }
 
 /** An upstream task as listed (the fields the rule compares). */
@@ -147,8 +153,8 @@ function decideGroup(group: MatchRecord[], tasks: MatchCandidate[], listedAt: nu
     for (const r of claimed) out.set(r.id, listedAt > windowEnd(r.createdAt, w) ? { kind: 'not_found' } : { kind: 'pending' });
     return;
   }
-  // Another instance may still be answering one of these records: its own answer will say which task is whose.
-  if (claimed.length < group.length) return undecided('pending');
+  // A live request may still be answering one of these records: its own answer will say which task is whose.
+  if (group.some((r) => r.inFlight && !r.claimed)) return undecided('pending');
   if (new Set(group.map(signature)).size > 1) {
     // Different tenants (or requests priced differently) could each own these tasks: never guessed.
     return undecided('ambiguous');
@@ -157,5 +163,7 @@ function decideGroup(group: MatchRecord[], tasks: MatchCandidate[], listedAt: nu
   if (tasks.length < group.length && !allClosed) return undecided('pending');
   const records = [...group].sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
   const ordered = [...tasks].sort((a, b) => a.created_at - b.created_at || a.id.localeCompare(b.id));
-  records.forEach((r, i) => out.set(r.id, i < ordered.length ? { kind: 'attach', taskId: ordered[i].id } : { kind: 'not_found' }));
+  records.forEach((r, i) => {
+    if (r.claimed) out.set(r.id, i < ordered.length ? { kind: 'attach', taskId: ordered[i].id } : { kind: 'not_found' });
+  });
 }

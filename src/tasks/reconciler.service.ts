@@ -214,6 +214,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
       const span = w.timeoutMs + 2 * w.graceMs + 6000;
       const open = (await this.tasks.openRecordsAcrossTenants(model, from - span, to + span)).filter((r) => !r.taskId);
       for (const r of rows) if (!open.some((o) => o.id === r.id)) open.push(r);
+      const staleBefore = listedAt - (this.config.ark.timeoutMs + this.config.reconcile.graceMs);
       const records: MatchRecord[] = open.map((r) => ({
         id: r.id,
         tenantId: r.tenantId,
@@ -222,6 +223,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
         hasVideoInput: r.hasVideoInput,
         upstreamRequest: r.upstreamRequest,
         claimed: claimedIds.has(r.id),
+        inFlight: r.status === 'submitting' && r.createdAt >= staleBefore,
       }));
       const byId = new Map(candidates.map((t) => [t.id, t]));
       for (const [id, decision] of matchRecords(records, candidates as MatchCandidate[], listedAt, w)) {
