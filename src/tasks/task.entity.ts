@@ -28,6 +28,7 @@ export const VISIBLE_STATUSES: readonly TaskStatus[] = ['queued', 'running', ...
 @Index('idx_tasks_tenant_hidden_created', ['tenantId', 'hiddenAt', 'createdAt'])
 @Index('idx_tasks_status_sync', ['status', 'nextSyncAt'])
 @Index('idx_tasks_created_id', ['createdAt', 'id'])
+@Index('idx_tasks_reconcile_reason', ['reconcileReason', 'createdAt'])
 export class TaskEntity {
   /** arkgate's own id, known before the upstream answers. */
   @PrimaryColumn({ type: 'varchar', length: 36 })

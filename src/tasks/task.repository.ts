@@ -131,17 +131,24 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
    * The operator's view, across tenants: records created since `since` whose outcome is unknown, still `submitting`
    * although created before `staleBefore`, or rejected by reconciliation with a reason the operator should see.
    */
-  unresolvedAcrossTenants(since: number, staleBefore: number, limit: number): Promise<TaskEntity[]> {
-    return this.repo
+  async unresolvedAcrossTenants(since: number, staleBefore: number, limit: number): Promise<TaskEntity[]> {
+    // Two range scans (idx_tasks_status_sync and idx_tasks_reconcile_reason) rather than one over 7 days of tasks.
+    const waiting = await this.repo
       .createQueryBuilder('t')
-      .where('t.created_at >= :since', { since })
-      .andWhere(
-        "(t.status = 'unknown' OR (t.status = 'submitting' AND t.created_at < :staleBefore) OR (t.status = 'rejected' AND t.reconcile_reason IS NOT NULL))",
-        { staleBefore },
-      )
+      .where("(t.status = 'unknown' OR (t.status = 'submitting' AND t.created_at < :staleBefore))", { staleBefore })
+      .andWhere('t.created_at >= :since', { since })
       .orderBy('t.created_at', 'DESC')
       .take(limit)
       .getMany();
+    const flagged = await this.repo
+      .createQueryBuilder('t')
+      .where('t.reconcile_reason IS NOT NULL')
+      .andWhere("t.status = 'rejected'")
+      .andWhere('t.created_at >= :since', { since })
+      .orderBy('t.created_at', 'DESC')
+      .take(limit)
+      .getMany();
+    return [...waiting, ...flagged].sort((a, b) => b.createdAt - a.createdAt).slice(0, limit);
   }
 
   /**
