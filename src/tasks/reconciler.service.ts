@@ -125,11 +125,15 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
       await this.reject(row, 'upstream_task_not_found', null, ctx);
       return;
     }
-    const reason = d.decision.kind === 'ambiguous' ? 'ambiguous' : (row.reconcileReason ?? null);
+    let reason = d.decision.kind === 'ambiguous' ? 'ambiguous' : (row.reconcileReason ?? null);
     if (now > row.createdAt + this.config.reconcile.deadlineMs) {
-      this.logger.error(`record ${row.id} of tenant ${row.tenantId} is still unresolved at its deadline: rejected, flagged for the operator`);
-      await this.reject(row, 'unresolved_at_deadline', reason ?? 'deadline', ctx);
-      return;
+      if (!row.taskId) {
+        this.logger.error(`record ${row.id} of tenant ${row.tenantId} is still unresolved at its deadline: rejected, flagged for the operator`);
+        await this.reject(row, 'unresolved_at_deadline', reason ?? 'deadline', ctx);
+        return;
+      }
+      // Its upstream id is known (the answer could not be recorded): never given up on, only flagged.
+      reason ??= 'deadline';
     }
     if (reason === 'ambiguous' && row.reconcileReason !== 'ambiguous') {
       this.logger.warn(`record ${row.id} of tenant ${row.tenantId} could be one of several upstream tasks another tenant could own; left for the operator`);
@@ -202,8 +206,9 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
       const to = Math.max(...rows.map((r) => windowEnd(r.createdAt, w)));
       const listedAt = Date.now();
       let listed: ArkTask[];
+      let complete: boolean;
       try {
-        listed = await this.listWindow(model, from, to, ctx);
+        ({ tasks: listed, complete } = await this.listWindow(model, from, to, ctx));
       } catch (err) {
         this.logger.warn(`listing upstream tasks of ${model} failed; ${rows.length} record(s) stay unresolved: ${(err as Error).message}`);
         continue;
@@ -228,6 +233,8 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
       const byId = new Map(candidates.map((t) => [t.id, t]));
       for (const [id, decision] of matchRecords(records, candidates as MatchCandidate[], listedAt, w)) {
         if (!claimedIds.has(id)) continue;
+        // A listing cut short at MAX_PAGES proves nothing was never made.
+        if (decision.kind === 'not_found' && !complete) continue;
         out.set(id, { decision, task: decision.kind === 'attach' ? byId.get(decision.taskId) : undefined });
       }
     }
@@ -235,7 +242,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   /** Upstream tasks of one model created in [from, to], read newest first until a page is entirely older. */
-  private async listWindow(model: string, from: number, to: number, ctx: RequestContext): Promise<ArkTask[]> {
+  private async listWindow(model: string, from: number, to: number, ctx: RequestContext): Promise<{ tasks: ArkTask[]; complete: boolean }> {
     const found: ArkTask[] = [];
     for (let page = 1; page <= MAX_PAGES; page++) {
       const { items } = await this.ark.listTasks({ model, page_num: page, page_size: PAGE_SIZE }, { requestId: ctx.requestId });
@@ -243,9 +250,9 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
         const at = (t.created_at ?? 0) * 1000;
         if (at >= from && at <= to) found.push(t);
       }
-      if (items.length < PAGE_SIZE || items.every((t) => (t.created_at ?? 0) * 1000 < from)) break;
+      if (items.length < PAGE_SIZE || items.every((t) => (t.created_at ?? 0) * 1000 < from)) return { tasks: found, complete: true };
     }
-    return found;
+    return { tasks: found, complete: false };
   }
 
   private schedule(ms: number): void {

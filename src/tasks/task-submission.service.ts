@@ -102,11 +102,13 @@ export class TaskSubmission {
 
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.uow.transaction(async (m) => {
-          await this.tasks.using(m).markAccepted(tenant.id, row.id, id, Date.now() + this.config.sync.backoffMs[0]);
+        const recorded = await this.uow.transaction(async (m) => {
+          if (!(await this.tasks.using(m).markAccepted(tenant.id, row.id, id, Date.now() + this.config.sync.backoffMs[0]))) return false;
           await this.audit.record(m, { ...audited, targetId: id, outcome: { status: 200 } });
+          return true;
         });
-        return { id };
+        if (recorded) return { id };
+        return this.resolvedMeanwhile(tenant, row, id, ctx);
       } catch (err) {
         this.logger.error(`[${ctx.requestId}] upstream accepted ${id} for record ${row.id} but recording it failed (attempt ${attempt + 1}): ${(err as Error).message}`);
         if (attempt >= RECORD_RETRY_MS.length) break;
@@ -141,6 +143,20 @@ export class TaskSubmission {
     }
     if (found) return { id: found };
     await this.reconciler.handOver(held, this.holder).catch((err: Error) => this.logger.warn(`[${ctx.requestId}] handing record ${row.id} over failed: ${err.message}`));
+    throw this.unknownOutcome();
+  }
+
+  /**
+   * The answer came so late that reconciliation decided the record first (an instance looked at it as a crashed
+   * one's): the record's own outcome stands.
+   */
+  private async resolvedMeanwhile(tenant: TenantContext, row: TaskEntity, answered: string, ctx: RequestContext): Promise<{ id: string }> {
+    const now = await this.tasks.reload(tenant.id, row.id);
+    if (now?.taskId && now.status !== 'unknown') {
+      if (now.taskId !== answered) this.logger.warn(`[${ctx.requestId}] record ${row.id} was reconciled to ${now.taskId} before its answer ${answered} arrived`);
+      return { id: now.taskId };
+    }
+    this.logger.error(`[${ctx.requestId}] upstream accepted ${answered} for record ${row.id}, which reconciliation had already closed as ${now?.status ?? 'missing'}`);
     throw this.unknownOutcome();
   }
 
