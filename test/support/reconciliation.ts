@@ -1,4 +1,4 @@
-/** Helpers for the unknown-outcome suites (DESIGN §9): stored records, audit events and an injected commit failure. */
+/** What the unknown-outcome suites (DESIGN §9) share: stored records, audit events and an injected commit failure. */
 import { DataSource } from 'typeorm';
 import { AuditEventEntity } from '../../src/audit/audit-event.entity';
 import { TaskEntity } from '../../src/tasks/task.entity';
