@@ -30,7 +30,7 @@ export interface Report {
   cpuModel: string;
   platform: string;
   commit: string;
-  settings: MeasureSettings & { scenarios: string[]; listRows: number; rates: number[]; pollerTasks?: number; exportRows?: number };
+  settings: MeasureSettings & { scenarios: string[]; listRows: number; rates: number[]; pollerTasks?: number; exportRows?: number; lostAnswerCreates?: number };
   peakRssMb: number;
   rssAfterScenarioMb: Record<string, number>;
   rows: ReportRow[];

@@ -11,6 +11,7 @@ import { cpus, platform, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { exportScenario, type ExportSettings } from './export';
+import { lostAnswersScenario, type LostAnswersSettings } from './s7-lost-answers';
 import { LoadGenerator, measureInterleaved, probeOnce, type LoadSpec, type MeasureSettings, type TargetSummary } from './measure';
 import { processPeakRssMb } from './memory';
 import { pollerScenario, type PollerSettings } from './poller';
@@ -19,14 +20,14 @@ import type { ScenarioOutput } from './scenario-common';
 import { seedTasks } from './seed-tasks';
 import { startBenchSandbox, startGateway, startNestBaseline, startRawBaseline, TASKS_PATH, type GatewayTarget } from './targets';
 
-const SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6'] as const;
+const SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7'] as const;
 type ScenarioId = (typeof SCENARIOS)[number];
 /**
  * The order they run in: S2 last, because every task it creates through the gateway is still in flight
  * for the gateway's background sync, whose catching up would otherwise weigh on whatever runs next
  * (S5 and S6 have gateways of their own, but share this process and its event loop).
  */
-const RUN_ORDER: readonly ScenarioId[] = ['S1', 'S3', 'S4', 'S5', 'S6', 'S2'];
+const RUN_ORDER: readonly ScenarioId[] = ['S1', 'S3', 'S4', 'S5', 'S6', 'S7', 'S2'];
 
 interface Settings extends MeasureSettings {
   quick: boolean;
@@ -35,6 +36,7 @@ interface Settings extends MeasureSettings {
   rates: number[];
   poller: PollerSettings;
   export: ExportSettings;
+  lostAnswers: LostAnswersSettings;
 }
 
 function readSettings(env: NodeJS.ProcessEnv): Settings {
@@ -77,6 +79,7 @@ function readSettings(env: NodeJS.ProcessEnv): Settings {
       timeoutS: Math.max(120, Math.ceil(pollerTasks / 20)),
     },
     export: { rows: int('BENCH_EXPORT_ROWS', quick ? 20_000 : 1_000_000), tenants: 4 },
+    lostAnswers: { creates: int('BENCH_LOST_CREATES', quick ? 200 : 1000), lossEvery: 10, concurrency: 16, timeoutS: 180 },
   };
 }
 
@@ -288,6 +291,10 @@ async function scenarioS6(ctx: Context): Promise<void> {
   addOutput(ctx, await exportScenario(ctx.settings.export, ctx.gen, ctx.dir, log));
 }
 
+async function scenarioS7(ctx: Context): Promise<void> {
+  addOutput(ctx, await lostAnswersScenario(ctx.settings.lostAnswers, ctx.dir, log));
+}
+
 const RUNNERS: Record<ScenarioId, (ctx: Context) => Promise<void>> = {
   S1: scenarioS1,
   S2: scenarioS2,
@@ -295,6 +302,7 @@ const RUNNERS: Record<ScenarioId, (ctx: Context) => Promise<void>> = {
   S4: scenarioS4,
   S5: scenarioS5,
   S6: scenarioS6,
+  S7: scenarioS7,
 };
 
 function commitOf(): string {
@@ -379,6 +387,7 @@ async function main(): Promise<void> {
       rates: settings.rates,
       ...(settings.scenarios.includes('S5') ? { pollerTasks: settings.poller.tasks } : {}),
       ...(settings.scenarios.includes('S6') ? { exportRows: settings.export.rows } : {}),
+      ...(settings.scenarios.includes('S7') ? { lostAnswerCreates: settings.lostAnswers.creates } : {}),
     },
     peakRssMb: processPeakRssMb(),
     rssAfterScenarioMb: ctx.rssAfterScenarioMb,

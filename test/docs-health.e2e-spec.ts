@@ -47,6 +47,7 @@ describe('health and API docs', () => {
         'POST /volcark',
         'GET /admin/prices',
         'PUT /admin/prices/{sku}',
+        'GET /admin/reconciliation',
         'GET /billing/usage',
         'GET /audit/events',
         'GET /audit/verify',
@@ -70,6 +71,8 @@ describe('health and API docs', () => {
     const get = doc.paths['/volcark/api/v3/contents/generations/tasks/{task_id}'].get;
     expect(get.responses['200'].content['application/json'].schema.example.usage.completion_tokens).toBe(40594);
     expect(doc.components.schemas.CreateTaskDto.properties.duration).toBeDefined();
+    const reconciliation = doc.paths['/admin/reconciliation'].get;
+    expect(reconciliation.responses['200'].content['application/json'].schema.example.orphans[0]).toMatchObject({ note: 'novideo assumed' });
     for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
       for (const [method, op] of Object.entries(ops)) {
         const ok = Object.entries(op.responses as Record<string, any>).find(([status]) => status.startsWith('2'));

@@ -151,6 +151,13 @@ export class BillingService {
     return chargeNano(tokens, BigInt(price.nanoPerMillion));
   }
 
+  /** What `tokens` of a finished task cost at today's list price (for upstream tasks no record owns). */
+  async listPriceNano(input: { model: string; resolution: string; hasVideoInput: boolean; tokens: number }): Promise<{ sku: string; amountNano: bigint }> {
+    const sku = skuFor({ family: familyOf(input.model), resolution: input.resolution, hasVideoInput: input.hasVideoInput });
+    const price = await this.priceAt(sku, Date.now());
+    return { sku, amountNano: chargeNano(input.tokens, BigInt(price.nanoPerMillion)) };
+  }
+
   /** The ledger entries of these tasks (by tasks.id), for exports. */
   async entriesForTasks(taskRefs: string[]): Promise<Map<string, LedgerEntryEntity>> {
     if (taskRefs.length === 0) return new Map();

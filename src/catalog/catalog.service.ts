@@ -61,6 +61,15 @@ export class CatalogService {
     return mapped;
   }
 
+  /**
+   * The stable model an upstream model id most likely belongs to (for tasks no record owns): an admin's current
+   * mapping first, then the official versions; undefined for an id arkgate does not know.
+   */
+  async stableModelForUpstream(upstreamId: string): Promise<string | undefined> {
+    for (const [model, mapped] of await this.currentMappings()) if (mapped === upstreamId) return model;
+    return MODELS.find((m) => m.officialUpstream === upstreamId)?.name;
+  }
+
   async listMappings(): Promise<ModelMappingView[]> {
     const rows = new Map((await this.mappings.find()).map((r) => [r.model, r]));
     return MODELS.map((m) => {

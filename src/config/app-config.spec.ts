@@ -74,7 +74,7 @@ describe('config of faults and hostile input (DESIGN.md §9, §10)', () => {
     expect(c.allowedUrlPorts).toEqual([443, 8443]);
     expect(c.auditKey).toBeUndefined();
     expect(c.unauthRatePerMinute).toBe(300);
-    expect(c.reconcile).toMatchObject({ inlineMs: 10000, deadlineMs: 900_000, enabled: true });
+    expect(c.reconcile).toMatchObject({ inlineMs: 10000, deadlineMs: 900_000, enabled: true, graceMs: 30000 });
     expect(c.shutdownGraceMs).toBe(10000);
   });
 

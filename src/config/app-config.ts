@@ -56,6 +56,11 @@ export interface AppConfig {
     /** How often the background reconciler runs. */
     intervalMs: number;
     enabled: boolean;
+    /**
+     * Slack after ARK_TIMEOUT_MS: a `submitting` record this much older than the timeout is a crashed instance's,
+     * and a record's matching window closes twice this after the timeout (DESIGN §9: 30 s and 60 s).
+     */
+    graceMs: number;
   };
   /** SIGTERM: how long in-flight requests may drain (DESIGN §9). */
   shutdownGraceMs: number;
@@ -166,6 +171,9 @@ class EnvironmentVariables {
   ARKGATE_RECONCILE_ENABLED?: string;
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600000)
+  ARKGATE_RECONCILE_GRACE_MS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600000)
   ARKGATE_SHUTDOWN_GRACE_MS?: number;
 }
 
@@ -178,7 +186,7 @@ export const VARIABLES = [
   'ARKGATE_SYNC_ENABLED', 'ARKGATE_SYNC_RPS', 'ARKGATE_SYNC_BACKOFF_MS', 'ARKGATE_SYNC_LEASE_MS', 'ARKGATE_SYNC_INTERVAL_MS',
   'ARKGATE_ALLOWED_URL_PORTS', 'ARKGATE_AUDIT_KEY', 'ARKGATE_UNAUTH_RATE_PER_MINUTE',
   'ARKGATE_RECONCILE_INLINE_MS', 'ARKGATE_RECONCILE_DEADLINE_S', 'ARKGATE_RECONCILE_INTERVAL_MS', 'ARKGATE_RECONCILE_ENABLED',
-  'ARKGATE_SHUTDOWN_GRACE_MS',
+  'ARKGATE_RECONCILE_GRACE_MS', 'ARKGATE_SHUTDOWN_GRACE_MS',
 ] as const;
 
 /** Thrown for a bad environment; its message is one line naming the variable. */
@@ -258,6 +266,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       deadlineMs: (vars.ARKGATE_RECONCILE_DEADLINE_S ?? 900) * 1000,
       intervalMs: vars.ARKGATE_RECONCILE_INTERVAL_MS ?? 60000,
       enabled: vars.ARKGATE_RECONCILE_ENABLED !== 'false',
+      graceMs: vars.ARKGATE_RECONCILE_GRACE_MS ?? 30000,
     },
     shutdownGraceMs: vars.ARKGATE_SHUTDOWN_GRACE_MS ?? 10000,
   };

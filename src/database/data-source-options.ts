@@ -20,6 +20,7 @@ import { BillingSyncIdempotency1763900000000 } from './migrations/1763900000000-
 import { CreateAuditTrail1764000000000 } from './migrations/1764000000000-create-audit-trail';
 import { IndexTasksForListing1764100000000 } from './migrations/1764100000000-index-tasks-for-listing';
 import { IndexTasksForExport1764200000000 } from './migrations/1764200000000-index-tasks-for-export';
+import { TaskReconciliation1764300000000 } from './migrations/1764300000000-task-reconciliation';
 import { AuditHashKindAndKeyMark1764500000000 } from './migrations/1764500000000-audit-hash-kind-and-key-mark';
 import { CreateVideos1764700000000 } from './migrations/1764700000000-create-videos';
 
@@ -34,6 +35,7 @@ export const MIGRATIONS = [
   CreateAuditTrail1764000000000,
   IndexTasksForListing1764100000000,
   IndexTasksForExport1764200000000,
+  TaskReconciliation1764300000000,
   AuditHashKindAndKeyMark1764500000000,
   CreateVideos1764700000000,
 ];

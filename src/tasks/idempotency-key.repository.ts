@@ -18,6 +18,11 @@ export class IdempotencyKeyRepository extends TenantScopedRepository<Idempotency
     await this.write(() => this.repo.delete(this.scoped(tenantId, { key, taskRef })));
   }
 
+  /** Frees whatever key is bound to this task record (its create was refused or never made). */
+  async releaseForTask(tenantId: string, taskRef: string): Promise<void> {
+    await this.write(() => this.repo.delete(this.scoped(tenantId, { taskRef })));
+  }
+
   async forgetExpired(tenantId: string, key: string, before: number): Promise<void> {
     await this.write(() => this.repo.delete(this.scoped(tenantId, { key, createdAt: LessThan(before) })));
   }

@@ -3,10 +3,12 @@ import { bigintString, epochMs } from '../database/columns';
 
 /**
  * `submitting` rows exist between the local record and the upstream answer; `rejected` ones were
- * refused or lost upstream. Neither has an upstream id and neither is shown to the tenant.
+ * refused upstream or never made; `unknown` ones got no usable answer and are being reconciled (DESIGN §9; they
+ * keep their spend reservation). None of them is shown to the tenant.
  */
 export type TaskStatus =
   | 'submitting'
+  | 'unknown'
   | 'rejected'
   | 'queued'
   | 'running'
@@ -26,6 +28,7 @@ export const VISIBLE_STATUSES: readonly TaskStatus[] = ['queued', 'running', ...
 @Index('idx_tasks_tenant_hidden_created', ['tenantId', 'hiddenAt', 'createdAt'])
 @Index('idx_tasks_status_sync', ['status', 'nextSyncAt'])
 @Index('idx_tasks_created_id', ['createdAt', 'id'])
+@Index('idx_tasks_reconcile_reason', ['reconcileReason', 'createdAt'])
 export class TaskEntity {
   /** arkgate's own id, known before the upstream answers. */
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -109,4 +112,11 @@ export class TaskEntity {
   /** Upper-bound cost reserved against the tenant's spend limit while the task is in flight (nano-USD). */
   @Column({ name: 'reserved_nano', type: 'bigint', default: 0, transformer: bigintString })
   reservedNano: string;
+
+  /**
+   * Why reconciliation needs (or needed) the operator: `ambiguous` (upstream tasks another tenant could own),
+   * `deadline` (still unresolved at ARKGATE_RECONCILE_DEADLINE_S, then rejected). Null otherwise.
+   */
+  @Column({ name: 'reconcile_reason', type: 'varchar', length: 32, nullable: true })
+  reconcileReason?: string | null;
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { FindOptionsWhere, In, IsNull, Not, Repository } from 'typeorm';
+import { Between, FindOptionsWhere, In, IsNull, Not, Repository } from 'typeorm';
 import { assertTenantId, TenantScopedRepository } from '../tenancy/tenant-scoped.repository';
 import type { ListTasksQuery } from './dto/list-tasks.query';
 import { TaskEntity, TERMINAL_STATUSES, VISIBLE_STATUSES } from './task.entity';
@@ -14,7 +14,7 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
 
   /** A task the tenant can see: its own, accepted upstream, not hidden by a delete. */
   async findVisible(tenantId: string, taskId: string): Promise<TaskEntity | null> {
-    return this.findOne(tenantId, { taskId, hiddenAt: IsNull() });
+    return this.findOne(tenantId, { taskId, hiddenAt: IsNull(), status: In([...VISIBLE_STATUSES]) });
   }
 
   /** The tenant's visible tasks, newest first. */
@@ -35,13 +35,120 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
     return this.insert(tenantId, row);
   }
 
-  async markAccepted(tenantId: string, id: string, taskId: string, nextSyncAt: number): Promise<void> {
-    await this.update(tenantId, { id }, { taskId, status: 'queued', updatedAt: Date.now(), nextSyncAt });
+  /**
+   * The upstream answered (or reconciliation found) `taskId` for this record: it becomes the tenant's queued task,
+   * due for a sync at once. Only a record still waiting for its outcome is changed, and only with no other upstream
+   * id; the unique `task_id` makes a second attachment of one upstream task impossible. Returns whether it changed.
+   */
+  async markAccepted(tenantId: string, id: string, taskId: string, nextSyncAt: number): Promise<boolean> {
+    assertTenantId(tenantId);
+    const result = await this.write(() =>
+      this.repo
+        .createQueryBuilder()
+        .update(TaskEntity)
+        .set({ taskId, status: 'queued', updatedAt: Date.now(), nextSyncAt, leaseOwner: null, leaseUntil: null, reconcileReason: null })
+        .where('tenant_id = :tenantId AND id = :id', { tenantId, id })
+        .andWhere("status IN ('submitting', 'unknown')")
+        .andWhere('(task_id IS NULL OR task_id = :taskId)', { taskId })
+        .execute(),
+    );
+    return (result.affected ?? 0) > 0;
   }
 
-  async markRejected(tenantId: string, id: string, errorCode: string): Promise<void> {
+  /** Refused upstream, or never made: no reservation any more. Only a record still waiting for its outcome is changed. */
+  async markRejected(tenantId: string, id: string, errorCode: string, reconcileReason: string | null = null): Promise<boolean> {
     const now = Date.now();
-    await this.update(tenantId, { id, status: 'submitting' }, { status: 'rejected', errorCode, updatedAt: now, finishedAt: now, reservedNano: '0' });
+    const patch: Partial<TaskEntity> = { status: 'rejected', errorCode, updatedAt: now, finishedAt: now, reservedNano: '0', nextSyncAt: null, leaseOwner: null, leaseUntil: null, reconcileReason };
+    return (await this.update(tenantId, { id, status: In(['submitting', 'unknown']), taskId: IsNull() }, patch)) > 0;
+  }
+
+  /**
+   * No usable answer: the record waits for reconciliation, held by `leaseOwner` until `leaseUntil` (the request that
+   * resolves it inline) and due for the reconciler at `dueAt`. `taskId` when the upstream did answer an id that could
+   * not be recorded as accepted.
+   */
+  async markUnknown(tenantId: string, id: string, p: { errorCode: string; taskId?: string; leaseOwner: string | null; leaseUntil: number | null; dueAt: number }): Promise<boolean> {
+    const patch: Partial<TaskEntity> = { status: 'unknown', errorCode: p.errorCode, updatedAt: Date.now(), nextSyncAt: p.dueAt, leaseOwner: p.leaseOwner, leaseUntil: p.leaseUntil };
+    if (p.taskId) patch.taskId = p.taskId;
+    return (await this.update(tenantId, { id, status: In(['submitting', 'unknown']) }, patch)) > 0;
+  }
+
+  /** Ends a reconciliation lease of a record that stays unresolved, saying when to look again and why (if the operator should). */
+  async deferReconcile(tenantId: string, id: string, owner: string, dueAt: number, reconcileReason: string | null): Promise<void> {
+    await this.update(tenantId, { id, leaseOwner: owner, status: In(['submitting', 'unknown']) }, { status: 'unknown', nextSyncAt: dueAt, leaseOwner: null, leaseUntil: null, reconcileReason });
+  }
+
+  /**
+   * Reconciliation, across tenants: leases up to `limit` records whose outcome is unknown and due, or still
+   * `submitting` although created before `staleBefore` (their instance crashed). Never one another live instance holds.
+   */
+  async claimForReconcileAcrossTenants(owner: string, now: number, leaseUntil: number, staleBefore: number, limit: number): Promise<TaskEntity[]> {
+    if (limit <= 0) return [];
+    const postgres = this.repo.manager.connection.options.type === 'postgres';
+    const due = this.repo
+      .createQueryBuilder('d')
+      .select('d.id')
+      .where("((d.status = 'unknown' AND d.next_sync_at <= :now) OR (d.status = 'submitting' AND d.created_at < :staleBefore))")
+      .andWhere('(d.lease_until IS NULL OR d.lease_until < :now)')
+      .orderBy('d.created_at', 'ASC')
+      .limit(limit);
+    if (postgres) due.setLock('pessimistic_write').setOnLocked('skip_locked');
+    await this.write(() =>
+      this.repo
+        .createQueryBuilder()
+        .update(TaskEntity)
+        .set({ leaseOwner: owner, leaseUntil })
+        .where(`id IN (${due.getQuery()})`)
+        .andWhere('(lease_until IS NULL OR lease_until < :now)')
+        .andWhere("status IN ('submitting', 'unknown')")
+        .setParameters({ now, staleBefore, ...due.getParameters() })
+        .execute(),
+    );
+    return this.repo.find({ where: { leaseOwner: owner, leaseUntil, status: In(['submitting', 'unknown']) } });
+  }
+
+  /** Shutdown: gives back every reconciliation lease `owner` holds, so another instance takes the records at once. */
+  async releaseReconcileLeasesAcrossTenants(owner: string): Promise<void> {
+    await this.write(() => this.repo.update({ leaseOwner: owner, status: In(['submitting', 'unknown']) }, { leaseOwner: null, leaseUntil: null }));
+  }
+
+  /** Reconciliation, across tenants: every record still waiting for its outcome, of one upstream model, created in [from, to]. */
+  openRecordsAcrossTenants(upstreamModel: string, from: number, to: number): Promise<TaskEntity[]> {
+    return this.repo.find({ where: { upstreamModel, status: In(['submitting', 'unknown']), createdAt: Between(from, to) } });
+  }
+
+  /** Reconciliation, across tenants: which of these upstream ids a record already owns. */
+  async ownedTaskIdsAcrossTenants(taskIds: string[]): Promise<Set<string>> {
+    const owned = new Set<string>();
+    for (let i = 0; i < taskIds.length; i += 500) {
+      const rows = await this.repo.find({ select: { taskId: true }, where: { taskId: In(taskIds.slice(i, i + 500)) } });
+      for (const r of rows) owned.add(r.taskId as string);
+    }
+    return owned;
+  }
+
+  /**
+   * The operator's view, across tenants: records created since `since` whose outcome is unknown, still `submitting`
+   * although created before `staleBefore`, or rejected by reconciliation with a reason the operator should see.
+   */
+  async unresolvedAcrossTenants(since: number, staleBefore: number, limit: number): Promise<TaskEntity[]> {
+    // Two range scans (idx_tasks_status_sync and idx_tasks_reconcile_reason) rather than one over 7 days of tasks.
+    const waiting = await this.repo
+      .createQueryBuilder('t')
+      .where("(t.status = 'unknown' OR (t.status = 'submitting' AND t.created_at < :staleBefore))", { staleBefore })
+      .andWhere('t.created_at >= :since', { since })
+      .orderBy('t.created_at', 'DESC')
+      .take(limit)
+      .getMany();
+    const flagged = await this.repo
+      .createQueryBuilder('t')
+      .where('t.reconcile_reason IS NOT NULL')
+      .andWhere("t.status = 'rejected'")
+      .andWhere('t.created_at >= :since', { since })
+      .orderBy('t.created_at', 'DESC')
+      .take(limit)
+      .getMany();
+    return [...waiting, ...flagged].sort((a, b) => b.createdAt - a.createdAt).slice(0, limit);
   }
 
   /**

@@ -40,10 +40,46 @@ export class TasksController {
     },
   })
   @ApiResponse({ status: 503, description: 'Not enabled, or a Filter-Off model without an exact mapping.', schema: { example: nativeError('model_mapping_required', 'Model `dreamina-seedance-2-0-filter-off` has no exact Filter-Off version mapping; ask the platform to configure one.', 'model', 'ServiceUnavailable') } })
-  @ApiResponse({ status: 502, description: 'The model service failed or timed out.', schema: { example: nativeError('service_error', 'The model service is temporarily unavailable. Please retry later.', '', 'BadGateway') } })
+  @ApiResponse({
+    status: 502,
+    description: 'The model service refused the connection, or gave no usable answer and the task was not found in time (the outcome is then resolved in the background; retry with the same Idempotency-Key).',
+    content: {
+      'application/json': {
+        examples: {
+          unavailable: { value: nativeError('service_error', 'The model service is temporarily unavailable. Please retry later.', '', 'BadGateway') },
+          outcome_unknown: {
+            value: nativeError(
+              'service_error',
+              'The model service gave no usable answer; whether the task was created is being resolved. Retrying with the same Idempotency-Key is safe: it returns the task once found and never creates a second one.',
+              '',
+              'BadGateway',
+            ),
+          },
+        },
+      },
+    },
+  })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key and body within 24 h → the same task id, no second upstream call; same key, other body → 409 idempotency_key_reused.' })
   @ApiResponse({ status: 403, description: 'The task could pass the tenant spend limit.', schema: { example: nativeError('spend_limit_exceeded', "This task could cost up to $0.7623, which would pass the account's spend limit of $1.00 ($0.50 charged, $0.00 reserved by tasks in flight).", '', 'Forbidden') } })
-  @ApiResponse({ status: 409, description: 'Idempotency-Key reused with another body.', schema: { example: nativeError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request body.', 'Idempotency-Key', 'Conflict') } })
+  @ApiResponse({
+    status: 409,
+    description: 'Idempotency-Key reused with another body; or its first request\'s upstream outcome is still being resolved (with Retry-After).',
+    content: {
+      'application/json': {
+        examples: {
+          reused: { value: nativeError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request body.', 'Idempotency-Key', 'Conflict') },
+          in_progress: {
+            value: nativeError(
+              'idempotency_key_in_progress',
+              'The first request with this Idempotency-Key has an upstream outcome that is still being resolved; retry later with the same key and body — it will return that task, never create a second one.',
+              'Idempotency-Key',
+              'Conflict',
+            ),
+          },
+        },
+      },
+    },
+  })
   create(
     @CurrentTenant() tenant: TenantContext,
     @Body() body: unknown,

@@ -14,11 +14,16 @@ import { TaskRepository } from './task.repository';
 import { TaskSyncService } from './task-sync.service';
 import { TasksController } from './tasks.controller';
 import { TasksService } from './tasks.service';
+import { TaskSubmission } from './task-submission.service';
+import { IdempotentCreate } from './idempotent-create.service';
+import { Reconciler } from './reconciler.service';
+import { ReconciliationController } from './reconciliation.controller';
+import { ReconciliationReport } from './reconciliation-report.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([TaskEntity, IdempotencyKeyEntity]), CatalogModule, AssetsModule, BillingModule, TenancyModule],
-  controllers: [TasksController],
-  providers: [TasksService, TaskSyncService, TaskPollerService, TaskRepository, IdempotencyKeyRepository, { provide: ASSET_REFERENCES, useExisting: AssetsService }],
-  exports: [TasksService, TaskSyncService, TaskPollerService],
+  controllers: [TasksController, ReconciliationController],
+  providers: [TasksService, TaskSubmission, IdempotentCreate, Reconciler, ReconciliationReport, TaskSyncService, TaskPollerService, TaskRepository, IdempotencyKeyRepository, { provide: ASSET_REFERENCES, useExisting: AssetsService }],
+  exports: [TasksService, TaskSyncService, TaskPollerService, Reconciler],
 })
 export class TasksModule {}

@@ -8,12 +8,9 @@ import { validateNative } from '../common/http/native-validation';
 import type { RequestContext } from '../common/http/request-context';
 import { HostResolver } from '../common/net/host-resolver';
 import { BillingService } from '../billing/billing.service';
-import { formatUsd } from '../billing/money';
 import { capabilityViolation, stableNameOf } from '../catalog/catalog-rules';
 import { UnitOfWork } from '../database/unit-of-work';
 import { AuditService } from '../audit/audit.service';
-import { isUniqueViolation } from '../database/unique-violation';
-import { TenancyService } from '../tenancy/tenancy.service';
 import { CatalogService } from '../catalog/catalog.service';
 import type { TenantContext } from '../tenancy/tenant-context';
 import { ASSET_REFERENCES, AssetReferences } from './asset-references';
@@ -23,12 +20,10 @@ import { checkContent } from './task-content.rules';
 import { enforceReferencePolicy } from './task-references.policy';
 import { normalizeCreateBody } from './task-request.normalizer';
 import { TaskEntity } from './task.entity';
-import { IdempotencyKeyRepository } from './idempotency-key.repository';
+import { TaskSubmission } from './task-submission.service';
 import { TaskRepository } from './task.repository';
 import { isTerminal, TaskSyncService } from './task-sync.service';
 
-/** Idempotency keys live this long. */
-const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** Seed §8: the body of a refused delete of a running task. */
@@ -48,16 +43,15 @@ export class TasksService {
     @Inject(ASSET_REFERENCES) private readonly assets: AssetReferences,
     private readonly uow: UnitOfWork,
     private readonly billing: BillingService,
-    private readonly tenancy: TenancyService,
-    private readonly idempotency: IdempotencyKeyRepository,
+    private readonly submission: TaskSubmission,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
-   * Validates everything that can be known before money is spent, reserves the task's upper-bound cost
-   * against the tenant's spend limit, then submits upstream. With an Idempotency-Key, the same key and
-   * body return the first task's id without a second upstream call.
+   * Validates everything that can be known before money is spent, then hands the create to TaskSubmission, which
+   * reserves its upper-bound cost against the tenant's spend limit and submits it upstream (DESIGN §9). With an
+   * Idempotency-Key, the same key and body return the first task's id without a second upstream call.
    */
   async create(tenant: TenantContext, rawBody: unknown, ctx: RequestContext, idempotencyKey?: string): Promise<{ id: string }> {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
@@ -120,103 +114,7 @@ export class TasksService {
       reservedNano: estimate.toString(),
     };
     const key = idempotencyKey === undefined ? undefined : { key: idempotencyKey, bodySha256: sha256(canonicalJson(rawBody)) };
-
-    const claim = await this.record(tenant, draft, estimate, key);
-    if ('existing' in claim) return this.answerForExisting(tenant, claim.existing, rawBody, ctx, idempotencyKey as string);
-
-    const audited = { action: 'task.create', ctx, properties: { model: model.name, upstream_request: upstreamRequest } };
-    let id: string;
-    try {
-      ({ id } = await this.ark.createTask(upstreamRequest, { requestId: ctx.requestId }));
-    } catch (err) {
-      const status = err instanceof ArkApiError ? err.status : 502;
-      const code = err instanceof ArkApiError ? (err.code ?? `http_${err.status}`) : 'upstream_error';
-      await this.uow.transaction(async (m) => {
-        await this.tasks.using(m).markRejected(tenant.id, draft.id, code);
-        if (key) await this.idempotency.using(m).release(tenant.id, key.key, draft.id);
-        await this.audit.record(m, { ...audited, targetId: null, outcome: { status, errorCode: code } });
-      });
-      throw err;
-    }
-    try {
-      await this.uow.transaction(async (m) => {
-        await this.tasks.using(m).markAccepted(tenant.id, draft.id, id, Date.now() + this.config.sync.backoffMs[0]);
-        await this.audit.record(m, { ...audited, targetId: id, outcome: { status: 200 } });
-      });
-    } catch (err) {
-      this.logger.error(`[${ctx.requestId}] upstream accepted ${id} for record ${draft.id} but recording it failed`);
-      throw err;
-    }
-    return { id };
-  }
-
-  /**
-   * In one transaction: an existing idempotency key wins; otherwise the spend limit is checked with the
-   * tenant locked (so concurrent creates cannot overspend), the task recorded with its reservation, and
-   * the key bound to it. A key inserted concurrently by another request is found on the retry.
-   */
-  private async record(
-    tenant: TenantContext,
-    draft: Omit<TaskEntity, 'tenantId'>,
-    estimate: bigint,
-    key: { key: string; bodySha256: string } | undefined,
-  ): Promise<{ row: TaskEntity } | { existing: { bodySha256: string; taskRef: string } }> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.uow.transaction(async (m) => {
-          if (key) {
-            const idem = this.idempotency.using(m);
-            await idem.forgetExpired(tenant.id, key.key, Date.now() - IDEMPOTENCY_TTL_MS);
-            const existing = await idem.findKey(tenant.id, key.key);
-            if (existing) return { existing };
-          }
-          const limit = await this.tenancy.lockSpendLimit(m, tenant.id);
-          if (limit !== null) {
-            const spent = await this.billing.spentNano(tenant.id, m);
-            const reserved = await this.tasks.using(m).reservedNano(tenant.id);
-            if (spent + reserved + estimate > limit) {
-              throw new DomainError(
-                'spend_limit_exceeded',
-                `This task could cost up to $${formatUsd(estimate)}, which would pass the account's spend limit of $${formatUsd(limit)} ` +
-                  `($${formatUsd(spent)} charged, $${formatUsd(reserved)} reserved by tasks in flight).`,
-              );
-            }
-          }
-          const row = await this.tasks.using(m).insertSubmitting(tenant.id, draft);
-          if (key) {
-            await this.idempotency.using(m).insert(tenant.id, { key: key.key, bodySha256: key.bodySha256, taskRef: draft.id, createdAt: Date.now() });
-          }
-          return { row };
-        });
-      } catch (err) {
-        if (key && attempt < 3 && isUniqueViolation(err)) continue;
-        throw err;
-      }
-    }
-  }
-
-  /** The same key again: the same body gets the first task's id (waiting for it if needed); another body is a conflict. */
-  private async answerForExisting(
-    tenant: TenantContext,
-    existing: { bodySha256: string; taskRef: string },
-    rawBody: unknown,
-    ctx: RequestContext,
-    key: string,
-  ): Promise<{ id: string }> {
-    if (existing.bodySha256 !== sha256(canonicalJson(rawBody))) {
-      throw new DomainError('idempotency_conflict', 'This Idempotency-Key was already used with a different request body.', 'Idempotency-Key');
-    }
-    const until = Date.now() + this.config.ark.timeoutMs + 5000;
-    while (Date.now() < until) {
-      const row = await this.tasks.reload(tenant.id, existing.taskRef);
-      if (row?.taskId) {
-        await this.audit.recordAlone({ action: 'task.create', ctx, targetId: row.taskId, outcome: { status: 200 }, properties: { idempotent_replay: true, idempotency_key: key } });
-        return { id: row.taskId };
-      }
-      if (!row || row.status === 'rejected') return this.create(tenant, rawBody, ctx, key);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new DomainError('idempotency_conflict', 'A request with this Idempotency-Key is still being processed; retry shortly.', 'Idempotency-Key');
+    return this.submission.create(tenant, { draft, estimate, key, auditProperties: { model: model.name, upstream_request: upstreamRequest } }, ctx);
   }
 
   /** A task of this tenant; a non-terminal one is refreshed from upstream first. */

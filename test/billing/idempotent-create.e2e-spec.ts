@@ -49,9 +49,9 @@ describe('idempotent create', () => {
     expect(theirs.body.id).not.toBe(mine.body.id);
   });
 
-  it('after an upstream failure the same key may be retried', async () => {
-    gw.sandbox.control.addFault({ op: 'create', kind: 'status', status: 500 });
-    expect((await create('retry-1')).status).toBe(502);
+  it('after an upstream refusal the same key may be retried', async () => {
+    gw.sandbox.control.addFault({ op: 'create', kind: 'status', status: 429, body: { error: { code: 'RateLimitExceeded', message: 'slow down', param: '', type: 'TooManyRequests' } } });
+    expect((await create('retry-1')).status).toBe(429);
     const retry = await create('retry-1');
     expect(retry.status).toBe(200);
     expect(upstreamCreates(gw.sandbox)).toHaveLength(2);

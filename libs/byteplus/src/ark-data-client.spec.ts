@@ -164,7 +164,14 @@ describe('ArkDataClient against the sandbox', () => {
     sandbox.control.addFault({ op: 'get', kind: 'reset' });
     const error = await failure(client.getTask('cgt-x'));
     expect(error).toBeInstanceOf(ArkUnavailableError);
-    expect(error).toMatchObject({ reason: 'network' });
+    expect(error).toMatchObject({ reason: 'network', requestSent: true });
+  });
+
+  it('says a request may have been sent when the answer to a create was lost after it took effect', async () => {
+    sandbox.control.addFault({ op: 'create', kind: 'reset', afterHandling: true });
+    expect(await failure(client.createTask(textTask()))).toMatchObject({ reason: 'network', requestSent: true });
+    sandbox.control.addFault({ op: 'create', kind: 'status', status: 502, afterHandling: true });
+    expect(await failure(client.createTask(textTask()))).toMatchObject({ reason: 'server_error', requestSent: true });
   });
 
   it('turns an answer later than timeoutMs into ArkUnavailableError timeout', async () => {
@@ -172,7 +179,7 @@ describe('ArkDataClient against the sandbox', () => {
     const started = Date.now();
     const error = await failure(client.deleteTask('cgt-x'));
     expect(error).toBeInstanceOf(ArkUnavailableError);
-    expect(error).toMatchObject({ reason: 'timeout' });
+    expect(error).toMatchObject({ reason: 'timeout', requestSent: true });
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
@@ -186,7 +193,7 @@ describe('ArkDataClient against the sandbox', () => {
     const nowhere = new ArkDataClient({ baseUrl: `http://127.0.0.1:${port}/api/v3`, apiKey: 'k', timeoutMs: 1000 });
     const error = await failure(nowhere.getTask('cgt-x'));
     expect(error).toBeInstanceOf(ArkUnavailableError);
-    expect(error).toMatchObject({ reason: 'network' });
+    expect(error).toMatchObject({ reason: 'network', requestSent: false });
   });
 
   it.each([

@@ -47,15 +47,55 @@ export type ArkUnavailableReason = 'timeout' | 'server_error' | 'network' | 'bad
 
 export class ArkUnavailableError extends Error {
   override readonly name = 'ArkUnavailableError';
+  /**
+   * False only when the request certainly never left this process (connection refused, name not resolved, …):
+   * then a create was definitely not made. True whenever the upstream may have received it.
+   */
+  readonly requestSent: boolean;
 
   constructor(
     readonly reason: ArkUnavailableReason,
     message: string,
     readonly status?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; requestSent?: boolean },
   ) {
     super(message, options);
+    this.requestSent = options?.requestSent ?? true;
   }
+}
+
+/** Socket error codes raised before a connection exists, so before any byte of the request was sent. */
+const PRE_SEND_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_FAIL',
+  'EAI_NONAME',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/**
+ * Whether a failed fetch certainly sent nothing: every socket error found in its cause chain (an AggregateError of
+ * several addresses included) is one that happens before connecting. Anything else — a reset, a timeout, an
+ * unrecognised error — may have come after the request was written.
+ */
+export function failedBeforeSending(error: unknown): boolean {
+  const codes: string[] = [];
+  const seen = new Set<unknown>();
+  const walk = (e: unknown): void => {
+    if (typeof e !== 'object' || e === null || seen.has(e)) return;
+    seen.add(e);
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') codes.push(code);
+    const nested = (e as { errors?: unknown }).errors;
+    if (Array.isArray(nested)) nested.forEach(walk);
+    walk((e as { cause?: unknown }).cause);
+  };
+  walk(error);
+  return codes.length > 0 && codes.every((code) => PRE_SEND_CODES.has(code));
 }
 
 function errorCodeOf(body: unknown): string | undefined {

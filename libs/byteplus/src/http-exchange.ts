@@ -1,4 +1,4 @@
-import { ArkUnavailableError } from './ark-errors';
+import { ArkUnavailableError, failedBeforeSending } from './ark-errors';
 
 export interface ExchangeRequest {
   url: string;
@@ -31,7 +31,10 @@ export async function exchange(req: ExchangeRequest): Promise<{ status: number; 
     if (timeout.aborted) {
       throw new ArkUnavailableError('timeout', `Upstream did not answer ${req.label} within ${req.timeoutMs} ms`, undefined, { cause: error });
     }
-    throw new ArkUnavailableError('network', `Upstream connection failed for ${req.label}: ${describe(error)}`, undefined, { cause: error });
+    throw new ArkUnavailableError('network', `Upstream connection failed for ${req.label}: ${describe(error)}`, undefined, {
+      cause: error,
+      requestSent: !failedBeforeSending(error),
+    });
   }
   if (status >= 500) throw new ArkUnavailableError('server_error', `Upstream answered ${status} to ${req.label}`, status);
   if (status < 200 || (status >= 300 && status < 400)) {

@@ -1,0 +1,210 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { ArkApiError, ArkDataClient, ArkUnavailableError } from '@arkgate/byteplus';
+import { AuditService } from '../audit/audit.service';
+import { BillingService } from '../billing/billing.service';
+import { formatUsd } from '../billing/money';
+import { DomainError } from '../common/errors/domain-error';
+import type { RequestContext } from '../common/http/request-context';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { isUniqueViolation } from '../database/unique-violation';
+import { UnitOfWork } from '../database/unit-of-work';
+import { TenancyService } from '../tenancy/tenancy.service';
+import type { TenantContext } from '../tenancy/tenant-context';
+import { IdempotencyKeyRepository } from './idempotency-key.repository';
+import { IdempotentCreate } from './idempotent-create.service';
+import { Reconciler } from './reconciler.service';
+import { TaskEntity } from './task.entity';
+import { TaskRepository } from './task.repository';
+
+/** Idempotency keys live this long. */
+const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
+/** Pauses before the retries of recording an accepted task (the upstream id is known and must not be lost). */
+const RECORD_RETRY_MS = [100, 300, 900];
+
+/** A validated create, ready to be recorded and sent (everything TasksService.create computes first). */
+export interface PreparedCreate {
+  draft: Omit<TaskEntity, 'tenantId'>;
+  estimate: bigint;
+  key?: { key: string; bodySha256: string };
+  /** What the `task.create` audit event says about the request. */
+  auditProperties: Record<string, unknown>;
+}
+
+/** How an upstream create ended (DESIGN §9). */
+export type CreateOutcome = 'accepted' | 'refused' | 'unknown';
+
+/**
+ * Accepted needs an id; definitely refused is an upstream 4xx or a failure before any byte was sent; everything
+ * else (5xx, reset, timeout, a success whose body is unusable) may have made a task upstream.
+ */
+export function classifyCreateFailure(err: unknown): Exclude<CreateOutcome, 'accepted'> {
+  if (err instanceof ArkApiError && err.status >= 400 && err.status < 500) return 'refused';
+  if (err instanceof ArkUnavailableError && !err.requestSent) return 'refused';
+  return 'unknown';
+}
+
+/**
+ * Submits one create upstream with three outcomes (DESIGN §9). The record and its spend reservation exist before
+ * the call; an id → `queued`; a definite refusal → `rejected`, reservation and Idempotency-Key released, the upstream
+ * error answered as it came; anything else → `unknown`: the request looks for the task upstream for up to
+ * ARKGATE_RECONCILE_INLINE_MS, then answers 502 saying a retry with the same key is safe, and the reconciler carries on.
+ */
+@Injectable()
+export class TaskSubmission {
+  private readonly logger = new Logger(TaskSubmission.name);
+  private readonly holder = `inline-${process.pid}-${randomBytes(4).toString('hex')}`;
+
+  constructor(
+    private readonly tasks: TaskRepository,
+    private readonly ark: ArkDataClient,
+    private readonly uow: UnitOfWork,
+    private readonly billing: BillingService,
+    private readonly tenancy: TenancyService,
+    private readonly idempotency: IdempotencyKeyRepository,
+    private readonly idempotent: IdempotentCreate,
+    private readonly reconciler: Reconciler,
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async create(tenant: TenantContext, p: PreparedCreate, ctx: RequestContext): Promise<{ id: string }> {
+    // A released key (its first create was refused or never made) lets the request proceed as new; bounded.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const claim = await this.record(tenant, p);
+      if ('row' in claim) return this.submit(tenant, claim.row, p, ctx);
+      const answer = await this.idempotent.answerFor(tenant, claim.existing, p.key as { key: string; bodySha256: string }, ctx);
+      if (answer) return answer;
+    }
+    throw new DomainError('idempotency_in_progress', 'A request with this Idempotency-Key is being processed; retry shortly.', 'Idempotency-Key', { 'Retry-After': '1' });
+  }
+
+  private async submit(tenant: TenantContext, row: TaskEntity, p: PreparedCreate, ctx: RequestContext): Promise<{ id: string }> {
+    const audited = { action: 'task.create', ctx, properties: p.auditProperties };
+    let id: string;
+    try {
+      ({ id } = await this.ark.createTask(row.upstreamRequest, { requestId: ctx.requestId }));
+    } catch (err) {
+      if (classifyCreateFailure(err) === 'refused') {
+        const status = err instanceof ArkApiError ? err.status : 502;
+        const code = err instanceof ArkApiError ? (err.code ?? `http_${err.status}`) : 'upstream_unreachable';
+        await this.uow.transaction(async (m) => {
+          await this.tasks.using(m).markRejected(tenant.id, row.id, code);
+          if (p.key) await this.idempotency.using(m).release(tenant.id, p.key.key, row.id);
+          await this.audit.record(m, { ...audited, targetId: null, outcome: { status, errorCode: code } });
+        });
+        throw err;
+      }
+      const reason = err instanceof ArkUnavailableError ? err.reason : 'unexpected';
+      this.logger.warn(`[${ctx.requestId}] create of record ${row.id} has an unknown outcome (${reason}): ${(err as Error).message}`);
+      return this.resolveUnknown(tenant, row, `outcome_unknown_${reason}`, ctx);
+    }
+
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const recorded = await this.uow.transaction(async (m) => {
+          if (!(await this.tasks.using(m).markAccepted(tenant.id, row.id, id, Date.now() + this.config.sync.backoffMs[0]))) return false;
+          await this.audit.record(m, { ...audited, targetId: id, outcome: { status: 200 } });
+          return true;
+        });
+        if (recorded) return { id };
+        return this.resolvedMeanwhile(tenant, row, id, ctx);
+      } catch (err) {
+        this.logger.error(`[${ctx.requestId}] upstream accepted ${id} for record ${row.id} but recording it failed (attempt ${attempt + 1}): ${(err as Error).message}`);
+        if (attempt >= RECORD_RETRY_MS.length) break;
+        await new Promise((r) => setTimeout(r, RECORD_RETRY_MS[attempt]));
+      }
+    }
+    return this.resolveUnknown(tenant, row, 'accepted_not_recorded', ctx, id);
+  }
+
+  /**
+   * The record becomes `unknown` (with the upstream id when one was answered), held by this request while it looks
+   * for the task; found → 200 with its id; else it is handed to the reconciler and the client told to retry.
+   */
+  private async resolveUnknown(tenant: TenantContext, row: TaskEntity, errorCode: string, ctx: RequestContext, taskId?: string): Promise<{ id: string }> {
+    const now = Date.now();
+    const until = now + this.config.reconcile.inlineMs;
+    try {
+      await this.tasks.markUnknown(tenant.id, row.id, { errorCode, taskId, leaseOwner: this.holder, leaseUntil: until + this.config.ark.timeoutMs * 2, dueAt: now });
+    } catch (err) {
+      // The database is failing too: the record stays `submitting` and the reconciler takes it once it is stale.
+      this.logger.error(`[${ctx.requestId}] record ${row.id} could not be marked unknown${taskId ? ` (upstream id ${taskId})` : ''}: ${(err as Error).message}`);
+      throw this.unknownOutcome();
+    }
+    const held: TaskEntity = { ...row, status: 'unknown', taskId: taskId ?? null };
+    let found: string | null = null;
+    if (this.config.reconcile.inlineMs > 0) {
+      try {
+        found = await this.reconciler.resolveInline(held, ctx, until);
+      } catch (err) {
+        this.logger.warn(`[${ctx.requestId}] inline resolution of record ${row.id} failed: ${(err as Error).message}`);
+      }
+    }
+    if (found) return { id: found };
+    await this.reconciler.handOver(held, this.holder).catch((err: Error) => this.logger.warn(`[${ctx.requestId}] handing record ${row.id} over failed: ${err.message}`));
+    throw this.unknownOutcome();
+  }
+
+  /**
+   * The answer came so late that reconciliation decided the record first (an instance looked at it as a crashed
+   * one's): the record's own outcome stands.
+   */
+  private async resolvedMeanwhile(tenant: TenantContext, row: TaskEntity, answered: string, ctx: RequestContext): Promise<{ id: string }> {
+    const now = await this.tasks.reload(tenant.id, row.id);
+    if (now?.taskId && now.status !== 'unknown') {
+      if (now.taskId !== answered) this.logger.warn(`[${ctx.requestId}] record ${row.id} was reconciled to ${now.taskId} before its answer ${answered} arrived`);
+      return { id: now.taskId };
+    }
+    this.logger.error(`[${ctx.requestId}] upstream accepted ${answered} for record ${row.id}, which reconciliation had already closed as ${now?.status ?? 'missing'}`);
+    throw this.unknownOutcome();
+  }
+
+  private unknownOutcome(): DomainError {
+    return new DomainError(
+      'upstream_error',
+      'The model service gave no usable answer; whether the task was created is being resolved. Retrying with the same Idempotency-Key is safe: it returns the task once found and never creates a second one.',
+    );
+  }
+
+  /**
+   * In one transaction: an existing idempotency key wins; otherwise the spend limit is checked with the
+   * tenant locked (so concurrent creates cannot overspend), the task recorded with its reservation, and
+   * the key bound to it. A key inserted concurrently by another request is found on the retry.
+   */
+  private async record(tenant: TenantContext, p: PreparedCreate): Promise<{ row: TaskEntity } | { existing: { bodySha256: string; taskRef: string } }> {
+    const { draft, estimate, key } = p;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.uow.transaction(async (m) => {
+          if (key) {
+            const idem = this.idempotency.using(m);
+            await idem.forgetExpired(tenant.id, key.key, Date.now() - IDEMPOTENCY_TTL_MS);
+            const existing = await idem.findKey(tenant.id, key.key);
+            if (existing) return { existing };
+          }
+          const limit = await this.tenancy.lockSpendLimit(m, tenant.id);
+          if (limit !== null) {
+            const spent = await this.billing.spentNano(tenant.id, m);
+            const reserved = await this.tasks.using(m).reservedNano(tenant.id);
+            if (spent + reserved + estimate > limit) {
+              throw new DomainError(
+                'spend_limit_exceeded',
+                `This task could cost up to $${formatUsd(estimate)}, which would pass the account's spend limit of $${formatUsd(limit)} ` +
+                  `($${formatUsd(spent)} charged, $${formatUsd(reserved)} reserved by tasks in flight).`,
+              );
+            }
+          }
+          const row = await this.tasks.using(m).insertSubmitting(tenant.id, { ...draft, createdAt: Date.now(), updatedAt: Date.now() });
+          if (key) {
+            await this.idempotency.using(m).insert(tenant.id, { key: key.key, bodySha256: key.bodySha256, taskRef: draft.id, createdAt: Date.now() });
+          }
+          return { row };
+        });
+      } catch (err) {
+        if (key && attempt < 3 && isUniqueViolation(err)) continue;
+        throw err;
+      }
+    }
+  }
+}
