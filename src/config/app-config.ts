@@ -59,6 +59,8 @@ export interface AppConfig {
   };
   /** SIGTERM: how long in-flight requests may drain (DESIGN §9). */
   shutdownGraceMs: number;
+  /** Folder of the built web console served at /console; unset: `dist/console` of this package. */
+  consoleDir?: string;
 }
 
 const toInt = ({ value }: { value: unknown }) =>
@@ -167,6 +169,9 @@ class EnvironmentVariables {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600000)
   ARKGATE_SHUTDOWN_GRACE_MS?: number;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  ARKGATE_CONSOLE_DIR?: string;
 }
 
 /** Every variable arkgate reads, in the order they are checked. */
@@ -178,7 +183,7 @@ export const VARIABLES = [
   'ARKGATE_SYNC_ENABLED', 'ARKGATE_SYNC_RPS', 'ARKGATE_SYNC_BACKOFF_MS', 'ARKGATE_SYNC_LEASE_MS', 'ARKGATE_SYNC_INTERVAL_MS',
   'ARKGATE_ALLOWED_URL_PORTS', 'ARKGATE_AUDIT_KEY', 'ARKGATE_UNAUTH_RATE_PER_MINUTE',
   'ARKGATE_RECONCILE_INLINE_MS', 'ARKGATE_RECONCILE_DEADLINE_S', 'ARKGATE_RECONCILE_INTERVAL_MS', 'ARKGATE_RECONCILE_ENABLED',
-  'ARKGATE_SHUTDOWN_GRACE_MS',
+  'ARKGATE_SHUTDOWN_GRACE_MS', 'ARKGATE_CONSOLE_DIR',
 ] as const;
 
 /** Thrown for a bad environment; its message is one line naming the variable. */
@@ -260,6 +265,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       enabled: vars.ARKGATE_RECONCILE_ENABLED !== 'false',
     },
     shutdownGraceMs: vars.ARKGATE_SHUTDOWN_GRACE_MS ?? 10000,
+    consoleDir: vars.ARKGATE_CONSOLE_DIR,
   };
 }
 
