@@ -107,6 +107,7 @@ export function UsagePage({ role }: { role: Role }) {
         </>
       ) : null}
       <h2>Breakdown</h2>
+      <div className="toolbar">
       <SelectField
         label="Group by"
         name="group_by"
@@ -119,6 +120,7 @@ export function UsagePage({ role }: { role: Role }) {
           ['day', 'Day'],
         ]}
       />
+      </div>
       <ErrorBox error={byGroup.error} />
       {byGroup.loading && !byGroup.data ? (
         <Loading what="Loading the breakdown" />
