@@ -51,6 +51,8 @@ describe('health and API docs', () => {
         'GET /audit/events',
         'GET /audit/verify',
         'GET /audit/tasks/export',
+        'GET /admin/tasks',
+        'GET /admin/tasks/{id}',
         'GET /healthz',
         'GET /readyz',
       ].sort(),
