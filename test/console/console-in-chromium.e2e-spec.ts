@@ -13,6 +13,12 @@ import { ADMIN_TOKEN, eventually, startGateway, TASKS, TestGateway } from '../su
  */
 jest.setTimeout(90_000);
 
+// Globals of the page, used only inside page.evaluate callbacks (the server's type-check has no DOM library).
+declare const document: any;
+declare const sessionStorage: { length: number };
+declare const navigator: { clipboard: { readText(): Promise<string> } };
+type HTMLInputElement = { type: string; labels: { length: number } | null };
+
 describe('web console in Chromium', () => {
   let gw: TestGateway;
   let browser: Browser;
