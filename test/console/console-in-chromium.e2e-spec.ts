@@ -164,13 +164,14 @@ describe('web console in Chromium', () => {
     await shot(page, '02-tokens-issued');
     await page.getByRole('button', { name: 'Done' }).click();
     await expect(page.getByLabel('New token').count()).resolves.toBe(0);
-    await expect(page.getByRole('row').filter({ hasText: 'console-issued' }).count()).resolves.toBe(1);
+    await page.getByRole('row').filter({ hasText: 'console-issued' }).waitFor();
   });
 
   it('changes a price; the history shows it', async () => {
     const { page } = admin;
     await go(page, 'prices', 'Prices');
-    await expect(page.getByRole('row').count()).resolves.toBeGreaterThanOrEqual(13);
+    await page.getByTestId(`price-${SKU}`).filter({ hasText: '$5.60' }).waitFor();
+    await expect(page.getByRole('table', { name: 'Prices in force' }).getByRole('row').count()).resolves.toBe(13);
     await page.getByLabel(`New price for ${SKU} (USD per million tokens)`).fill(NEW_PRICE);
     await page.getByRole('row').filter({ hasText: SKU }).getByRole('button', { name: 'Change' }).first().click();
     await page.getByTestId(`price-${SKU}`).filter({ hasText: '$9.50' }).waitFor();
@@ -188,13 +189,18 @@ describe('web console in Chromium', () => {
     const created = await gw.call('POST', TASKS, { token: tenantToken, body: taskBody });
     expect(created.status).toBe(200);
     taskId = created.body.id;
+    // Another tenant's task, which the tenant filter must leave out.
+    const other = await gw.newTenant({ media_policy: 'any' });
+    const otherTask = await gw.call('POST', TASKS, { token: other.token, body: taskBody });
+    expect(otherTask.status).toBe(200);
     const { page } = admin;
     await go(page, 'tasks', 'Task log');
     await page.getByLabel('Tenant').selectOption(tenantId);
     await page.getByRole('button', { name: 'Apply filters' }).click();
     const link = page.getByRole('link', { name: taskId });
     await link.waitFor();
-    await expect(page.getByRole('table').getByRole('row').count()).resolves.toBe(2);
+    await page.waitForFunction(() => document.querySelectorAll('main table tbody tr').length === 1);
+    await expect(page.getByRole('link', { name: otherTask.body.id }).count()).resolves.toBe(0);
     // The background sync finishes the task; the detail view follows it.
     await eventually(() => gw.call('GET', `${TASKS}/${taskId}`, { token: tenantToken }), (r) => r.body.status === 'succeeded', 15_000);
     await link.click();
@@ -231,6 +237,7 @@ describe('web console in Chromium', () => {
   it('model mappings: a refused mapping shows the API’s refusal inline', async () => {
     const { page } = admin;
     await go(page, 'models', 'Model mappings');
+    await page.getByLabel('Upstream model for dreamina-seedance-2-0-filter-off').waitFor();
     await expect(page.getByRole('row').count()).resolves.toBe(6);
     const official = (await gw.admin('GET', '/admin/model-mappings')).body.find((m: { model: string }) => m.model === 'dreamina-seedance-2-0').official_upstream_model;
     await page.getByLabel('Upstream model for dreamina-seedance-2-0-filter-off').fill(official);
