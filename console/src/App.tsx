@@ -22,7 +22,7 @@ const NAV: NavItem[] = [
   { path: 'prices', label: 'Prices', roles: ['admin'] },
   { path: 'usage', label: 'Usage', roles: ['admin', 'auditor'] },
   { path: 'tasks', label: 'Task log', roles: ['admin'] },
-  { path: 'reconciliation', label: 'Reconciliation', roles: ['admin'] },
+  { path: 'reconciliation', label: 'Reconciliation', roles: ['admin', 'auditor'] },
   { path: 'audit', label: 'Audit events', roles: ['admin', 'auditor'] },
   { path: 'verify', label: 'Chain verification', roles: ['admin', 'auditor'] },
   { path: 'exports', label: 'Exports', roles: ['admin', 'auditor'] },

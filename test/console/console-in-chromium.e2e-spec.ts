@@ -289,7 +289,7 @@ describe('web console in Chromium', () => {
     await signIn(page, issued.body.token);
     await page.getByRole('heading', { level: 1, name: 'Audit events' }).waitFor();
     const nav = page.getByRole('navigation', { name: 'Console' });
-    await expect(nav.getByRole('link').allTextContents()).resolves.toEqual(['Usage', 'Audit events', 'Chain verification', 'Exports']);
+    await expect(nav.getByRole('link').allTextContents()).resolves.toEqual(['Usage', 'Reconciliation', 'Audit events', 'Chain verification', 'Exports']);
 
     await page.getByLabel('Action').fill('task.create');
     await page.getByRole('button', { name: 'Apply filters' }).click();

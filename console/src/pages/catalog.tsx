@@ -122,7 +122,7 @@ function PriceRow({ p, onSaved }: { p: Price; onSaved: () => void }) {
             void save();
           }}
         >
-          <Field label={`New price for ${p.sku} (USD per million tokens)`}>{(id) => <input id={id} inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} placeholder="7.50" />}</Field>
+          <Field label={`New price for ${p.sku} (USD per million tokens)`}>{(id) => <input id={id} inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} placeholder="new price" />}</Field>
           <button type="submit" disabled={busy || !value.trim()}>
             Change
           </button>
