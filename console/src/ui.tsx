@@ -1,5 +1,5 @@
 /** Small pieces every page uses: loading, empty and error states, fields, pagers, and a data hook. */
-import { ReactNode, useCallback, useEffect, useId, useState } from 'react';
+import { ReactNode, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { ApiError } from './api';
 
 export function describe(err: unknown): { message: string; code: string; status: number } {
@@ -105,9 +105,13 @@ export function useData<T>(load: () => Promise<T>, deps: unknown[]): { data: T |
   const [tick, setTick] = useState(0);
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const run = useCallback(load, deps);
+  const lastRun = useRef(run);
   useEffect(() => {
     let live = true;
-    setState((s) => ({ ...s, loading: true, error: undefined }));
+    // New filters or a new page: show the loading state. A reload after a write keeps the rows on screen.
+    const fresh = lastRun.current !== run;
+    lastRun.current = run;
+    setState((s) => ({ data: fresh ? undefined : s.data, loading: true, error: undefined }));
     run().then(
       (data) => live && setState({ data, error: undefined, loading: false }),
       (error) => live && setState({ data: undefined, error, loading: false }),

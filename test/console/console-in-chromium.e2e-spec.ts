@@ -283,6 +283,22 @@ describe('web console in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'Tokens' }).waitFor();
   });
 
+  it('long lists are paged and searchable: tenants, 20 to a page', async () => {
+    for (let i = 0; i < 20; i++) expect((await gw.admin('POST', '/admin/tenants', { name: `paged-${i}` })).status).toBe(201);
+    const total = (await gw.admin('GET', '/admin/tenants')).body.length;
+    const { page } = admin;
+    await go(page, 'tenants', 'Tenants');
+    const pager = page.getByRole('navigation', { name: 'Tenant pages' });
+    await pager.getByText(`Page 1 of ${Math.ceil(total / 20)}`).waitFor();
+    await expect(page.locator('main table tbody tr').count()).resolves.toBe(20);
+    await pager.getByRole('button', { name: 'Next' }).click();
+    await pager.getByText(`Page 2 of ${Math.ceil(total / 20)}`).waitFor();
+    await expect(page.locator('main table tbody tr').count()).resolves.toBe(total - 20);
+    await page.getByLabel('Search tenants').fill('paged-1');
+    await expect(page.locator('main table tbody tr').count()).resolves.toBe(11); // paged-1, paged-10 … paged-19
+    await expect(pager.count()).resolves.toBe(0);
+  });
+
   it('an auditor sees only the audit pages, verifies the chain, and downloads both exports with the task in them', async () => {
     const issued = await gw.admin('POST', '/admin/tokens', { name: 'console-auditor', role: 'auditor' });
     const { context, page } = await openContext();

@@ -186,6 +186,7 @@ export function ExportsPage() {
 export function ReconciliationPage() {
   const data = useData(() => get<Record<string, unknown>>('/admin/reconciliation'), []);
   const sections = Object.entries(data.data ?? {}).filter(([, v]) => Array.isArray(v)) as Array<[string, Record<string, unknown>[]]>;
+  const other = Object.fromEntries(Object.entries(data.data ?? {}).filter(([, v]) => !Array.isArray(v)));
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">Reconciliation</h1>
@@ -194,7 +195,9 @@ export function ReconciliationPage() {
       {data.loading && !data.data ? (
         <Loading what="Loading reconciliation" />
       ) : (
-        sections.map(([name, rows]) => (
+        <>
+        {Object.keys(other).length > 0 && <Json value={other} />}
+        {sections.map(([name, rows]) => (
           <div key={name}>
             <h2>
               {name.replace(/_/g, ' ')} ({rows.length})
@@ -228,7 +231,8 @@ export function ReconciliationPage() {
               </div>
             )}
           </div>
-        ))
+        ))}
+        </>
       )}
     </section>
   );

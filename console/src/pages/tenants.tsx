@@ -3,48 +3,11 @@ import { FormEvent, useState } from 'react';
 import { call, get } from '../api';
 import { formatTime, formatUsd } from '../format';
 import { matchesSearch, pageOf } from '../query';
+import { createBody, EMPTY_TENANT_FORM, formOf, updateBody, type TenantForm } from '../tenant-form';
 import type { ModelMapping, Tenant } from '../types';
 import { Empty, ErrorBox, Loading, Pager, SelectField, TextField, useData } from '../ui';
 
 const PAGE_SIZE = 20;
-
-interface TenantForm {
-  name: string;
-  media_policy: string;
-  rate_limit_per_minute: string;
-  spend_limit_usd: string;
-  video_generation: boolean;
-  asset_library: boolean;
-  models: string[] | null;
-}
-
-const EMPTY_FORM: TenantForm = { name: '', media_policy: '', rate_limit_per_minute: '', spend_limit_usd: '', video_generation: true, asset_library: true, models: null };
-
-function formOf(t: Tenant): TenantForm {
-  return {
-    name: t.name,
-    media_policy: t.media_policy,
-    rate_limit_per_minute: String(t.rate_limit_per_minute),
-    spend_limit_usd: t.spend_limit_usd ?? '',
-    video_generation: t.entitlements.video_generation,
-    asset_library: t.entitlements.asset_library,
-    models: [...t.entitlements.models],
-  };
-}
-
-/** The request body: only what the form sets; numbers the API expects as integers are sent as such when they are. */
-function bodyOf(f: TenantForm, editing: boolean): Record<string, unknown> {
-  const body: Record<string, unknown> = { name: f.name };
-  if (f.media_policy) body.media_policy = f.media_policy;
-  if (f.rate_limit_per_minute.trim()) {
-    const n = Number(f.rate_limit_per_minute);
-    body.rate_limit_per_minute = /^\d+$/.test(f.rate_limit_per_minute.trim()) ? n : f.rate_limit_per_minute;
-  }
-  if (f.spend_limit_usd.trim()) body.spend_limit_usd = f.spend_limit_usd.trim();
-  else if (editing) body.spend_limit_usd = null;
-  body.entitlements = { video_generation: f.video_generation, asset_library: f.asset_library, ...(f.models ? { models: f.models } : {}) };
-  return body;
-}
 
 function TenantFields(props: { form: TenantForm; setForm: (f: TenantForm) => void; models: string[] }) {
   const { form, setForm } = props;
@@ -93,7 +56,7 @@ function TenantFields(props: { form: TenantForm; setForm: (f: TenantForm) => voi
 }
 
 function CreateTenant(props: { models: string[]; onCreated: (t: Tenant) => void }) {
-  const [form, setForm] = useState<TenantForm>(EMPTY_FORM);
+  const [form, setForm] = useState<TenantForm>(EMPTY_TENANT_FORM);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const submit = async (e: FormEvent) => {
@@ -101,8 +64,8 @@ function CreateTenant(props: { models: string[]; onCreated: (t: Tenant) => void 
     setBusy(true);
     setError(undefined);
     try {
-      const t = await call<Tenant>('POST', '/admin/tenants', bodyOf(form, false));
-      setForm(EMPTY_FORM);
+      const t = await call<Tenant>('POST', '/admin/tenants', createBody(form));
+      setForm(EMPTY_TENANT_FORM);
       props.onCreated(t);
     } catch (err) {
       setError(err);
@@ -144,7 +107,9 @@ function EditTenant(props: { tenant: Tenant; models: string[]; onSaved: (t: Tena
       aria-labelledby="edit-tenant"
       onSubmit={(e) => {
         e.preventDefault();
-        void patch(bodyOf(form, true));
+        const body = updateBody(form, t);
+        if (Object.keys(body).length === 0) setError(new Error('Nothing changed.'));
+        else void patch(body);
       }}
     >
       <h2 id="edit-tenant">Edit {t.name}</h2>
