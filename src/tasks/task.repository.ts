@@ -147,6 +147,15 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
     before: { createdAt: number; id: string } | null,
     limit: number,
   ): Promise<TaskEntity[]> {
+    return this.pageAcrossTenantsQuery(filter, before, limit).getMany();
+  }
+
+  /** The query of one task log page (exposed so a test can ask the database for its plan). */
+  pageAcrossTenantsQuery(
+    filter: { from?: number; to?: number; tenantId?: string; status?: string; model?: string },
+    before: { createdAt: number; id: string } | null,
+    limit: number,
+  ) {
     const qb = this.repo.createQueryBuilder('t').orderBy('t.created_at', 'DESC').addOrderBy('t.id', 'DESC').take(limit);
     if (filter.from !== undefined) qb.andWhere('t.created_at >= :from', { from: filter.from });
     if (filter.to !== undefined) qb.andWhere('t.created_at < :to', { to: filter.to });
@@ -154,7 +163,7 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
     if (filter.status) qb.andWhere('t.status = :status', { status: filter.status });
     if (filter.model) qb.andWhere('t.model = :model', { model: filter.model });
     if (before) qb.andWhere('(t.created_at, t.id) < (:bc, :bid)', { bc: before.createdAt, bid: before.id });
-    return qb.getMany();
+    return qb;
   }
 
   /** Admin task detail, across tenants: a record by arkgate's id or by its upstream task id. */
