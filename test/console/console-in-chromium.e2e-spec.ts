@@ -24,6 +24,7 @@ describe('web console in Chromium', () => {
   let browser: Browser;
   let consoleDir: string;
   let admin: { context: BrowserContext; page: Page };
+  const pageProblems: string[] = [];
   const tenantName = `console-studio-${Date.now()}`;
   let tenantId = '';
   let tenantToken = '';
@@ -37,6 +38,11 @@ describe('web console in Chromium', () => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: gw.url });
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
+    // Script errors and policy violations in the page fail the suite (the API's 4xx answers are expected and ignored).
+    page.on('pageerror', (err) => pageProblems.push(`pageerror: ${err.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) pageProblems.push(`console: ${msg.text()}`);
+    });
     return { context, page };
   }
 
@@ -234,6 +240,22 @@ describe('web console in Chromium', () => {
     await shot(page, '06-usage');
   });
 
+  it('revokes a token after a confirmation; the API refuses it from then on', async () => {
+    const issued = await gw.admin('POST', `/admin/tenants/${tenantId}/tokens`, { name: 'to-revoke' });
+    expect((await gw.call('GET', TASKS, { token: issued.body.token })).status).toBe(200);
+    const { page } = admin;
+    await go(page, 'tokens', 'Tokens');
+    await page.getByLabel('Search tokens').fill('to-revoke');
+    const row = page.getByRole('row').filter({ hasText: 'to-revoke' });
+    await row.getByRole('button', { name: 'Revoke to-revoke' }).click();
+    await row.getByRole('button', { name: 'Confirm revoke' }).click();
+    await row.getByRole('button', { name: 'Revoke to-revoke' }).waitFor({ state: 'detached' });
+    await expect(row.locator('td').nth(4).textContent()).resolves.toMatch(/UTC$/);
+    await eventually(() => gw.call('GET', TASKS, { token: issued.body.token }), (r) => r.status === 401);
+    // The token the task was made with is untouched.
+    expect((await gw.call('GET', TASKS, { token: tenantToken })).status).toBe(200);
+  });
+
   it('model mappings: a refused mapping shows the API’s refusal inline', async () => {
     const { page } = admin;
     await go(page, 'models', 'Model mappings');
@@ -348,5 +370,9 @@ describe('web console in Chromium', () => {
     await page.goto(`${gw.url}/console/#/tenants`);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Usage');
     await context.close();
+  });
+
+  it('no page threw a script error or broke its content policy', () => {
+    expect(pageProblems).toEqual([]);
   });
 });
