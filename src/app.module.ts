@@ -8,6 +8,7 @@ import { AuditExportModule } from './audit/audit-export.module';
 import { BillingModule } from './billing/billing.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { CommonModule } from './common/common.module';
+import { ConsoleModule } from './console/console.module';
 import { NativeErrorFilter } from './common/errors/native-error.filter';
 import { NativeValidationPipe } from './common/http/native-validation.pipe';
 import { RequestContextMiddleware } from './common/http/request-context.middleware';
@@ -42,6 +43,7 @@ export class AppModule implements NestModule {
         AuditExportModule,
         HealthModule,
         VideosModule,
+        ConsoleModule.forRoot(config),
       ],
       providers: [
         { provide: APP_FILTER, useClass: NativeErrorFilter },

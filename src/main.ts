@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { startSandbox, SandboxHandle } from '@arkgate/sandbox';
 import { randomBytes } from 'node:crypto';
 import { createApp } from './app.factory';
+import { ensureDemoAdmin } from './bootstrap/demo-admin';
 import { ensureDemoTenant } from './bootstrap/demo-tenant';
 import { CREATE_EXAMPLES } from './tasks/dto/task-examples';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
 
   if (config.demo) {
     const demo = await ensureDemoTenant(app.get(TenancyService), 'data/demo-credentials.json');
+    const demoAdmin = await ensureDemoAdmin(app.get(TenancyService), 'data/demo-admin.json');
     // The seed's fast 480p example without the callback (a local run may have no public DNS).
     const { callback_url: _callback, ...example } = CREATE_EXAMPLES.fast480p.value;
     const body = JSON.stringify(example);
@@ -57,6 +59,9 @@ async function main(): Promise<void> {
         '',
         `Demo tenant: ${demo.tenantId}`,
         `Demo token:  ${demo.token}`,
+        '',
+        `Web console: ${base}/console (sign in with the demo admin token)`,
+        `Demo admin token: ${demoAdmin}`,
         '',
         'Create a task:',
         `curl -s -X POST '${base}/volcark/api/v3/contents/generations/tasks' -H 'Authorization: Bearer ${demo.token}' -H 'Content-Type: application/json' -d '${body}'`,

@@ -52,6 +52,8 @@ describe('health and API docs', () => {
         'GET /audit/events',
         'GET /audit/verify',
         'GET /audit/tasks/export',
+        'GET /admin/tasks',
+        'GET /admin/tasks/{id}',
         'GET /healthz',
         'GET /readyz',
         'POST /v1/videos',

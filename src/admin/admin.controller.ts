@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BillingService } from '../billing/billing.service';
 import { PutPriceDto } from '../billing/dto/usage.query';
@@ -8,9 +8,31 @@ import { ReqContext } from '../common/http/request-id.decorator';
 import type { RequestContext } from '../common/http/request-context';
 import { AdminApi } from '../tenancy/auth/api-auth.decorators';
 import { TenancyService } from '../tenancy/tenancy.service';
+import { AdminTasksQuery } from '../tasks/dto/admin-tasks.query';
+import { TaskLogService } from '../tasks/task-log.service';
 import { ModelMappingViewDto, PutModelMappingDto } from './dto/model-mapping.dto';
 import { CreateTenantDto, TenantViewDto, UpdateTenantDto } from './dto/tenant.dto';
 import { IssuedTokenDto, IssueStaffTokenDto, IssueTenantTokenDto, TokenViewDto } from './dto/token.dto';
+
+const TASK_LOG_EXAMPLE = {
+  id: '7c0f6a1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b',
+  task_id: 'cgt-20260611204121-462cw',
+  tenant_id: '0b8e0a3c-6c44-4a3e-9b3c-1f9a0c7d1e2f',
+  model: 'dreamina-seedance-2-0',
+  upstream_model: 'dreamina-seedance-2-0-260128',
+  status: 'succeeded',
+  resolution: '720p',
+  ratio: '16:9',
+  duration: 5,
+  video_input: false,
+  error_code: null,
+  request_id: '20260611204121A1B2C3D4E5F60718293A',
+  hidden_by_tenant: false,
+  created_at: '2026-06-11T20:41:21.000Z',
+  updated_at: '2026-06-11T20:42:03.000Z',
+  finished_at: '2026-06-11T20:42:03.000Z',
+  amount_usd: '0.7623',
+};
 
 @ApiTags('admin')
 @AdminApi()
@@ -20,6 +42,7 @@ export class AdminController {
     private readonly tenancy: TenancyService,
     private readonly catalog: CatalogService,
     private readonly billing: BillingService,
+    private readonly taskLog: TaskLogService,
   ) {}
 
   @Get('prices')
@@ -125,5 +148,18 @@ export class AdminController {
   @Audited('admin.model_mapping.delete')
   deleteMapping(@Param('model') model: string, @ReqContext() ctx: RequestContext) {
     return this.catalog.deleteMapping(model, ctx);
+  }
+  @Get('tasks')
+  @ApiOperation({ summary: "Task log across tenants, newest first, with filters and cursor pagination (every record status, the tenant's hidden tasks included)" })
+  @ApiOkResponse({ schema: { example: { items: [TASK_LOG_EXAMPLE], next_cursor: 'WzE3OTUyNDI3OTYwMDAsIjBiOGUwYTNjIl0' } } })
+  listTasks(@Query() query: AdminTasksQuery) {
+    return this.taskLog.pageAcrossTenants(query);
+  }
+
+  @Get('tasks/:id')
+  @ApiOperation({ summary: 'One task record (by record id or upstream task id) with its upstream request, last upstream state and charge' })
+  @ApiOkResponse({ schema: { example: { ...TASK_LOG_EXAMPLE, sku: 'dreamina-seedance-2-0-720p-novideo', tokens: 108900, unit_price_usd_per_million_tokens: '7.00', upstream_request: { model: 'dreamina-seedance-2-0-260128' }, upstream_task: { id: 'cgt-20260611204121-462cw', status: 'succeeded' } } } })
+  getTask(@Param('id') id: string) {
+    return this.taskLog.getAcrossTenants(id);
   }
 }

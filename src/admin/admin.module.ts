@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { BillingModule } from '../billing/billing.module';
 import { CatalogModule } from '../catalog/catalog.module';
+import { TasksModule } from '../tasks/tasks.module';
 import { TenancyModule } from '../tenancy/tenancy.module';
 import { AdminController } from './admin.controller';
 
-@Module({ imports: [TenancyModule, CatalogModule, BillingModule], controllers: [AdminController] })
+@Module({ imports: [TenancyModule, CatalogModule, BillingModule, TasksModule], controllers: [AdminController] })
 export class AdminModule {}

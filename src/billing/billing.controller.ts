@@ -1,19 +1,19 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { TenantOrAdminApi } from '../tenancy/auth/api-auth.decorators';
+import { TenantOrStaffApi } from '../tenancy/auth/api-auth.decorators';
 import { CurrentPrincipal } from '../tenancy/auth/current-tenant.decorator';
 import type { Principal } from '../tenancy/tenant-context';
 import { BillingService } from './billing.service';
 import { UsageQueryDto } from './dto/usage.query';
 
 @ApiTags('billing')
-@TenantOrAdminApi()
+@TenantOrStaffApi()
 @Controller('billing')
 export class BillingController {
   constructor(private readonly billing: BillingService) {}
 
   @Get('usage')
-  @ApiOperation({ summary: 'Charged usage: tasks, tokens and USD, grouped by day, model or SKU. A tenant sees its own; an admin any tenant.' })
+  @ApiOperation({ summary: 'Charged usage: tasks, tokens and USD, grouped by day, model or SKU. A tenant sees its own; an auditor or admin any tenant.' })
   @ApiOkResponse({
     schema: {
       example: {

@@ -42,7 +42,7 @@ export interface EstimateInput {
   hasVideoInput: boolean;
 }
 
-export type UsageGroupBy = 'day' | 'model' | 'sku';
+export type UsageGroupBy = 'day' | 'model' | 'sku' | 'tenant';
 
 export interface UsageRow {
   key: string;
@@ -196,7 +196,7 @@ export class BillingService {
   }
 
   async usage(tenantId: string | undefined, from: number, to: number, groupBy: UsageGroupBy) {
-    const key = groupBy === 'day' ? '(l.created_at / 86400000)' : groupBy === 'model' ? 'l.model' : 'l.sku';
+    const key = groupBy === 'day' ? '(l.created_at / 86400000)' : groupBy === 'model' ? 'l.model' : groupBy === 'tenant' ? 'l.tenant_id' : 'l.sku';
     const qb = this.ledger
       .createQueryBuilder('l')
       .select(`${key}`, 'k')

@@ -64,6 +64,8 @@ export interface AppConfig {
   };
   /** SIGTERM: how long in-flight requests may drain (DESIGN §9). */
   shutdownGraceMs: number;
+  /** Folder of the built web console served at /console; unset: `dist/console` of this package. */
+  consoleDir?: string;
 }
 
 const toInt = ({ value }: { value: unknown }) =>
@@ -175,6 +177,9 @@ class EnvironmentVariables {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600000)
   ARKGATE_SHUTDOWN_GRACE_MS?: number;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  ARKGATE_CONSOLE_DIR?: string;
 }
 
 /** Every variable arkgate reads, in the order they are checked. */
@@ -186,7 +191,7 @@ export const VARIABLES = [
   'ARKGATE_SYNC_ENABLED', 'ARKGATE_SYNC_RPS', 'ARKGATE_SYNC_BACKOFF_MS', 'ARKGATE_SYNC_LEASE_MS', 'ARKGATE_SYNC_INTERVAL_MS',
   'ARKGATE_ALLOWED_URL_PORTS', 'ARKGATE_AUDIT_KEY', 'ARKGATE_UNAUTH_RATE_PER_MINUTE',
   'ARKGATE_RECONCILE_INLINE_MS', 'ARKGATE_RECONCILE_DEADLINE_S', 'ARKGATE_RECONCILE_INTERVAL_MS', 'ARKGATE_RECONCILE_ENABLED',
-  'ARKGATE_RECONCILE_GRACE_MS', 'ARKGATE_SHUTDOWN_GRACE_MS',
+  'ARKGATE_RECONCILE_GRACE_MS', 'ARKGATE_SHUTDOWN_GRACE_MS', 'ARKGATE_CONSOLE_DIR',
 ] as const;
 
 /** Thrown for a bad environment; its message is one line naming the variable. */
@@ -269,6 +274,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       graceMs: vars.ARKGATE_RECONCILE_GRACE_MS ?? 30000,
     },
     shutdownGraceMs: vars.ARKGATE_SHUTDOWN_GRACE_MS ?? 10000,
+    consoleDir: vars.ARKGATE_CONSOLE_DIR,
   };
 }
 

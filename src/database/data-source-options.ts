@@ -23,6 +23,7 @@ import { IndexTasksForExport1764200000000 } from './migrations/1764200000000-ind
 import { TaskReconciliation1764300000000 } from './migrations/1764300000000-task-reconciliation';
 import { AuditHashKindAndKeyMark1764500000000 } from './migrations/1764500000000-audit-hash-kind-and-key-mark';
 import { CreateVideos1764700000000 } from './migrations/1764700000000-create-videos';
+import { IndexTasksForAdminLog1764800000000 } from './migrations/1764800000000-index-tasks-for-admin-log';
 
 /** Every entity, listed explicitly. */
 export const ENTITIES = [TenantEntity, ApiTokenEntity, ModelMappingEntity, TaskEntity, AssetGroupEntity, AssetEntity, PriceEntity, LedgerEntryEntity, IdempotencyKeyEntity, AuditEventEntity, AuditChainEntity, VideoEntity];
@@ -38,6 +39,7 @@ export const MIGRATIONS = [
   TaskReconciliation1764300000000,
   AuditHashKindAndKeyMark1764500000000,
   CreateVideos1764700000000,
+  IndexTasksForAdminLog1764800000000,
 ];
 
 /** The one description of the database, shared by the app, the migration CLI and the tests. */

@@ -29,6 +29,9 @@ export const VISIBLE_STATUSES: readonly TaskStatus[] = ['queued', 'running', ...
 @Index('idx_tasks_status_sync', ['status', 'nextSyncAt'])
 @Index('idx_tasks_created_id', ['createdAt', 'id'])
 @Index('idx_tasks_reconcile_reason', ['reconcileReason', 'createdAt'])
+@Index('idx_tasks_tenant_created_id', ['tenantId', 'createdAt', 'id'])
+@Index('idx_tasks_status_created_id', ['status', 'createdAt', 'id'])
+@Index('idx_tasks_model_created_id', ['model', 'createdAt', 'id'])
 export class TaskEntity {
   /** arkgate's own id, known before the upstream answers. */
   @PrimaryColumn({ type: 'varchar', length: 36 })

@@ -244,4 +244,37 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
   async releaseLease(tenantId: string, id: string, owner: string, nextSyncAt: number | null, attempts: number): Promise<void> {
     await this.update(tenantId, { id, leaseOwner: owner }, { leaseOwner: null, leaseUntil: null, nextSyncAt, syncAttempts: attempts });
   }
+
+  /**
+   * Admin task log, across tenants: one page newest first after `before` (keyset on (created_at, id), so
+   * each page is a range scan of idx_tasks_created_id or, filtered, of the tenant/status/model indexes).
+   */
+  async pageAcrossTenants(
+    filter: { from?: number; to?: number; tenantId?: string; status?: string; model?: string },
+    before: { createdAt: number; id: string } | null,
+    limit: number,
+  ): Promise<TaskEntity[]> {
+    return this.pageAcrossTenantsQuery(filter, before, limit).getMany();
+  }
+
+  /** The query of one task log page (exposed so a test can ask the database for its plan). */
+  pageAcrossTenantsQuery(
+    filter: { from?: number; to?: number; tenantId?: string; status?: string; model?: string },
+    before: { createdAt: number; id: string } | null,
+    limit: number,
+  ) {
+    const qb = this.repo.createQueryBuilder('t').orderBy('t.created_at', 'DESC').addOrderBy('t.id', 'DESC').take(limit);
+    if (filter.from !== undefined) qb.andWhere('t.created_at >= :from', { from: filter.from });
+    if (filter.to !== undefined) qb.andWhere('t.created_at < :to', { to: filter.to });
+    if (filter.tenantId) qb.andWhere('t.tenant_id = :tenantId', { tenantId: filter.tenantId });
+    if (filter.status) qb.andWhere('t.status = :status', { status: filter.status });
+    if (filter.model) qb.andWhere('t.model = :model', { model: filter.model });
+    if (before) qb.andWhere('(t.created_at, t.id) < (:bc, :bid)', { bc: before.createdAt, bid: before.id });
+    return qb;
+  }
+
+  /** Admin task detail, across tenants: a record by arkgate's id or by its upstream task id. */
+  async findAcrossTenants(id: string): Promise<TaskEntity | null> {
+    return (await this.repo.findOne({ where: { taskId: id } })) ?? (id.length <= 36 ? await this.repo.findOne({ where: { id } }) : null);
+  }
 }

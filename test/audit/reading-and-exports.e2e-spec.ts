@@ -64,9 +64,10 @@ describe('audit reading and task exports', () => {
   });
 
   describe('auditor tokens are read-only; tenants cannot read the audit', () => {
-    it('an auditor can verify and export, and nothing else', async () => {
+    it('an auditor can verify, export and read usage, and nothing else', async () => {
       expect((await asAuditor('/audit/verify')).status).toBe(200);
-      for (const [method, path] of [['GET', '/admin/tenants'], ['GET', TASKS], ['POST', '/admin/tenants'], ['GET', '/billing/usage']] as const) {
+      expect((await asAuditor('/billing/usage')).status).toBe(200);
+      for (const [method, path] of [['GET', '/admin/tenants'], ['GET', TASKS], ['POST', '/admin/tenants'], ['GET', '/admin/tasks']] as const) {
         expect((await gw.call(method, path, { token: auditor.token, body: method === 'POST' ? { name: 'x' } : undefined })).status).toBe(403);
       }
     });

@@ -10,9 +10,9 @@ export class UsageQueryDto {
   @IsOptional() @IsISO8601({}, { message: 'to must be an ISO-8601 date or time' })
   to?: string;
 
-  @ApiPropertyOptional({ enum: ['day', 'model', 'sku'], default: 'day' })
-  @IsOptional() @IsIn(['day', 'model', 'sku'], { message: 'group_by must be day, model or sku' })
-  group_by?: 'day' | 'model' | 'sku';
+  @ApiPropertyOptional({ enum: ['day', 'model', 'sku', 'tenant'], default: 'day' })
+  @IsOptional() @IsIn(['day', 'model', 'sku', 'tenant'], { message: 'group_by must be day, model, sku or tenant' })
+  group_by?: 'day' | 'model' | 'sku' | 'tenant';
 
   @ApiPropertyOptional({ description: 'Admins only: one tenant (all tenants when absent).' })
   @IsOptional() @IsString({ message: 'tenant_id must be a string' })

@@ -39,5 +39,9 @@ export const AuditorApi = () =>
 export const TenantOrAdminApi = () =>
   applyDecorators(authenticated({ roles: ['tenant', 'admin'] }), nativeError(403, 'Tenant or admin token required.', 'forbidden'));
 
+/** A read any role may make: a tenant (for itself), an auditor or an admin (for any tenant). */
+export const TenantOrStaffApi = () =>
+  applyDecorators(authenticated({ roles: ['tenant', 'auditor', 'admin'] }), nativeError(403, 'Tenant, auditor or admin token required.', 'forbidden'));
+
 /** No token needed (health checks). */
 export const PublicApi = () => SetMetadata(ACCESS_RULE, { public: true, roles: [] } satisfies AccessRule);
