@@ -6,6 +6,10 @@ import { ensureDemoTenant } from './bootstrap/demo-tenant';
 import { CREATE_EXAMPLES } from './tasks/dto/task-examples';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { TenancyService } from './tenancy/tenancy.service';
+import { installGracefulShutdown } from './common/lifecycle/graceful-shutdown';
+import { portIsFree } from './common/lifecycle/port-probe';
+
+const LISTEN_HOST = '0.0.0.0';
 
 async function main(): Promise<void> {
   let config: AppConfig;
@@ -19,6 +23,11 @@ async function main(): Promise<void> {
     throw err;
   }
   const say = (line: string) => process.stdout.write(`${line}\n`);
+  // Nothing touches the database before we know the port can be bound (DESIGN §9: a failed start changes nothing).
+  if (!(await portIsFree(config.port, LISTEN_HOST))) {
+    process.stderr.write(`arkgate: port ${config.port} is already in use (or not allowed); nothing was started or changed\n`);
+    process.exit(1);
+  }
 
   let sandbox: SandboxHandle | undefined;
   if (config.upstream === 'sandbox') {
@@ -38,12 +47,12 @@ async function main(): Promise<void> {
     say(`BytePlus sandbox listening on ${sandbox.url} (no ARK_API_KEY set)`);
   }
 
-  const app = await createApp(config);
-  if (sandbox) {
-    const s = sandbox;
-    process.once('beforeExit', () => void s.close());
-  }
-  await app.listen(config.port, '0.0.0.0');
+  const app = await createApp(config, { syncAdmin: false });
+  const s = sandbox;
+  await app.listen(config.port, LISTEN_HOST);
+  installGracefulShutdown(app, config.shutdownGraceMs, async () => s?.close());
+  // Bootstrap writes only once the port is ours.
+  await app.get(TenancyService).syncBootstrapAdmin(config.adminToken);
   const base = `http://127.0.0.1:${config.port}`;
   say(`arkgate listening on ${base} (profile ${config.profile}, upstream ${config.upstream}); API docs at ${base}/docs`);
 
@@ -69,4 +78,7 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+main().catch((err: unknown) => {
+  process.stderr.write(`arkgate: start failed: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -137,4 +137,12 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
   async releaseLease(tenantId: string, id: string, owner: string, nextSyncAt: number | null, attempts: number): Promise<void> {
     await this.update(tenantId, { id, leaseOwner: owner }, { leaseOwner: null, leaseUntil: null, nextSyncAt, syncAttempts: attempts });
   }
+
+  /** Shutdown, across tenants: ends every lease `owner` holds (their tasks stay due), so another instance takes them at once. */
+  async releaseLeasesOfOwnerAcrossTenants(owner: string): Promise<number> {
+    const result = await this.write(() =>
+      this.repo.createQueryBuilder().update(TaskEntity).set({ leaseOwner: null, leaseUntil: null }).where('lease_owner = :owner', { owner }).execute(),
+    );
+    return result.affected ?? 0;
+  }
 }
