@@ -10,7 +10,8 @@ import { TenancyService } from './tenancy/tenancy.service';
 
 /**
  * Builds the gateway (migrations applied, Swagger mounted) without listening. The bootstrap admin token is synced
- * here unless `syncAdmin` is false: `main.ts` syncs it only once the port is bound, so a failed start writes nothing.
+ * here unless `syncAdmin` is false: `main.ts` syncs it only once the port is bound, so a failed start writes nothing,
+ * and then calls `InFlightRequests.open()` (until then requests wait).
  * Signals are handled by `installGracefulShutdown` (main.ts), not by Nest's shutdown hooks.
  */
 export async function createApp(config: AppConfig, opts: { logger?: false; syncAdmin?: boolean } = {}): Promise<INestApplication> {
@@ -22,7 +23,10 @@ export async function createApp(config: AppConfig, opts: { logger?: false; syncA
   app.useBodyParser('json', { limit: `${config.maxBodyMb}mb`, type: () => true });
   app.set('trust proxy', 'loopback');
   mountSwagger(app);
-  if (opts.syncAdmin !== false) await app.get(TenancyService).syncBootstrapAdmin(config.adminToken);
+  if (opts.syncAdmin !== false) {
+    await app.get(TenancyService).syncBootstrapAdmin(config.adminToken);
+    app.get(InFlightRequests).open();
+  }
   return app;
 }
 

@@ -1,12 +1,7 @@
 import 'reflect-metadata';
 import { startSandbox, SandboxHandle } from '@arkgate/sandbox';
 import { randomBytes } from 'node:crypto';
-import { createApp } from './app.factory';
-import { ensureDemoTenant } from './bootstrap/demo-tenant';
-import { CREATE_EXAMPLES } from './tasks/dto/task-examples';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
-import { TenancyService } from './tenancy/tenancy.service';
-import { installGracefulShutdown } from './common/lifecycle/graceful-shutdown';
 import { portIsFree } from './common/lifecycle/port-probe';
 
 const LISTEN_HOST = '0.0.0.0';
@@ -28,6 +23,17 @@ async function main(): Promise<void> {
     process.stderr.write(`arkgate: port ${config.port} is already in use (or not allowed); nothing was started or changed\n`);
     process.exit(1);
   }
+
+  // The application is loaded only once the configuration and the port are known to be good, so a bad start fails fast.
+  const [{ createApp }, { ensureDemoTenant }, { CREATE_EXAMPLES }, { TenancyService }, { installGracefulShutdown }, { InFlightRequests }] =
+    await Promise.all([
+      import('./app.factory'),
+      import('./bootstrap/demo-tenant'),
+      import('./tasks/dto/task-examples'),
+      import('./tenancy/tenancy.service'),
+      import('./common/lifecycle/graceful-shutdown'),
+      import('./common/lifecycle/in-flight-requests'),
+    ]);
 
   let sandbox: SandboxHandle | undefined;
   if (config.upstream === 'sandbox') {
@@ -51,8 +57,9 @@ async function main(): Promise<void> {
   const s = sandbox;
   await app.listen(config.port, LISTEN_HOST);
   installGracefulShutdown(app, config.shutdownGraceMs, async () => s?.close());
-  // Bootstrap writes only once the port is ours.
+  // Bootstrap writes only once the port is ours; requests arriving meanwhile wait for them.
   await app.get(TenancyService).syncBootstrapAdmin(config.adminToken);
+  app.get(InFlightRequests).open();
   const base = `http://127.0.0.1:${config.port}`;
   say(`arkgate listening on ${base} (profile ${config.profile}, upstream ${config.upstream}); API docs at ${base}/docs`);
 

@@ -42,8 +42,8 @@ describe(`SIGTERM drains and exits 0 (${process.env.DATABASE_URL?.startsWith('po
     try {
       const call = (method: string, path: string, token: string, body?: unknown) =>
         fetch(gw.url + path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
-      const tenant = await (await call('POST', '/admin/tenants', ADMIN_TOKEN, { name: 'drain' })).json();
-      const { token } = await (await call('POST', `/admin/tenants/${tenant.id}/tokens`, ADMIN_TOKEN, { name: 't' })).json();
+      const tenant = (await (await call('POST', '/admin/tenants', ADMIN_TOKEN, { name: 'drain' })).json()) as { id: string };
+      const { token } = (await (await call('POST', `/admin/tenants/${tenant.id}/tokens`, ADMIN_TOKEN, { name: 't' })).json()) as { token: string };
       // Tasks that stay running, so the background sync keeps leasing them.
       for (let i = 0; i < 3; i++) expect((await call('POST', TASKS, token, BODY)).status).toBe(200);
       await eventually(async () => sandbox.control.requests().filter((r) => r.op === 'get').length, (n) => n >= 6);
@@ -60,7 +60,7 @@ describe(`SIGTERM drains and exits 0 (${process.env.DATABASE_URL?.startsWith('po
 
       const answer = await slow;
       expect(answer.status).toBe(200);
-      expect((await answer.json()).id).toMatch(/^cgt-/);
+      expect(((await answer.json()) as { id: string }).id).toMatch(/^cgt-/);
 
       expect(await gw.exited).toBe(0);
       expect(Date.now() - signalledAt).toBeLessThan(GRACE_MS);

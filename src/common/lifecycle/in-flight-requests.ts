@@ -5,11 +5,15 @@ import { ShutdownState } from './shutdown-state';
 /**
  * Counts the HTTP requests being served, so a shutdown can wait for them (DESIGN §9). While draining, every
  * response says `Connection: close`, so keep-alive clients reconnect elsewhere instead of holding this instance.
+ * Until `open()` (start-up finished: the port is bound and the bootstrap writes are done) requests wait.
  */
 @Injectable()
 export class InFlightRequests {
   private active = 0;
   private waiters: Array<() => void> = [];
+  private isOpen = false;
+  private release!: () => void;
+  private readonly opened = new Promise<void>((resolve) => (this.release = resolve));
 
   constructor(private readonly shutdown: ShutdownState) {}
 
@@ -30,8 +34,15 @@ export class InFlightRequests {
     res.once('finish', finish);
     res.once('close', finish);
     if (this.shutdown.draining) res.setHeader('Connection', 'close');
-    next();
+    if (this.isOpen) next();
+    else void this.opened.then(() => next());
   };
+
+  /** Start-up is done: requests are served from now on. */
+  open(): void {
+    this.isOpen = true;
+    this.release();
+  }
 
   /** Resolves true once no request is in flight, or false when `timeoutMs` passes first. */
   whenIdle(timeoutMs: number): Promise<boolean> {
