@@ -8,6 +8,7 @@ import { ModelMappingEntity } from '../catalog/model-mapping.entity';
 import { TaskEntity } from '../tasks/task.entity';
 import { AssetGroupEntity } from '../assets/asset-group.entity';
 import { AssetEntity } from '../assets/asset.entity';
+import { AssetSubmissionEntity } from '../assets/asset-submission.entity';
 import { LedgerEntryEntity } from '../billing/ledger-entry.entity';
 import { PriceEntity } from '../billing/price.entity';
 import { IdempotencyKeyEntity } from '../tasks/idempotency-key.entity';
@@ -19,12 +20,13 @@ import { BillingSyncIdempotency1763900000000 } from './migrations/1763900000000-
 import { CreateAuditTrail1764000000000 } from './migrations/1764000000000-create-audit-trail';
 import { IndexTasksForListing1764100000000 } from './migrations/1764100000000-index-tasks-for-listing';
 import { IndexTasksForExport1764200000000 } from './migrations/1764200000000-index-tasks-for-export';
+import { CreateAssetSubmissions1764400000000 } from './migrations/1764400000000-create-asset-submissions';
 
 /** Every entity, listed explicitly. */
-export const ENTITIES = [TenantEntity, ApiTokenEntity, ModelMappingEntity, TaskEntity, AssetGroupEntity, AssetEntity, PriceEntity, LedgerEntryEntity, IdempotencyKeyEntity, AuditEventEntity, AuditChainEntity];
+export const ENTITIES = [TenantEntity, ApiTokenEntity, ModelMappingEntity, TaskEntity, AssetGroupEntity, AssetEntity, PriceEntity, LedgerEntryEntity, IdempotencyKeyEntity, AuditEventEntity, AuditChainEntity, AssetSubmissionEntity];
 
 /** Every migration, in order. */
-export const MIGRATIONS = [CreateTenancyCatalogTasks1763700000000, CreateAssetLibrary1763800000000, BillingSyncIdempotency1763900000000, CreateAuditTrail1764000000000, IndexTasksForListing1764100000000, IndexTasksForExport1764200000000];
+export const MIGRATIONS = [CreateTenancyCatalogTasks1763700000000, CreateAssetLibrary1763800000000, BillingSyncIdempotency1763900000000, CreateAuditTrail1764000000000, IndexTasksForListing1764100000000, IndexTasksForExport1764200000000, CreateAssetSubmissions1764400000000];
 
 /** The one description of the database, shared by the app, the migration CLI and the tests. */
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
