@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { fastFailRedisOptions, RedisConnection } from '../common/redis/redis-connection';
+import { fastFailRedisOptions, RedisConnection, whenReady } from '../common/redis/redis-connection';
 
 /** How many upstream calls the background sync may make now. */
 export interface SyncBudget {
@@ -45,6 +45,7 @@ export class RedisSyncBudget implements SyncBudget {
 
   async take(wanted: number): Promise<number> {
     if (wanted <= 0) return 0;
+    if (this.owned) await whenReady(this.redis, 2000);
     const key = `${this.prefix}:${Math.floor(Date.now() / 1000)}`;
     const [[, total]] = (await this.redis.multi().incrby(key, wanted).expire(key, 5).exec()) as [[null, number], unknown];
     const before = total - wanted;

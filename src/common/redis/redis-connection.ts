@@ -21,6 +21,25 @@ export function fastFailRedisOptions(): RedisOptions {
   };
 }
 
+/**
+ * Resolves once the client is connected (at once when it is), or rejects after `ms`: without an offline queue a
+ * command sent while the first connection is still being made would fail for no reason.
+ */
+export function whenReady(client: Redis, ms: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off('ready', onReady);
+      reject(new Error(`not connected (${client.status})`));
+    }, ms);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    client.once('ready', onReady);
+  });
+}
+
 export type RedisState = 'ok' | 'down' | 'not_configured';
 
 export type RedisAttempt<T> = { ok: true; value: T } | { ok: false };
@@ -38,12 +57,14 @@ export class RedisConnection implements OnApplicationShutdown {
   private downSince: number | null = null;
   private retryAt = 0;
   private fallbackCount = 0;
+  private everReady = false;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     if (!config.redisUrl) return;
     this.client = new Redis(config.redisUrl, fastFailRedisOptions());
     // Failures are reported by `attempt` (once per transition); the client's own error events would repeat on every reconnect.
     this.client.on('error', () => undefined);
+    this.client.once('ready', () => (this.everReady = true));
   }
 
   /** Calls that used an in-process fallback because Redis was unreachable, since start. */
@@ -72,7 +93,9 @@ export class RedisConnection implements OnApplicationShutdown {
       const deadline = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${REDIS_COMMAND_TIMEOUT_MS} ms`)), REDIS_COMMAND_TIMEOUT_MS);
       });
-      const value = await Promise.race([command(client), deadline]);
+      // Before the first connection is up, wait for it (within the same deadline); after that, fail fast.
+      const run = this.everReady ? command(client) : whenReady(client, REDIS_COMMAND_TIMEOUT_MS).then(() => command(client));
+      const value = await Promise.race([run, deadline]);
       if (this.downSince !== null) {
         this.logger.warn(`Redis reachable again after ${Date.now() - this.downSince} ms; shared counters resumed`);
         this.downSince = null;
