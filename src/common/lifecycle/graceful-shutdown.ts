@@ -35,12 +35,15 @@ export function installGracefulShutdown(app: INestApplication, graceMs: number, 
     const inFlight = app.get(InFlightRequests);
     const server = app.getHttpServer() as Server;
     logger.warn(`${signal}: not ready any more; draining ${inFlight.count} request(s) for up to ${graceMs} ms`);
+    const graceEnds = Date.now() + graceMs;
     const drained = await inFlight.whenIdle(graceMs);
     if (!drained) {
       logger.warn(`grace of ${graceMs} ms over with ${inFlight.count} request(s) in flight; closing their connections`);
       server.closeAllConnections();
     } else {
       server.closeIdleConnections();
+      // A keep-alive connection that starts a request now must not hold the close past the grace either.
+      setTimeout(() => server.closeAllConnections(), Math.max(0, graceEnds - Date.now())).unref();
     }
     const limit = setTimeout(() => {
       logger.error(`closing took longer than ${CLOSE_LIMIT_MS} ms; exiting`);
