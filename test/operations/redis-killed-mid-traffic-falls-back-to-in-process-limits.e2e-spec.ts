@@ -4,6 +4,7 @@
  * starts its own redis-server on a free port and kills it mid-traffic (a missing redis-server fails the suite).
  */
 import { ChildProcess, spawn } from 'node:child_process';
+import { RedisConnection } from '../../src/common/redis/redis-connection';
 import { freePort } from '../support/child-gateway';
 import { eventually, startGateway, TASKS, TestGateway } from '../support/test-gateway';
 
@@ -55,6 +56,9 @@ describe(`Redis killed mid-traffic (${process.env.DATABASE_URL?.startsWith('post
     // The in-process window starts counting at the fallback: the limit applies again within LIMIT calls.
     expect(statuses.slice(0, LIMIT - 5)).toEqual(Array(LIMIT - 5).fill(200));
     expect(statuses.slice(LIMIT)).toEqual(Array(5).fill(429));
+
+    // Counted for metrics.
+    expect(gw.app.get(RedisConnection).fallbacks).toBeGreaterThanOrEqual(LIMIT);
 
     const ready = await gw.call('GET', '/readyz');
     expect(ready.status).toBe(200);
