@@ -59,6 +59,13 @@ describe('TenancyService (medium)', () => {
     await tenancy.revokeToken(row!.id, ctx);
     await tenancy.syncBootstrapAdmin('oh-third-bootstrap-token-0000');
     expect(await tenancy.authenticate('oh-third-bootstrap-token-0000')).toBeNull();
+    // Moving the variable from a live bootstrap token back to the revoked value still revokes the live one.
+    await tenancy.syncBootstrapAdmin('oh-fourth-bootstrap-token-000');
+    expect((await tenancy.authenticate('oh-fourth-bootstrap-token-000'))?.role).toBe('admin');
+    await tenancy.syncBootstrapAdmin('oh-third-bootstrap-token-0000');
+    await new Promise((r) => setTimeout(r, 2100));
+    expect(await tenancy.authenticate('oh-fourth-bootstrap-token-000')).toBeNull();
+    expect(await tenancy.authenticate('oh-third-bootstrap-token-0000')).toBeNull();
   });
 
   it('PATCH merges entitlements instead of replacing them', async () => {

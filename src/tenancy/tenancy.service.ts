@@ -197,11 +197,14 @@ export class TenancyService {
     if (!token) return;
     const tokenHash = hashToken(token);
     const same = await this.tokens.findOne({ where: { tokenHash } });
+    const previous = (await this.tokens.find({ where: { id: Like(`${BOOTSTRAP_ADMIN_TOKEN_ID}%`), revokedAt: IsNull() } })).filter((t) => t.id !== same?.id);
     if (same) {
       if (same.revokedAt !== null) this.logger.warn('ARKGATE_ADMIN_TOKEN names a revoked token; it stays revoked (set a new value)');
+      else if (same.role !== 'admin') this.logger.warn('ARKGATE_ADMIN_TOKEN names a token that is not an admin token; it is left as it is');
+      // The variable moved away from the live bootstrap token (to an existing one): that one is revoked all the same.
+      if (previous.length > 0) await this.uow.transaction((m) => this.revokeBootstrapTokens(m, previous));
       return;
     }
-    const previous = await this.tokens.find({ where: { id: Like(`${BOOTSTRAP_ADMIN_TOKEN_ID}%`), revokedAt: IsNull() } });
     const ctx = systemContext();
     const row = this.tokens.create({
       id: previous.length === 0 && !(await this.tokens.exists({ where: { id: BOOTSTRAP_ADMIN_TOKEN_ID } }))
@@ -218,18 +221,7 @@ export class TenancyService {
     try {
       await this.uow.transaction(async (m) => {
         const tokens = m.getRepository(ApiTokenEntity);
-        for (const old of previous) {
-          const revoked = await tokens.update({ id: old.id, revokedAt: IsNull() }, { revokedAt: Date.now() });
-          if (!revoked.affected) continue;
-          await this.audit.record(m, {
-            action: 'admin.token.revoke',
-            ctx,
-            tenantId: null,
-            targetId: old.id,
-            outcome: { status: 200 },
-            properties: { role: old.role, name: old.name, reason: 'ARKGATE_ADMIN_TOKEN changed' },
-          });
-        }
+        await this.revokeBootstrapTokens(m, previous);
         await tokens.insert(row);
         // The first registration is part of setting up the instance (as before); a replacement is audited.
         if (previous.length > 0) await this.audit.record(m, {
@@ -248,6 +240,23 @@ export class TenancyService {
     }
     this.authCache.clear();
     this.logger.log(previous.length > 0 ? 'bootstrap admin token replaced (ARKGATE_ADMIN_TOKEN changed)' : 'bootstrap admin token registered');
+  }
+
+  /** Revokes bootstrap tokens replaced by a new ARKGATE_ADMIN_TOKEN, each with its audit event. */
+  private async revokeBootstrapTokens(m: EntityManager, rows: ApiTokenEntity[]): Promise<void> {
+    for (const old of rows) {
+      const revoked = await m.getRepository(ApiTokenEntity).update({ id: old.id, revokedAt: IsNull() }, { revokedAt: Date.now() });
+      if (!revoked.affected) continue;
+      await this.audit.record(m, {
+        action: 'admin.token.revoke',
+        ctx: systemContext(),
+        tenantId: null,
+        targetId: old.id,
+        outcome: { status: 200 },
+        properties: { role: old.role, name: old.name, reason: 'ARKGATE_ADMIN_TOKEN changed' },
+      });
+    }
+    this.authCache.clear();
   }
 
   /**
