@@ -3,22 +3,31 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { InFlightRequests } from './common/lifecycle/in-flight-requests';
 import type { AppConfig } from './config/app-config';
 import { BEARER_SCHEME } from './tenancy/auth/api-auth.decorators';
 import { TenancyService } from './tenancy/tenancy.service';
 
-/** Builds the gateway (migrations applied, bootstrap admin synced, Swagger mounted) without listening. */
-export async function createApp(config: AppConfig, opts: { logger?: false } = {}): Promise<INestApplication> {
+/**
+ * Builds the gateway (migrations applied, Swagger mounted) without listening. The bootstrap admin token is synced
+ * here unless `syncAdmin` is false: `main.ts` syncs it only once the port is bound, so a failed start writes nothing,
+ * and then calls `InFlightRequests.open()` (until then requests wait).
+ * Signals are handled by `installGracefulShutdown` (main.ts), not by Nest's shutdown hooks.
+ */
+export async function createApp(config: AppConfig, opts: { logger?: false; syncAdmin?: boolean } = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
     logger: opts.logger === false ? false : ['warn', 'error'],
   });
+  app.use(app.get(InFlightRequests).track);
   // multipart/form-data is left to multer on the routes that take uploads (POST /v1/videos).
   app.useBodyParser('json', { limit: `${config.maxBodyMb}mb`, type: (req) => !/^multipart\/form-data/i.test(String(req.headers['content-type'] ?? '')) });
   app.set('trust proxy', 'loopback');
-  app.enableShutdownHooks();
   mountSwagger(app);
-  await app.get(TenancyService).syncBootstrapAdmin(config.adminToken);
+  if (opts.syncAdmin !== false) {
+    await app.get(TenancyService).syncBootstrapAdmin(config.adminToken);
+    app.get(InFlightRequests).open();
+  }
   return app;
 }
 

@@ -1,12 +1,10 @@
 import 'reflect-metadata';
 import { startSandbox, SandboxHandle } from '@arkgate/sandbox';
 import { randomBytes } from 'node:crypto';
-import { createApp } from './app.factory';
-import { ensureDemoAdmin } from './bootstrap/demo-admin';
-import { ensureDemoTenant } from './bootstrap/demo-tenant';
-import { CREATE_EXAMPLES } from './tasks/dto/task-examples';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
-import { TenancyService } from './tenancy/tenancy.service';
+import { portIsFree } from './common/lifecycle/port-probe';
+
+const LISTEN_HOST = '0.0.0.0';
 
 async function main(): Promise<void> {
   let config: AppConfig;
@@ -20,6 +18,23 @@ async function main(): Promise<void> {
     throw err;
   }
   const say = (line: string) => process.stdout.write(`${line}\n`);
+  // Nothing touches the database before we know the port can be bound (DESIGN §9: a failed start changes nothing).
+  if (!(await portIsFree(config.port, LISTEN_HOST))) {
+    process.stderr.write(`arkgate: port ${config.port} is already in use (or not allowed); nothing was started or changed\n`);
+    process.exit(1);
+  }
+
+  // The application is loaded only once the configuration and the port are known to be good, so a bad start fails fast.
+  const [{ createApp }, { ensureDemoTenant }, { ensureDemoAdmin }, { CREATE_EXAMPLES }, { TenancyService }, { installGracefulShutdown }, { InFlightRequests }] =
+    await Promise.all([
+      import('./app.factory'),
+      import('./bootstrap/demo-tenant'),
+      import('./bootstrap/demo-admin'),
+      import('./tasks/dto/task-examples'),
+      import('./tenancy/tenancy.service'),
+      import('./common/lifecycle/graceful-shutdown'),
+      import('./common/lifecycle/in-flight-requests'),
+    ]);
 
   let sandbox: SandboxHandle | undefined;
   if (config.upstream === 'sandbox') {
@@ -39,12 +54,13 @@ async function main(): Promise<void> {
     say(`BytePlus sandbox listening on ${sandbox.url} (no ARK_API_KEY set)`);
   }
 
-  const app = await createApp(config);
-  if (sandbox) {
-    const s = sandbox;
-    process.once('beforeExit', () => void s.close());
-  }
-  await app.listen(config.port, '0.0.0.0');
+  const app = await createApp(config, { syncAdmin: false });
+  const s = sandbox;
+  await app.listen(config.port, LISTEN_HOST);
+  installGracefulShutdown(app, config.shutdownGraceMs, async () => s?.close());
+  // Bootstrap writes only once the port is ours; requests arriving meanwhile wait for them.
+  await app.get(TenancyService).syncBootstrapAdmin(config.adminToken);
+  app.get(InFlightRequests).open();
   const base = `http://127.0.0.1:${config.port}`;
   say(`arkgate listening on ${base} (profile ${config.profile}, upstream ${config.upstream}); API docs at ${base}/docs`);
 
@@ -74,4 +90,7 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+main().catch((err: unknown) => {
+  process.stderr.write(`arkgate: start failed: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -15,7 +15,8 @@ describe.each(['phanedge', 'kapon'] as const)('asset library (%s profile)', (pro
       : { asset: 'asset_not_found', group: 'asset_not_found', forbidden: 'forbidden_action', unavailable: 'channel_not_available', upstream: 'upstream_error' };
 
   beforeAll(async () => {
-    gw = await startGateway({ profile });
+    // A create whose outcome is unknown resolves inline for at most 1 s here (the default 10 s would only slow the suite).
+    gw = await startGateway({ profile, env: { ARKGATE_RECONCILE_INLINE_MS: '1000' } });
     a = await gw.newTenant({ media_policy: 'asset_only' });
     b = await gw.newTenant({ media_policy: 'asset_only' });
   });

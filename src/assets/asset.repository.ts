@@ -39,6 +39,11 @@ export class AssetGroupRepository extends TenantScopedRepository<AssetGroupEntit
     if (filter.groupType) where.groupType = filter.groupType;
     return this.findAndCount(tenantId, where, paging(page) as never);
   }
+
+  /** Reconciliation, across tenants: whether some tenant already owns this upstream group. */
+  existsAcrossTenants(id: string): Promise<boolean> {
+    return this.repo.exists({ where: { id } });
+  }
 }
 
 const TERMINAL: AssetStatus[] = ['Active', 'Failed'];
@@ -63,6 +68,11 @@ export class AssetRepository extends TenantScopedRepository<AssetEntity> {
     if (filter.statuses) where.status = In(filter.statuses as AssetStatus[]);
     if (filter.name) where.name = nameContains(filter.name);
     return this.findAndCount(tenantId, where, paging(page) as never);
+  }
+
+  /** Reconciliation, across tenants: whether some tenant already owns this upstream asset. */
+  existsAcrossTenants(id: string): Promise<boolean> {
+    return this.repo.exists({ where: { id } });
   }
 
   /** Records what upstream reported, unless the asset already reached Active or Failed. */

@@ -6,11 +6,14 @@ import { AssetEntity } from './asset.entity';
 import { AssetGroupRepository, AssetRepository } from './asset.repository';
 import { AssetsController } from './assets.controller';
 import { AssetsService } from './assets.service';
+import { AssetReconciler } from './asset-reconciler.service';
+import { AssetSubmissionEntity } from './asset-submission.entity';
+import { AssetSubmissionRepository } from './asset-submission.repository';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([AssetGroupEntity, AssetEntity]), CatalogModule],
+  imports: [TypeOrmModule.forFeature([AssetGroupEntity, AssetEntity, AssetSubmissionEntity]), CatalogModule],
   controllers: [AssetsController],
-  providers: [AssetsService, AssetGroupRepository, AssetRepository],
+  providers: [AssetsService, AssetGroupRepository, AssetRepository, AssetSubmissionRepository, AssetReconciler],
   exports: [AssetsService],
 })
 export class AssetsModule {}

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ArkAsset, ArkOpenApiClient, ArkOpenApiError } from '@arkgate/byteplus';
+import { randomUUID } from 'node:crypto';
+import { ArkAsset, ArkOpenApiClient, ArkOpenApiError, ArkUnavailableError } from '@arkgate/byteplus';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../database/unit-of-work';
@@ -17,6 +18,10 @@ import { AssetGroupEntity } from './asset-group.entity';
 import { AssetEntity, AssetStatus, AssetType } from './asset.entity';
 import { AssetGroupRepository, AssetRepository, isSettled, Page } from './asset.repository';
 import { asksToSkipModeration } from './moderation.rules';
+import { createOutcomeOf } from './asset-outcome';
+import { AssetReconciler } from './asset-reconciler.service';
+import { AssetSubmissionEntity, AssetSubmissionKind } from './asset-submission.entity';
+import { AssetSubmissionRepository } from './asset-submission.repository';
 import {
   AssetAction, ASSET_ACTIONS, CreateAssetDto, CreateAssetGroupDto, GetByIdDto, ListAssetGroupsDto, ListAssetsDto,
 } from './dto/asset-actions.dto';
@@ -25,6 +30,8 @@ export const ASSET_API_VERSION = '2024-01-01';
 
 const TYPE_OF_KIND: Record<MediaKind, AssetType> = { image: 'Image', video: 'Video', audio: 'Audio' };
 const ITEM_OF_TYPE: Record<AssetType, string> = { Image: 'image_url', Video: 'video_url', Audio: 'audio_url' };
+/** How often a create with an unknown outcome lists upstream while it resolves inline. */
+const INLINE_POLL_MS = 250;
 
 /** BytePlus-style ISO time without milliseconds: `2026-03-18T03:33:32Z`. */
 const isoTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -52,6 +59,8 @@ export class AssetsService implements AssetReferences {
     private readonly audit: AuditService,
     private readonly uow: UnitOfWork,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly submissions: AssetSubmissionRepository,
+    private readonly reconciler: AssetReconciler,
   ) {}
 
   /** `POST /volcark/?Action=…&Version=2024-01-01`: checks the action and version, then runs it for the tenant. */
@@ -118,32 +127,8 @@ export class AssetsService implements AssetReferences {
 
   private async createGroup(tenant: TenantContext, body: Record<string, unknown>, model: string | null, ctx: RequestContext) {
     const dto = validateNative(CreateAssetGroupDto, body);
-    const upstream = await this.openApi.call<{ Id: string }>(
-      'CreateAssetGroup',
-      { Name: dto.Name, Description: dto.Description, GroupType: 'AIGC', ProjectName: this.config.ark.projectName },
-      { requestId: ctx.requestId },
-    );
-    const now = Date.now();
-    await this.uow.transaction(async (m) => {
-      await this.groups.using(m).insert(tenant.id, {
-        id: upstream.Result.Id,
-        name: dto.Name,
-        description: dto.Description ?? null,
-        groupType: 'AIGC',
-        model,
-        requestId: ctx.requestId,
-        createdAt: now,
-        updatedAt: now,
-      });
-      await this.audit.record(m, {
-        action: 'asset.CreateAssetGroup',
-        ctx,
-        targetId: upstream.Result.Id,
-        outcome: { status: 200 },
-        properties: { name: dto.Name, model },
-      });
-    });
-    return { Id: upstream.Result.Id };
+    const sent = { Name: dto.Name, Description: dto.Description, GroupType: 'AIGC', ProjectName: this.config.ark.projectName };
+    return this.submit(tenant, 'group', 'CreateAssetGroup', sent, model, ctx);
   }
 
   private async createAsset(tenant: TenantContext, body: Record<string, unknown>, model: string | null, ctx: RequestContext) {
@@ -153,45 +138,80 @@ export class AssetsService implements AssetReferences {
     if (!group) throw this.groupNotFound(dto.GroupId, 'GroupId');
     const check = await checkPublicUrl(dto.URL, this.resolver, { field: 'URL', schemes: ['https'], ports: this.config.allowedUrlPorts });
     if (!check.ok) throw DomainError.invalid('URL', check.reason);
+    const sent = {
+      GroupId: group.id,
+      URL: check.url,
+      AssetType: dto.AssetType,
+      Name: dto.Name,
+      Moderation: dto.Moderation,
+      ProjectName: this.config.ark.projectName,
+    };
+    return this.submit(tenant, 'asset', 'CreateAsset', sent, model, ctx);
+  }
 
-    const upstream = await this.openApi.call<{ Id: string }>(
-      'CreateAsset',
-      {
-        GroupId: group.id,
-        URL: check.url,
-        AssetType: dto.AssetType,
-        Name: dto.Name,
-        Moderation: dto.Moderation,
-        ProjectName: this.config.ark.projectName,
-      },
-      { requestId: ctx.requestId },
-    );
+  /**
+   * A create with the three outcomes of DESIGN §9: the submission is recorded first; accepted → the group/asset is
+   * the tenant's; refused (4xx, or nothing sent) → nothing stays recorded and the error is answered as before;
+   * unknown (5xx, reset, timeout, malformed answer) → resolved by listing upstream for up to
+   * ARKGATE_RECONCILE_INLINE_MS, else 502 and left to the background reconciler.
+   */
+  private async submit(
+    tenant: TenantContext,
+    kind: AssetSubmissionKind,
+    action: 'CreateAssetGroup' | 'CreateAsset',
+    sent: Record<string, unknown>,
+    model: string | null,
+    ctx: RequestContext,
+  ): Promise<{ Id: string }> {
     const now = Date.now();
-    await this.uow.transaction(async (m) => {
-      await this.assets.using(m).insert(tenant.id, {
-      id: upstream.Result.Id,
-      groupId: group.id,
-      name: dto.Name ?? null,
-      assetType: dto.AssetType,
-      sourceUrl: check.url,
-      upstreamUrl: null,
-      status: 'Processing',
-      errorCode: null,
-      errorMessage: null,
+    const sub = await this.submissions.insert(tenant.id, {
+      id: randomUUID(),
+      kind,
+      status: 'submitting',
+      upstreamRequest: JSON.parse(JSON.stringify(sent)) as Record<string, unknown>,
       model,
+      upstreamId: null,
+      reason: null,
       requestId: ctx.requestId,
+      leaseOwner: null,
+      leaseUntil: null,
       createdAt: now,
       updatedAt: now,
-      });
-      await this.audit.record(m, {
-        action: 'asset.CreateAsset',
-        ctx,
-        targetId: upstream.Result.Id,
-        outcome: { status: 200 },
-        properties: { group_id: group.id, asset_type: dto.AssetType, url: check.url, model },
-      });
     });
-    return { Id: upstream.Result.Id };
+    let upstreamId: string;
+    try {
+      upstreamId = (await this.openApi.call<{ Id: string }>(action, sent, { requestId: ctx.requestId })).Result.Id;
+      if (typeof upstreamId !== 'string' || upstreamId === '') throw new ArkUnavailableError('bad_response', `Unexpected upstream answer to ${action}: no Result.Id`);
+    } catch (err) {
+      if (createOutcomeOf(err) === 'refused') {
+        await this.submissions.deleteRefused(tenant.id, sub.id);
+        throw err;
+      }
+      return this.resolveUnknown(sub, action, ctx, err as Error);
+    }
+    if (!(await this.reconciler.attach(sub, upstreamId, ctx, `asset.${action}`))) {
+      // Only a reconciler that mistook this call for a crashed one can have attached it first; it is the tenant's.
+      this.logger.warn(`[${ctx.requestId}] asset submission ${sub.id} was already settled when its answer arrived`);
+    }
+    return { Id: upstreamId };
+  }
+
+  private async resolveUnknown(sub: AssetSubmissionEntity, action: string, ctx: RequestContext, cause: Error): Promise<{ Id: string }> {
+    this.logger.warn(`[${ctx.requestId}] ${action} outcome unknown (${cause.message}); resolving against upstream listings`);
+    const inlineMs = this.config.reconcile.inlineMs;
+    // The request resolves it for now; the background job takes over once this lease ends.
+    await this.submissions.markUnknown(sub.tenantId, sub.id, cause.message, this.reconciler.owner, Date.now() + inlineMs + 1000);
+    const until = Date.now() + inlineMs;
+    while (inlineMs > 0 && Date.now() < until) {
+      const resolution = await this.reconciler.resolve(sub, ctx, `asset.${action}`).catch(() => ({ state: 'open' as const }));
+      if (resolution.state === 'attached') return { Id: resolution.upstreamId };
+      if (resolution.state !== 'open') break;
+      await new Promise((r) => setTimeout(r, Math.min(INLINE_POLL_MS, Math.max(0, until - Date.now()))));
+    }
+    throw new DomainError(
+      'upstream_error',
+      `The upstream did not confirm ${action}; the outcome is being resolved and the ${action === 'CreateAsset' ? 'asset' : 'asset group'} will appear in your list if it was created. Check the list before retrying, to avoid a duplicate.`,
+    );
   }
 
   private async getGroup(tenant: TenantContext, body: Record<string, unknown>) {

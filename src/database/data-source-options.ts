@@ -8,6 +8,7 @@ import { ModelMappingEntity } from '../catalog/model-mapping.entity';
 import { TaskEntity } from '../tasks/task.entity';
 import { AssetGroupEntity } from '../assets/asset-group.entity';
 import { AssetEntity } from '../assets/asset.entity';
+import { AssetSubmissionEntity } from '../assets/asset-submission.entity';
 import { LedgerEntryEntity } from '../billing/ledger-entry.entity';
 import { PriceEntity } from '../billing/price.entity';
 import { IdempotencyKeyEntity } from '../tasks/idempotency-key.entity';
@@ -21,12 +22,27 @@ import { CreateAuditTrail1764000000000 } from './migrations/1764000000000-create
 import { IndexTasksForListing1764100000000 } from './migrations/1764100000000-index-tasks-for-listing';
 import { IndexTasksForExport1764200000000 } from './migrations/1764200000000-index-tasks-for-export';
 import { TaskReconciliation1764300000000 } from './migrations/1764300000000-task-reconciliation';
+import { CreateAssetSubmissions1764400000000 } from './migrations/1764400000000-create-asset-submissions';
 import { AuditHashKindAndKeyMark1764500000000 } from './migrations/1764500000000-audit-hash-kind-and-key-mark';
 import { CreateVideos1764700000000 } from './migrations/1764700000000-create-videos';
 import { IndexTasksForAdminLog1764800000000 } from './migrations/1764800000000-index-tasks-for-admin-log';
 
 /** Every entity, listed explicitly. */
-export const ENTITIES = [TenantEntity, ApiTokenEntity, ModelMappingEntity, TaskEntity, AssetGroupEntity, AssetEntity, PriceEntity, LedgerEntryEntity, IdempotencyKeyEntity, AuditEventEntity, AuditChainEntity, VideoEntity];
+export const ENTITIES = [
+  TenantEntity,
+  ApiTokenEntity,
+  ModelMappingEntity,
+  TaskEntity,
+  AssetGroupEntity,
+  AssetEntity,
+  AssetSubmissionEntity,
+  PriceEntity,
+  LedgerEntryEntity,
+  IdempotencyKeyEntity,
+  AuditEventEntity,
+  AuditChainEntity,
+  VideoEntity,
+];
 
 /** Every migration, in order. */
 export const MIGRATIONS = [
@@ -37,6 +53,7 @@ export const MIGRATIONS = [
   IndexTasksForListing1764100000000,
   IndexTasksForExport1764200000000,
   TaskReconciliation1764300000000,
+  CreateAssetSubmissions1764400000000,
   AuditHashKindAndKeyMark1764500000000,
   CreateVideos1764700000000,
   IndexTasksForAdminLog1764800000000,
@@ -60,5 +77,8 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
   }
   // With a schema, raw SQL resolves there too (not only entity queries).
   const options = db.schema ? `-c search_path="${db.schema}"` : undefined;
-  return { ...common, type: 'postgres', url: db.url, schema: db.schema, extra: { max: 10, ...(options ? { options } : {}) } };
+  // Fail fast when the server is gone (DESIGN §9: 503 within seconds, not the driver's default waits): a connection
+  // must be had within 3 s, a query answer within 15 s, and dead peers are noticed by TCP keep-alive.
+  const pool = { max: 10, connectionTimeoutMillis: 3000, query_timeout: 15000, keepAlive: true };
+  return { ...common, type: 'postgres', url: db.url, schema: db.schema, extra: { ...pool, ...(options ? { options } : {}) } };
 }

@@ -18,8 +18,8 @@ export class HealthController {
   }
 
   @Get('readyz')
-  @ApiOperation({ summary: 'Readiness: the database answers (503 otherwise)' })
-  @ApiOkResponse({ schema: { example: { status: 'ready', database: 'ok' } } })
+  @ApiOperation({ summary: 'Readiness: 503 while the database does not answer or the instance is shutting down; Redis down keeps it ready' })
+  @ApiOkResponse({ schema: { example: { status: 'ready', database: 'ok', redis: 'not_configured', draining: false } } })
   ready() {
     return this.health.ready();
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ArkDataClient, ArkTask } from '@arkgate/byteplus';
@@ -33,7 +33,7 @@ export type ReconcileOutcome = { kind: 'attached'; taskId: string } | { kind: 'r
  * Idempotency-Key; anything ambiguous waits, and past ARKGATE_RECONCILE_DEADLINE_S is rejected and flagged.
  */
 @Injectable()
-export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(Reconciler.name);
   readonly owner = `reconcile-${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
   private timer?: NodeJS.Timeout;
@@ -58,8 +58,11 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     this.schedule(0);
   }
 
-  /** Stops the timer, waits for the round in progress and gives back every lease this instance holds. */
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Stops the timer, waits for the round in progress and gives back every lease this instance holds — before the
+   * database closes (TypeORM closes it in onApplicationShutdown).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopTimer();
     await this.current?.catch(() => undefined);
     await this.tasks.releaseReconcileLeasesAcrossTenants(this.owner).catch((err: Error) => this.logger.warn(`releasing reconcile leases failed: ${err.message}`));

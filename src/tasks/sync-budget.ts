@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { fastFailRedisOptions, RedisConnection, whenReady } from '../common/redis/redis-connection';
 
 /** How many upstream calls the background sync may make now. */
 export interface SyncBudget {
@@ -34,13 +35,17 @@ export class LocalSyncBudget implements SyncBudget {
  */
 export class RedisSyncBudget implements SyncBudget {
   private readonly redis: Redis;
+  private readonly owned: boolean;
 
-  constructor(url: string, private readonly perSecond: number, private readonly prefix = 'arkgate:sync-budget') {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: false });
+  /** With a URL the budget opens (and closes) its own fast-failing client; with a client it borrows that one. */
+  constructor(redis: string | Redis, private readonly perSecond: number, private readonly prefix = 'arkgate:sync-budget') {
+    this.owned = typeof redis === 'string';
+    this.redis = typeof redis === 'string' ? new Redis(redis, fastFailRedisOptions()) : redis;
   }
 
   async take(wanted: number): Promise<number> {
     if (wanted <= 0) return 0;
+    if (this.owned) await whenReady(this.redis, 2000);
     const key = `${this.prefix}:${Math.floor(Date.now() / 1000)}`;
     const [[, total]] = (await this.redis.multi().incrby(key, wanted).expire(key, 5).exec()) as [[null, number], unknown];
     const before = total - wanted;
@@ -48,6 +53,31 @@ export class RedisSyncBudget implements SyncBudget {
   }
 
   async close(): Promise<void> {
-    this.redis.disconnect();
+    if (this.owned) this.redis.disconnect();
   }
+}
+
+/**
+ * The fleet's budget through Redis while Redis answers; this instance's own bucket while it does not (DESIGN §9:
+ * a Redis outage degrades the sync, it never stops or hangs it).
+ */
+export class ResilientSyncBudget implements SyncBudget {
+  private readonly shared?: RedisSyncBudget;
+  private readonly local: LocalSyncBudget;
+
+  constructor(private readonly redis: RedisConnection, perSecond: number) {
+    if (redis.client) this.shared = new RedisSyncBudget(redis.client, perSecond);
+    this.local = new LocalSyncBudget(perSecond);
+  }
+
+  async take(wanted: number): Promise<number> {
+    const shared = this.shared;
+    if (shared) {
+      const answer = await this.redis.attempt(() => shared.take(wanted));
+      if (answer.ok) return answer.value;
+    }
+    return this.local.take(wanted);
+  }
+
+  async close(): Promise<void> {}
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ArkApiError } from '@arkgate/byteplus';
@@ -6,7 +6,9 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { TaskEntity } from './task.entity';
 import { TaskRepository } from './task.repository';
 import { isTerminal, TaskSyncService } from './task-sync.service';
-import { LocalSyncBudget, RedisSyncBudget, SyncBudget } from './sync-budget';
+import { ShutdownState } from '../common/lifecycle/shutdown-state';
+import { RedisConnection } from '../common/redis/redis-connection';
+import { ResilientSyncBudget, SyncBudget } from './sync-budget';
 
 /** How many refreshes of one instance run at once. */
 const CONCURRENCY = 16;
@@ -20,10 +22,11 @@ const DEFAULT_EXPIRES_AFTER_S = 172_800;
  * Each instance leases due tasks (never one another instance holds), refreshes them through the shared
  * path, backs off per task (2, 5, 10, 20, 30 s by default), and stays under the upstream call budget
  * ARKGATE_SYNC_RPS — shared by all instances through Redis when REDIS_URL is set, else per instance.
- * Leases expire, so tasks of a stopped instance are picked up.
+ * Leases expire, so tasks of a stopped instance are picked up; on shutdown it claims nothing more from the moment
+ * draining begins, finishes the round in hand and releases every lease it still holds, so others take over at once.
  */
 @Injectable()
-export class TaskPollerService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class TaskPollerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(TaskPollerService.name);
   readonly owner = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
   private timer?: NodeJS.Timeout;
@@ -36,10 +39,11 @@ export class TaskPollerService implements OnApplicationBootstrap, OnApplicationS
     private readonly tasks: TaskRepository,
     private readonly sync: TaskSyncService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly shutdown: ShutdownState,
+    redis: RedisConnection,
   ) {
-    this.budget = config.redisUrl
-      ? new RedisSyncBudget(config.redisUrl, config.sync.ratePerSecond)
-      : new LocalSyncBudget(config.sync.ratePerSecond);
+    this.budget = new ResilientSyncBudget(redis, config.sync.ratePerSecond);
+    shutdown.onBegin(() => this.stop());
   }
 
   onApplicationBootstrap(): void {
@@ -48,11 +52,22 @@ export class TaskPollerService implements OnApplicationBootstrap, OnApplicationS
     this.schedule(0);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+  /** Before the database closes: no new round, the current one finished, every lease of this instance released. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stop();
     await this.current?.catch(() => undefined);
     await this.budget.close();
+    try {
+      const released = await this.tasks.releaseLeasesOfOwnerAcrossTenants(this.owner);
+      if (released > 0) this.logger.log(`released ${released} sync lease(s) on shutdown`);
+    } catch (err) {
+      this.logger.warn(`could not release sync leases on shutdown (they expire by themselves): ${(err as Error).message}`);
+    }
+  }
+
+  private stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
   }
 
   /** One round: claim what is due within the budget and refresh it. Returns how many tasks it handled. */
@@ -61,7 +76,7 @@ export class TaskPollerService implements OnApplicationBootstrap, OnApplicationS
     if (due === 0) return 0;
     const granted = await this.budget.take(Math.min(due, MAX_BATCH));
     this.lastGranted = granted;
-    if (granted <= 0) return 0;
+    if (granted <= 0 || this.shutdown.draining) return 0;
     const claimed = await this.tasks.claimDueForSync(this.owner, now, now + this.config.sync.leaseMs, granted);
     let next = 0;
     const worker = async () => {

@@ -277,4 +277,12 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
   async findAcrossTenants(id: string): Promise<TaskEntity | null> {
     return (await this.repo.findOne({ where: { taskId: id } })) ?? (id.length <= 36 ? await this.repo.findOne({ where: { id } }) : null);
   }
+
+  /** Shutdown, across tenants: ends every lease `owner` holds (their tasks stay due), so another instance takes them at once. */
+  async releaseLeasesOfOwnerAcrossTenants(owner: string): Promise<number> {
+    const result = await this.write(() =>
+      this.repo.createQueryBuilder().update(TaskEntity).set({ leaseOwner: null, leaseUntil: null }).where('lease_owner = :owner', { owner }).execute(),
+    );
+    return result.affected ?? 0;
+  }
 }

@@ -2,13 +2,13 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ApiTokenEntity } from './api-token.entity';
 import { ApiGuard } from './auth/api.guard';
 import { BearerStrategy } from './auth/bearer.strategy';
-import { FixedWindowThrottlerStorage } from './auth/fixed-window-throttler.storage';
+import { ResilientThrottlerStorage } from './auth/resilient-throttler.storage';
+import { RedisConnection } from '../common/redis/redis-connection';
 import { TenantThrottlerGuard } from './auth/tenant-throttler.guard';
 import { TenancyService } from './tenancy.service';
 import { TenantEntity } from './tenant.entity';
@@ -22,8 +22,8 @@ const STAFF_LIMIT_FACTOR = 10;
     TypeOrmModule.forFeature([TenantEntity, ApiTokenEntity]),
     PassportModule,
     ThrottlerModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
+      inject: [APP_CONFIG, RedisConnection],
+      useFactory: (config: AppConfig, redis: RedisConnection) => ({
         throttlers: [
           {
             name: 'default',
@@ -34,7 +34,8 @@ const STAFF_LIMIT_FACTOR = 10;
             },
           },
         ],
-        storage: config.redisUrl ? new ThrottlerStorageRedisService(config.redisUrl) : new FixedWindowThrottlerStorage(),
+        // Shared through Redis when REDIS_URL is set, in process otherwise or while Redis is unreachable.
+        storage: new ResilientThrottlerStorage(redis),
       }),
     }),
   ],

@@ -4,14 +4,17 @@ import { systemContext } from '../common/http/request-context';
 const ctx = systemContext();
 import { TenancyModule } from './tenancy.module';
 import { BOOTSTRAP_ADMIN_TOKEN_ID, TenancyService } from './tenancy.service';
+import { AuditService } from '../audit/audit.service';
 
 describe('TenancyService (medium)', () => {
   let tenancy: TenancyService;
+  let audit: AuditService;
   let close: () => Promise<void>;
 
   beforeAll(async () => {
     const m = await mediumModule([TenancyModule], { ARKGATE_PROFILE: 'kapon' });
     tenancy = m.moduleRef.get(TenancyService);
+    audit = m.moduleRef.get(AuditService);
     close = m.close;
   });
   afterAll(async () => close());
@@ -32,16 +35,37 @@ describe('TenancyService (medium)', () => {
     expect(await tenancy.authenticate(issued.token)).toBeNull();
   });
 
-  it('the bootstrap admin token follows ARKGATE_ADMIN_TOKEN: set, rotated, removed', async () => {
+  it('the bootstrap admin token: added when set, kept when unset or unchanged, replaced (old revoked, audited) when changed', async () => {
     await tenancy.syncBootstrapAdmin('oh-first-bootstrap-token-0000');
     expect((await tenancy.authenticate('oh-first-bootstrap-token-0000'))?.tokenId).toBe(BOOTSTRAP_ADMIN_TOKEN_ID);
-    await tenancy.syncBootstrapAdmin('oh-second-bootstrap-token-000');
-    await tenancy.revokeToken('nothing', ctx).catch(() => undefined);
-    expect(await tenancy.authenticate('oh-second-bootstrap-token-000')).not.toBeNull();
+    // A start without the variable, or with the same value, changes nothing.
     await tenancy.syncBootstrapAdmin(undefined);
+    await tenancy.syncBootstrapAdmin('oh-first-bootstrap-token-0000');
+    const before = await tenancy.listTokens();
+    expect(before.filter((t) => t.name === 'ARKGATE_ADMIN_TOKEN')).toEqual([expect.objectContaining({ id: BOOTSTRAP_ADMIN_TOKEN_ID, revoked_at: null })]);
+    // A changed value revokes the old token, with an audit event, and adds the new one.
+    await tenancy.syncBootstrapAdmin('oh-second-bootstrap-token-000');
     await new Promise((r) => setTimeout(r, 2100));
-    expect(await tenancy.authenticate('oh-second-bootstrap-token-000')).toBeNull();
     expect(await tenancy.authenticate('oh-first-bootstrap-token-0000')).toBeNull();
+    expect((await tenancy.authenticate('oh-second-bootstrap-token-000'))?.role).toBe('admin');
+    const events = await audit.list({ action: 'admin.token.revoke', limit: 10 });
+    expect(events.items).toContainEqual(expect.objectContaining({ target_id: BOOTSTRAP_ADMIN_TOKEN_ID, properties: expect.objectContaining({ reason: 'ARKGATE_ADMIN_TOKEN changed' }) }));
+  });
+
+  it('a bootstrap token revoked through the admin API stays revoked across starts with the same value', async () => {
+    await tenancy.syncBootstrapAdmin('oh-third-bootstrap-token-0000');
+    const row = (await tenancy.listTokens()).find((t) => t.prefix && t.revoked_at === null && t.name === 'ARKGATE_ADMIN_TOKEN' && t.id !== BOOTSTRAP_ADMIN_TOKEN_ID);
+    expect(row).toBeDefined();
+    await tenancy.revokeToken(row!.id, ctx);
+    await tenancy.syncBootstrapAdmin('oh-third-bootstrap-token-0000');
+    expect(await tenancy.authenticate('oh-third-bootstrap-token-0000')).toBeNull();
+    // Moving the variable from a live bootstrap token back to the revoked value still revokes the live one.
+    await tenancy.syncBootstrapAdmin('oh-fourth-bootstrap-token-000');
+    expect((await tenancy.authenticate('oh-fourth-bootstrap-token-000'))?.role).toBe('admin');
+    await tenancy.syncBootstrapAdmin('oh-third-bootstrap-token-0000');
+    await new Promise((r) => setTimeout(r, 2100));
+    expect(await tenancy.authenticate('oh-fourth-bootstrap-token-000')).toBeNull();
+    expect(await tenancy.authenticate('oh-third-bootstrap-token-0000')).toBeNull();
   });
 
   it('PATCH merges entitlements instead of replacing them', async () => {

@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, IsNull, Repository } from 'typeorm';
+import { EntityManager, IsNull, Like, Repository } from 'typeorm';
 import { formatUsd, parseUsd } from '../billing/money';
 import { AuditService } from '../audit/audit.service';
-import type { RequestContext } from '../common/http/request-context';
+import { RequestContext, systemContext } from '../common/http/request-context';
 import { UnitOfWork } from '../database/unit-of-work';
+import { isUniqueViolation } from '../database/unique-violation';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DomainError } from '../common/errors/domain-error';
 import { DEFAULT_TENANT_MODELS } from '../catalog/catalog-rules';
@@ -186,33 +187,76 @@ export class TenancyService {
     return this.toTokenView(row);
   }
 
-  /** Keeps the row for ARKGATE_ADMIN_TOKEN in step with the environment (set, rotated or removed). */
+  /**
+   * ARKGATE_ADMIN_TOKEN at start-up (DESIGN §9): unset → nothing changes; a value no row holds → added (and the
+   * previous bootstrap token, if live, revoked with an audit event: the variable changed); the value of a live row →
+   * nothing; the value of a revoked row → stays revoked (revocation through the admin API is final). No start
+   * revokes a token otherwise.
+   */
   async syncBootstrapAdmin(token: string | undefined): Promise<void> {
-    const existing = await this.tokens.findOne({ where: { id: BOOTSTRAP_ADMIN_TOKEN_ID } });
-    if (!token) {
-      if (existing && existing.revokedAt === null) await this.tokens.update({ id: existing.id }, { revokedAt: Date.now() });
-      return;
-    }
+    if (!token) return;
     const tokenHash = hashToken(token);
-    if (existing) {
-      if (existing.tokenHash !== tokenHash || existing.revokedAt !== null) {
-        await this.tokens.update({ id: existing.id }, { tokenHash, tokenPrefix: tokenPrefix(token), revokedAt: null });
-      }
+    const same = await this.tokens.findOne({ where: { tokenHash } });
+    const previous = (await this.tokens.find({ where: { id: Like(`${BOOTSTRAP_ADMIN_TOKEN_ID}%`), revokedAt: IsNull() } })).filter((t) => t.id !== same?.id);
+    if (same) {
+      if (same.revokedAt !== null) this.logger.warn('ARKGATE_ADMIN_TOKEN names a revoked token; it stays revoked (set a new value)');
+      else if (same.role !== 'admin') this.logger.warn('ARKGATE_ADMIN_TOKEN names a token that is not an admin token; it is left as it is');
+      // The variable moved away from the live bootstrap token (to an existing one): that one is revoked all the same.
+      if (previous.length > 0) await this.uow.transaction((m) => this.revokeBootstrapTokens(m, previous));
       return;
     }
-    await this.tokens.insert(
-      this.tokens.create({
-        id: BOOTSTRAP_ADMIN_TOKEN_ID,
+    const ctx = systemContext();
+    const row = this.tokens.create({
+      id: previous.length === 0 && !(await this.tokens.exists({ where: { id: BOOTSTRAP_ADMIN_TOKEN_ID } }))
+        ? BOOTSTRAP_ADMIN_TOKEN_ID
+        : `${BOOTSTRAP_ADMIN_TOKEN_ID}-${randomUUID().slice(0, 8)}`,
+      tenantId: null,
+      role: 'admin',
+      name: 'ARKGATE_ADMIN_TOKEN',
+      tokenHash,
+      tokenPrefix: tokenPrefix(token),
+      createdAt: Date.now(),
+      revokedAt: null,
+    });
+    try {
+      await this.uow.transaction(async (m) => {
+        const tokens = m.getRepository(ApiTokenEntity);
+        await this.revokeBootstrapTokens(m, previous);
+        await tokens.insert(row);
+        // The first registration is part of setting up the instance (as before); a replacement is audited.
+        if (previous.length > 0) await this.audit.record(m, {
+          action: 'admin.token.issue',
+          ctx,
+          tenantId: null,
+          targetId: row.id,
+          outcome: { status: 201 },
+          properties: { role: 'admin', name: row.name, prefix: row.tokenPrefix, bootstrap: true },
+        });
+      });
+    } catch (err) {
+      // Another instance starting with the same value got there first.
+      if (isUniqueViolation(err) && (await this.tokens.exists({ where: { tokenHash } }))) return;
+      throw err;
+    }
+    this.authCache.clear();
+    this.logger.log(previous.length > 0 ? 'bootstrap admin token replaced (ARKGATE_ADMIN_TOKEN changed)' : 'bootstrap admin token registered');
+  }
+
+  /** Revokes bootstrap tokens replaced by a new ARKGATE_ADMIN_TOKEN, each with its audit event. */
+  private async revokeBootstrapTokens(m: EntityManager, rows: ApiTokenEntity[]): Promise<void> {
+    for (const old of rows) {
+      const revoked = await m.getRepository(ApiTokenEntity).update({ id: old.id, revokedAt: IsNull() }, { revokedAt: Date.now() });
+      if (!revoked.affected) continue;
+      await this.audit.record(m, {
+        action: 'admin.token.revoke',
+        ctx: systemContext(),
         tenantId: null,
-        role: 'admin',
-        name: 'ARKGATE_ADMIN_TOKEN',
-        tokenHash,
-        tokenPrefix: tokenPrefix(token),
-        createdAt: Date.now(),
-        revokedAt: null,
-      }),
-    );
-    this.logger.log('bootstrap admin token registered');
+        targetId: old.id,
+        outcome: { status: 200 },
+        properties: { role: old.role, name: old.name, reason: 'ARKGATE_ADMIN_TOKEN changed' },
+      });
+    }
+    this.authCache.clear();
   }
 
   /**

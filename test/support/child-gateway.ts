@@ -53,6 +53,8 @@ export async function startChildGateway(opts: {
   env?: Record<string, string>;
   port?: number;
   timeoutMs?: number;
+  /** false: return at once, without waiting for `/healthz` (for starts that are expected to fail). */
+  waitUntilUp?: boolean;
 }): Promise<ChildGateway> {
   const port = opts.port ?? (await freePort());
   const env: Record<string, string> = {
@@ -85,6 +87,9 @@ export async function startChildGateway(opts: {
   void exited.then(() => (done = true));
 
   const url = `http://127.0.0.1:${port}`;
+  if (opts.waitUntilUp === false) {
+    return { url, port, process: child, output: () => output, exited, kill: (signal = 'SIGTERM') => child.kill(signal) };
+  }
   const until = Date.now() + (opts.timeoutMs ?? 30000);
   for (;;) {
     if (done) throw new Error(`gateway process exited before it was up:\n${output}`);

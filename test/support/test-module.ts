@@ -6,6 +6,7 @@ import { ConfigModule } from '../../src/config/config.module';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { DatabaseModule } from '../../src/database/database.module';
 import { AuditModule } from '../../src/audit/audit.module';
+import { CommonModule } from '../../src/common/common.module';
 import { createTestDatabase } from './test-database';
 
 /** A Nest testing module on a private migrated database, for medium tests of services. */
@@ -13,7 +14,7 @@ export async function mediumModule(imports: ModuleMetadata['imports'], env: Reco
   const db = await createTestDatabase();
   const config = { ...loadConfig({ ARKGATE_UPSTREAM: 'sandbox', ...env }), database: db.config };
   const moduleRef: TestingModule = await Test.createTestingModule({
-    imports: [ConfigModule.forRoot(config), TypeOrmModule.forRoot({ ...dataSourceOptions(db.config), migrationsRun: true }), DatabaseModule, AuditModule, ...(imports ?? [])],
+    imports: [ConfigModule.forRoot(config), TypeOrmModule.forRoot({ ...dataSourceOptions(db.config), migrationsRun: true }), DatabaseModule, AuditModule, CommonModule, ...(imports ?? [])],
   }).compile();
   await moduleRef.init();
   return {

@@ -11,6 +11,8 @@ export class DomainError extends Error {
     readonly param = '',
     /** Response headers that belong with this error (e.g. Retry-After). */
     readonly headers: Record<string, string> = {},
+    /** Fields shown beside `error` in the native body (e.g. the checks of /readyz). */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'DomainError';

@@ -5,9 +5,13 @@ import { ArkApiError, ArkOpenApiError, ArkUnavailableError } from '@arkgate/byte
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { AuditService } from '../../audit/audit.service';
 import { RequestContext, requestContextOf } from '../http/request-context';
+import { isDatabaseUnavailable } from '../../database/database-unavailable';
 import { DomainError } from './domain-error';
 import { codeFor, ERROR_TYPES, ErrorKey } from './error-codes';
 import { isOpenAiRoute, openAiErrorBody, openAiFromUpstream, openAiShouldRetry } from './openai-error';
+
+/** Seconds a client is told to wait when the database is unreachable. */
+export const DATABASE_RETRY_AFTER_S = 5;
 
 interface NativeError {
   status: number;
@@ -16,6 +20,7 @@ interface NativeError {
   param: string;
   type: string;
   headers: Record<string, string>;
+  details?: Record<string, unknown>;
 }
 
 /**
@@ -48,7 +53,8 @@ export class NativeErrorFilter implements ExceptionFilter {
     }
 
     const error = this.toNativeError(exception, ctx);
-    await this.auditRefusal(ctx, request, error.status, error.code);
+    // With the database gone there is nowhere to write the event; trying would only delay the 503.
+    if (!isDatabaseUnavailable(exception)) await this.auditRefusal(ctx, request, error.status, error.code);
     for (const [name, value] of Object.entries(error.headers)) adapter.setHeader(response, name, value);
     const noRetry = isOpenAiRoute(request) ? openAiShouldRetry(error.status, error.code, request) : undefined;
     if (noRetry) adapter.setHeader(response, 'x-should-retry', noRetry);
@@ -79,7 +85,7 @@ export class NativeErrorFilter implements ExceptionFilter {
     };
 
     if (exception instanceof DomainError) {
-      return fromKey(exception.key, exception.message, exception.param, exception.headers);
+      return { ...fromKey(exception.key, exception.message, exception.param, exception.headers), details: exception.details };
     }
     if (exception instanceof ArkUnavailableError || exception instanceof ArkApiError || exception instanceof ArkOpenApiError) {
       this.logger.warn(`[${ctx.requestId}] upstream unavailable: ${(exception as Error).message}`);
@@ -106,6 +112,12 @@ export class NativeErrorFilter implements ExceptionFilter {
         return { status, code: 'invalid_request', type: ERROR_TYPES[status] ?? 'BadRequest', message: exception.message, param: '', headers: {} };
       }
     }
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn(`[${ctx.requestId}] database unreachable: ${(exception as Error).message}`);
+      return fromKey('database_unavailable', 'The service is temporarily unavailable. Retry after the time in the Retry-After header.', '', {
+        'Retry-After': String(DATABASE_RETRY_AFTER_S),
+      });
+    }
     this.logger.error(`[${ctx.requestId}] unhandled error`, (exception as Error)?.stack ?? String(exception));
     return fromKey('internal', 'Internal error. Please retry later or contact support with the request id.');
   }
@@ -125,7 +137,7 @@ export class NativeErrorFilter implements ExceptionFilter {
         },
       };
     }
-    return { error: { code: error.code, message: error.message, param: error.param, type: error.type } };
+    return { ...error.details, error: { code: error.code, message: error.message, param: error.param, type: error.type } };
   }
 }
 
