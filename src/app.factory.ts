@@ -13,7 +13,7 @@ export async function createApp(config: AppConfig, opts: { logger?: false } = {}
     bodyParser: false,
     logger: opts.logger === false ? false : ['warn', 'error'],
   });
-  app.useBodyParser('json', { limit: `${config.maxBodyMb}mb`, type: () => true });
+  // No body parser: BodyGateMiddleware reads bodies, only after authentication (DESIGN §10).
   app.set('trust proxy', 'loopback');
   app.enableShutdownHooks();
   mountSwagger(app);

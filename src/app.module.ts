@@ -10,6 +10,8 @@ import { CatalogModule } from './catalog/catalog.module';
 import { CommonModule } from './common/common.module';
 import { NativeErrorFilter } from './common/errors/native-error.filter';
 import { NativeValidationPipe } from './common/http/native-validation.pipe';
+import { BodyGateMiddleware } from './common/http/body-gate.middleware';
+import { JsonParser } from './common/http/json-parser';
 import { RequestContextMiddleware } from './common/http/request-context.middleware';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -44,11 +46,13 @@ export class AppModule implements NestModule {
       providers: [
         { provide: APP_FILTER, useClass: NativeErrorFilter },
         { provide: APP_PIPE, useClass: NativeValidationPipe },
+        JsonParser,
       ],
     };
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestContextMiddleware).forRoutes('*path');
+    // The body gate reads every request body: after authentication, under the JSON limits (DESIGN §10).
+    consumer.apply(RequestContextMiddleware, BodyGateMiddleware).forRoutes('*path');
   }
 }

@@ -107,7 +107,7 @@ export class NativeErrorFilter implements ExceptionFilter {
     return fromKey('internal', 'Internal error. Please retry later or contact support with the request id.');
   }
 
-  private shape(error: NativeError, request: { path?: string; query?: Record<string, unknown> }, ctx: RequestContext) {
+  private shape(error: NativeError, request: { path?: string; originalUrl?: string; query?: Record<string, unknown> }, ctx: RequestContext) {
     if (isAssetActionRoute(request)) {
       const query = request.query ?? {};
       return {
@@ -126,6 +126,8 @@ export class NativeErrorFilter implements ExceptionFilter {
 }
 
 /** The control-plane style route (`/volcark/?Action=…`) answers errors in the OpenAPI envelope. */
-export function isAssetActionRoute(request: { path?: string; query?: Record<string, unknown> }): boolean {
-  return (request.path === '/volcark/' || request.path === '/volcark') && request.query?.Action !== undefined;
+export function isAssetActionRoute(request: { path?: string; originalUrl?: string; query?: Record<string, unknown> }): boolean {
+  // originalUrl: inside a middleware mounted on a path, `path` is relative to the mount point.
+  const path = request.originalUrl?.split('?')[0] ?? request.path;
+  return (path === '/volcark/' || path === '/volcark') && request.query?.Action !== undefined;
 }

@@ -1,0 +1,167 @@
+import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import type { Principal } from '../../tenancy/tenant-context';
+import { DomainError } from '../errors/domain-error';
+import { JsonLimitScanner } from './json-limit-scanner';
+import { JsonParser } from './json-parser';
+import { requestContextOf } from './request-context';
+
+/** Who the `Authorization` header names; throws a DomainError (401, or 429 past the unauthenticated rate). */
+export interface RequestAuthenticator {
+  authenticate(authorization: string | undefined, ip: string): Promise<Principal>;
+}
+
+export const REQUEST_AUTHENTICATOR = Symbol('REQUEST_AUTHENTICATOR');
+
+/** An unauthenticated or refused client may go on sending for this long before its connection is cut. */
+const LINGER_MS = 1000;
+
+/**
+ * HTTP-adapter infrastructure (DESIGN §10, "hostile input"): the one place that reads request bodies,
+ * in place of a body parser, and the first thing every request meets after its request id.
+ *
+ * - A URL with a NUL (`%00`) is refused.
+ * - A request with a body is authenticated from the `Authorization: Bearer` header before one byte of
+ *   the body is read; without a valid token it is answered 401 (429 past the per-address rate) and its
+ *   connection closed, so at most what the socket had buffered (≤ 64 KB) was ever read.
+ * - An authenticated body is read up to the size limit while the JSON limits are scanned chunk by chunk
+ *   (depth, keys and items, NUL, prototype keys, body `access_token`); the first chunk that passes a limit
+ *   ends the read with 400 (413 for size), so a hostile body is never read to its end nor parsed.
+ * - Only then is it parsed (large bodies off the event loop) and set as the request body.
+ *
+ * The principal found here is stashed on the request context; the global guard reuses it instead of
+ * looking the token up again, and stays the authority on roles and entitlements. Requests without a
+ * body (health, docs, GETs) pass untouched: the guard authenticates them.
+ */
+@Injectable()
+export class BodyGateMiddleware implements NestMiddleware {
+  private readonly limitBytes: number;
+
+  constructor(
+    @Inject(REQUEST_AUTHENTICATOR) private readonly auth: RequestAuthenticator,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly parser: JsonParser,
+  ) {
+    this.limitBytes = config.maxBodyMb * 1024 * 1024;
+  }
+
+  async use(req: Request, res: Response, next: NextFunction): Promise<void> {
+    if (hasNul(req.originalUrl ?? req.url)) {
+      throw DomainError.invalid('', 'The request URL must not contain NUL characters (%00).');
+    }
+    if (!hasBody(req)) {
+      if (req.headers['content-length'] === '0') req.body = {};
+      return next();
+    }
+    const ctx = requestContextOf(req);
+    try {
+      ctx.principal = await this.auth.authenticate(req.headers.authorization, ctx.ip);
+      const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+      if (encoding !== 'identity') throw DomainError.invalid('Content-Encoding', `Content-Encoding ${encoding} is not supported; send the body uncompressed.`);
+      if (isMultipart(req)) return next(); // left unread for the route's own multipart reader
+      req.body = await this.readJson(req);
+    } catch (err) {
+      if (!req.complete) closeAfterAnswer(req, res);
+      throw err;
+    }
+    next();
+  }
+
+  private async readJson(req: IncomingMessage): Promise<unknown> {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > this.limitBytes) throw this.tooLarge();
+    const bytes = await readScanned(req, this.limitBytes, () => this.tooLarge());
+    if (bytes.length === 0) return {};
+    const first = firstSignificantByte(bytes);
+    if (first !== 0x7b && first !== 0x5b) throw notJson();
+    try {
+      return await this.parser.parse(bytes);
+    } catch (err) {
+      if (err instanceof SyntaxError) throw notJson();
+      throw err;
+    }
+  }
+
+  private tooLarge(): DomainError {
+    return new DomainError('payload_too_large', `Request body exceeds the limit of ${this.config.maxBodyMb} MB.`);
+  }
+}
+
+function notJson(): DomainError {
+  return new DomainError('invalid_request', 'The request body is not valid JSON.');
+}
+
+/** The body's bytes, read chunk by chunk under the size limit and the JSON limits; the first violation rejects. */
+function readScanned(req: IncomingMessage, limitBytes: number, tooLarge: () => Error): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const scanner = new JsonLimitScanner();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (err?: Error) => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('aborted', onAborted);
+      if (err) {
+        req.pause();
+        chunks.length = 0;
+        reject(err);
+      } else {
+        resolve(Buffer.concat(chunks, size));
+      }
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limitBytes) return done(tooLarge());
+      const violation = scanner.feed(chunk);
+      if (violation) return done(DomainError.invalid(violation.param, violation.message));
+      chunks.push(chunk);
+    };
+    const onEnd = () => done();
+    const onError = (err: Error) => done(DomainError.invalid('', `The request body could not be read: ${err.message}`));
+    const onAborted = () => done(DomainError.invalid('', 'The request body ended early.'));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('aborted', onAborted);
+  });
+}
+
+/**
+ * After the answer, the connection is closed: the client stops sending. What it still sends meanwhile is
+ * discarded unread by Node (never buffered or parsed), and a client that keeps sending is cut off.
+ */
+function closeAfterAnswer(req: IncomingMessage, res: Response): void {
+  if (!res.headersSent) res.setHeader('Connection', 'close');
+  res.once('finish', () => {
+    const socket = req.socket;
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  });
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+function isMultipart(req: IncomingMessage): boolean {
+  return /^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '');
+}
+
+function hasNul(url: string): boolean {
+  return url.includes('\0') || /%00/.test(url);
+}
+
+function firstSignificantByte(bytes: Buffer): number {
+  let i = 0;
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) i = 3;
+  for (; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return c;
+  }
+  return -1;
+}
