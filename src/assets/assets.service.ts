@@ -6,6 +6,7 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { SingleFlight } from '../common/concurrency/single-flight';
 import { DomainError } from '../common/errors/domain-error';
 import { validateNative } from '../common/http/native-validation';
+import { refuseCaseVariants } from '../common/http/case-variant-keys';
 import type { RequestContext } from '../common/http/request-context';
 import { HostResolver } from '../common/net/host-resolver';
 import { checkPublicHttpsUrl } from '../common/net/public-url';
@@ -17,7 +18,7 @@ import { AssetGroupEntity } from './asset-group.entity';
 import { AssetEntity, AssetStatus, AssetType } from './asset.entity';
 import { AssetGroupRepository, AssetRepository, isSettled, Page } from './asset.repository';
 import {
-  AssetAction, ASSET_ACTIONS, CreateAssetDto, CreateAssetGroupDto, GetByIdDto, ListAssetGroupsDto, ListAssetsDto,
+  AssetAction, ASSET_ACTIONS, ASSET_BODY_FIELDS, CreateAssetDto, CreateAssetGroupDto, GetByIdDto, ListAssetGroupsDto, ListAssetsDto,
 } from './dto/asset-actions.dto';
 
 export const ASSET_API_VERSION = '2024-01-01';
@@ -69,6 +70,7 @@ export class AssetsService implements AssetReferences {
       throw new DomainError('service_unavailable', 'The asset library is not configured on this platform (no control-plane credentials).');
     }
     const body = dropNulls(rawBody);
+    refuseCaseVariants(body, ASSET_BODY_FIELDS);
     const model = this.normalisedModel(body);
     const result = await this.run(action as AssetAction, tenant, body, model, ctx);
     return {

@@ -4,6 +4,7 @@ import { ThrottlerException } from '@nestjs/throttler';
 import { ArkApiError, ArkOpenApiError, ArkUnavailableError } from '@arkgate/byteplus';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { AuditService } from '../../audit/audit.service';
+import { RateLimitTally } from '../../audit/rate-limit-tally';
 import { RequestContext, requestContextOf } from '../http/request-context';
 import { DomainError } from './domain-error';
 import { codeFor, ERROR_TYPES, ErrorKey } from './error-codes';
@@ -30,6 +31,7 @@ export class NativeErrorFilter implements ExceptionFilter {
     private readonly adapterHost: HttpAdapterHost,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly audit: AuditService,
+    private readonly rateLimits: RateLimitTally,
   ) {}
 
   async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
@@ -47,7 +49,9 @@ export class NativeErrorFilter implements ExceptionFilter {
     }
 
     const error = this.toNativeError(exception, ctx);
-    await this.auditRefusal(ctx, request, error.status, error.code);
+    // A 429 is counted, not audited one by one: one event per caller and minute (DESIGN §10).
+    if (error.status === 429) this.rateLimits.count(ctx);
+    else await this.auditRefusal(ctx, request, error.status, error.code);
     for (const [name, value] of Object.entries(error.headers)) adapter.setHeader(response, name, value);
     adapter.reply(response, this.shape(error, request, ctx), error.status);
   }
