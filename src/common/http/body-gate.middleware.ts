@@ -93,11 +93,16 @@ function notJson(): DomainError {
   return new DomainError('invalid_request', 'The request body is not valid JSON.');
 }
 
-/** The body's bytes, read chunk by chunk under the size limit and the JSON limits; the first violation rejects. */
+/**
+ * The body's bytes, read chunk by chunk under the size limit and the JSON limits; the first violation
+ * rejects. Each chunk is copied into one buffer as it arrives (sized by Content-Length, grown by doubling
+ * otherwise), so no step copies the whole body at once on the event loop.
+ */
 function readScanned(req: IncomingMessage, limitBytes: number, tooLarge: () => Error): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const scanner = new JsonLimitScanner();
-    const chunks: Buffer[] = [];
+    const declared = Number(req.headers['content-length']);
+    let buffer = Buffer.allocUnsafe(Number.isSafeInteger(declared) && declared >= 0 ? declared : 64 * 1024);
     let size = 0;
     const done = (err?: Error) => {
       req.off('data', onData);
@@ -106,18 +111,23 @@ function readScanned(req: IncomingMessage, limitBytes: number, tooLarge: () => E
       req.off('aborted', onAborted);
       if (err) {
         req.pause();
-        chunks.length = 0;
+        buffer = Buffer.alloc(0);
         reject(err);
       } else {
-        resolve(Buffer.concat(chunks, size));
+        resolve(buffer.subarray(0, size));
       }
     };
     const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limitBytes) return done(tooLarge());
+      if (size + chunk.length > limitBytes) return done(tooLarge());
       const violation = scanner.feed(chunk);
       if (violation) return done(DomainError.invalid(violation.param, violation.message));
-      chunks.push(chunk);
+      if (size + chunk.length > buffer.length) {
+        const grown = Buffer.allocUnsafe(Math.min(limitBytes, Math.max(buffer.length * 2, size + chunk.length)));
+        buffer.copy(grown, 0, 0, size);
+        buffer = grown;
+      }
+      chunk.copy(buffer, size);
+      size += chunk.length;
     };
     const onEnd = () => done();
     const onError = (err: Error) => done(DomainError.invalid('', `The request body could not be read: ${err.message}`));

@@ -11,7 +11,7 @@ const WORKER_FROM_BYTES = 1024 * 1024;
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 parentPort.on('message', ({ id, bytes }) => {
-  let text = Buffer.from(bytes).toString('utf8');
+  let text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     parentPort.postMessage({ id, value: JSON.parse(text) });
@@ -43,13 +43,13 @@ export class JsonParser implements OnModuleDestroy {
     }
     const worker = this.ensureWorker();
     const id = this.nextId++;
-    // A copy that owns its memory, handed over to the worker without a second copy.
-    const owned = new Uint8Array(bytes.length);
-    owned.set(bytes);
+    // Handed over without a copy when the bytes own their memory (a body buffer does); else copied once.
+    const owned = bytes.byteOffset === 0 && bytes.buffer.byteLength >= bytes.length && bytes.buffer.byteLength - bytes.length < WORKER_FROM_BYTES ? bytes : Buffer.from(bytes);
+    const view = new Uint8Array(owned.buffer, owned.byteOffset, owned.length);
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       worker.ref();
-      worker.postMessage({ id, bytes: owned }, [owned.buffer]);
+      worker.postMessage({ id, bytes: view }, [view.buffer as ArrayBuffer]);
     });
   }
 
