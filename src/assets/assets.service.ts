@@ -69,8 +69,8 @@ export class AssetsService implements AssetReferences {
     if (!this.config.ark.accessKeyId || !this.config.ark.secretAccessKey) {
       throw new DomainError('service_unavailable', 'The asset library is not configured on this platform (no control-plane credentials).');
     }
+    refuseCaseVariants(rawBody, ASSET_BODY_FIELDS);
     const body = dropNulls(rawBody);
-    refuseCaseVariants(body, ASSET_BODY_FIELDS);
     const model = this.normalisedModel(body);
     const result = await this.run(action as AssetAction, tenant, body, model, ctx);
     return {

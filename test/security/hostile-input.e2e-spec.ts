@@ -223,6 +223,13 @@ describe('finding 6: NUL, deep nesting and out-of-range numbers → 400 on every
     });
   });
 
+  it('null for a tenant field that has no "none" value → 400, not 500', async () => {
+    for (const field of ['name', 'status', 'rate_limit_per_minute']) {
+      const res = await gw.call('PATCH', `/admin/tenants/${tenant.id}`, { token: ADMIN_TOKEN, body: { [field]: null } });
+      expectNative(res, 400, 'invalid_request', field);
+    }
+  });
+
   it('PageNumber 2^62, page_num 2^62, PageSize 0 and an audit cursor past the column range', async () => {
     expectAssetError(await post(ASSETS('ListAssets'), JSON.stringify({ PageNumber: 2 ** 62 })), 400, 'invalid_request');
     expectAssetError(await post(ASSETS('ListAssetGroups'), '{"PageNumber":4611686018427387904}'), 400, 'invalid_request');
