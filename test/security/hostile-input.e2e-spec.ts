@@ -129,6 +129,11 @@ describe('finding 3: an unauthenticated body is answered 401 after at most 64 KB
     }
   });
 
+  it('a fetch client sending 20 MB without a token reads the 401, not a reset', async () => {
+    const res = await gw.call('POST', TASKS, { rawBody: ' '.repeat(20 * 1024 * 1024), headers: { 'content-type': 'application/json', ...freshAddress() } });
+    expectNative(res, 401, 'unauthorized');
+  });
+
   it('on the asset route the 401 comes in the ResponseMetadata shape', async () => {
     const res = await send(ASSETS('ListAssets'), Buffer.alloc(2 * 1024 * 1024, 0x20), freshAddress());
     expect(res.status).toBe(401);

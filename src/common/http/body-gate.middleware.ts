@@ -15,8 +15,9 @@ export interface RequestAuthenticator {
 
 export const REQUEST_AUTHENTICATOR = Symbol('REQUEST_AUTHENTICATOR');
 
-/** An unauthenticated or refused client may go on sending for this long before its connection is cut. */
+/** After a refusal, what the client may still send (discarded unread) before its connection is cut. */
 const LINGER_MS = 1000;
+const LINGER_BYTES = 1024 * 1024;
 
 /**
  * HTTP-adapter infrastructure (DESIGN §10, "hostile input"): the one place that reads request bodies,
@@ -141,15 +142,25 @@ function readScanned(req: IncomingMessage, limitBytes: number, tooLarge: () => E
 
 /**
  * After the answer, the connection is closed: the client stops sending. What it still sends meanwhile is
- * discarded unread by Node (never buffered or parsed), and a client that keeps sending is cut off.
+ * discarded by Node, never buffered or parsed (a lingering close, so that the client reads the answer
+ * instead of a reset), and a client that goes on sending past LINGER_BYTES or LINGER_MS is cut off.
  */
 function closeAfterAnswer(req: IncomingMessage, res: Response): void {
   if (!res.headersSent) res.setHeader('Connection', 'close');
   res.once('finish', () => {
     const socket = req.socket;
+    let discarded = 0;
+    const onData = (chunk: Buffer) => {
+      discarded += chunk.length;
+      if (discarded > LINGER_BYTES) socket.destroy();
+    };
     const timer = setTimeout(() => socket.destroy(), LINGER_MS);
     timer.unref();
-    socket.once('close', () => clearTimeout(timer));
+    socket.on('data', onData);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      socket.off('data', onData);
+    });
   });
 }
 
