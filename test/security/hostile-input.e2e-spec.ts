@@ -145,6 +145,10 @@ describe('finding 4: tokens count only in the Authorization header', () => {
   it('?access_token= never authenticates, also with a valid header', async () => {
     expectNative(await gw.call('GET', `${TASKS}?access_token=${tenant.token}`, { headers: freshAddress() }), 401, 'unauthorized');
     expectNative(await gw.call('GET', `${TASKS}?access_token=${tenant.token}`, { token: tenant.token }), 401, 'unauthorized');
+    await nothingUpstream(async () => {
+      const res = await gw.call('POST', `${TASKS}?access_token=${tenant.token}`, { token: tenant.token, body: CREATE });
+      expectNative(res, 401, 'unauthorized');
+    });
   });
 
   it('a body access_token never authenticates', async () => {

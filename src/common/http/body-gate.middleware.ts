@@ -23,7 +23,7 @@ const LINGER_BYTES = 1024 * 1024;
  * HTTP-adapter infrastructure (DESIGN §10, "hostile input"): the one place that reads request bodies,
  * in place of a body parser, and the first thing every request meets after its request id.
  *
- * - A URL with a NUL (`%00`) is refused.
+ * - A URL with a NUL (`%00`) is refused; one with `?access_token=` is answered 401, whatever else it carries.
  * - A request with a body is authenticated from the `Authorization: Bearer` header before one byte of
  *   the body is read; without a valid token it is answered 401 (429 past the per-address rate) and its
  *   connection closed, so at most what the socket had buffered (≤ 64 KB) was ever read.
@@ -49,8 +49,12 @@ export class BodyGateMiddleware implements NestMiddleware {
   }
 
   async use(req: Request, res: Response, next: NextFunction): Promise<void> {
-    if (hasNul(req.originalUrl ?? req.url)) {
+    const url = req.originalUrl ?? req.url;
+    if (hasNul(url)) {
       throw DomainError.invalid('', 'The request URL must not contain NUL characters (%00).');
+    }
+    if (/[?&]access_token=/i.test(url)) {
+      throw new DomainError('unauthorized', 'Send the API token only in the Authorization: Bearer header, never in the URL.');
     }
     if (!hasBody(req)) {
       if (req.headers['content-length'] === '0') req.body = {};
