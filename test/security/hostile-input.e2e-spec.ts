@@ -24,7 +24,8 @@ afterAll(async () => {
 });
 
 /** A client address of its own per test, so that the per-address counters start at zero (also in a shared Redis). */
-const freshAddress = () => ({ 'x-forwarded-for': `203.0.113.${randomInt(1, 255)}, 198.51.100.${randomInt(1, 255)}` });
+const hex = () => randomInt(0x10000).toString(16);
+const freshAddress = () => ({ 'x-forwarded-for': `2001:db8:${hex()}:${hex()}:${hex()}::${hex()}` });
 
 const post = (path: string, rawBody: string, token: string | undefined = tenant.token, headers: Record<string, string> = {}) =>
   gw.call('POST', path, { token, rawBody, headers: { 'content-type': 'application/json', ...headers } });

@@ -15,9 +15,8 @@ export interface RequestAuthenticator {
 
 export const REQUEST_AUTHENTICATOR = Symbol('REQUEST_AUTHENTICATOR');
 
-/** After a refusal, what the client may still send (discarded unread) before its connection is cut. */
-const LINGER_MS = 1000;
-const LINGER_BYTES = 1024 * 1024;
+/** After a refusal, how long the client may go on sending (discarded unread) before its connection is cut. */
+const LINGER_MS = 2000;
 
 /**
  * HTTP-adapter infrastructure (DESIGN §10, "hostile input"): the one place that reads request bodies,
@@ -68,7 +67,7 @@ export class BodyGateMiddleware implements NestMiddleware {
       if (isMultipart(req)) return next(); // left unread for the route's own multipart reader
       req.body = await this.readJson(req);
     } catch (err) {
-      if (!req.complete) closeAfterAnswer(req, res);
+      if (!req.complete) closeAfterAnswer(req, res, this.limitBytes);
       throw err;
     }
     next();
@@ -146,17 +145,17 @@ function readScanned(req: IncomingMessage, limitBytes: number, tooLarge: () => E
 
 /**
  * After the answer, the connection is closed: the client stops sending. What it still sends meanwhile is
- * discarded by Node, never buffered or parsed (a lingering close, so that the client reads the answer
- * instead of a reset), and a client that goes on sending past LINGER_BYTES or LINGER_MS is cut off.
+ * discarded by Node, never buffered or parsed (a lingering close, so that a client still writing its body
+ * reads the answer instead of a reset); past the body size limit or LINGER_MS it is cut off.
  */
-function closeAfterAnswer(req: IncomingMessage, res: Response): void {
+function closeAfterAnswer(req: IncomingMessage, res: Response, lingerBytes: number): void {
   if (!res.headersSent) res.setHeader('Connection', 'close');
   res.once('finish', () => {
     const socket = req.socket;
     let discarded = 0;
     const onData = (chunk: Buffer) => {
       discarded += chunk.length;
-      if (discarded > LINGER_BYTES) socket.destroy();
+      if (discarded > lingerBytes) socket.destroy();
     };
     const timer = setTimeout(() => socket.destroy(), LINGER_MS);
     timer.unref();
