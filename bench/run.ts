@@ -18,16 +18,17 @@ import { pollerScenario, type PollerSettings } from './poller';
 import { difference, plusMs, ratio, renderMarkdown, times, type Report, type ReportRow } from './report';
 import type { ScenarioOutput } from './scenario-common';
 import { seedTasks } from './seed-tasks';
+import { hostileLoadScenario } from './s8-hostile-load';
 import { startBenchSandbox, startGateway, startNestBaseline, startRawBaseline, TASKS_PATH, type GatewayTarget } from './targets';
 
-const SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7'] as const;
+const SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7', 'S8'] as const;
 type ScenarioId = (typeof SCENARIOS)[number];
 /**
  * The order they run in: S2 last, because every task it creates through the gateway is still in flight
  * for the gateway's background sync, whose catching up would otherwise weigh on whatever runs next
  * (S5 and S6 have gateways of their own, but share this process and its event loop).
  */
-const RUN_ORDER: readonly ScenarioId[] = ['S1', 'S3', 'S4', 'S5', 'S6', 'S7', 'S2'];
+const RUN_ORDER: readonly ScenarioId[] = ['S1', 'S3', 'S4', 'S5', 'S6', 'S7', 'S8', 'S2'];
 
 interface Settings extends MeasureSettings {
   quick: boolean;
@@ -295,6 +296,10 @@ async function scenarioS7(ctx: Context): Promise<void> {
   addOutput(ctx, await lostAnswersScenario(ctx.settings.lostAnswers, ctx.dir, log));
 }
 
+async function scenarioS8(ctx: Context): Promise<void> {
+  addOutput(ctx, await hostileLoadScenario({ durationS: ctx.settings.durationS, connections: ctx.settings.connections }, ctx.gen, ctx.gateway, log));
+}
+
 const RUNNERS: Record<ScenarioId, (ctx: Context) => Promise<void>> = {
   S1: scenarioS1,
   S2: scenarioS2,
@@ -303,6 +308,7 @@ const RUNNERS: Record<ScenarioId, (ctx: Context) => Promise<void>> = {
   S5: scenarioS5,
   S6: scenarioS6,
   S7: scenarioS7,
+  S8: scenarioS8,
 };
 
 function commitOf(): string {
@@ -408,7 +414,7 @@ async function main(): Promise<void> {
   for (const file of writeResults(report)) log(`wrote ${file}`);
   if (report.invalidRounds.length > 0) log(`!! ${report.invalidRounds.length} INVALID ROUND(S) — see above; their numbers are not in the medians.`);
   if (ctx.verificationFailures.length > 0) {
-    log(`!! ${ctx.verificationFailures.length} VERIFICATION FAILURE(S) in S5/S6 — see above; those rows do not describe a complete run:`);
+    log(`!! ${ctx.verificationFailures.length} VERIFICATION FAILURE(S) in S5/S6/S8 — see above; those rows do not describe a complete run:`);
     for (const f of ctx.verificationFailures) log(`!!   ${f}`);
   }
 }

@@ -20,8 +20,7 @@ export async function createApp(config: AppConfig, opts: { logger?: false; syncA
     logger: opts.logger === false ? false : ['warn', 'error'],
   });
   app.use(app.get(InFlightRequests).track);
-  // multipart/form-data is left to multer on the routes that take uploads (POST /v1/videos).
-  app.useBodyParser('json', { limit: `${config.maxBodyMb}mb`, type: (req) => !/^multipart\/form-data/i.test(String(req.headers['content-type'] ?? '')) });
+  // No body parser: BodyGateMiddleware reads bodies, only after authentication (DESIGN §10).
   app.set('trust proxy', 'loopback');
   mountSwagger(app);
   if (opts.syncAdmin !== false) {

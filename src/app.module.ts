@@ -11,6 +11,8 @@ import { CommonModule } from './common/common.module';
 import { ConsoleModule } from './console/console.module';
 import { NativeErrorFilter } from './common/errors/native-error.filter';
 import { NativeValidationPipe } from './common/http/native-validation.pipe';
+import { BodyGateMiddleware } from './common/http/body-gate.middleware';
+import { JsonParser } from './common/http/json-parser';
 import { RequestContextMiddleware } from './common/http/request-context.middleware';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -48,11 +50,13 @@ export class AppModule implements NestModule {
       providers: [
         { provide: APP_FILTER, useClass: NativeErrorFilter },
         { provide: APP_PIPE, useClass: NativeValidationPipe },
+        JsonParser,
       ],
     };
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestContextMiddleware).forRoutes('*path');
+    // The body gate reads every request body: after authentication, under the JSON limits (DESIGN §10).
+    consumer.apply(RequestContextMiddleware, BodyGateMiddleware).forRoutes('*path');
   }
 }

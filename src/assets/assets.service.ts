@@ -7,6 +7,7 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { SingleFlight } from '../common/concurrency/single-flight';
 import { DomainError } from '../common/errors/domain-error';
 import { validateNative } from '../common/http/native-validation';
+import { refuseCaseVariants } from '../common/http/case-variant-keys';
 import type { RequestContext } from '../common/http/request-context';
 import { HostResolver } from '../common/net/host-resolver';
 import { checkPublicUrl } from '../common/net/public-url';
@@ -23,7 +24,7 @@ import { AssetReconciler } from './asset-reconciler.service';
 import { AssetSubmissionEntity, AssetSubmissionKind } from './asset-submission.entity';
 import { AssetSubmissionRepository } from './asset-submission.repository';
 import {
-  AssetAction, ASSET_ACTIONS, CreateAssetDto, CreateAssetGroupDto, GetByIdDto, ListAssetGroupsDto, ListAssetsDto,
+  AssetAction, ASSET_ACTIONS, ASSET_BODY_FIELDS, CreateAssetDto, CreateAssetGroupDto, GetByIdDto, ListAssetGroupsDto, ListAssetsDto,
 } from './dto/asset-actions.dto';
 
 export const ASSET_API_VERSION = '2024-01-01';
@@ -81,6 +82,7 @@ export class AssetsService implements AssetReferences {
     if (!this.config.ark.accessKeyId || !this.config.ark.secretAccessKey) {
       throw new DomainError('service_unavailable', 'The asset library is not configured on this platform (no control-plane credentials).');
     }
+    refuseCaseVariants(rawBody, ASSET_BODY_FIELDS);
     const body = dropNulls(rawBody);
     const model = this.normalisedModel(body);
     const result = await this.run(action as AssetAction, tenant, body, model, ctx);

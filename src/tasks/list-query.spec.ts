@@ -14,6 +14,8 @@ describe('list query (seed §7)', () => {
   it.each([
     [{ page_num: '0' }, 'page_num'],
     [{ page_size: '501' }, 'page_size'],
+    [{ page_num: String(2 ** 62) }, 'page_num'],
+    [{ page_num: '1000001' }, 'page_num'],
     [{ page_size: '2.5' }, 'page_size'],
     [{ 'filter.status': 'pending' }, 'filter.status'],
     [{ 'filter.model': 'doubao-seedance-2-0-fast' }, 'filter.model'],

@@ -5,7 +5,28 @@
  * `references.*`, anything else), since each is checked as an asset reference (task-references.rules.ts).
  * Pure; returns a new object.
  */
+import type { FieldShape } from '../common/http/case-variant-keys';
+
 const MEDIA_KEYS = ['image_url', 'video_url', 'audio_url'] as const;
+
+const MEDIA: FieldShape = { fields: ['url'] };
+
+/** Every field of a create body arkgate knows, for refusing case variants of them (DESIGN §10). */
+export const CREATE_TASK_FIELDS: FieldShape = {
+  fields: [
+    'model', 'content', 'duration', 'ratio', 'resolution', 'generate_audio', 'watermark', 'return_last_frame',
+    'execution_expires_after', 'priority', 'safety_identifier', 'service_tier', 'draft', 'seed', 'camera_fixed',
+    'frames', 'callback_url', 'references',
+  ],
+  aliases: ['CallbackURL'],
+  nested: {
+    content: {
+      fields: ['type', 'text', 'role', 'image_url', 'video_url', 'audio_url', 'draft_task'],
+      nested: { image_url: MEDIA, video_url: MEDIA, audio_url: MEDIA, draft_task: { fields: ['id'] } },
+    },
+    references: { fields: ['image', 'video', 'audio'] },
+  },
+};
 
 export function normalizeCreateBody(body: unknown): unknown {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;

@@ -15,10 +15,11 @@ import { CatalogService } from '../catalog/catalog.service';
 import type { TenantContext } from '../tenancy/tenant-context';
 import { ASSET_REFERENCES, AssetReferences } from './asset-references';
 import { CreateTaskDto } from './dto/create-task.dto';
-import { DEFAULT_PAGE_SIZE, ListTasksQuery, MAX_PAGE_SIZE, TASK_STATUSES, PublicTaskStatus } from './dto/list-tasks.query';
+import { DEFAULT_PAGE_SIZE, ListTasksQuery, MAX_PAGE_NUM, MAX_PAGE_SIZE, TASK_STATUSES, PublicTaskStatus } from './dto/list-tasks.query';
 import { checkContent } from './task-content.rules';
 import { enforceReferencePolicy } from './task-references.policy';
-import { normalizeCreateBody } from './task-request.normalizer';
+import { CREATE_TASK_FIELDS, normalizeCreateBody } from './task-request.normalizer';
+import { refuseCaseVariants } from '../common/http/case-variant-keys';
 import { TaskEntity } from './task.entity';
 import { TaskSubmission } from './task-submission.service';
 import { TaskRepository } from './task.repository';
@@ -57,6 +58,7 @@ export class TasksService {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw DomainError.invalid('Idempotency-Key', 'The Idempotency-Key header must be 1–255 printable ASCII characters.');
     }
+    refuseCaseVariants(rawBody, CREATE_TASK_FIELDS);
     const body = normalizeCreateBody(rawBody) as Record<string, unknown>;
     const dto = validateNative(CreateTaskDto, body);
 
@@ -225,7 +227,7 @@ function intParam(raw: unknown, name: string, min: number, max: number, fallback
 /** Seed §7 query: page_num, page_size, filter.status, filter.model (stable or alias), filter.task_ids. */
 export function parseListQuery(raw: Record<string, unknown>): ListTasksQuery {
   const query: ListTasksQuery = {
-    pageNum: intParam(raw.page_num, 'page_num', 1, Number.MAX_SAFE_INTEGER, 1),
+    pageNum: intParam(raw.page_num, 'page_num', 1, MAX_PAGE_NUM, 1),
     pageSize: intParam(raw.page_size, 'page_size', 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE),
   };
   const status = one(raw['filter.status']);

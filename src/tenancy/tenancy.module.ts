@@ -9,6 +9,9 @@ import { ApiGuard } from './auth/api.guard';
 import { BearerStrategy } from './auth/bearer.strategy';
 import { ResilientThrottlerStorage } from './auth/resilient-throttler.storage';
 import { RedisConnection } from '../common/redis/redis-connection';
+import { HeaderAuthenticator } from './auth/header-authenticator';
+import { UnauthenticatedRateLimiter } from './auth/unauthenticated-rate-limiter';
+import { REQUEST_AUTHENTICATOR } from '../common/http/body-gate.middleware';
 import { TenantThrottlerGuard } from './auth/tenant-throttler.guard';
 import { TenancyService } from './tenancy.service';
 import { TenantEntity } from './tenant.entity';
@@ -42,10 +45,13 @@ const STAFF_LIMIT_FACTOR = 10;
   providers: [
     TenancyService,
     BearerStrategy,
+    UnauthenticatedRateLimiter,
+    // The body gate authenticates from the header before reading a body (DESIGN §10).
+    { provide: REQUEST_AUTHENTICATOR, useClass: HeaderAuthenticator },
     // Global guards run in this order: who is calling, then how often.
     { provide: APP_GUARD, useClass: ApiGuard },
     { provide: APP_GUARD, useClass: TenantThrottlerGuard },
   ],
-  exports: [TenancyService],
+  exports: [TenancyService, REQUEST_AUTHENTICATOR],
 })
 export class TenancyModule {}

@@ -1,6 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+
+/** May be left out, but not sent as null: the field has no "none" value to store. */
+const OptionalNotNull = () => ValidateIf((_o: unknown, value: unknown) => value !== undefined);
 import { USD_PATTERN } from '../../billing/money';
 import { STABLE_MODEL_NAMES } from '../../catalog/catalog-rules';
 
@@ -52,11 +55,11 @@ export class CreateTenantDto {
 }
 
 export class UpdateTenantDto {
-  @ApiPropertyOptional() @IsOptional() @IsString({ message: 'name must be a string' }) @IsNotEmpty({ message: 'name must not be empty' }) @MaxLength(200)
+  @ApiPropertyOptional() @OptionalNotNull() @IsString({ message: 'name must be a string' }) @IsNotEmpty({ message: 'name must not be empty' }) @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional({ enum: ['active', 'suspended'] })
-  @IsOptional() @IsIn(['active', 'suspended'], { message: 'status must be active or suspended' })
+  @OptionalNotNull() @IsIn(['active', 'suspended'], { message: 'status must be active or suspended' })
   status?: 'active' | 'suspended';
 
   @ApiPropertyOptional({ type: EntitlementsDto })
@@ -68,7 +71,7 @@ export class UpdateTenantDto {
   media_policy?: 'asset_only' | 'any';
 
   @ApiPropertyOptional()
-  @IsOptional() @IsInt({ message: 'rate_limit_per_minute must be an integer' }) @Min(1) @Max(1000000)
+  @OptionalNotNull() @IsInt({ message: 'rate_limit_per_minute must be an integer' }) @Min(1) @Max(1000000)
   rate_limit_per_minute?: number;
 
   @ApiPropertyOptional({ example: '250.00', nullable: true, type: String, description: 'Cap on total charges in USD; null removes it. Creates that could pass it are refused.' })

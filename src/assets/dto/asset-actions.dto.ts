@@ -1,11 +1,30 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import type { FieldShape } from '../../common/http/case-variant-keys';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
 export const ASSET_TYPES = ['Image', 'Video', 'Audio'] as const;
 export const ASSET_STATUSES = ['Pending', 'Processing', 'Active', 'Failed'] as const;
 export const ASSET_ACTIONS = ['CreateAssetGroup', 'CreateAsset', 'ListAssetGroups', 'ListAssets', 'GetAssetGroup', 'GetAsset'] as const;
 export type AssetAction = (typeof ASSET_ACTIONS)[number];
+
+/** Every field of the asset action bodies, for refusing case variants of them (DESIGN §10); `Url`/`url` are aliases of `URL`. */
+export const ASSET_BODY_FIELDS: FieldShape = {
+  fields: [
+    'model', 'ProjectName', 'PageNumber', 'PageSize', 'SortBy', 'SortOrder', 'Name', 'Description', 'GroupType',
+    'GroupId', 'URL', 'AssetType', 'Moderation', 'Id', 'Filter',
+  ],
+  aliases: ['Url', 'url'],
+  nested: {
+    Moderation: { fields: ['Strategy'] },
+    Filter: { fields: ['Name', 'GroupIds', 'GroupType', 'GroupId', 'Statuses'] },
+  },
+};
+
+/** Paging bounds: PageNumber × PageSize stays far inside both engines' OFFSET range (DESIGN §10). */
+export const MAX_PAGE_NUMBER = 1_000_000;
+/** Filter.Name: names are at most 64 characters, so a longer fragment matches nothing anyway. */
+export const MAX_FILTER_NAME = 64;
 
 /** Fields every asset action accepts: the model (normalised like tasks) and a ProjectName that the platform replaces. */
 class AssetRequestBase {
@@ -19,7 +38,9 @@ class AssetRequestBase {
 }
 
 class PagingBase extends AssetRequestBase {
-  @ApiPropertyOptional({ example: 1 }) @IsOptional() @IsInt({ message: 'PageNumber must be an integer' }) @Min(1, { message: 'PageNumber must be at least 1' })
+  @ApiPropertyOptional({ example: 1, maximum: MAX_PAGE_NUMBER })
+  @IsOptional() @IsInt({ message: 'PageNumber must be an integer' })
+  @Min(1, { message: `PageNumber must be 1–${MAX_PAGE_NUMBER}` }) @Max(MAX_PAGE_NUMBER, { message: `PageNumber must be 1–${MAX_PAGE_NUMBER}` })
   PageNumber?: number;
 
   @ApiPropertyOptional({ example: 20, maximum: 100 })
@@ -84,7 +105,8 @@ export class GetByIdDto extends AssetRequestBase {
 }
 
 export class GroupFilterDto {
-  @ApiPropertyOptional() @IsOptional() @IsString({ message: 'Name must be a string' })
+  @ApiPropertyOptional({ maxLength: MAX_FILTER_NAME, description: 'Case-insensitive substring of the name; % and _ match themselves.' })
+  @IsOptional() @IsString({ message: 'Name must be a string' }) @MaxLength(MAX_FILTER_NAME, { message: `Name must be at most ${MAX_FILTER_NAME} characters` })
   Name?: string;
 
   @ApiPropertyOptional({ type: [String] })

@@ -12,7 +12,8 @@ export class AuditEventsQueryDto {
   @ApiPropertyOptional({ example: '2026-11-01' }) @IsOptional() @IsISO8601({}, { message: 'from must be an ISO-8601 date or time' }) from?: string;
   @ApiPropertyOptional({ example: '2026-12-01' }) @IsOptional() @IsISO8601({}, { message: 'to must be an ISO-8601 date or time' }) to?: string;
   @ApiPropertyOptional({ description: 'next_cursor of the previous page.' })
-  @IsOptional() @Transform(toInt) @IsInt({ message: 'cursor must be the next_cursor of a previous page' }) @Min(1)
+  @IsOptional() @Transform(toInt) @IsInt({ message: 'cursor must be the next_cursor of a previous page' }) @Min(1, { message: 'cursor must be the next_cursor of a previous page' })
+  @Max(2_147_483_647, { message: 'cursor must be the next_cursor of a previous page' })
   cursor?: number;
   @ApiPropertyOptional({ default: 100, maximum: 500 })
   @IsOptional() @Transform(toInt) @IsInt({ message: 'limit must be an integer' }) @Min(1, { message: 'limit must be 1–500' }) @Max(500, { message: 'limit must be 1–500' })

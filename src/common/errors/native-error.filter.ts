@@ -4,6 +4,7 @@ import { ThrottlerException } from '@nestjs/throttler';
 import { ArkApiError, ArkOpenApiError, ArkUnavailableError } from '@arkgate/byteplus';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { AuditService } from '../../audit/audit.service';
+import { RateLimitTally } from '../../audit/rate-limit-tally';
 import { RequestContext, requestContextOf } from '../http/request-context';
 import { isDatabaseUnavailable } from '../../database/database-unavailable';
 import { DomainError } from './domain-error';
@@ -36,6 +37,7 @@ export class NativeErrorFilter implements ExceptionFilter {
     private readonly adapterHost: HttpAdapterHost,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly audit: AuditService,
+    private readonly rateLimits: RateLimitTally,
   ) {}
 
   async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
@@ -54,7 +56,9 @@ export class NativeErrorFilter implements ExceptionFilter {
 
     const error = this.toNativeError(exception, ctx);
     // With the database gone there is nowhere to write the event; trying would only delay the 503.
-    if (!isDatabaseUnavailable(exception)) await this.auditRefusal(ctx, request, error.status, error.code);
+    // A 429 is counted, not audited one by one: one event per caller and minute (DESIGN §10).
+    if (error.status === 429) this.rateLimits.count(ctx);
+    else if (!isDatabaseUnavailable(exception)) await this.auditRefusal(ctx, request, error.status, error.code);
     for (const [name, value] of Object.entries(error.headers)) adapter.setHeader(response, name, value);
     const noRetry = isOpenAiRoute(request) ? openAiShouldRetry(error.status, error.code, request) : undefined;
     if (noRetry) adapter.setHeader(response, 'x-should-retry', noRetry);
@@ -122,7 +126,7 @@ export class NativeErrorFilter implements ExceptionFilter {
     return fromKey('internal', 'Internal error. Please retry later or contact support with the request id.');
   }
 
-  private shape(error: NativeError, request: { path?: string; query?: Record<string, unknown> }, ctx: RequestContext) {
+  private shape(error: NativeError, request: { path?: string; originalUrl?: string; query?: Record<string, unknown> }, ctx: RequestContext) {
     if (isOpenAiRoute(request)) return openAiErrorBody(error);
     if (isAssetActionRoute(request)) {
       const query = request.query ?? {};
@@ -142,6 +146,8 @@ export class NativeErrorFilter implements ExceptionFilter {
 }
 
 /** The control-plane style route (`/volcark/?Action=…`) answers errors in the OpenAPI envelope. */
-export function isAssetActionRoute(request: { path?: string; query?: Record<string, unknown> }): boolean {
-  return (request.path === '/volcark/' || request.path === '/volcark') && request.query?.Action !== undefined;
+export function isAssetActionRoute(request: { path?: string; originalUrl?: string; query?: Record<string, unknown> }): boolean {
+  // originalUrl: inside a middleware mounted on a path, `path` is relative to the mount point.
+  const path = request.originalUrl?.split('?')[0] ?? request.path;
+  return (path === '/volcark/' || path === '/volcark') && request.query?.Action !== undefined;
 }

@@ -8,8 +8,10 @@ export interface OpenAiErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null };
 }
 
-export function isOpenAiRoute(request: { path?: string }): boolean {
-  return request.path === '/v1' || (request.path ?? '').startsWith('/v1/');
+export function isOpenAiRoute(request: { path?: string; originalUrl?: string }): boolean {
+  // originalUrl: inside a middleware mounted on a path, `path` is relative to the mount point.
+  const path = request.originalUrl?.split('?')[0] ?? request.path ?? '';
+  return path === '/v1' || path.startsWith('/v1/');
 }
 
 export function openAiErrorType(status: number): string {

@@ -146,7 +146,11 @@ export class CreateTaskDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean({ message: 'camera_fixed must be a boolean' })
   camera_fixed?: boolean;
 
-  @ApiPropertyOptional() @IsOptional() @IsInt({ message: 'frames must be an integer' })
+  @ApiPropertyOptional({ minimum: 29, maximum: 289, description: 'Older models only (25 + 4n).' })
+  @IsOptional()
+  @IsInt({ message: 'frames must be an integer' })
+  @Min(29, { message: 'frames must be between 29 and 289' })
+  @Max(289, { message: 'frames must be between 29 and 289' })
   frames?: number;
 
   @ApiPropertyOptional({ description: 'Native status callback: a non-empty https URL whose host resolves only to public addresses. `CallbackURL` is accepted as an alias.', example: 'https://example.com/volcark/callback' })

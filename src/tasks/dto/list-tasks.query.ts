@@ -12,4 +12,6 @@ export interface ListTasksQuery {
 }
 
 export const MAX_PAGE_SIZE = 500;
+/** page_num × page_size stays far inside both engines' OFFSET range (DESIGN §10). */
+export const MAX_PAGE_NUM = 1_000_000;
 export const DEFAULT_PAGE_SIZE = 20;

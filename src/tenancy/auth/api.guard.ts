@@ -6,14 +6,20 @@ import { requestContextOf } from '../../common/http/request-context';
 import { AUDIT_ACTION, AuditActionSpec } from '../../audit/audited.decorator';
 import type { Principal } from '../tenant-context';
 import { ACCESS_RULE, AccessRule } from './access-rule';
+import { UnauthenticatedRateLimiter } from './unauthenticated-rate-limiter';
 
 /**
  * The global guard, deny by default: a route without an access rule is refused. It authenticates
- * through passport, then checks role, tenant status and entitlement, in that order.
+ * through passport (or takes the principal the body gate already found from the same header), then
+ * checks role, tenant status and entitlement, in that order. A refused token counts against the
+ * caller's address (429 past ARKGATE_UNAUTH_RATE_PER_MINUTE).
  */
 @Injectable()
 export class ApiGuard extends AuthGuard('bearer') {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly unauthenticated: UnauthenticatedRateLimiter,
+  ) {
     super();
   }
 
@@ -21,11 +27,20 @@ export class ApiGuard extends AuthGuard('bearer') {
     const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [context.getHandler(), context.getClass()]);
     if (!rule) throw new DomainError('forbidden', 'This route is not available.');
     if (rule.public) return true;
-    await super.canActivate(context);
     const request = context.switchToHttp().getRequest();
+    const ctx = requestContextOf(request);
+    if (ctx.principal) {
+      request.user = ctx.principal;
+    } else {
+      try {
+        await super.canActivate(context);
+      } catch (err) {
+        if (err instanceof DomainError && err.key === 'unauthorized') throw await this.unauthenticated.refusal(ctx.ip);
+        throw err;
+      }
+    }
     const principal = request.user as Principal;
     // From here on the caller is known: a refusal of a state-changing call is audited.
-    const ctx = requestContextOf(request);
     ctx.principal = principal;
     const spec = this.reflector.get<AuditActionSpec | undefined>(AUDIT_ACTION, context.getHandler());
     ctx.auditAction = typeof spec === 'function' ? (spec(request.query ?? {}) ?? undefined) : spec;

@@ -1,0 +1,110 @@
+/**
+ * DESIGN §10 "nothing blocks other requests for more than 100 ms": while hostile bodies of 64 MB and of
+ * 140,000 keys are being sent and refused, a concurrent /healthz keeps answering within 100 ms. The
+ * gateway runs as its own process (as `npm start` runs it) and the bodies go out from another, so only
+ * the gateway's own work shares its event loop, and its heap is the gateway's, not the test runner's.
+ * A timed assertion by necessity: it takes the worst of many probes over the whole run, and on a busy
+ * shared machine allows on top of the 100 ms the worst of the same probes sent at the same moments to a
+ * bare node:http server in a process of its own (a control that no gateway work can slow down).
+ */
+import { startSandbox, SandboxHandle } from '@arkgate/sandbox';
+import { ChildProcess, fork } from 'node:child_process';
+import { join } from 'node:path';
+import { request as httpRequest } from 'node:http';
+import { ChildGateway, startChildGateway } from '../support/child-gateway';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { ADMIN_TOKEN, TASKS } from '../support/test-gateway';
+
+jest.setTimeout(90_000);
+
+let sandbox: SandboxHandle;
+let db: TestDatabase;
+let gw: ChildGateway;
+let token: string;
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  db = await createTestDatabase({ shareable: true });
+  gw = await startChildGateway({ sandbox, database: db.config, timeoutMs: 60_000 });
+  const admin = (path: string, body: unknown) =>
+    fetch(gw.url + path, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<Record<string, string>>);
+  const tenant = await admin('/admin/tenants', { name: `stall-${Date.now()}` });
+  ({ token } = await admin(`/admin/tenants/${tenant.id}/tokens`, { name: 'stall' }));
+});
+afterAll(async () => {
+  gw?.kill('SIGKILL');
+  await gw?.exited;
+  await sandbox?.close();
+  await db?.drop();
+});
+
+/** One GET /healthz on a fresh connection: its latency in ms. */
+function probe(url: string): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${url}/healthz`, { agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - started) : reject(new Error(`healthz ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+it('/healthz answers within 100 ms while a 64 MB hostile body and a 140,000-key body are processed', async () => {
+  const sender = fork(join(__dirname, 'hostile-sender.js'), [gw.url + TASKS, token], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ready = new Promise((r) => sender.once('message', r)); // the bodies are built
+  const results = new Promise<Array<{ name: string; status: number; ms: number }>>((resolve, reject) => {
+    sender.on('message', (m) => Array.isArray(m) && resolve(m as never));
+    sender.once('exit', (code) => code !== 0 && reject(new Error(`sender exited ${code}`)));
+  });
+  await ready;
+  const control = await startControlServer();
+  sender.send('go');
+
+  // Each tick probes the gateway and, at the same moment, a bare node:http server in a process of its own:
+  // the control shows what the busy machine alone costs a probe.
+  const latencies: number[] = [];
+  const controls: number[] = [];
+  let sending = true;
+  const done = results.finally(() => (sending = false));
+  while (sending) {
+    const [g, c] = await Promise.all([probeTrio(gw.url), probeTrio(control.url)]);
+    latencies.push(g);
+    controls.push(c);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const sent = await done;
+  sender.kill();
+  control.process.kill();
+
+  expect(sent.slice(0, 4).map((s) => [s.name, s.status])).toEqual([
+    ['64 MB ending in \\u0000, authenticated', 400],
+    ['140,000 keys, authenticated', 400],
+    ['64 MB of nesting, authenticated', 400],
+    ['64 MB, no token', 401],
+  ]);
+  expect(sent.map((s) => s.status)).toEqual([...sent.slice(0, 4).map((s) => s.status), ...sent.slice(0, 4).map((s) => s.status), ...sent.slice(0, 4).map((s) => s.status)]);
+  expect(latencies.length).toBeGreaterThan(10);
+  const worst = Math.max(...latencies);
+  const noise = Math.max(...controls);
+  const report = `healthz: worst ${worst.toFixed(1)} ms of ${latencies.length} probes under hostile load, control server worst ${noise.toFixed(1)} ms; bodies answered ${sent.map((x) => `${x.status} in ${x.ms} ms`).join(', ')}`;
+  // 100 ms on an idle machine; on a shared, busy one the control's worst is allowed on top.
+  console.log(report);
+  if (worst >= 100 + noise) throw new Error(report);
+});
+
+/** A bare node:http server answering every request with 200, in a child process: the probes' control. */
+async function startControlServer(): Promise<{ url: string; process: ChildProcess }> {
+  const child = fork(join(__dirname, 'control-server.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve) => child.once('message', (m) => resolve(m as number)));
+  return { url: `http://127.0.0.1:${port}`, process: child };
+}
+
+/**
+ * Three probes at once: a blocked event loop delays all three, so the fastest of them is the gateway's
+ * answer time without the noise of one probe's own scheduling.
+ */
+async function probeTrio(url: string): Promise<number> {
+  return Math.min(...(await Promise.all([probe(url), probe(url), probe(url)])));
+}
