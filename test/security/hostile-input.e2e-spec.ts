@@ -191,7 +191,9 @@ describe('finding 5: case variants of known keys are refused, naming the key', (
   it('in asset bodies, their Moderation and Filter; URL, Url and url stay accepted', async () => {
     await nothingUpstream(async () => {
       expectAssetError(await post(ASSETS('CreateAsset'), JSON.stringify({ GroupId: 'g', uRL: 'https://example.com/a.png', AssetType: 'Image' })), 400, 'invalid_request');
-      expectAssetError(await post(ASSETS('CreateAsset'), JSON.stringify({ GroupId: 'g', URL: 'https://example.com/a.png', AssetType: 'Image', Moderation: { strategy: 'Skip' } })), 400, 'invalid_request');
+      expectAssetError(await post(ASSETS('CreateAsset'), JSON.stringify({ GroupId: 'g', URL: 'https://example.com/a.png', AssetType: 'Image', Moderation: { strategy: 'Skip' } })), 400, 'moderation_skip_not_allowed');
+      // A case variant inside Moderation that does not ask to skip is refused as a case variant.
+      expectAssetError(await post(ASSETS('CreateAsset'), JSON.stringify({ GroupId: 'g', URL: 'https://example.com/a.png', AssetType: 'Image', Moderation: { strategy: 'Default' } })), 400, 'invalid_request');
       expectAssetError(await post(ASSETS('ListAssets'), JSON.stringify({ Filter: { name: 'x' } })), 400, 'invalid_request');
       expectAssetError(await post(ASSETS('CreateAssetGroup'), JSON.stringify({ Name: 'g', name: 'h' })), 400, 'invalid_request');
     });
