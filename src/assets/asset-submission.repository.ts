@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
+import { claimLeased } from '../database/lease-claim';
 import { TenantScopedRepository } from '../tenancy/tenant-scoped.repository';
 import { AssetSubmissionEntity, AssetSubmissionKind, AssetSubmissionStatus } from './asset-submission.entity';
 
@@ -43,26 +44,15 @@ export class AssetSubmissionRepository extends TenantScopedRepository<AssetSubmi
    * leased by another live instance is never taken. Later reads and writes go through the tenant-scoped methods.
    */
   async claimOpenAcrossTenants(owner: string, now: number, leaseUntil: number, staleBefore: number, limit: number): Promise<AssetSubmissionEntity[]> {
-    const postgres = this.repo.manager.connection.options.type === 'postgres';
-    const due = this.repo
-      .createQueryBuilder('d')
-      .select('d.id')
-      .where("(d.status = 'unknown' OR (d.status = 'submitting' AND d.created_at < :staleBefore))")
-      .andWhere('(d.lease_until IS NULL OR d.lease_until < :now)')
-      .orderBy('d.created_at', 'ASC')
-      .limit(limit);
-    if (postgres) due.setLock('pessimistic_write').setOnLocked('skip_locked');
-    await this.write(() =>
-      this.repo
-        .createQueryBuilder()
-        .update(AssetSubmissionEntity)
-        .set({ leaseOwner: owner, leaseUntil })
-        .where(`id IN (${due.getQuery()})`)
-        .andWhere('(lease_until IS NULL OR lease_until < :now)')
-        .setParameters({ now, staleBefore, ...due.getParameters() })
-        .execute(),
-    );
-    return this.repo.find({ where: { leaseOwner: owner, leaseUntil } });
+    return claimLeased(this.repo, (work) => this.write(work), {
+      owner,
+      now,
+      leaseUntil,
+      limit,
+      due: "(d.status = 'unknown' OR (d.status = 'submitting' AND d.created_at < :staleBefore))",
+      params: { staleBefore },
+      orderBy: 'd.created_at',
+    });
   }
 
   async releaseLease(tenantId: string, id: string, owner: string): Promise<void> {

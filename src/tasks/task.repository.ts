@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Between, FindOptionsWhere, In, IsNull, Not, Repository } from 'typeorm';
+import { claimLeased } from '../database/lease-claim';
 import { assertTenantId, TenantScopedRepository } from '../tenancy/tenant-scoped.repository';
 import type { ListTasksQuery } from './dto/list-tasks.query';
 import { TaskEntity, TERMINAL_STATUSES, VISIBLE_STATUSES } from './task.entity';
@@ -83,28 +84,17 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
    * `submitting` although created before `staleBefore` (their instance crashed). Never one another live instance holds.
    */
   async claimForReconcileAcrossTenants(owner: string, now: number, leaseUntil: number, staleBefore: number, limit: number): Promise<TaskEntity[]> {
-    if (limit <= 0) return [];
-    const postgres = this.repo.manager.connection.options.type === 'postgres';
-    const due = this.repo
-      .createQueryBuilder('d')
-      .select('d.id')
-      .where("((d.status = 'unknown' AND d.next_sync_at <= :now) OR (d.status = 'submitting' AND d.created_at < :staleBefore))")
-      .andWhere('(d.lease_until IS NULL OR d.lease_until < :now)')
-      .orderBy('d.created_at', 'ASC')
-      .limit(limit);
-    if (postgres) due.setLock('pessimistic_write').setOnLocked('skip_locked');
-    await this.write(() =>
-      this.repo
-        .createQueryBuilder()
-        .update(TaskEntity)
-        .set({ leaseOwner: owner, leaseUntil })
-        .where(`id IN (${due.getQuery()})`)
-        .andWhere('(lease_until IS NULL OR lease_until < :now)')
-        .andWhere("status IN ('submitting', 'unknown')")
-        .setParameters({ now, staleBefore, ...due.getParameters() })
-        .execute(),
-    );
-    return this.repo.find({ where: { leaseOwner: owner, leaseUntil, status: In(['submitting', 'unknown']) } });
+    const rows = await claimLeased(this.repo, (work) => this.write(work), {
+      owner,
+      now,
+      leaseUntil,
+      limit,
+      due: "((d.status = 'unknown' AND d.next_sync_at <= :now) OR (d.status = 'submitting' AND d.created_at < :staleBefore))",
+      params: { staleBefore },
+      orderBy: 'd.created_at',
+      stillDue: "status IN ('submitting', 'unknown')",
+    });
+    return rows.filter((row) => row.status === 'submitting' || row.status === 'unknown');
   }
 
   /** Shutdown: gives back every reconciliation lease `owner` holds, so another instance takes the records at once. */
@@ -185,29 +175,14 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
    * Every later read or write of a claimed task goes through the tenant-scoped methods with its tenant.
    */
   async claimDueForSync(owner: string, now: number, leaseUntil: number, limit: number): Promise<TaskEntity[]> {
-    if (limit <= 0) return [];
-    const postgres = this.repo.manager.connection.options.type === 'postgres';
-    const due = this.repo
-      .createQueryBuilder('d')
-      .select('d.id')
-      .where("d.status IN ('queued', 'running')")
-      .andWhere('d.task_id IS NOT NULL')
-      .andWhere('d.next_sync_at <= :now')
-      .andWhere('(d.lease_until IS NULL OR d.lease_until < :now)')
-      .orderBy('d.next_sync_at', 'ASC')
-      .limit(limit);
-    if (postgres) due.setLock('pessimistic_write').setOnLocked('skip_locked');
-    await this.write(() =>
-      this.repo
-      .createQueryBuilder()
-      .update(TaskEntity)
-      .set({ leaseOwner: owner, leaseUntil })
-      .where(`id IN (${due.getQuery()})`)
-      .andWhere('(lease_until IS NULL OR lease_until < :now)')
-      .setParameters({ now, ...due.getParameters() })
-      .execute(),
-    );
-    return this.repo.find({ where: { leaseOwner: owner, leaseUntil } });
+    return claimLeased(this.repo, (work) => this.write(work), {
+      owner,
+      now,
+      leaseUntil,
+      limit,
+      due: "d.status IN ('queued', 'running') AND d.task_id IS NOT NULL AND d.next_sync_at <= :now",
+      orderBy: 'd.next_sync_at',
+    });
   }
 
   /**
