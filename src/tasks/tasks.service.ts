@@ -20,7 +20,7 @@ import { checkContent } from './task-content.rules';
 import { enforceReferencePolicy } from './task-references.policy';
 import { CREATE_TASK_FIELDS, normalizeCreateBody } from './task-request.normalizer';
 import { refuseCaseVariants } from '../common/http/case-variant-keys';
-import { TaskEntity } from './task.entity';
+import { TaskEntity, VISIBLE_STATUSES } from './task.entity';
 import { TaskSubmission } from './task-submission.service';
 import { TaskRepository } from './task.repository';
 import { isTerminal, TaskSyncService } from './task-sync.service';
@@ -52,9 +52,11 @@ export class TasksService {
   /**
    * Validates everything that can be known before money is spent, then hands the create to TaskSubmission, which
    * reserves its upper-bound cost against the tenant's spend limit and submits it upstream (DESIGN §9). With an
-   * Idempotency-Key, the same key and body return the first task's id without a second upstream call.
+   * Idempotency-Key, the same key and body return the first task's id without a second upstream call. `recordId`
+   * (a fresh UUID) names the task record before the upstream call, so a caller can bind its own row to the record
+   * first (the `/v1/videos` facade); without it the record gets a random one.
    */
-  async create(tenant: TenantContext, rawBody: unknown, ctx: RequestContext, idempotencyKey?: string): Promise<{ id: string }> {
+  async create(tenant: TenantContext, rawBody: unknown, ctx: RequestContext, idempotencyKey?: string, recordId?: string): Promise<{ id: string }> {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw DomainError.invalid('Idempotency-Key', 'The Idempotency-Key header must be 1–255 printable ASCII characters.');
     }
@@ -90,7 +92,7 @@ export class TasksService {
     });
     const now = Date.now();
     const draft: Omit<TaskEntity, 'tenantId'> = {
-      id: randomUUID(),
+      id: recordId ?? randomUUID(),
       taskId: null,
       model: model.name,
       upstreamModel,
@@ -117,6 +119,17 @@ export class TasksService {
     };
     const key = idempotencyKey === undefined ? undefined : { key: idempotencyKey, bodySha256: sha256(canonicalJson(rawBody)) };
     return this.submission.create(tenant, { draft, estimate, key, auditProperties: { model: model.name, upstream_request: upstreamRequest } }, ctx);
+  }
+
+  /** The upstream id of this tenant's task record `recordId` once it is a task (accepted and recorded); null before or when refused. */
+  async upstreamIdOfRecord(tenant: TenantContext, recordId: string): Promise<string | null> {
+    const row = await this.tasks.reload(tenant.id, recordId);
+    return row && row.taskId && VISIBLE_STATUSES.includes(row.status) ? row.taskId : null;
+  }
+
+  /** The record id of this tenant's visible task `taskId` (null when it has none). */
+  async recordIdOfTask(tenant: TenantContext, taskId: string): Promise<string | null> {
+    return (await this.tasks.findVisible(tenant.id, taskId))?.id ?? null;
   }
 
   /** A task of this tenant; a non-terminal one is refreshed from upstream first. */
