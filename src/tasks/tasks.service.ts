@@ -20,6 +20,7 @@ import { checkContent } from './task-content.rules';
 import { enforceReferencePolicy } from './task-references.policy';
 import { CREATE_TASK_FIELDS, normalizeCreateBody } from './task-request.normalizer';
 import { refuseCaseVariants } from '../common/http/case-variant-keys';
+import { compactInlineMedia } from './inline-media';
 import { TaskEntity, VISIBLE_STATUSES } from './task.entity';
 import { TaskSubmission } from './task-submission.service';
 import { TaskRepository } from './task.repository';
@@ -82,7 +83,9 @@ export class TasksService {
 
     await enforceReferencePolicy(tenant, body, { assets: this.assets, resolver: this.resolver, allowedUrlPorts: this.config.allowedUrlPorts });
 
-    const upstreamRequest: Record<string, unknown> = { ...body, model: upstreamModel };
+    const upstreamBody: Record<string, unknown> = { ...body, model: upstreamModel };
+    // What the record and the audit event keep: the request, large inline media as length and digest (DESIGN §10).
+    const upstreamRequest = await compactInlineMedia(upstreamBody);
     const estimate = await this.billing.estimateNano({
       model: model.name,
       resolution: dto.resolution,
@@ -118,7 +121,11 @@ export class TasksService {
       reservedNano: estimate.toString(),
     };
     const key = idempotencyKey === undefined ? undefined : { key: idempotencyKey, bodySha256: sha256(canonicalJson(rawBody)) };
-    return this.submission.create(tenant, { draft, estimate, key, auditProperties: { model: model.name, upstream_request: upstreamRequest } }, ctx);
+    return this.submission.create(
+      tenant,
+      { draft, estimate, key, auditProperties: { model: model.name, upstream_request: upstreamRequest }, ...(upstreamRequest !== upstreamBody ? { upstreamBody } : {}) },
+      ctx,
+    );
   }
 
   /** The upstream id of this tenant's task record `recordId` once it is a task (accepted and recorded); null before or when refused. */

@@ -4,7 +4,8 @@ export interface ExchangeRequest {
   url: string;
   method: string;
   headers: Record<string, string>;
-  body?: string;
+  /** A Blob is streamed with its size as Content-Length (large bodies, see json-body.ts). */
+  body?: string | Blob;
   timeoutMs: number;
   /** The caller's own abort signal: its reason is rethrown as is. */
   signal?: AbortSignal;
