@@ -1,29 +1,41 @@
 /**
  * A request body as JSON without one long synchronous step (DESIGN §10: nothing blocks the event loop for more than
  * 100 ms). Small bodies are `JSON.stringify`; a body holding a string of a megabyte or more (a base64 image) is
- * serialised in slices of about a megabyte into a Blob, yielding to the event loop between slices. The bytes are
- * exactly JSON.stringify's, and the Blob is sent with its Content-Length, streamed, without another copy.
+ * serialised in slices of about a megabyte into UTF-8 chunks, yielding to the event loop between slices. The bytes
+ * are exactly JSON.stringify's; `exchange` sends them with their Content-Length, paced (see http-exchange.ts).
  */
 const LONG_STRING_CHARS = 1024 * 1024;
 const SLICE_CHARS = 1024 * 1024;
 
-export async function jsonBody(value: unknown): Promise<string | Blob> {
+/** A JSON body already encoded, in chunks. */
+export interface ChunkedJsonBody {
+  byteLength: number;
+  chunks: Buffer[];
+}
+
+export async function jsonBody(value: unknown): Promise<string | ChunkedJsonBody> {
   if (!hasLongString(value)) return JSON.stringify(value);
-  const blobs: Blob[] = [];
+  const chunks: Buffer[] = [];
+  let byteLength = 0;
   let pending: string[] = [];
   let pendingChars = 0;
+  const flush = () => {
+    const chunk = Buffer.from(pending.join(''), 'utf8');
+    chunks.push(chunk);
+    byteLength += chunk.length;
+    pending = [];
+    pendingChars = 0;
+  };
   for (const piece of pieces(value)) {
     pending.push(piece);
     pendingChars += piece.length;
     if (pendingChars >= SLICE_CHARS) {
-      blobs.push(new Blob(pending));
-      pending = [];
-      pendingChars = 0;
+      flush();
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
-  blobs.push(new Blob(pending));
-  return new Blob(blobs, { type: 'application/json' });
+  flush();
+  return { byteLength, chunks };
 }
 
 function hasLongString(v: unknown): boolean {
