@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { ArkApiError, ArkDataClient } from '@arkgate/byteplus';
-import { canonicalJson } from '../common/canonical-json';
+import { canonicalJsonSha256 } from '../common/canonical-json';
 import { DomainError } from '../common/errors/domain-error';
 import { validateNative } from '../common/http/native-validation';
 import type { RequestContext } from '../common/http/request-context';
@@ -120,7 +120,7 @@ export class TasksService {
       syncAttempts: 0,
       reservedNano: estimate.toString(),
     };
-    const key = idempotencyKey === undefined ? undefined : { key: idempotencyKey, bodySha256: sha256(canonicalJson(rawBody)) };
+    const key = idempotencyKey === undefined ? undefined : { key: idempotencyKey, bodySha256: await canonicalJsonSha256(rawBody) };
     return this.submission.create(
       tenant,
       { draft, estimate, key, auditProperties: { model: model.name, upstream_request: upstreamRequest }, ...(upstreamRequest !== upstreamBody ? { upstreamBody } : {}) },
@@ -218,10 +218,6 @@ export function present(row: TaskEntity): Record<string, unknown> {
 
 function pick(obj: Record<string, unknown>, keys: string[]): Record<string, unknown> {
   return Object.fromEntries(keys.filter((k) => obj[k] !== undefined).map((k) => [k, obj[k]]));
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 function hasReferencesAudio(references: unknown): boolean {

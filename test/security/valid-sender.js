@@ -1,6 +1,6 @@
 // Child process of event-loop-stall.e2e-spec.ts: builds valid task creates carrying an 8 MB and a 60 MB base64
-// image (media policy `any`), waits for "go", sends each twice, one after the other, and reports each answer's
-// status. Plain JavaScript: forked as is.
+// image (media policy `any`), waits for "go", sends each twice (the second time with an Idempotency-Key, whose body
+// hash covers the whole body), one after the other, and reports each answer's status. Plain JavaScript: forked as is.
 const { request } = require('node:http');
 
 const [url, token] = process.argv.slice(2);
@@ -28,10 +28,11 @@ const bodies = [
   ['60 MB base64 image, valid', body(60)],
 ];
 
-function send(name, b) {
+function send(name, b, idempotencyKey) {
   const started = Date.now();
   return new Promise((resolve) => {
     const headers = { 'content-type': 'application/json', 'content-length': String(b.length), authorization: `Bearer ${token}` };
+    if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
     const req = request(url, { method: 'POST', headers, agent: false }, (res) => {
       let text = '';
       res.setEncoding('utf8');
@@ -46,6 +47,6 @@ function send(name, b) {
 process.send('ready');
 process.once('message', async () => {
   const out = [];
-  for (const [name, b] of bodies) for (let round = 0; round < 2; round++) out.push(await send(name, b));
+  for (const [name, b] of bodies) for (let round = 0; round < 2; round++) out.push(await send(name, b, round === 1 ? `stall-${b.length}-${Date.now()}` : undefined));
   process.send(out);
 });
