@@ -2,6 +2,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { ArkApiError } from '@arkgate/byteplus';
 import { DomainError } from '../common/errors/domain-error';
 import { ERROR_CODES } from '../common/errors/error-codes';
 import type { RequestContext } from '../common/http/request-context';
@@ -76,7 +77,7 @@ export class VideosService {
     } catch (err) {
       // Refused: no task was made for this reservation. Otherwise (outcome unknown, 5xx) it stays bound to its record
       // and the video appears once reconciliation finds the task.
-      if (err instanceof DomainError && ERROR_CODES[err.key].status < 500) await this.dropReservation(tenant, reserved, ctx);
+      if (isRefusal(err)) await this.dropReservation(tenant, reserved, ctx);
       throw err;
     }
     if ((await this.tasks.upstreamIdOfRecord(tenant, recordId)) === taskId) {
@@ -205,6 +206,12 @@ export class VideosService {
       return raced as BoundVideo;
     }
   }
+}
+
+/** A 4xx: from arkgate's own checks or from upstream (which then made no task). */
+function isRefusal(err: unknown): boolean {
+  if (err instanceof DomainError) return ERROR_CODES[err.key].status < 500;
+  return err instanceof ArkApiError && err.status < 500;
 }
 
 function notFound(id: string): DomainError {

@@ -95,10 +95,14 @@ describe(`a video survives a lost write of its task id (${process.env.DATABASE_U
     expect((await videos()).filter((v) => v.tenantId === t.id)).toEqual([expect.objectContaining({ taskId: record.task_id })]);
   });
 
-  it('a create refused before upstream (spend limit) leaves no video reservation behind', async () => {
-    const t = await gw.newTenant({ media_policy: 'any', spend_limit_usd: '0.000001' });
-    const res = await gw.call('POST', '/v1/videos', { token: t.token, body: { prompt: 'too expensive' } });
-    expect(res.status).toBe(403);
+  it('a create refused before upstream (spend limit) or by upstream (4xx) leaves no video reservation behind', async () => {
+    const poor = await gw.newTenant({ media_policy: 'any', spend_limit_usd: '0.000001' });
+    expect((await gw.call('POST', '/v1/videos', { token: poor.token, body: { prompt: 'too expensive' } })).status).toBe(403);
+    expect((await videos()).filter((v) => v.tenantId === poor.id)).toEqual([]);
+
+    const t = await gw.newTenant({ media_policy: 'any' });
+    gw.sandbox.control.addFault({ op: 'create', kind: 'status', status: 400, body: { error: { code: 'InvalidParameter', message: 'no' } } });
+    expect((await gw.call('POST', '/v1/videos', { token: t.token, body: { prompt: 'refused upstream' } })).status).toBe(400);
     expect((await videos()).filter((v) => v.tenantId === t.id)).toEqual([]);
   });
 });
