@@ -75,6 +75,7 @@ describe('health and API docs', () => {
     expect(doc.components.schemas.CreateTaskDto.properties.duration).toBeDefined();
     const reconciliation = doc.paths['/admin/reconciliation'].get;
     expect(reconciliation.responses['200'].content['application/json'].schema.example.orphans[0]).toMatchObject({ note: 'novideo assumed' });
+    expect(reconciliation.responses['200'].content['application/json'].schema.example.asset_submissions[0]).toMatchObject({ kind: 'asset', status: 'unresolved' });
     for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
       for (const [method, op] of Object.entries(ops)) {
         const ok = Object.entries(op.responses as Record<string, any>).find(([status]) => status.startsWith('2'));

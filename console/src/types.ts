@@ -109,3 +109,54 @@ export interface VerifyResult {
 }
 
 export const RECORD_STATUSES = ['submitting', 'rejected', 'queued', 'running', 'succeeded', 'failed', 'expired', 'cancelled'];
+
+/** GET /admin/reconciliation (DESIGN §9). */
+export interface UnresolvedTaskRecord {
+  record_id: string;
+  tenant_id: string;
+  created_at: string;
+  model: string;
+  upstream_model: string | null;
+  request_id: string;
+  status: string;
+  reason: string;
+  error_code: string | null;
+  upstream_task_id: string | null;
+}
+
+export interface UnresolvedAssetSubmission {
+  submission_id: string;
+  tenant_id: string;
+  kind: 'group' | 'asset';
+  created_at: string;
+  model: string | null;
+  request_id: string;
+  status: string;
+  reason: string;
+  sent: Record<string, unknown>;
+}
+
+export interface UpstreamOrphan {
+  task_id: string;
+  upstream_model: string | null;
+  model: string | null;
+  status: string;
+  created_at: string | null;
+  resolution: string | null;
+  ratio: string | null;
+  duration: number | null;
+  completion_tokens: number | null;
+  sku: string | null;
+  list_price_usd: string | null;
+  note: string | null;
+}
+
+export interface ReconciliationView {
+  generated_at: string;
+  since: string;
+  unresolved: UnresolvedTaskRecord[];
+  asset_submissions: UnresolvedAssetSubmission[];
+  orphans: UpstreamOrphan[] | null;
+  orphan_totals: { tasks: number; completion_tokens: number; list_price_usd: string } | null;
+  upstream_listing_error: string | null;
+}

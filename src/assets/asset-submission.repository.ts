@@ -82,6 +82,21 @@ export class AssetSubmissionRepository extends TenantScopedRepository<AssetSubmi
       .getMany();
   }
 
+  /**
+   * The reconciliation view, across tenants: submissions created since `since` whose outcome is `unknown` or was
+   * left `unresolved`, and `submitting` ones created before `staleBefore` (their instance died mid-call), oldest first.
+   */
+  unresolvedAcrossTenants(since: number, staleBefore: number, limit: number): Promise<AssetSubmissionEntity[]> {
+    return this.repo
+      .createQueryBuilder('s')
+      .where("(s.status IN ('unknown', 'unresolved') OR (s.status = 'submitting' AND s.created_at < :staleBefore))", { staleBefore })
+      .andWhere('s.created_at >= :since', { since })
+      .orderBy('s.created_at', 'ASC')
+      .addOrderBy('s.id', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
   /** Whether an upstream id is already attached to some submission (any tenant). */
   async isAttachedAcrossTenants(upstreamId: string): Promise<boolean> {
     return this.repo.exists({ where: { upstreamId } });

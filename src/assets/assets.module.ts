@@ -9,11 +9,12 @@ import { AssetsService } from './assets.service';
 import { AssetReconciler } from './asset-reconciler.service';
 import { AssetSubmissionEntity } from './asset-submission.entity';
 import { AssetSubmissionRepository } from './asset-submission.repository';
+import { UnresolvedAssetSubmissionsReader } from './unresolved-asset-submissions.reader';
 
 @Module({
   imports: [TypeOrmModule.forFeature([AssetGroupEntity, AssetEntity, AssetSubmissionEntity]), CatalogModule],
   controllers: [AssetsController],
-  providers: [AssetsService, AssetGroupRepository, AssetRepository, AssetSubmissionRepository, AssetReconciler],
-  exports: [AssetsService],
+  providers: [AssetsService, AssetGroupRepository, AssetRepository, AssetSubmissionRepository, AssetReconciler, UnresolvedAssetSubmissionsReader],
+  exports: [AssetsService, UnresolvedAssetSubmissionsReader],
 })
 export class AssetsModule {}

@@ -2,6 +2,8 @@
  * JSON with object keys sorted at every depth (undefined members left out, as JSON.stringify does), so
  * the same value serialises the same however it was built: for idempotency and audit hashes.
  */
+import { createHash } from 'node:crypto';
+
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
@@ -9,4 +11,56 @@ export function canonicalJson(value: unknown): string {
     return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
+}
+
+const LONG_STRING_CHARS = 1024 * 1024;
+
+/**
+ * SHA-256 (hex) of canonicalJson(value)'s UTF-8, the same digest, computed without one long synchronous step
+ * (DESIGN §10): strings of a megabyte or more are hashed a slice at a time, yielding to the event loop between slices.
+ */
+export async function canonicalJsonSha256(value: unknown): Promise<string> {
+  const hash = createHash('sha256');
+  for (const piece of canonicalPieces(value)) {
+    if (piece === YIELD) await new Promise((resolve) => setImmediate(resolve));
+    else hash.update(piece, 'utf8');
+  }
+  return hash.digest('hex');
+}
+
+const YIELD = Symbol('yield');
+
+function* canonicalPieces(value: unknown): Generator<string | typeof YIELD> {
+  if (Array.isArray(value)) {
+    yield '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) yield ',';
+      yield* canonicalPieces(value[i]);
+    }
+    yield ']';
+  } else if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    yield '{';
+    let first = true;
+    for (const k of Object.keys(o).sort()) {
+      if (o[k] === undefined) continue;
+      yield `${first ? '' : ','}${JSON.stringify(k)}:`;
+      first = false;
+      yield* canonicalPieces(o[k]);
+    }
+    yield '}';
+  } else if (typeof value === 'string' && value.length >= LONG_STRING_CHARS) {
+    yield '"';
+    for (let i = 0; i < value.length; ) {
+      let end = Math.min(value.length, i + LONG_STRING_CHARS);
+      const last = value.charCodeAt(end - 1);
+      if (end < value.length && last >= 0xd800 && last <= 0xdbff) end -= 1; // never split a surrogate pair
+      yield JSON.stringify(value.slice(i, end)).slice(1, -1);
+      yield YIELD;
+      i = end;
+    }
+    yield '"';
+  } else {
+    yield JSON.stringify(value) ?? 'null';
+  }
 }

@@ -26,6 +26,7 @@ import { CreateAssetSubmissions1764400000000 } from './migrations/1764400000000-
 import { AuditHashKindAndKeyMark1764500000000 } from './migrations/1764500000000-audit-hash-kind-and-key-mark';
 import { CreateVideos1764700000000 } from './migrations/1764700000000-create-videos';
 import { IndexTasksForAdminLog1764800000000 } from './migrations/1764800000000-index-tasks-for-admin-log';
+import { VideosReservedBeforeCreate1764900000000 } from './migrations/1764900000000-videos-reserved-before-create';
 
 /** Every entity, listed explicitly. */
 export const ENTITIES = [
@@ -57,6 +58,7 @@ export const MIGRATIONS = [
   AuditHashKindAndKeyMark1764500000000,
   CreateVideos1764700000000,
   IndexTasksForAdminLog1764800000000,
+  VideosReservedBeforeCreate1764900000000,
 ];
 
 /** The one description of the database, shared by the app, the migration CLI and the tests. */

@@ -5,6 +5,7 @@ import { formatUsd } from '../billing/money';
 import { CatalogService } from '../catalog/catalog.service';
 import { systemContext } from '../common/http/request-context';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { UnresolvedAssetSubmissionsReader } from '../assets/unresolved-asset-submissions.reader';
 import { TaskRepository } from './task.repository';
 
 /** Upstream keeps tasks 7 days (UPSTREAM §3): the view looks that far back. */
@@ -19,7 +20,8 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 /**
  * The operator's view of unattributed spend (DESIGN §9, GET /admin/reconciliation): records whose upstream outcome
  * is unresolved or was given up on, and upstream tasks of the last 7 days that no record owns ("orphans"), with
- * their token usage and what they cost at today's list price.
+ * their token usage and what they cost at today's list price; and asset-library creates (groups, assets) whose
+ * upstream outcome is unknown or was left unresolved.
  */
 @Injectable()
 export class ReconciliationReport {
@@ -30,6 +32,7 @@ export class ReconciliationReport {
     private readonly ark: ArkDataClient,
     private readonly catalog: CatalogService,
     private readonly billing: BillingService,
+    private readonly assetSubmissions: UnresolvedAssetSubmissionsReader,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -50,6 +53,7 @@ export class ReconciliationReport {
       error_code: r.errorCode,
       upstream_task_id: r.taskId,
     }));
+    const assetSubmissions = await this.assetSubmissions.listAcrossTenants(since, staleBefore, MAX_UNRESOLVED);
 
     let orphans: Record<string, unknown>[] | null = null;
     let listingError: string | null = null;
@@ -74,6 +78,7 @@ export class ReconciliationReport {
       generated_at: iso(now),
       since: iso(since),
       unresolved,
+      asset_submissions: assetSubmissions,
       orphans,
       orphan_totals: orphans ? { tasks: orphans.length, completion_tokens: tokens, list_price_usd: formatUsd(cost) } : null,
       upstream_listing_error: listingError,

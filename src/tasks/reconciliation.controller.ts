@@ -20,6 +20,25 @@ const EXAMPLE = {
       upstream_task_id: null,
     },
   ],
+  asset_submissions: [
+    {
+      submission_id: '6b2e9f14-0c7a-4d3b-a1e8-5f9c2d7b4e60',
+      tenant_id: '9a0d5c1e-2f3b-4c6d-8e7f-0a1b2c3d4e5f',
+      kind: 'asset',
+      created_at: '2026-11-30T03:14:41.502Z',
+      model: 'dreamina-seedance-2-0',
+      request_id: '20261130031441F6E5D4C3B2A1908172635A',
+      status: 'unresolved',
+      reason: 'not found upstream yet',
+      sent: {
+        GroupId: 'group-20261130031002-ab12c',
+        URL: 'https://media.example.com/product.png?X-Amz-Signature=[REDACTED]',
+        AssetType: 'Image',
+        Name: 'product-front',
+        ProjectName: 'default',
+      },
+    },
+  ],
   orphans: [
     {
       task_id: 'cgt-20261130031205-8xk2p',
@@ -40,7 +59,10 @@ const EXAMPLE = {
   upstream_listing_error: null,
 };
 
-/** The operator's view of creates whose upstream outcome is unresolved and of upstream tasks no record owns. */
+/**
+ * The operator's view of creates (tasks, asset groups, assets) whose upstream outcome is unresolved and of upstream
+ * tasks no record owns.
+ */
 @ApiTags('admin')
 @AuditorApi()
 @Controller('admin/reconciliation')
@@ -49,10 +71,12 @@ export class ReconciliationController {
 
   @Get()
   @ApiOperation({
-    summary: 'Unresolved creates and upstream orphans of the last 7 days',
+    summary: 'Unresolved task and asset-library creates and upstream orphans of the last 7 days',
     description:
       '`unresolved`: records whose upstream outcome is unknown, `submitting` records of a crashed instance, and records given up on ' +
-      '(`reason` ambiguous or deadline). `orphans`: upstream tasks no record owns, with `completion_tokens` and the cost at today\'s ' +
+      '(`reason` ambiguous or deadline). `asset_submissions`: CreateAssetGroup / CreateAsset calls (`kind` group or asset) whose ' +
+      'outcome is `unknown`, left `unresolved` at the deadline, or `submitting` on a crashed instance, with the body `sent` ' +
+      'upstream (secret URL parameters and tokens redacted). `orphans`: upstream tasks no record owns, with `completion_tokens` and the cost at today\'s ' +
       'list price (the video-input SKU cannot be known from the task: novideo is assumed). Times are ISO-8601 UTC.',
   })
   @ApiOkResponse({ schema: { example: EXAMPLE } })

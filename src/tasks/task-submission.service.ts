@@ -29,6 +29,8 @@ export interface PreparedCreate {
   key?: { key: string; bodySha256: string };
   /** What the `task.create` audit event says about the request. */
   auditProperties: Record<string, unknown>;
+  /** The body sent upstream when the stored `draft.upstreamRequest` is a compacted snapshot of it (large inline media). */
+  upstreamBody?: Record<string, unknown>;
 }
 
 /** How an upstream create ended (DESIGN §9). */
@@ -83,7 +85,7 @@ export class TaskSubmission {
     const audited = { action: 'task.create', ctx, properties: p.auditProperties };
     let id: string;
     try {
-      ({ id } = await this.ark.createTask(row.upstreamRequest, { requestId: ctx.requestId }));
+      ({ id } = await this.ark.createTask(p.upstreamBody ?? row.upstreamRequest, { requestId: ctx.requestId }));
     } catch (err) {
       if (classifyCreateFailure(err) === 'refused') {
         const status = err instanceof ArkApiError ? err.status : 502;

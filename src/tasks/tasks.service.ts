@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { ArkApiError, ArkDataClient } from '@arkgate/byteplus';
-import { canonicalJson } from '../common/canonical-json';
+import { canonicalJsonSha256 } from '../common/canonical-json';
 import { DomainError } from '../common/errors/domain-error';
 import { validateNative } from '../common/http/native-validation';
 import type { RequestContext } from '../common/http/request-context';
@@ -20,7 +20,8 @@ import { checkContent } from './task-content.rules';
 import { enforceReferencePolicy } from './task-references.policy';
 import { CREATE_TASK_FIELDS, normalizeCreateBody } from './task-request.normalizer';
 import { refuseCaseVariants } from '../common/http/case-variant-keys';
-import { TaskEntity } from './task.entity';
+import { compactInlineMedia } from './inline-media';
+import { TaskEntity, VISIBLE_STATUSES } from './task.entity';
 import { TaskSubmission } from './task-submission.service';
 import { TaskRepository } from './task.repository';
 import { isTerminal, TaskSyncService } from './task-sync.service';
@@ -52,9 +53,11 @@ export class TasksService {
   /**
    * Validates everything that can be known before money is spent, then hands the create to TaskSubmission, which
    * reserves its upper-bound cost against the tenant's spend limit and submits it upstream (DESIGN §9). With an
-   * Idempotency-Key, the same key and body return the first task's id without a second upstream call.
+   * Idempotency-Key, the same key and body return the first task's id without a second upstream call. `recordId`
+   * (a fresh UUID) names the task record before the upstream call, so a caller can bind its own row to the record
+   * first (the `/v1/videos` facade); without it the record gets a random one.
    */
-  async create(tenant: TenantContext, rawBody: unknown, ctx: RequestContext, idempotencyKey?: string): Promise<{ id: string }> {
+  async create(tenant: TenantContext, rawBody: unknown, ctx: RequestContext, idempotencyKey?: string, recordId?: string): Promise<{ id: string }> {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw DomainError.invalid('Idempotency-Key', 'The Idempotency-Key header must be 1–255 printable ASCII characters.');
     }
@@ -80,7 +83,9 @@ export class TasksService {
 
     await enforceReferencePolicy(tenant, body, { assets: this.assets, resolver: this.resolver, allowedUrlPorts: this.config.allowedUrlPorts });
 
-    const upstreamRequest: Record<string, unknown> = { ...body, model: upstreamModel };
+    const upstreamBody: Record<string, unknown> = { ...body, model: upstreamModel };
+    // What the record and the audit event keep: the request, large inline media as length and digest (DESIGN §10).
+    const upstreamRequest = await compactInlineMedia(upstreamBody);
     const estimate = await this.billing.estimateNano({
       model: model.name,
       resolution: dto.resolution,
@@ -90,7 +95,7 @@ export class TasksService {
     });
     const now = Date.now();
     const draft: Omit<TaskEntity, 'tenantId'> = {
-      id: randomUUID(),
+      id: recordId ?? randomUUID(),
       taskId: null,
       model: model.name,
       upstreamModel,
@@ -115,8 +120,23 @@ export class TasksService {
       syncAttempts: 0,
       reservedNano: estimate.toString(),
     };
-    const key = idempotencyKey === undefined ? undefined : { key: idempotencyKey, bodySha256: sha256(canonicalJson(rawBody)) };
-    return this.submission.create(tenant, { draft, estimate, key, auditProperties: { model: model.name, upstream_request: upstreamRequest } }, ctx);
+    const key = idempotencyKey === undefined ? undefined : { key: idempotencyKey, bodySha256: await canonicalJsonSha256(rawBody) };
+    return this.submission.create(
+      tenant,
+      { draft, estimate, key, auditProperties: { model: model.name, upstream_request: upstreamRequest }, ...(upstreamRequest !== upstreamBody ? { upstreamBody } : {}) },
+      ctx,
+    );
+  }
+
+  /** The upstream id of this tenant's task record `recordId` once it is a task (accepted and recorded); null before or when refused. */
+  async upstreamIdOfRecord(tenant: TenantContext, recordId: string): Promise<string | null> {
+    const row = await this.tasks.reload(tenant.id, recordId);
+    return row && row.taskId && VISIBLE_STATUSES.includes(row.status) ? row.taskId : null;
+  }
+
+  /** The record id of this tenant's visible task `taskId` (null when it has none). */
+  async recordIdOfTask(tenant: TenantContext, taskId: string): Promise<string | null> {
+    return (await this.tasks.findVisible(tenant.id, taskId))?.id ?? null;
   }
 
   /** A task of this tenant; a non-terminal one is refreshed from upstream first. */
@@ -198,10 +218,6 @@ export function present(row: TaskEntity): Record<string, unknown> {
 
 function pick(obj: Record<string, unknown>, keys: string[]): Record<string, unknown> {
   return Object.fromEntries(keys.filter((k) => obj[k] !== undefined).map((k) => [k, obj[k]]));
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 function hasReferencesAudio(references: unknown): boolean {

@@ -16,9 +16,17 @@ export class VideoEntity {
   @Column({ name: 'tenant_id', type: 'varchar', length: 36 })
   tenantId: string;
 
-  /** The task's upstream id (`cgt-…`); one video per task. */
-  @Column({ name: 'task_id', type: 'varchar', length: 64, unique: true })
-  taskId: string;
+  /** The task's upstream id (`cgt-…`); one video per task. Null while the video is reserved and its create runs. */
+  @Column({ name: 'task_id', type: 'varchar', length: 64, unique: true, nullable: true })
+  taskId: string | null;
+
+  /**
+   * The native task record's own id, reserved with the video before the create (DESIGN §9): a video whose create
+   * was interrupted before `task_id` was written finds its task through it. Null for videos made before it existed.
+   */
+  @Column({ name: 'record_id', type: 'varchar', length: 36, nullable: true })
+  @Index('uq_videos_record_id', { unique: true })
+  recordId: string | null;
 
   @Column({ type: 'text' })
   prompt: string;

@@ -22,6 +22,21 @@ export class VideoRepository extends TenantScopedRepository<VideoEntity> {
     return this.findOne(tenantId, { taskId });
   }
 
+  /** The video reserved for the task record `recordId` (DESIGN §9: found even when its task id was never written). */
+  findByRecord(tenantId: string, recordId: string): Promise<VideoEntity | null> {
+    return this.findOne(tenantId, { recordId });
+  }
+
+  /** Writes the upstream task id of a reserved video; false when it already had one. */
+  async bindTask(tenantId: string, id: string, taskId: string): Promise<boolean> {
+    return (await this.update(tenantId, { id, taskId: IsNull() }, { taskId })) > 0;
+  }
+
+  /** Drops a reservation whose create was refused (no task was made for it). */
+  async deleteReserved(tenantId: string, id: string): Promise<void> {
+    await this.write(() => this.repo.delete(this.scoped(tenantId, { id, taskId: IsNull() })));
+  }
+
   /** Any video of the tenant, deleted ones too: a list cursor may name one. */
   findAny(tenantId: string, id: string): Promise<VideoEntity | null> {
     return this.findOne(tenantId, { id });

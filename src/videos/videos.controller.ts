@@ -59,8 +59,8 @@ export class VideosController {
   @ApiQuery({ name: 'limit', required: false, example: 20, description: '1–100, default 20.' })
   @ApiQuery({ name: 'order', required: false, enum: ['desc', 'asc'], description: 'By creation time; default desc.' })
   @ApiOkResponse({ schema: { example: LIST_EXAMPLE } })
-  list(@CurrentTenant() tenant: TenantContext, @Query() query: Record<string, unknown>) {
-    return this.videos.list(tenant, query);
+  list(@CurrentTenant() tenant: TenantContext, @Query() query: Record<string, unknown>, @ReqContext() ctx: RequestContext) {
+    return this.videos.list(tenant, query, ctx);
   }
 
   @Get('characters/:id')

@@ -1,8 +1,10 @@
 /** The `/v1/videos` facade over the native tasks: ids, shapes and streamed content (DESIGN §11). */
-import { Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { ArkApiError } from '@arkgate/byteplus';
 import { DomainError } from '../common/errors/domain-error';
+import { ERROR_CODES } from '../common/errors/error-codes';
 import type { RequestContext } from '../common/http/request-context';
 import { isUniqueViolation } from '../database/unique-violation';
 import { TasksService } from '../tasks/tasks.service';
@@ -34,13 +36,22 @@ export const VARIANTS = ['video', 'thumbnail'] as const;
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 100;
 
+/** A video whose upstream task id is known. */
+type BoundVideo = VideoEntity & { taskId: string };
+
 /**
  * The OpenAI Videos facade of one tenant. A video IS a native task: every create goes through the native
  * create (entitlements, media policy, spend limit, Idempotency-Key, audit, billing), every read and delete
  * through the native get/list/delete; this service only keeps the `video_…` id and translates the shapes.
+ *
+ * No window where a task has no video (DESIGN §9): the video row is reserved before the native create, bound to the
+ * task record's own id (`record_id`, given to the native create). Its upstream task id is written after the create;
+ * when that write is lost (a crash, a failing database), reads find the task through the record and write it then.
  */
 @Injectable()
 export class VideosService {
+  private readonly logger = new Logger(VideosService.name);
+
   constructor(
     private readonly tasks: TasksService,
     private readonly videos: VideoRepository,
@@ -49,18 +60,40 @@ export class VideosService {
 
   async create(tenant: TenantContext, raw: unknown, upload: UploadedImage | undefined, ctx: RequestContext, idempotencyKey?: string): Promise<VideoObject> {
     const request = translateCreate(raw, upload);
-    const { id: taskId } = await inFacadeTerms(this.tasks.create(tenant, request.native, ctx, idempotencyKey));
-    const { row, created } = await this.recordVideo(tenant, taskId, request);
+    const reserved = await this.videos.insert(tenant.id, {
+      id: `video_${randomBytes(16).toString('hex')}`,
+      taskId: null,
+      recordId: randomUUID(),
+      prompt: request.prompt,
+      size: request.size,
+      seconds: request.seconds,
+      createdAt: Date.now(),
+      deletedAt: null,
+    });
+    const recordId = reserved.recordId as string;
+    let taskId: string;
+    try {
+      ({ id: taskId } = await inFacadeTerms(this.tasks.create(tenant, request.native, ctx, idempotencyKey, recordId)));
+    } catch (err) {
+      // Refused: no task was made for this reservation. Otherwise (outcome unknown, 5xx) it stays bound to its record
+      // and the video appears once reconciliation finds the task.
+      if (isRefusal(err)) await this.dropReservation(tenant, reserved, ctx);
+      throw err;
+    }
+    if ((await this.tasks.upstreamIdOfRecord(tenant, recordId)) === taskId) {
+      const row = await this.bind(tenant, reserved, taskId, ctx);
+      return presentVideo(row, { status: 'queued', model: request.model, duration: request.seconds });
+    }
     // A replayed create (same Idempotency-Key) finds the first video and shows its current state.
-    if (!created) return this.present(tenant, row, ctx);
-    return presentVideo(row, { status: 'queued', model: request.model, duration: request.seconds });
+    await this.dropReservation(tenant, reserved, ctx);
+    return this.present(tenant, await this.videoOfTask(tenant, taskId, request, ctx), ctx);
   }
 
   async retrieve(tenant: TenantContext, id: string, ctx: RequestContext): Promise<VideoObject> {
-    return this.present(tenant, await this.liveOrThrow(tenant, id), ctx);
+    return this.present(tenant, await this.liveOrThrow(tenant, id, ctx), ctx);
   }
 
-  async list(tenant: TenantContext, query: Record<string, unknown>): Promise<VideoList> {
+  async list(tenant: TenantContext, query: Record<string, unknown>, ctx: RequestContext): Promise<VideoList> {
     const limit = parseLimit(query.limit);
     const order = parseOrder(query.order);
     const afterId = stringParam(query.after, 'after');
@@ -69,16 +102,18 @@ export class VideosService {
 
     const rows = await this.videos.pageAfter(tenant.id, after, order, limit + 1);
     const page = rows.slice(0, limit);
-    const tasks = page.length === 0 ? [] : (await this.tasks.list(tenant, { 'filter.task_ids': page.map((r) => r.taskId).join(','), page_size: String(page.length) })).items;
+    // A reservation whose create has no task yet (in flight, unknown, refused) is not a video yet.
+    const bound = (await Promise.all(page.map((r) => this.boundOrNull(tenant, r, ctx)))).filter((r): r is BoundVideo => r !== null);
+    const tasks = bound.length === 0 ? [] : (await this.tasks.list(tenant, { 'filter.task_ids': bound.map((r) => r.taskId).join(','), page_size: String(bound.length) })).items;
     const byTask = new Map(tasks.map((t) => [t.id, t]));
     // A task hidden through the native DELETE is gone from the facade too.
-    const data = page.filter((r) => byTask.has(r.taskId)).map((r) => presentVideo(r, byTask.get(r.taskId) as Record<string, unknown>));
+    const data = bound.filter((r) => byTask.has(r.taskId)).map((r) => presentVideo(r, byTask.get(r.taskId) as Record<string, unknown>));
     return { object: 'list', data, first_id: page[0]?.id ?? null, last_id: page[page.length - 1]?.id ?? null, has_more: rows.length > limit };
   }
 
   /** Queued → cancelled upstream; in progress → 409; finished → hidden. The video is then gone from the facade. */
   async delete(tenant: TenantContext, id: string, ctx: RequestContext): Promise<{ id: string; object: 'video.deleted'; deleted: true }> {
-    const row = await this.liveOrThrow(tenant, id);
+    const row = await this.liveOrThrow(tenant, id, ctx);
     await inFacadeTerms(this.tasks.delete(tenant, row.taskId, ctx), id);
     await this.videos.markDeleted(tenant.id, row.id);
     return { id: row.id, object: 'video.deleted', deleted: true };
@@ -89,7 +124,7 @@ export class VideosService {
     const variant = stringParam(query.variant, 'variant') ?? 'video';
     if (variant === 'spritesheet') throw new DomainError('unsupported_operation', 'The spritesheet variant is not offered; use variant=video or variant=thumbnail.', 'variant');
     if (!(VARIANTS as readonly string[]).includes(variant)) throw DomainError.invalid('variant', 'variant must be video or thumbnail.');
-    const row = await this.liveOrThrow(tenant, id);
+    const row = await this.liveOrThrow(tenant, id, ctx);
     const task = await inFacadeTerms(this.tasks.get(tenant, row.taskId, ctx), id);
     if (task.status !== 'succeeded') {
       const status = presentVideo(row, task).status;
@@ -111,23 +146,52 @@ export class VideosService {
     throw new DomainError('unsupported_operation', `${operation} is a Sora-only operation and is not offered for Seedance. Supported: create, retrieve, list, delete, download content.`);
   }
 
-  private async present(tenant: TenantContext, row: VideoEntity, ctx: RequestContext): Promise<VideoObject> {
+  private async present(tenant: TenantContext, row: BoundVideo, ctx: RequestContext): Promise<VideoObject> {
     return presentVideo(row, await inFacadeTerms(this.tasks.get(tenant, row.taskId, ctx), row.id));
   }
 
-  private async liveOrThrow(tenant: TenantContext, id: string): Promise<VideoEntity> {
+  private async liveOrThrow(tenant: TenantContext, id: string, ctx: RequestContext): Promise<BoundVideo> {
     const row = await this.videos.findLive(tenant.id, id);
-    if (!row) throw notFound(id);
-    return row;
+    const bound = row ? await this.boundOrNull(tenant, row, ctx) : null;
+    if (!bound) throw notFound(id);
+    return bound;
   }
 
-  /** One video per task: a replay of the same create (same Idempotency-Key) finds the first one's id. */
-  private async recordVideo(tenant: TenantContext, taskId: string, request: VideoCreate): Promise<{ row: VideoEntity; created: boolean }> {
+  /** The video with its task id: written already, or found through its task record (and written now). */
+  private async boundOrNull(tenant: TenantContext, row: VideoEntity, ctx: RequestContext): Promise<BoundVideo | null> {
+    if (row.taskId !== null) return row as BoundVideo;
+    const taskId = row.recordId ? await this.tasks.upstreamIdOfRecord(tenant, row.recordId) : null;
+    return taskId ? this.bind(tenant, row, taskId, ctx) : null;
+  }
+
+  /** Writes the video's task id. When the write fails the video is still found through its record on every read. */
+  private async bind(tenant: TenantContext, row: VideoEntity, taskId: string, ctx: RequestContext): Promise<BoundVideo> {
+    try {
+      await this.videos.bindTask(tenant.id, row.id, taskId);
+    } catch (err) {
+      this.logger.warn(`[${ctx.requestId}] writing task ${taskId} of video ${row.id} failed; it is found through its task record: ${(err as Error).message}`);
+    }
+    return { ...row, taskId };
+  }
+
+  private async dropReservation(tenant: TenantContext, row: VideoEntity, ctx: RequestContext): Promise<void> {
+    await this.videos.deleteReserved(tenant.id, row.id).catch((err: Error) => this.logger.warn(`[${ctx.requestId}] dropping the reservation of video ${row.id} failed: ${err.message}`));
+  }
+
+  /**
+   * The video of a task another create made (a replay with the same Idempotency-Key): its row by task id, else the
+   * row reserved for its record, else (a task made before videos were reserved, its row lost) a new row.
+   */
+  private async videoOfTask(tenant: TenantContext, taskId: string, request: VideoCreate, ctx: RequestContext): Promise<BoundVideo> {
     const existing = await this.videos.findByTask(tenant.id, taskId);
-    if (existing) return { row: existing, created: false };
+    if (existing) return existing as BoundVideo;
+    const recordId = await this.tasks.recordIdOfTask(tenant, taskId);
+    const reserved = recordId ? await this.videos.findByRecord(tenant.id, recordId) : null;
+    if (reserved) return this.bind(tenant, reserved, taskId, ctx);
     const draft: Omit<VideoEntity, 'tenantId'> = {
       id: `video_${randomBytes(16).toString('hex')}`,
       taskId,
+      recordId,
       prompt: request.prompt,
       size: request.size,
       seconds: request.seconds,
@@ -135,13 +199,19 @@ export class VideosService {
       deletedAt: null,
     };
     try {
-      return { row: await this.videos.insert(tenant.id, draft), created: true };
+      return (await this.videos.insert(tenant.id, draft)) as BoundVideo;
     } catch (err) {
       const raced = isUniqueViolation(err) ? await this.videos.findByTask(tenant.id, taskId) : null;
       if (!raced) throw err;
-      return { row: raced, created: false };
+      return raced as BoundVideo;
     }
   }
+}
+
+/** A 4xx: from arkgate's own checks or from upstream (which then made no task). */
+function isRefusal(err: unknown): boolean {
+  if (err instanceof DomainError) return ERROR_CODES[err.key].status < 500;
+  return err instanceof ArkApiError && err.status < 500;
 }
 
 function notFound(id: string): DomainError {

@@ -104,4 +104,45 @@ describe(`an asset create whose answer is lost (${process.env.DATABASE_URL?.star
       await expectNoUpstreamOrphans(gw);
     });
   });
+
+  describe('left unresolved for the operator', () => {
+    let gw: TestGateway;
+    let a: { id: string; token: string };
+    const call = (name: string, body: unknown, token = a.token) => gw.call('POST', action(name), { token, body });
+    beforeAll(async () => {
+      gw = await startGateway({ env: { ARKGATE_RECONCILE_INLINE_MS: '0', ARKGATE_RECONCILE_INTERVAL_MS: '100', ARKGATE_RECONCILE_DEADLINE_S: '2' } });
+      a = await gw.newTenant();
+    });
+    afterAll(async () => gw?.close());
+
+    it('a CreateAsset whose answer is lost and whose listing keeps failing shows in GET /admin/reconciliation, signed URL redacted; a tenant token cannot read the view', async () => {
+      const group = (await call('CreateAssetGroup', { Name: 'operator' })).body.Result.Id;
+      gw.sandbox.control.addFault({ op: 'ListAssets', kind: 'status', status: 500, times: Infinity });
+      gw.sandbox.control.addFault({ op: 'CreateAsset', kind: 'reset', afterHandling: true });
+      const signed = `${URL_OK}?X-Amz-Signature=s3cr3tsig&v=1`;
+      expect((await call('CreateAsset', { GroupId: group, URL: signed, AssetType: 'Image', Name: 'lost-for-good' })).status).toBe(502);
+
+      const view = await eventually(
+        async () => (await gw.admin('GET', '/admin/reconciliation')).body,
+        (body: { asset_submissions: Array<{ status: string; created_at: string }> }) => body.asset_submissions.some((s) => s.status === 'unresolved'),
+        8000,
+      );
+      gw.sandbox.control.clearFaults();
+      expect(view.asset_submissions).toEqual([
+        expect.objectContaining({
+          tenant_id: a.id,
+          kind: 'asset',
+          status: 'unresolved',
+          reason: expect.stringMatching(/listing failed/),
+          sent: expect.objectContaining({ GroupId: group, Name: 'lost-for-good', AssetType: 'Image', URL: `${URL_OK}?X-Amz-Signature=[REDACTED]&v=1` }),
+        }),
+      ]);
+      expect(JSON.stringify(view)).not.toContain('s3cr3tsig');
+      expect(Date.parse(view.asset_submissions[0].created_at)).toBeGreaterThan(Date.now() - 60_000);
+
+      const asTenant = await gw.call('GET', '/admin/reconciliation', { token: a.token });
+      expect(asTenant.status).toBe(403);
+      expect(JSON.stringify(asTenant.body)).not.toContain('lost-for-good');
+    });
+  });
 });

@@ -272,10 +272,31 @@ describe('web console in Chromium', () => {
     await shot(page, '07-model-mappings');
   });
 
-  it('the task log and reconciliation pages render; the console works at a phone width too', async () => {
+  it('the task log and reconciliation pages render, an unresolved asset create shows in its table; the console works at a phone width too', async () => {
     const { page } = admin;
-    await go(page, 'reconciliation', 'Reconciliation');
-    await page.waitForFunction(() => !document.querySelector('.loading'));
+    // An asset create whose answer is lost and whose upstream listing keeps failing stays unresolved.
+    const lost = await gw.newTenant();
+    const action = (name: string) => `/volcark/?Action=${name}&Version=2024-01-01`;
+    const group = (await gw.call('POST', action('CreateAssetGroup'), { token: lost.token, body: { Name: 'console-recon' } })).body.Result.Id;
+    gw.sandbox.control.addFault({ op: 'ListAssets', kind: 'status', status: 500, times: Infinity });
+    gw.sandbox.control.addFault({ op: 'CreateAsset', kind: 'reset', afterHandling: true });
+    try {
+      const created = await gw.call('POST', action('CreateAsset'), { token: lost.token, body: { GroupId: group, URL: 'https://media.example.com/recon.png', AssetType: 'Image', Name: 'console-lost' } });
+      expect(created.status).toBe(502);
+      await go(page, 'reconciliation', 'Reconciliation');
+      await page.waitForFunction(() => !document.querySelector('.loading'));
+      const table = page.getByRole('table', { name: /Unresolved asset-library creates/ });
+      const row = table.getByRole('row').filter({ hasText: lost.id });
+      await row.waitFor();
+      const cells = await row.getByRole('cell').allTextContents();
+      expect(cells).toEqual(expect.arrayContaining(['Asset', 'unknown', expect.stringContaining('Name: console-lost'), expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/)]));
+      expect(cells.join(' ')).toContain(`GroupId: ${group}`);
+      await expect(table.getByRole('columnheader').allTextContents()).resolves.toEqual(['Created', 'Tenant', 'Kind', 'Submission', 'Sent upstream', 'Status', 'Reason', 'Request id']);
+      await expect(page.getByRole('table', { name: /Unresolved task creates/ }).count()).resolves.toBe(0);
+      await expect(page.getByRole('heading', { level: 2, name: /Upstream orphans \(0\)/ }).isVisible()).resolves.toBe(true);
+    } finally {
+      gw.sandbox.control.clearFaults();
+    }
     await shot(page, '08-reconciliation');
     await page.setViewportSize({ width: 390, height: 844 });
     await go(page, 'tenants', 'Tenants');

@@ -1,13 +1,14 @@
 /**
  * DESIGN §10 "nothing blocks other requests for more than 100 ms": while hostile bodies of 64 MB and of
- * 140,000 keys are being sent and refused, a concurrent /healthz keeps answering within 100 ms. The
- * gateway runs as its own process (as `npm start` runs it) and the bodies go out from another, so only
- * the gateway's own work shares its event loop, and its heap is the gateway's, not the test runner's.
+ * 140,000 keys are being sent and refused, and while valid creates carrying an 8 MB and a 60 MB base64 image
+ * are read, parsed, recorded and sent upstream, a concurrent /healthz keeps answering within 100 ms. The
+ * gateway runs as its own process (as `npm start` runs it), the bodies go out from another and the sandbox
+ * runs in a third, so only the gateway's own work shares its event loop, and its heap is the gateway's.
  * A timed assertion by necessity: it takes the worst of many probes over the whole run, and on a busy
  * shared machine allows on top of the 100 ms the worst of the same probes sent at the same moments to a
  * bare node:http server in a process of its own (a control that no gateway work can slow down).
  */
-import { startSandbox, SandboxHandle } from '@arkgate/sandbox';
+import type { SandboxHandle } from '@arkgate/sandbox';
 import { ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
@@ -17,16 +18,19 @@ import { ADMIN_TOKEN, TASKS } from '../support/test-gateway';
 
 jest.setTimeout(90_000);
 
-let sandbox: SandboxHandle;
+let sandbox: ChildProcess;
 let db: TestDatabase;
 let gw: ChildGateway;
+let admin: (path: string, body: unknown) => Promise<Record<string, string>>;
 let token: string;
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
+  sandbox = fork(join(__dirname, 'sandbox-process.js'), [], { cwd: join(__dirname, '..', '..'), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const handle = await new Promise<SandboxHandle>((resolve) => sandbox.once('message', (m) => resolve(m as SandboxHandle)));
   db = await createTestDatabase({ shareable: true });
-  gw = await startChildGateway({ sandbox, database: db.config, timeoutMs: 60_000 });
-  const admin = (path: string, body: unknown) =>
+  // Sending a 60 MB create upstream on a busy machine may take seconds.
+  gw = await startChildGateway({ sandbox: handle, database: db.config, timeoutMs: 60_000, env: { ARK_TIMEOUT_MS: '30000' } });
+  admin = (path: string, body: unknown) =>
     fetch(gw.url + path, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<Record<string, string>>);
   const tenant = await admin('/admin/tenants', { name: `stall-${Date.now()}` });
   ({ token } = await admin(`/admin/tenants/${tenant.id}/tokens`, { name: 'stall' }));
@@ -34,7 +38,7 @@ beforeAll(async () => {
 afterAll(async () => {
   gw?.kill('SIGKILL');
   await gw?.exited;
-  await sandbox?.close();
+  sandbox?.kill();
   await db?.drop();
 });
 
@@ -52,7 +56,38 @@ function probe(url: string): Promise<number> {
 }
 
 it('/healthz answers within 100 ms while a 64 MB hostile body and a 140,000-key body are processed', async () => {
-  const sender = fork(join(__dirname, 'hostile-sender.js'), [gw.url + TASKS, token], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const { sent, latencies, report, exceeded } = await probeWhileSending('hostile-sender.js', token);
+  expect(sent.slice(0, 4).map((s) => [s.name, s.status])).toEqual([
+    ['64 MB ending in \\u0000, authenticated', 400],
+    ['140,000 keys, authenticated', 400],
+    ['64 MB of nesting, authenticated', 400],
+    ['64 MB, no token', 401],
+  ]);
+  expect(sent.map((s) => s.status)).toEqual([...sent.slice(0, 4).map((s) => s.status), ...sent.slice(0, 4).map((s) => s.status), ...sent.slice(0, 4).map((s) => s.status)]);
+  expect(latencies.length).toBeGreaterThan(10);
+  if (exceeded) throw new Error(report);
+});
+
+it('/healthz answers within 100 ms while valid creates carrying an 8 MB and a 60 MB base64 image are processed (media policy any)', async () => {
+  const tenant = await admin('/admin/tenants', { name: `stall-any-${Date.now()}`, media_policy: 'any' });
+  const { token: anyToken } = await admin(`/admin/tenants/${tenant.id}/tokens`, { name: 'stall-any' });
+  const { sent, latencies, report, exceeded } = await probeWhileSending('valid-sender.js', anyToken);
+  expect(sent.map((s) => [s.name, s.status])).toEqual([
+    ['8 MB base64 image, valid', 200],
+    ['8 MB base64 image, valid', 200],
+    ['60 MB base64 image, valid', 200],
+    ['60 MB base64 image, valid', 200],
+  ]);
+  expect(latencies.length).toBeGreaterThan(10);
+  if (exceeded) throw new Error(report);
+});
+
+/**
+ * Forks `script` (it builds its bodies, says "ready", sends them on "go" and reports each answer), and probes the
+ * gateway and a control server at the same moments until the sender is done.
+ */
+async function probeWhileSending(script: string, senderToken: string): Promise<{ sent: Array<{ name: string; status: number; ms: number }>; latencies: number[]; report: string; exceeded: boolean }> {
+  const sender = fork(join(__dirname, script), [gw.url + TASKS, senderToken], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ready = new Promise((r) => sender.once('message', r)); // the bodies are built
   const results = new Promise<Array<{ name: string; status: number; ms: number }>>((resolve, reject) => {
     sender.on('message', (m) => Array.isArray(m) && resolve(m as never));
@@ -78,21 +113,13 @@ it('/healthz answers within 100 ms while a 64 MB hostile body and a 140,000-key 
   sender.kill();
   control.process.kill();
 
-  expect(sent.slice(0, 4).map((s) => [s.name, s.status])).toEqual([
-    ['64 MB ending in \\u0000, authenticated', 400],
-    ['140,000 keys, authenticated', 400],
-    ['64 MB of nesting, authenticated', 400],
-    ['64 MB, no token', 401],
-  ]);
-  expect(sent.map((s) => s.status)).toEqual([...sent.slice(0, 4).map((s) => s.status), ...sent.slice(0, 4).map((s) => s.status), ...sent.slice(0, 4).map((s) => s.status)]);
-  expect(latencies.length).toBeGreaterThan(10);
   const worst = Math.max(...latencies);
   const noise = Math.max(...controls);
-  const report = `healthz: worst ${worst.toFixed(1)} ms of ${latencies.length} probes under hostile load, control server worst ${noise.toFixed(1)} ms; bodies answered ${sent.map((x) => `${x.status} in ${x.ms} ms`).join(', ')}`;
-  // 100 ms on an idle machine; on a shared, busy one the control's worst is allowed on top.
+  const report = `healthz: worst ${worst.toFixed(1)} ms of ${latencies.length} probes under ${script}, control server worst ${noise.toFixed(1)} ms; bodies answered ${sent.map((x) => `${x.status} in ${x.ms} ms`).join(', ')}`;
   console.log(report);
-  if (worst >= 100 + noise) throw new Error(report);
-});
+  // 100 ms on an idle machine; on a shared, busy one the control's worst is allowed on top.
+  return { sent, latencies, report, exceeded: worst >= 100 + noise };
+}
 
 /** A bare node:http server answering every request with 200, in a child process: the probes' control. */
 async function startControlServer(): Promise<{ url: string; process: ChildProcess }> {

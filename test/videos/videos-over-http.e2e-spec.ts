@@ -33,7 +33,7 @@ describe('/v1/videos over HTTP', () => {
   });
 
   const create = (body: unknown, token = a.token, headers?: Record<string, string>) => gw.call('POST', '/v1/videos', { token, body, headers });
-  const taskIdOf = async (videoId: string) => (await gw.app.get(DataSource).getRepository(VideoEntity).findOneByOrFail({ id: videoId })).taskId;
+  const taskIdOf = async (videoId: string) => (await gw.app.get(DataSource).getRepository(VideoEntity).findOneByOrFail({ id: videoId })).taskId as string;
   const completed = (id: string, token = a.token) => eventually(() => gw.call('GET', `/v1/videos/${id}`, { token }), (r) => r.body.status !== 'queued' && r.body.status !== 'in_progress');
   const multipart = (form: FormData, token = a.token) =>
     fetch(`${gw.url}/v1/videos`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, any> }));

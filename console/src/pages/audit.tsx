@@ -1,9 +1,9 @@
 /** Auditors (and admins): audit events with filters and cursor pages, chain verification, and task exports. */
 import { FormEvent, Fragment, useState } from 'react';
 import { download, get } from '../api';
-import { formatCount, formatTime } from '../format';
+import { formatCount, formatTime, formatUsd } from '../format';
 import { AuditFilters, auditEventsPath, EMPTY_AUDIT_FILTERS, ExportFilters, exportPath } from '../query';
-import { RECORD_STATUSES, type AuditEvent, type Page, type VerifyResult } from '../types';
+import { RECORD_STATUSES, type AuditEvent, type Page, type ReconciliationView, type UnresolvedAssetSubmission, type UnresolvedTaskRecord, type VerifyResult } from '../types';
 import { Empty, ErrorBox, Json, Loading, SelectField, TextField, useData } from '../ui';
 
 export function AuditEventsPage() {
@@ -182,58 +182,193 @@ export function ExportsPage() {
   );
 }
 
-/** §9's operator view (GET /admin/reconciliation): shown as the API lists it, whatever its sections. */
+/** §9's operator view (GET /admin/reconciliation): unresolved task records, unresolved asset-library creates, upstream orphans. */
 export function ReconciliationPage() {
-  const data = useData(() => get<Record<string, unknown>>('/admin/reconciliation'), []);
-  const sections = Object.entries(data.data ?? {}).filter(([, v]) => Array.isArray(v)) as Array<[string, Record<string, unknown>[]]>;
-  const other = Object.fromEntries(Object.entries(data.data ?? {}).filter(([, v]) => !Array.isArray(v)));
+  const data = useData(() => get<ReconciliationView>('/admin/reconciliation'), []);
+  const view = data.data;
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">Reconciliation</h1>
       <p className="muted">Creates whose upstream outcome is not known yet, and upstream tasks no record owns (unattributed spend).</p>
       <ErrorBox error={data.error} />
-      {data.loading && !data.data ? (
+      {data.loading && !view ? (
         <Loading what="Loading reconciliation" />
-      ) : (
+      ) : view ? (
         <>
-        {Object.keys(other).length > 0 && <Json value={other} />}
-        {sections.map(([name, rows]) => (
-          <div key={name}>
-            <h2>
-              {name.replace(/_/g, ' ')} ({rows.length})
-            </h2>
-            {rows.length === 0 ? (
-              <Empty>Nothing here.</Empty>
-            ) : (
-              <div className="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      {Object.keys(rows[0]).map((k) => (
-                        <th scope="col" key={k}>
-                          {k}
-                        </th>
-                      ))}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {rows.map((r, i) => (
-                      <tr key={i}>
-                        {Object.keys(rows[0]).map((k) => (
-                          <td key={k} className="mono">
-                            {typeof r[k] === 'object' && r[k] !== null ? JSON.stringify(r[k]) : String(r[k] ?? '—')}
-                          </td>
-                        ))}
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
-          </div>
-        ))}
+          <p className="muted">
+            Generated {formatTime(view.generated_at)}, looking back to {formatTime(view.since)}.
+          </p>
+          <UnresolvedTasks rows={view.unresolved ?? []} />
+          <UnresolvedAssetCreates rows={view.asset_submissions ?? []} />
+          <Orphans view={view} />
         </>
-      )}
+      ) : null}
     </section>
+  );
+}
+
+const dash = (v: string | number | null | undefined) => (v === null || v === undefined || v === '' ? '—' : String(v));
+
+function UnresolvedTasks({ rows }: { rows: UnresolvedTaskRecord[] }) {
+  return (
+    <div>
+      <h2 id="recon-unresolved">Unresolved task creates ({rows.length})</h2>
+      {rows.length === 0 ? (
+        <Empty>No task record is waiting for its upstream outcome.</Empty>
+      ) : (
+        <div className="table-wrap">
+          <table aria-labelledby="recon-unresolved">
+            <thead>
+              <tr>
+                <th scope="col">Created</th>
+                <th scope="col">Tenant</th>
+                <th scope="col">Record</th>
+                <th scope="col">Model</th>
+                <th scope="col">Status</th>
+                <th scope="col">Reason</th>
+                <th scope="col">Error code</th>
+                <th scope="col">Upstream task</th>
+                <th scope="col">Request id</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.record_id}>
+                  <td>{formatTime(r.created_at)}</td>
+                  <td className="mono">{r.tenant_id}</td>
+                  <th scope="row" className="mono">
+                    {r.record_id}
+                  </th>
+                  <td>
+                    {r.model}
+                    {r.upstream_model && <span className="mono muted"> → {r.upstream_model}</span>}
+                  </td>
+                  <td>{r.status}</td>
+                  <td>{r.reason}</td>
+                  <td className="mono">{dash(r.error_code)}</td>
+                  <td className="mono">{dash(r.upstream_task_id)}</td>
+                  <td className="mono">{r.request_id}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function UnresolvedAssetCreates({ rows }: { rows: UnresolvedAssetSubmission[] }) {
+  return (
+    <div>
+      <h2 id="recon-assets">Unresolved asset-library creates ({rows.length})</h2>
+      {rows.length === 0 ? (
+        <Empty>No asset group or asset create is waiting for its upstream outcome.</Empty>
+      ) : (
+        <div className="table-wrap">
+          <table aria-labelledby="recon-assets">
+            <thead>
+              <tr>
+                <th scope="col">Created</th>
+                <th scope="col">Tenant</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Submission</th>
+                <th scope="col">Sent upstream</th>
+                <th scope="col">Status</th>
+                <th scope="col">Reason</th>
+                <th scope="col">Request id</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.submission_id}>
+                  <td>{formatTime(r.created_at)}</td>
+                  <td className="mono">{r.tenant_id}</td>
+                  <td>{r.kind === 'group' ? 'Asset group' : 'Asset'}</td>
+                  <th scope="row" className="mono">
+                    {r.submission_id}
+                  </th>
+                  <td className="mono">
+                    {Object.entries(r.sent ?? {}).map(([k, v]) => (
+                      <div key={k}>
+                        {k}: {typeof v === 'object' && v !== null ? JSON.stringify(v) : dash(v as string)}
+                      </div>
+                    ))}
+                  </td>
+                  <td>{r.status}</td>
+                  <td>{r.reason}</td>
+                  <td className="mono">{r.request_id}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function Orphans({ view }: { view: ReconciliationView }) {
+  const rows = view.orphans;
+  return (
+    <div>
+      <h2 id="recon-orphans">Upstream orphans ({rows ? rows.length : 'unknown'})</h2>
+      {view.upstream_listing_error && (
+        <p className="error" role="status">
+          Listing upstream tasks failed: {view.upstream_listing_error}
+        </p>
+      )}
+      {view.orphan_totals && (
+        <p>
+          {formatCount(view.orphan_totals.tasks)} tasks, {formatCount(view.orphan_totals.completion_tokens)} completion tokens, {formatUsd(view.orphan_totals.list_price_usd)} at
+          today&apos;s list price.
+        </p>
+      )}
+      {!rows ? null : rows.length === 0 ? (
+        <Empty>Every upstream task of the window is owned by a record.</Empty>
+      ) : (
+        <div className="table-wrap">
+          <table aria-labelledby="recon-orphans">
+            <thead>
+              <tr>
+                <th scope="col">Created</th>
+                <th scope="col">Upstream task</th>
+                <th scope="col">Model</th>
+                <th scope="col">Status</th>
+                <th scope="col">Resolution</th>
+                <th scope="col">Ratio</th>
+                <th scope="col">Duration</th>
+                <th scope="col">Completion tokens</th>
+                <th scope="col">SKU</th>
+                <th scope="col">List price</th>
+                <th scope="col">Note</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.task_id}>
+                  <td>{formatTime(r.created_at)}</td>
+                  <th scope="row" className="mono">
+                    {r.task_id}
+                  </th>
+                  <td>
+                    {dash(r.model)}
+                    {r.upstream_model && <span className="mono muted"> ({r.upstream_model})</span>}
+                  </td>
+                  <td>{r.status}</td>
+                  <td>{dash(r.resolution)}</td>
+                  <td>{dash(r.ratio)}</td>
+                  <td>{r.duration === null ? '—' : `${r.duration} s`}</td>
+                  <td>{formatCount(r.completion_tokens)}</td>
+                  <td className="mono">{dash(r.sku)}</td>
+                  <td>{formatUsd(r.list_price_usd)}</td>
+                  <td>{dash(r.note)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
   );
 }

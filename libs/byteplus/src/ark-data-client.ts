@@ -1,3 +1,4 @@
+import { jsonBody } from './json-body';
 import { ArkApiError, ArkUnavailableError } from './ark-errors';
 import { exchange, parseJsonAnswer, parseLenient } from './http-exchange';
 import { arkCreatedTaskProblem, arkTaskListProblem, arkTaskProblem } from './ark-response-guards';
@@ -80,7 +81,7 @@ export class ArkDataClient {
       url,
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : await jsonBody(body),
       timeoutMs: this.opts.timeoutMs,
       signal: options?.signal,
       label,

@@ -1,10 +1,15 @@
 import { ArkUnavailableError, failedBeforeSending } from './ark-errors';
+import type { ChunkedJsonBody } from './json-body';
+
+/** A chunked body goes out in pieces of this size, one per turn of the event loop. */
+const PACE_BYTES = 256 * 1024;
 
 export interface ExchangeRequest {
   url: string;
   method: string;
   headers: Record<string, string>;
-  body?: string;
+  /** A chunked body (large, see json-body.ts) is streamed with its Content-Length, paced. */
+  body?: string | ChunkedJsonBody;
   timeoutMs: number;
   /** The caller's own abort signal: its reason is rethrown as is. */
   signal?: AbortSignal;
@@ -23,7 +28,7 @@ export async function exchange(req: ExchangeRequest): Promise<{ status: number; 
   let status: number;
   let text: string;
   try {
-    const response = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body, signal, redirect: 'manual' });
+    const response = await fetch(req.url, { method: req.method, ...bodyInit(req), signal, redirect: 'manual' });
     status = response.status;
     text = await response.text();
   } catch (error) {
@@ -41,6 +46,22 @@ export async function exchange(req: ExchangeRequest): Promise<{ status: number; 
     throw new ArkUnavailableError('bad_response', `Upstream answered ${status} to ${req.label}`, status);
   }
   return { status, text };
+}
+
+function bodyInit(req: ExchangeRequest): RequestInit {
+  if (typeof req.body !== 'object') return { headers: req.headers, body: req.body };
+  const init = { headers: { ...req.headers, 'Content-Length': String(req.body.byteLength) }, body: paced(req.body.chunks), duplex: 'half' };
+  return init as unknown as RequestInit;
+}
+
+/** The chunks in pieces of PACE_BYTES, each after a turn of the event loop, so that sending never holds it. */
+async function* paced(chunks: Buffer[]): AsyncGenerator<Uint8Array> {
+  for (const chunk of chunks) {
+    for (let i = 0; i < chunk.length; i += PACE_BYTES) {
+      await new Promise((resolve) => setImmediate(resolve));
+      yield chunk.subarray(i, i + PACE_BYTES);
+    }
+  }
 }
 
 /** A 2xx body as JSON, or an ArkUnavailableError saying it was not JSON. */

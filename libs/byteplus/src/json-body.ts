@@ -1,0 +1,99 @@
+/**
+ * A request body as JSON without one long synchronous step (DESIGN §10: nothing blocks the event loop for more than
+ * 100 ms). Small bodies are `JSON.stringify`; a body holding a string of a megabyte or more (a base64 image) is
+ * serialised in slices of about a megabyte into UTF-8 chunks, yielding to the event loop between slices. The bytes
+ * are exactly JSON.stringify's; `exchange` sends them with their Content-Length, paced (see http-exchange.ts).
+ */
+const LONG_STRING_CHARS = 1024 * 1024;
+const SLICE_CHARS = 1024 * 1024;
+
+/** A JSON body already encoded, in chunks. */
+export interface ChunkedJsonBody {
+  byteLength: number;
+  chunks: Buffer[];
+}
+
+export async function jsonBody(value: unknown): Promise<string | ChunkedJsonBody> {
+  if (!hasLongString(value)) return JSON.stringify(value);
+  const chunks: Buffer[] = [];
+  let byteLength = 0;
+  let pending: string[] = [];
+  let pendingChars = 0;
+  const flush = () => {
+    const chunk = Buffer.from(pending.join(''), 'utf8');
+    chunks.push(chunk);
+    byteLength += chunk.length;
+    pending = [];
+    pendingChars = 0;
+  };
+  for (const piece of pieces(value)) {
+    pending.push(piece);
+    pendingChars += piece.length;
+    if (pendingChars >= SLICE_CHARS) {
+      flush();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  flush();
+  return { byteLength, chunks };
+}
+
+function hasLongString(v: unknown): boolean {
+  if (typeof v === 'string') return v.length >= LONG_STRING_CHARS;
+  if (Array.isArray(v)) return v.some(hasLongString);
+  if (v && typeof v === 'object') return Object.values(v).some(hasLongString);
+  return false;
+}
+
+/** Omitted from objects (and `null` in arrays) by JSON.stringify. */
+function isSkipped(v: unknown): boolean {
+  return v === undefined || typeof v === 'function' || typeof v === 'symbol';
+}
+
+/** JSON.stringify(v) as consecutive pieces, long strings cut into slices. */
+function* pieces(v: unknown): Generator<string> {
+  if (typeof v === 'string') {
+    if (v.length < LONG_STRING_CHARS) {
+      yield JSON.stringify(v);
+      return;
+    }
+    yield '"';
+    for (let i = 0; i < v.length; ) {
+      let end = Math.min(v.length, i + SLICE_CHARS);
+      // Never cut a surrogate pair: JSON.stringify would escape its halves.
+      const last = v.charCodeAt(end - 1);
+      if (end < v.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
+      yield JSON.stringify(v.slice(i, end)).slice(1, -1);
+      i = end;
+    }
+    yield '"';
+    return;
+  }
+  if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
+    yield JSON.stringify(v);
+    return;
+  }
+  if (Array.isArray(v)) {
+    yield '[';
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0) yield ',';
+      if (isSkipped(v[i])) yield 'null';
+      else yield* pieces(v[i]);
+    }
+    yield ']';
+    return;
+  }
+  if (v !== null && typeof v === 'object') {
+    yield '{';
+    let first = true;
+    for (const [k, x] of Object.entries(v)) {
+      if (isSkipped(x)) continue;
+      yield `${first ? '' : ','}${JSON.stringify(k)}:`;
+      first = false;
+      yield* pieces(x);
+    }
+    yield '}';
+    return;
+  }
+  yield JSON.stringify(v);
+}
