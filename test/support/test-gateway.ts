@@ -14,6 +14,8 @@ export interface GatewayOptions {
   shared?: { db: TestDatabase; sandbox: SandboxHandle };
   /** Turn the background sync on (off by default in tests). */
   sync?: boolean;
+  /** Capture the request log (otherwise silent in tests). */
+  logStream?: { write(line: string): void };
 }
 
 /** The real gateway on a real port, in front of the sandbox on another real port. */
@@ -79,7 +81,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<TestGatew
     ...opts.env,
   });
   const config: AppConfig = { ...base, database: db.config };
-  const app = await createApp(config, { logger: false });
+  const app = await createApp(config, { logger: false, logStream: opts.logStream });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
