@@ -4,8 +4,6 @@ import { randomBytes } from 'node:crypto';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { portIsFree } from './common/lifecycle/port-probe';
 
-const LISTEN_HOST = '0.0.0.0';
-
 async function main(): Promise<void> {
   let config: AppConfig;
   try {
@@ -18,15 +16,26 @@ async function main(): Promise<void> {
     throw err;
   }
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  // Nothing touches the database before we know the port can be bound (DESIGN §9: a failed start changes nothing).
-  if (!(await portIsFree(config.port, LISTEN_HOST))) {
-    process.stderr.write(`arkgate: port ${config.port} is already in use (or not allowed); nothing was started or changed\n`);
-    process.exit(1);
+  // Nothing touches the database before we know the ports can be bound (docs/contract.md §9: a failed start changes nothing).
+  for (const port of config.metricsPort === undefined ? [config.port] : [config.port, config.metricsPort]) {
+    if (!(await portIsFree(port, config.host))) {
+      process.stderr.write(`arkgate: port ${port} on ${config.host} is already in use (or not allowed); nothing was started or changed\n`);
+      process.exit(1);
+    }
   }
 
   // The application is loaded only once the configuration and the port are known to be good, so a bad start fails fast.
-  const [{ createApp }, { ensureDemoTenant }, { ensureDemoAdmin }, { CREATE_EXAMPLES }, { TenancyService }, { installGracefulShutdown }, { InFlightRequests }] =
-    await Promise.all([
+  const [
+    { createApp },
+    { ensureDemoTenant },
+    { ensureDemoAdmin },
+    { CREATE_EXAMPLES },
+    { TenancyService },
+    { installGracefulShutdown },
+    { InFlightRequests },
+    { MetricsService },
+    { listenMetrics },
+  ] = await Promise.all([
       import('./app.factory'),
       import('./bootstrap/demo-tenant'),
       import('./bootstrap/demo-admin'),
@@ -34,6 +43,8 @@ async function main(): Promise<void> {
       import('./tenancy/tenancy.service'),
       import('./common/lifecycle/graceful-shutdown'),
       import('./common/lifecycle/in-flight-requests'),
+      import('./observability/metrics.service'),
+      import('./observability/metrics-listener'),
     ]);
 
   let sandbox: SandboxHandle | undefined;
@@ -56,13 +67,18 @@ async function main(): Promise<void> {
 
   const app = await createApp(config, { syncAdmin: false });
   const s = sandbox;
-  await app.listen(config.port, LISTEN_HOST);
-  installGracefulShutdown(app, config.shutdownGraceMs, async () => s?.close());
+  await app.listen(config.port, config.host);
+  const metricsServer = config.metricsPort === undefined ? undefined : await listenMetrics(app.get(MetricsService), config.metricsPort, config.host);
+  installGracefulShutdown(app, config.shutdownGraceMs, async () => {
+    await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
+    await s?.close();
+  });
   // Bootstrap writes only once the port is ours; requests arriving meanwhile wait for them.
   await app.get(TenancyService).syncBootstrapAdmin(config.adminToken);
   app.get(InFlightRequests).open();
-  const base = `http://127.0.0.1:${config.port}`;
-  say(`arkgate listening on ${base} (profile ${config.profile}, upstream ${config.upstream}); API docs at ${base}/docs`);
+  const base = `http://${displayHost(config.host)}:${config.port}`;
+  say(`arkgate listening on ${config.host}:${config.port} (profile ${config.profile}, upstream ${config.upstream}); API docs at ${base}/docs`);
+  if (config.metricsPort !== undefined) say(`Prometheus metrics without a token on http://${displayHost(config.host)}:${config.metricsPort}/metrics`);
 
   if (config.demo) {
     const demo = await ensureDemoTenant(app.get(TenancyService), 'data/demo-credentials.json');
@@ -88,6 +104,13 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   }
+}
+
+/** The address to print for a listen address: a wildcard is reached locally through the loopback. */
+function displayHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 main().catch((err: unknown) => {

@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../audit/audited.decorator';
+import { HeaderValue } from '../common/http/header-value.decorator';
 import { ReqContext } from '../common/http/request-id.decorator';
 import type { RequestContext } from '../common/http/request-context';
 import { TenantApi } from '../tenancy/auth/api-auth.decorators';
@@ -84,7 +85,7 @@ export class TasksController {
     @CurrentTenant() tenant: TenantContext,
     @Body() body: unknown,
     @ReqContext() ctx: RequestContext,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @HeaderValue('idempotency-key') idempotencyKey?: string,
   ) {
     return this.tasks.create(tenant, body, ctx, idempotencyKey);
   }

@@ -1,8 +1,9 @@
 /** HTTP of the OpenAI-compatible `/v1/videos` facade: each route one call into VideosService (DESIGN §11). */
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiExcludeEndpoint, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../audit/audited.decorator';
+import { HeaderValue } from '../common/http/header-value.decorator';
 import { ReqContext } from '../common/http/request-id.decorator';
 import type { RequestContext } from '../common/http/request-context';
 import { TenantApi } from '../tenancy/auth/api-auth.decorators';
@@ -48,7 +49,7 @@ export class VideosController {
     @Body() body: unknown,
     @UploadedFile() file: UploadedImage | undefined,
     @ReqContext() ctx: RequestContext,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @HeaderValue('idempotency-key') idempotencyKey?: string,
   ) {
     return this.videos.create(tenant, body, file, ctx, idempotencyKey);
   }
@@ -104,7 +105,7 @@ export class VideosController {
     @CurrentTenant() tenant: TenantContext,
     @Param('id') id: string,
     @Query() query: Record<string, unknown>,
-    @Headers('range') range: string | undefined,
+    @HeaderValue('range') range: string | undefined,
     @ReqContext() ctx: RequestContext,
     @Res() response: unknown,
   ) {
