@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     { InFlightRequests },
     { MetricsService },
     { listenMetrics },
+    { ensureDemoExamples },
   ] = await Promise.all([
       import('./app.factory'),
       import('./bootstrap/demo-tenant'),
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
       import('./common/lifecycle/in-flight-requests'),
       import('./observability/metrics.service'),
       import('./observability/metrics-listener'),
+      import('./bootstrap/demo-examples'),
     ]);
 
   let sandbox: SandboxHandle | undefined;
@@ -83,9 +85,10 @@ async function main(): Promise<void> {
   if (config.demo) {
     const demo = await ensureDemoTenant(app.get(TenancyService), 'data/demo-credentials.json');
     const demoAdmin = await ensureDemoAdmin(app.get(TenancyService), 'data/demo-admin.json');
-    // The seed's fast 480p example without the callback (a local run may have no public DNS).
-    const { callback_url: _callback, ...example } = CREATE_EXAMPLES.fast480p.value;
-    const body = JSON.stringify(example);
+    // What the documented examples need (a Filter-Off mapping, assets), made only when the upstream is the sandbox.
+    const assets = config.upstream === 'sandbox' ? await ensureDemoExamples(base, demo, demoAdmin) : undefined;
+    // The documented fast 480p example as is: its example.com callback resolves in sandbox mode without DNS.
+    const body = JSON.stringify(CREATE_EXAMPLES.fast480p.value);
     process.stdout.write(
       [
         '',
@@ -95,6 +98,13 @@ async function main(): Promise<void> {
         `Web console: ${base}/console (sign in with the demo admin token)`,
         `Demo admin token: ${demoAdmin}`,
         '',
+        ...(assets
+          ? [
+              `Demo assets (use them in place of the asset ids of the examples at ${base}/docs):`,
+              `  group ${assets.groupId}, image asset://${assets.imageAssetId}, video asset://${assets.videoAssetId}`,
+              '',
+            ]
+          : []),
         'Create a task:',
         `curl -s -X POST '${base}/volcark/api/v3/contents/generations/tasks' -H 'Authorization: Bearer ${demo.token}' -H 'Content-Type: application/json' -d '${body}'`,
         '',

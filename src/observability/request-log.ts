@@ -42,7 +42,7 @@ function dropped(): undefined {
 function fieldsOf(req: IncomingMessage, res: ServerResponse, val: Record<string, unknown>): Record<string, unknown> {
   const ctx = requestContextOf(req);
   return {
-    tenant_id: ctx.principal?.tenant?.id ?? null,
+    tenant_id: ctx.principal?.tenant?.id,
     method: req.method,
     route: routeTemplateOf(req as never),
     status: res.statusCode,
@@ -59,7 +59,11 @@ function prettyStream(): DestinationStream {
     sync: true,
     colorize: !!process.stdout.isTTY,
     translateTime: 'SYS:HH:MM:ss.l',
-    ignore: 'pid,hostname,request_id,method,route,status,duration_ms,context',
-    messageFormat: '{if context}[{context}] {end}{msg}{if request_id} ({request_id}{if tenant_id}, tenant {tenant_id}{end}){end}',
+    ignore: 'pid,hostname,request_id,tenant_id,method,route,status,duration_ms,context',
+    messageFormat: (log: Record<string, unknown>, messageKey: string) => {
+      const context = typeof log.context === 'string' ? `[${log.context}] ` : '';
+      const ids = [log.request_id, log.tenant_id ? `tenant ${String(log.tenant_id)}` : undefined].filter(Boolean).join(', ');
+      return `${context}${String(log[messageKey] ?? '')}${ids ? ` (${ids})` : ''}`;
+    },
   });
 }
