@@ -38,7 +38,7 @@ export async function createApp(
   app.use(app.get(InFlightRequests).track);
   // The root sends a browser to the API docs.
   (app.getHttpAdapter().getInstance() as Express).get('/', (_req: unknown, res: Response) => res.redirect(302, '/docs'));
-  // No body parser: BodyGateMiddleware reads bodies, only after authentication (DESIGN §10).
+  // No body parser: BodyGateMiddleware reads bodies, only after authentication (docs/contract.md §10).
   app.set('trust proxy', 'loopback');
   mountSwagger(app, config);
   if (opts.syncAdmin !== false) {

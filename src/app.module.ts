@@ -60,7 +60,7 @@ export class AppModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    // The body gate reads every request body: after authentication, under the JSON limits (DESIGN §10).
+    // The body gate reads every request body: after authentication, under the JSON limits (docs/contract.md §10).
     consumer.apply(RequestContextMiddleware, BodyGateMiddleware).forRoutes('*path');
   }
 }

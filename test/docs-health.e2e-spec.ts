@@ -23,7 +23,7 @@ describe('health and API docs', () => {
     expect(await res.text()).toContain('swagger');
   });
 
-  it('/docs-json documents every route with the bearer scheme and the seeds’ examples', async () => {
+  it('/docs-json documents every route with the bearer scheme and the documented examples', async () => {
     const doc = (await gw.call('GET', '/docs-json')).body;
     const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
     expect(routes.sort()).toEqual(

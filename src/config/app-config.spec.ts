@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from './app-config';
 
-describe('config (DESIGN.md §7)', () => {
+describe('config (docs/contract.md §7)', () => {
   it('defaults make a fresh local run work: SQLite file, phanedge, sandbox upstream, demo tenant', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({
@@ -72,7 +72,7 @@ describe('config (DESIGN.md §7)', () => {
   });
 });
 
-describe('config of faults and hostile input (DESIGN.md §9, §10)', () => {
+describe('config of faults and hostile input (docs/contract.md §9, §10)', () => {
   it('defaults: ports 443 and 8443, no audit key, 300 unauthenticated calls a minute, 10 s inline, 900 s deadline, 10 s drain', () => {
     const c = loadConfig({});
     expect(c.allowedUrlPorts).toEqual([443, 8443]);

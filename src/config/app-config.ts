@@ -50,13 +50,13 @@ export interface AppConfig {
     leaseMs: number;
     intervalMs: number;
   };
-  /** Ports allowed in callback, asset and content media URLs (DESIGN §10). */
+  /** Ports allowed in callback, asset and content media URLs (docs/contract.md §10). */
   allowedUrlPorts: number[];
-  /** HMAC key of the audit chain; unset: a plain SHA-256 chain (DESIGN §10). */
+  /** HMAC key of the audit chain; unset: a plain SHA-256 chain (docs/contract.md §10). */
   auditKey?: string;
-  /** Unauthenticated requests allowed per client address and minute (DESIGN §10). */
+  /** Unauthenticated requests allowed per client address and minute (docs/contract.md §10). */
   unauthRatePerMinute: number;
-  /** Unknown upstream outcomes (DESIGN §9). */
+  /** Unknown upstream outcomes (docs/contract.md §9). */
   reconcile: {
     /** How long a create with an unknown outcome looks for its upstream task before answering 502. */
     inlineMs: number;
@@ -67,11 +67,11 @@ export interface AppConfig {
     enabled: boolean;
     /**
      * Slack after ARK_TIMEOUT_MS: a `submitting` record this much older than the timeout is a crashed instance's,
-     * and a record's matching window closes twice this after the timeout (DESIGN §9: 30 s and 60 s).
+     * and a record's matching window closes twice this after the timeout (docs/contract.md §9: 30 s and 60 s).
      */
     graceMs: number;
   };
-  /** SIGTERM: how long in-flight requests may drain (DESIGN §9). */
+  /** SIGTERM: how long in-flight requests may drain (docs/contract.md §9). */
   shutdownGraceMs: number;
   /** Folder of the built web console served at /console; unset: `dist/console` of this package. */
   consoleDir?: string;

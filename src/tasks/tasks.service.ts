@@ -51,7 +51,7 @@ export class TasksService {
 
   /**
    * Validates everything that can be known before money is spent, then hands the create to TaskSubmission, which
-   * reserves its upper-bound cost against the tenant's spend limit and submits it upstream (DESIGN §9). With an
+   * reserves its upper-bound cost against the tenant's spend limit and submits it upstream (docs/contract.md §9). With an
    * Idempotency-Key, the same key and body return the first task's id without a second upstream call.
    */
   async create(tenant: TenantContext, rawBody: unknown, ctx: RequestContext, idempotencyKey?: string): Promise<{ id: string }> {

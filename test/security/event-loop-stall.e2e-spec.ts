@@ -1,5 +1,5 @@
 /**
- * DESIGN §10 "nothing blocks other requests for more than 100 ms": while hostile bodies of 64 MB and of
+ * docs/contract.md §10 "nothing blocks other requests for more than 100 ms": while hostile bodies of 64 MB and of
  * 140,000 keys are being sent and refused, a concurrent /healthz keeps answering within 100 ms. The
  * gateway runs as its own process (as `npm start` runs it) and the bodies go out from another, so only
  * the gateway's own work shares its event loop, and its heap is the gateway's, not the test runner's.

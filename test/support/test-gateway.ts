@@ -75,7 +75,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<TestGatew
     ARKGATE_SYNC_BACKOFF_MS: '50,100,200',
     ARKGATE_SYNC_INTERVAL_MS: '25',
     ARKGATE_SYNC_RPS: '500',
-    // A create with an unknown upstream outcome looks for its task this long before answering 502 (DESIGN §9).
+    // A create with an unknown upstream outcome looks for its task this long before answering 502 (docs/contract.md §9).
     ARKGATE_RECONCILE_INLINE_MS: '1000',
     ...(opts.sync ? { ARKGATE_SYNC_ENABLED: 'true' } : {}),
     ...opts.env,
