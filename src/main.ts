@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   // Nothing touches the database before we know the ports can be bound (docs/contract.md §9: a failed start changes nothing).
   for (const port of config.metricsPort === undefined ? [config.port] : [config.port, config.metricsPort]) {
     if (!(await portIsFree(port, config.host))) {
-      process.stderr.write(`arkgate: port ${port} on ${config.host} is already in use (or not allowed); nothing was started or changed\n`);
+      process.stderr.write(`arkgate: port ${port} is already in use on ${config.host} (or not allowed); nothing was started or changed\n`);
       process.exit(1);
     }
   }
