@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { ArkDataClient, ArkTask } from '@arkgate/byteplus';
 import type { EntityManager } from 'typeorm';
 import { BillingService } from '../billing/billing.service';
@@ -24,7 +24,7 @@ export class TaskSyncService {
     private readonly ark: ArkDataClient,
     private readonly uow: UnitOfWork,
     private readonly billing: BillingService,
-    private readonly metrics: MetricsService,
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   /** Refreshes a non-terminal task from upstream; terminal ones come back as they are. */
@@ -73,8 +73,8 @@ export class TaskSyncService {
     });
     return stored.then((result) => {
       // Counted once committed: settle lag from upstream's own finish time (unix seconds), and the charge's SKU.
-      if (settled && typeof upstream.updated_at === 'number') this.metrics.observeSettled((now - upstream.updated_at * 1000) / 1000);
-      if (chargedSku) this.metrics.observeCharge(chargedSku);
+      if (settled && typeof upstream.updated_at === 'number') this.metrics?.observeSettled((now - upstream.updated_at * 1000) / 1000);
+      if (chargedSku) this.metrics?.observeCharge(chargedSku);
       return result;
     });
   }

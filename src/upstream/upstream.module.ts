@@ -12,8 +12,8 @@ const DATA_PLANE_OPERATIONS = ['createTask', 'getTask', 'listTasks', 'deleteTask
   providers: [
     {
       provide: ArkDataClient,
-      inject: [APP_CONFIG, MetricsService],
-      useFactory: (config: AppConfig, metrics: MetricsService) =>
+      inject: [APP_CONFIG, { token: MetricsService, optional: true }],
+      useFactory: (config: AppConfig, metrics?: MetricsService) =>
         countUpstreamCalls(
           new ArkDataClient({ baseUrl: config.ark.baseUrl, apiKey: config.ark.apiKey ?? '', timeoutMs: config.ark.timeoutMs }),
           metrics,
@@ -23,8 +23,8 @@ const DATA_PLANE_OPERATIONS = ['createTask', 'getTask', 'listTasks', 'deleteTask
     },
     {
       provide: ArkOpenApiClient,
-      inject: [APP_CONFIG, MetricsService],
-      useFactory: (config: AppConfig, metrics: MetricsService) =>
+      inject: [APP_CONFIG, { token: MetricsService, optional: true }],
+      useFactory: (config: AppConfig, metrics?: MetricsService) =>
         countUpstreamCalls(
           new ArkOpenApiClient({
             baseUrl: config.ark.openApiUrl,
