@@ -55,7 +55,7 @@ export class AdminController {
 
   @Put('prices/:sku')
   @ApiOperation({ summary: 'Set a SKU price; applies to tasks created from now on (tasks already submitted keep theirs)', description: 'Adds a price version effective now. A task is always charged at the price in force when it was created.' })
-  @nativeError(400, 'usd_per_million_tokens must be a decimal USD amount.', 'invalid_request', 'usd_per_million_tokens')
+  @nativeError(400, 'usd_per_million_tokens must be a non-negative decimal with at most 9 decimals, e.g. "7.0".', 'invalid_request', 'usd_per_million_tokens')
   @nativeError(404, 'SKU `dreamina-seedance-2-0-720p-novideo` does not exist.', 'not_found', 'sku')
   @ApiOkResponse({ schema: schemaOf({ sku: 'dreamina-seedance-2-0-720p-novideo', usd_per_million_tokens: '7.50', effective_from: 1795242796000 }) })
   @Audited('admin.price.put')
@@ -66,7 +66,7 @@ export class AdminController {
 
   @Post('tenants')
   @ApiOperation({ summary: 'Create a tenant', description: 'A tenant owns tasks, assets and tokens; entitlements say which capabilities and models it may use. Issue it a token next (POST /admin/tenants/{id}/tokens).' })
-  @nativeError(400, 'The parameter `name` specified in the request is not valid: name is required.', 'invalid_request', 'name')
+  @nativeError(400, 'The parameter `name` specified in the request is not valid: is required.', 'invalid_request', 'name')
   @ApiCreatedResponse({ type: TenantViewDto })
   @Audited('admin.tenant.create')
   createTenant(@Body() body: CreateTenantDto, @ReqContext() ctx: RequestContext) {
@@ -91,7 +91,7 @@ export class AdminController {
 
   @Patch('tenants/:id')
   @ApiOperation({ summary: 'Change a tenant (e.g. {"status": "suspended"}); takes effect within seconds on every instance', description: "Only the fields sent change. A suspended tenant's tokens are refused with 503 until it is active again." })
-  @nativeError(400, 'The parameter `status` specified in the request is not valid: status must be one of active, suspended.', 'invalid_request', 'status')
+  @nativeError(400, 'The parameter `status` specified in the request is not valid: must be one of active, suspended.', 'invalid_request', 'status')
   @nativeError(404, 'Tenant `0b8e0a3c-6c44-4a3e-9b3c-1f9a0c7d1e2f` does not exist.', 'not_found', 'id')
   @ApiOkResponse({ type: TenantViewDto })
   @Audited('admin.tenant.update')
@@ -102,7 +102,7 @@ export class AdminController {
 
   @Post('tenants/:id/tokens')
   @ApiOperation({ summary: "Issue a tenant API token (shown once)", description: 'The `token` (`oh-…`) is in this answer only; arkgate keeps a hash of it. Send it as `Authorization: Bearer oh-…`.' })
-  @nativeError(400, 'The parameter `name` specified in the request is not valid: name is required.', 'invalid_request', 'name')
+  @nativeError(400, 'The parameter `name` specified in the request is not valid: is required.', 'invalid_request', 'name')
   @nativeError(404, 'Tenant `0b8e0a3c-6c44-4a3e-9b3c-1f9a0c7d1e2f` does not exist.', 'not_found', 'id')
   @ApiCreatedResponse({ type: IssuedTokenDto })
   @Audited('admin.token.issue')
@@ -122,7 +122,7 @@ export class AdminController {
 
   @Post('tokens')
   @ApiOperation({ summary: 'Issue an admin or auditor token (shown once)', description: 'An auditor token reads `/audit` and `/metrics`; an admin token everything. The `token` is in this answer only.' })
-  @nativeError(400, 'The parameter `role` specified in the request is not valid: role must be one of admin, auditor.', 'invalid_request', 'role')
+  @nativeError(400, 'The parameter `role` specified in the request is not valid: must be one of admin, auditor.', 'invalid_request', 'role')
   @ApiCreatedResponse({ type: IssuedTokenDto })
   @Audited('admin.token.issue')
   issueStaffToken(@Body() body: IssueStaffTokenDto, @ReqContext() ctx: RequestContext) {
@@ -155,7 +155,7 @@ export class AdminController {
 
   @Put('model-mappings/:model')
   @ApiOperation({ summary: 'Pin a model to an exact upstream version or endpoint (Filter-Off: a Filter-Off version only)', description: 'Takes effect for the next create on every instance.' })
-  @nativeError(400, 'The parameter `upstream_model` specified in the request is not valid: upstream_model is required.', 'invalid_request', 'upstream_model')
+  @nativeError(400, 'The parameter `upstream_model` specified in the request is not valid: is required.', 'invalid_request', 'upstream_model')
   @nativeError(404, 'Model `dreamina-seedance-9` does not exist.', 'not_found', 'model')
   @ApiOkResponse({ type: ModelMappingViewDto })
   @Audited('admin.model_mapping.put')
@@ -175,7 +175,7 @@ export class AdminController {
   }
   @Get('tasks')
   @ApiOperation({ summary: "Task log across tenants, newest first, with filters and cursor pagination (every record status, the tenant's hidden tasks included)", description: 'Times are ISO-8601 UTC. Pass `next_cursor` back as `cursor` for the next page; it is null on the last page.' })
-  @nativeError(400, 'The parameter `limit` specified in the request is not valid: limit must be 1–200.', 'invalid_request', 'limit')
+  @nativeError(400, 'The parameter `limit` specified in the request is not valid: must be 1–200.', 'invalid_request', 'limit')
   @ApiOkResponse({ schema: schemaOf({ items: [TASK_LOG_EXAMPLE], next_cursor: 'WzE3OTUyNDI3OTYwMDAsIjBiOGUwYTNjIl0' }) })
   listTasks(@Query() query: AdminTasksQuery) {
     return this.taskLog.pageAcrossTenants(query);

@@ -113,3 +113,20 @@ describe('the API docs: every operation documented, every request example accept
     expect(sent).toBeGreaterThanOrEqual(17);
   });
 });
+
+describe('messages a new user meets', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startGateway();
+  });
+  afterAll(async () => gw?.close());
+
+  it('POST /admin/tenants {} says the name is required; a number says it must be a string; 201 characters says too long', async () => {
+    const empty = await gw.admin('POST', '/admin/tenants', {});
+    expect(empty.status).toBe(400);
+    expect(empty.body.error).toMatchObject({ code: 'invalid_request', param: 'name', type: 'BadRequest' });
+    expect(empty.body.error.message).toMatch(/`name` specified in the request is not valid: is required\./);
+    expect((await gw.admin('POST', '/admin/tenants', { name: 5 })).body.error.message).toMatch(/not valid: must be a string\./);
+    expect((await gw.admin('POST', '/admin/tenants', { name: 'x'.repeat(201) })).body.error.message).toMatch(/at most 200 characters/);
+  });
+});
