@@ -1,5 +1,5 @@
 /**
- * Measurement as BENCH.md describes it: warm each target up, then run interleaved rounds (A, B, …, A, B, …)
+ * Measurement: warm each target up, then run interleaved rounds (A, B, …, A, B, …)
  * with autocannon and keep the median of the valid rounds. A round is valid only with no non-2xx answer
  * and no error; invalid rounds are reported, never folded into the medians.
  */

@@ -1,5 +1,5 @@
 /**
- * S7, lost answers (DESIGN §9): N creates through a gateway of its own, with one upstream answer in ten lost after
+ * S7, lost answers (docs/contract.md §9): N creates through a gateway of its own, with one upstream answer in ten lost after
  * the sandbox made the task (a 500, a reset, a 200 whose body is not JSON, or no answer until ARK_TIMEOUT_MS, in
  * turn). The request resolves what it can inline; the reconciler does the rest.
  *

@@ -1,5 +1,5 @@
 /**
- * S8 (DESIGN §10, "nothing blocks other requests for more than 100 ms"): how long the gateway's event loop
+ * S8 (docs/contract.md §10, "nothing blocks other requests for more than 100 ms"): how long the gateway's event loop
  * stalls, and how long /healthz takes, while the load generator sends hostile bodies at full speed. One
  * quiet phase first (nothing but the probes), then one phase per kind of hostile body. The gateway runs in
  * this process, so its event-loop delay is measured here (perf_hooks' monitorEventLoopDelay), and the

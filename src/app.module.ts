@@ -1,6 +1,7 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import type { DestinationStream } from 'pino';
 import { AdminModule } from './admin/admin.module';
 import { AssetsModule } from './assets/assets.module';
 import { AuditModule } from './audit/audit.module';
@@ -19,6 +20,7 @@ import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { ObservabilityModule } from './observability/observability.module';
 import { TasksModule } from './tasks/tasks.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 import { UpstreamModule } from './upstream/upstream.module';
@@ -26,10 +28,12 @@ import { VideosModule } from './videos/videos.module';
 
 @Module({})
 export class AppModule implements NestModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, opts: { logStream?: DestinationStream } = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
+        // First, so its request log middleware sees every request, the body gate's refusals included.
+        ObservabilityModule.forRoot(config, opts.logStream),
         ConfigModule.forRoot(config),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.database), migrationsRun: true }),
         DatabaseModule,
@@ -56,7 +60,7 @@ export class AppModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    // The body gate reads every request body: after authentication, under the JSON limits (DESIGN §10).
+    // The body gate reads every request body: after authentication, under the JSON limits (docs/contract.md §10).
     consumer.apply(RequestContextMiddleware, BodyGateMiddleware).forRoutes('*path');
   }
 }

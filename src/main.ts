@@ -4,8 +4,6 @@ import { randomBytes } from 'node:crypto';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { portIsFree } from './common/lifecycle/port-probe';
 
-const LISTEN_HOST = '0.0.0.0';
-
 async function main(): Promise<void> {
   let config: AppConfig;
   try {
@@ -18,15 +16,27 @@ async function main(): Promise<void> {
     throw err;
   }
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  // Nothing touches the database before we know the port can be bound (DESIGN §9: a failed start changes nothing).
-  if (!(await portIsFree(config.port, LISTEN_HOST))) {
-    process.stderr.write(`arkgate: port ${config.port} is already in use (or not allowed); nothing was started or changed\n`);
-    process.exit(1);
+  // Nothing touches the database before we know the ports can be bound (docs/contract.md §9: a failed start changes nothing).
+  for (const port of config.metricsPort === undefined ? [config.port] : [config.port, config.metricsPort]) {
+    if (!(await portIsFree(port, config.host))) {
+      process.stderr.write(`arkgate: port ${port} is already in use on ${config.host} (or not allowed); nothing was started or changed\n`);
+      process.exit(1);
+    }
   }
 
   // The application is loaded only once the configuration and the port are known to be good, so a bad start fails fast.
-  const [{ createApp }, { ensureDemoTenant }, { ensureDemoAdmin }, { CREATE_EXAMPLES }, { TenancyService }, { installGracefulShutdown }, { InFlightRequests }] =
-    await Promise.all([
+  const [
+    { createApp },
+    { ensureDemoTenant },
+    { ensureDemoAdmin },
+    { CREATE_EXAMPLES },
+    { TenancyService },
+    { installGracefulShutdown },
+    { InFlightRequests },
+    { MetricsService },
+    { listenMetrics },
+    { ensureDemoExamples },
+  ] = await Promise.all([
       import('./app.factory'),
       import('./bootstrap/demo-tenant'),
       import('./bootstrap/demo-admin'),
@@ -34,6 +44,9 @@ async function main(): Promise<void> {
       import('./tenancy/tenancy.service'),
       import('./common/lifecycle/graceful-shutdown'),
       import('./common/lifecycle/in-flight-requests'),
+      import('./observability/metrics.service'),
+      import('./observability/metrics-listener'),
+      import('./bootstrap/demo-examples'),
     ]);
 
   let sandbox: SandboxHandle | undefined;
@@ -56,20 +69,26 @@ async function main(): Promise<void> {
 
   const app = await createApp(config, { syncAdmin: false });
   const s = sandbox;
-  await app.listen(config.port, LISTEN_HOST);
-  installGracefulShutdown(app, config.shutdownGraceMs, async () => s?.close());
+  await app.listen(config.port, config.host);
+  const metricsServer = config.metricsPort === undefined ? undefined : await listenMetrics(app.get(MetricsService), config.metricsPort, config.host);
+  installGracefulShutdown(app, config.shutdownGraceMs, async () => {
+    await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
+    await s?.close();
+  });
   // Bootstrap writes only once the port is ours; requests arriving meanwhile wait for them.
   await app.get(TenancyService).syncBootstrapAdmin(config.adminToken);
   app.get(InFlightRequests).open();
-  const base = `http://127.0.0.1:${config.port}`;
-  say(`arkgate listening on ${base} (profile ${config.profile}, upstream ${config.upstream}); API docs at ${base}/docs`);
+  const base = `http://${displayHost(config.host)}:${config.port}`;
+  say(`arkgate listening on ${config.host}:${config.port} (profile ${config.profile}, upstream ${config.upstream}); API docs at ${base}/docs`);
+  if (config.metricsPort !== undefined) say(`Prometheus metrics without a token on http://${displayHost(config.host)}:${config.metricsPort}/metrics`);
 
   if (config.demo) {
     const demo = await ensureDemoTenant(app.get(TenancyService), 'data/demo-credentials.json');
     const demoAdmin = await ensureDemoAdmin(app.get(TenancyService), 'data/demo-admin.json');
-    // The seed's fast 480p example without the callback (a local run may have no public DNS).
-    const { callback_url: _callback, ...example } = CREATE_EXAMPLES.fast480p.value;
-    const body = JSON.stringify(example);
+    // What the documented examples need (a Filter-Off mapping, assets), made only when the upstream is the sandbox.
+    const assets = config.upstream === 'sandbox' ? await ensureDemoExamples(base, demo, demoAdmin) : undefined;
+    // The documented fast 480p example as is: its example.com callback resolves in sandbox mode without DNS.
+    const body = JSON.stringify(CREATE_EXAMPLES.fast480p.value);
     process.stdout.write(
       [
         '',
@@ -79,6 +98,13 @@ async function main(): Promise<void> {
         `Web console: ${base}/console (sign in with the demo admin token)`,
         `Demo admin token: ${demoAdmin}`,
         '',
+        ...(assets
+          ? [
+              `Demo assets (use them in place of the asset ids of the examples at ${base}/docs):`,
+              `  group ${assets.groupId}, image asset://${assets.imageAssetId}, video asset://${assets.videoAssetId}`,
+              '',
+            ]
+          : []),
         'Create a task:',
         `curl -s -X POST '${base}/volcark/api/v3/contents/generations/tasks' -H 'Authorization: Bearer ${demo.token}' -H 'Content-Type: application/json' -d '${body}'`,
         '',
@@ -88,6 +114,13 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   }
+}
+
+/** The address to print for a listen address: a wildcard is reached locally through the loopback. */
+function displayHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 main().catch((err: unknown) => {

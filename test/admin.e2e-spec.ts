@@ -1,6 +1,6 @@
 import { startGateway, TestGateway } from './support/test-gateway';
 
-describe('admin API (DESIGN.md §6)', () => {
+describe('admin API (docs/contract.md §6)', () => {
   let gw: TestGateway;
   beforeAll(async () => {
     gw = await startGateway();
@@ -100,7 +100,7 @@ describe('admin API (DESIGN.md §6)', () => {
     });
   });
 
-  describe('model mappings (DESIGN.md §2)', () => {
+  describe('model mappings (docs/contract.md §2)', () => {
     afterEach(async () => {
       for (const m of ['dreamina-seedance-2-0', 'dreamina-seedance-2-0-fast', 'dreamina-seedance-2-0-filter-off', 'dreamina-seedance-2-0-fast-filter-off']) {
         await gw.admin('DELETE', `/admin/model-mappings/${m}`);

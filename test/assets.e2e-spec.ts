@@ -44,7 +44,7 @@ describe.each(['phanedge', 'kapon'] as const)('asset library (%s profile)', (pro
     expect(res.body.Result).toBeUndefined();
   };
 
-  describe('the seeds’ workflow: group → asset → Active → task with asset:// → succeeded', () => {
+  describe('the documented workflow: group → asset → Active → task with asset:// → succeeded', () => {
     it('runs end to end', async () => {
       const group = await call('CreateAssetGroup', ASSET_REQUEST_EXAMPLES.CreateAssetGroup.value);
       expect(group.status).toBe(200);
@@ -138,7 +138,7 @@ describe.each(['phanedge', 'kapon'] as const)('asset library (%s profile)', (pro
     });
   });
 
-  describe('request forms (seed §9)', () => {
+  describe('request forms (docs/contract.md §4)', () => {
     it.each(['URL', 'Url', 'url'])('CreateAsset accepts the URL field as %s', async (field) => {
       const groupId = await newGroup();
       const res = await call('CreateAsset', { GroupId: groupId, [field]: 'https://media.example.com/a.png', AssetType: 'Image' });
@@ -196,7 +196,7 @@ describe.each(['phanedge', 'kapon'] as const)('asset library (%s profile)', (pro
     });
   });
 
-  describe('error rows (seed §12)', () => {
+  describe('error rows (docs/contract.md §5)', () => {
     it.each(['UpdateAsset', 'UpdateAssetGroup', 'DeleteAsset', 'DeleteAssetGroup'])('%s → 403 in the profile code', async (name) => {
       expectError(await call(name, { Id: 'asset-1' }), 403, codes.forbidden, name);
     });

@@ -82,7 +82,7 @@ describe.each(['phanedge', 'kapon'] as const)('task create (%s profile)', (profi
     });
   });
 
-  describe('model names (seed §2)', () => {
+  describe('model names (docs/contract.md §2)', () => {
     it.each([
       ['dreamina-seedance-2-0-260128', 'dreamina-seedance-2-0'],
       ['dreamina-seedance-2-0-fast-260128', 'dreamina-seedance-2-0-fast'],
@@ -117,7 +117,7 @@ describe.each(['phanedge', 'kapon'] as const)('task create (%s profile)', (profi
     });
   });
 
-  describe('Filter-Off (seed §2, §12 model_mapping_required)', () => {
+  describe('Filter-Off (docs/contract.md §2, §12 model_mapping_required)', () => {
     let granted: { id: string; token: string };
     beforeAll(async () => {
       granted = await gw.newTenant({
@@ -164,7 +164,7 @@ describe.each(['phanedge', 'kapon'] as const)('task create (%s profile)', (profi
     });
   });
 
-  describe('body and field validation (seed §12 invalid_request / invalid_duration)', () => {
+  describe('body and field validation (docs/contract.md §5 invalid_request / invalid_duration)', () => {
     it('a body that is not JSON → 400 invalid_request', async () => {
       const res = await gw.call('POST', TASKS, { token: any.token, rawBody: '{"model": ', headers: { 'content-type': 'application/json' } });
       expect(res.status).toBe(400);
@@ -255,7 +255,7 @@ describe.each(['phanedge', 'kapon'] as const)('task create (%s profile)', (profi
     });
   });
 
-  describe('capabilities (seed §2, §2.1, mini limits)', () => {
+  describe('capabilities (docs/contract.md §2, §2.1, mini limits)', () => {
     it.each([
       ['dreamina-seedance-2-0-fast', '1080p'],
       ['dreamina-seedance-2-0-fast', '4k'],
@@ -280,7 +280,7 @@ describe.each(['phanedge', 'kapon'] as const)('task create (%s profile)', (profi
     });
   });
 
-  describe('content roles and counts (DESIGN.md §3)', () => {
+  describe('content roles and counts (docs/contract.md §3)', () => {
     const u = (n: number) => `https://example.com/${n}.png`;
     it.each([
       ['first frame only', [text(), img(u(1), 'first_frame')]],
@@ -313,7 +313,7 @@ describe.each(['phanedge', 'kapon'] as const)('task create (%s profile)', (profi
     });
   });
 
-  describe('callback_url (seed §5 native callback)', () => {
+  describe('callback_url (docs/contract.md §3 native callback)', () => {
     it('CallbackURL is normalised to callback_url and never forwarded under its old name', async () => {
       const res = await create(base({ CallbackURL: 'https://example.com/cb' }));
       expect(res.status).toBe(200);
@@ -358,7 +358,7 @@ describe.each(['phanedge', 'kapon'] as const)('task create (%s profile)', (profi
     });
   });
 
-  describe('entitlements and status (seed §12 503)', () => {
+  describe('entitlements and status (docs/contract.md §5 503)', () => {
     it('a tenant without video generation → 503', async () => {
       const t = await gw.newTenant({ entitlements: { video_generation: false } });
       await expectRefused(base(), 503, unavailable, undefined, t.token);

@@ -31,12 +31,12 @@ describe.each(['phanedge', 'kapon'] as const)('task lifecycle (%s profile)', (pr
   };
   const get = (id: string, token = t.token) => gw.call('GET', `${TASKS}/${id}`, { token });
 
-  it('GET follows queued → running → succeeded and returns the seed §6 task object', async () => {
+  it('GET follows queued → running → succeeded and returns the docs/contract.md §3 task object', async () => {
     const id = await create({ return_last_frame: true, safety_identifier: 'user-hash-001', execution_expires_after: 3600, generate_audio: false });
     const first = await get(id);
     expect(['queued', 'running']).toContain(first.body.status);
     const done = await eventually(() => get(id), (r) => r.body.status === 'succeeded');
-    // seed §6's object, at the 480p its token count belongs to (seed 001 §6)
+    // docs/contract.md §3's object, at the 480p its token count belongs to (docs/contract.md §3)
     const { content: _c, created_at: _ca, updated_at: _ua, seed: _s, ...seedFields } = TASK_EXAMPLE;
     expect(done.body).toMatchObject({ ...seedFields, id, model: 'dreamina-seedance-2-0-fast', resolution: '480p' });
     expect(typeof done.body.created_at).toBe('number');
@@ -100,7 +100,7 @@ describe.each(['phanedge', 'kapon'] as const)('task lifecycle (%s profile)', (pr
     expect(res.body.error).toMatchObject({ code: 'task_not_found', type: 'NotFound' });
   });
 
-  describe('list (seed §7)', () => {
+  describe('list (docs/contract.md §3)', () => {
     let lister: { id: string; token: string };
     const ids: string[] = [];
     beforeAll(async () => {
@@ -170,7 +170,7 @@ describe.each(['phanedge', 'kapon'] as const)('task lifecycle (%s profile)', (pr
     });
   });
 
-  describe('delete (seed §8)', () => {
+  describe('delete (docs/contract.md §3)', () => {
     it('a queued task is cancelled upstream and reads as cancelled', async () => {
       gw.sandbox.control.holdAll('queued');
       const id = await create();

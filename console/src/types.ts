@@ -110,7 +110,7 @@ export interface VerifyResult {
 
 export const RECORD_STATUSES = ['submitting', 'rejected', 'queued', 'running', 'succeeded', 'failed', 'expired', 'cancelled'];
 
-/** GET /admin/reconciliation (DESIGN §9). */
+/** GET /admin/reconciliation (docs/contract.md §9). */
 export interface UnresolvedTaskRecord {
   record_id: string;
   tenant_id: string;

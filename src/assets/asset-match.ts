@@ -1,7 +1,7 @@
 import type { AssetSubmissionKind } from './asset-submission.entity';
 
 /**
- * Which upstream object an asset-library create with an unknown outcome made (DESIGN §9, the task rule applied to
+ * Which upstream object an asset-library create with an unknown outcome made (docs/contract.md §9, the task rule applied to
  * groups and assets). An upstream object matches a record when it has the same identifying parameters — group:
  * Name and Description; asset: GroupId, Name and AssetType — and was created from the record's creation − 5 s to
  * + ARK_TIMEOUT_MS + 60 s. Pure: no I/O.

@@ -1,7 +1,7 @@
 import { ArkOpenApiError, ArkUnavailableError } from '@arkgate/byteplus';
 
 /**
- * The three outcomes of an upstream create (DESIGN §9), for the asset library: `refused` when upstream answered 4xx
+ * The three outcomes of an upstream create (docs/contract.md §9), for the asset library: `refused` when upstream answered 4xx
  * or nothing can have been sent (connection refused, name not resolved); `unknown` for everything else that failed
  * (5xx, reset, timeout, a malformed answer): upstream may have created the object.
  */

@@ -25,7 +25,7 @@ const STALE_SUBMITTING_EXTRA_MS = 30_000;
 export type Resolution = { state: 'attached'; upstreamId: string } | { state: 'open' } | { state: 'rejected' } | { state: 'unresolved' };
 
 /**
- * Resolves asset-library creates whose upstream outcome is unknown (DESIGN §9, applied to groups and assets): lists
+ * Resolves asset-library creates whose upstream outcome is unknown (docs/contract.md §9, applied to groups and assets): lists
  * upstream (ListAssetGroups / ListAssets filtered by name and group, newest first, back to the record's window),
  * attaches the one match to the record's tenant, marks the record rejected when a listing made after its window
  * found nothing, and leaves it for the operator (`unresolved`) past ARKGATE_RECONCILE_DEADLINE_S. Used inline by

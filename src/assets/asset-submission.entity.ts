@@ -10,7 +10,7 @@ export type AssetSubmissionKind = 'group' | 'asset';
 export type AssetSubmissionStatus = 'submitting' | 'unknown' | 'attached' | 'rejected' | 'unresolved';
 
 /**
- * One CreateAssetGroup / CreateAsset of a tenant, recorded before upstream is called (DESIGN §9, applied to the
+ * One CreateAssetGroup / CreateAsset of a tenant, recorded before upstream is called (docs/contract.md §9, applied to the
  * asset library): a create whose answer is lost is reconciled against upstream listings instead of orphaned.
  * Tenants never see a submission; they see the group or asset once it is attached.
  */

@@ -29,8 +29,8 @@ export class AssetsController {
       'reasons show in Get*/List*. Update*/Delete* → 403; Moderation.Strategy=Skip → 400 moderation_skip_not_allowed. ' +
       'Errors come as ResponseMetadata.Error {Code, Message}. Only the caller\'s groups and assets are visible.',
   })
-  @ApiQuery({ name: 'Action', enum: ASSET_ACTIONS, required: true })
-  @ApiQuery({ name: 'Version', enum: ['2024-01-01'], required: true })
+  @ApiQuery({ name: 'Action', enum: ASSET_ACTIONS, required: true, description: 'The asset action, as on BytePlus.' })
+  @ApiQuery({ name: 'Version', enum: ['2024-01-01'], required: true, description: 'The API version; only 2024-01-01.' })
   @ApiBody({ schema: { oneOf: BODIES.map((b) => ({ $ref: getSchemaPath(b) })) }, examples: ASSET_REQUEST_EXAMPLES })
   @ApiOkResponse({
     description: '`{ResponseMetadata, Result}`',

@@ -92,7 +92,7 @@ export class AssetsService implements AssetReferences {
     };
   }
 
-  /** Every asset:// in a task must be the caller's, Active, and of the item's type (DESIGN.md §3). */
+  /** Every asset:// in a task must be the caller's, Active, and of the item's type (docs/contract.md §3). */
   async verify(tenant: TenantContext, refs: AssetReference[]): Promise<void> {
     for (const ref of refs) {
       let asset = await this.assets.findOwned(tenant.id, ref.id);
@@ -152,7 +152,7 @@ export class AssetsService implements AssetReferences {
   }
 
   /**
-   * A create with the three outcomes of DESIGN §9: the submission is recorded first; accepted → the group/asset is
+   * A create with the three outcomes of docs/contract.md §9: the submission is recorded first; accepted → the group/asset is
    * the tenant's; refused (4xx, or nothing sent) → nothing stays recorded and the error is answered as before;
    * unknown (5xx, reset, timeout, malformed answer) → resolved by listing upstream for up to
    * ARKGATE_RECONCILE_INLINE_MS, else 502 and left to the background reconciler.

@@ -1,5 +1,5 @@
 /**
- * The assets module's one cross-tenant reader for the operator's reconciliation view (DESIGN §9): asset-library
+ * The assets module's one cross-tenant reader for the operator's reconciliation view (docs/contract.md §9): asset-library
  * creates whose upstream outcome is still unknown or was left unresolved, with what was sent minus secrets. Other
  * modules read submissions only through it, never through the repository.
  */

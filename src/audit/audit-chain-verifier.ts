@@ -1,6 +1,6 @@
 /**
  * Judges the audit chain event by event, in seq order, and names the first broken link and what broke it
- * (DESIGN.md §10):
+ * (docs/contract.md §10):
  * - `removed`: an event's prev_hash is not the previous event's hash (an event was deleted or reordered);
  * - `edited`: an event's hash does not match its content under its own hash kind;
  * - `re-chained`: the hashes are consistent as plain SHA-256, but the key says they are not ours: an event

@@ -4,6 +4,7 @@ import { AuditorApi } from '../tenancy/auth/api-auth.decorators';
 import { AuditService } from './audit.service';
 import { AuditEventsQueryDto, TaskExportQueryDto } from './dto/audit-queries.dto';
 import { TaskExportService } from './task-export.service';
+import { schemaOf } from '../common/openapi/schema-of';
 
 const EVENT_EXAMPLE = {
   id: '1f0c7a2e-9d4b-4c35-9a8e-2b1d3c4e5f60',
@@ -35,8 +36,11 @@ export class AuditController {
   ) {}
 
   @Get('events')
-  @ApiOperation({ summary: 'Audit events, newest first, with filters and cursor pagination (auditor or admin)' })
-  @ApiOkResponse({ schema: { example: { items: [EVENT_EXAMPLE], next_cursor: '41' } } })
+  @ApiOperation({
+    summary: 'Audit events, newest first, with filters and cursor pagination (auditor or admin)',
+    description: 'Every state change and refusal, hash-chained. Pass `next_cursor` back as `cursor` for the next page; it is null on the last page.',
+  })
+  @ApiOkResponse({ description: 'A page of events.', schema: schemaOf({ items: [EVENT_EXAMPLE], next_cursor: '41' }) })
   events(@Query() q: AuditEventsQueryDto) {
     return this.audit.list({
       tenantId: q.tenant_id,
@@ -59,23 +63,25 @@ export class AuditController {
       'writer without the key), `truncated` (the newest events are gone). Without ARKGATE_AUDIT_KEY, keyed events are checked for their links only.',
   })
   @ApiOkResponse({
-    schema: {
-      example: {
+    description: 'The verdict; `first_broken` is null when the chain is intact.',
+    schema: schemaOf({
         ok: false,
         events_checked: 41,
         first_broken: { seq: 42, id: '1f0c7a2e-…', kind: 're-chained', reason: 'the event was changed after it was written and its hash recomputed without ARKGATE_AUDIT_KEY …' },
         audit_key: 'configured',
         keyed_from_seq: 1,
         unverified_keyed_events: 0,
-      },
-    },
+    }),
   })
   verify() {
     return this.audit.verify();
   }
 
   @Get('tasks/export')
-  @ApiOperation({ summary: 'Every task record with its cost, streamed as CSV or NDJSON (hidden tasks included)' })
+  @ApiOperation({
+    summary: 'Every task record with its cost, streamed as CSV or NDJSON (hidden tasks included)',
+    description: 'For reconciling with BytePlus invoices: one row per record with its tenant, model, status, tokens, SKU and amount.',
+  })
   @ApiProduces('text/csv', 'application/x-ndjson')
   @ApiOkResponse({
     description: 'One row per task record.',

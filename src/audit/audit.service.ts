@@ -50,7 +50,7 @@ const HEAD_ID = 1;
 
 /**
  * The append-only, hash-chained audit trail. With ARKGATE_AUDIT_KEY every new event's hash is an HMAC with
- * the key, and the chain head carries a key mark saying from which event on that holds (DESIGN.md §10).
+ * the key, and the chain head carries a key mark saying from which event on that holds (docs/contract.md §10).
  */
 @Injectable()
 export class AuditService implements OnApplicationBootstrap {

@@ -3,7 +3,7 @@ import { RateLimitWindows } from './rate-limit-tally';
 
 const ctx = (requestId: string): RequestContext => ({ requestId, clientSupplied: false, ip: '127.0.0.1' });
 
-describe('rate-limited refusals are counted per caller and minute (DESIGN §10)', () => {
+describe('rate-limited refusals are counted per caller and minute (docs/contract.md §10)', () => {
   it('gathers one minute of refusals into one window and hands it over when the next minute starts', () => {
     const w = new RateLimitWindows();
     for (let i = 0; i < 500; i++) expect(w.hit('tenant:a', 'a', ctx(`r${i}`), 1_000 + i)).toBeUndefined();

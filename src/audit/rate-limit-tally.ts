@@ -46,7 +46,7 @@ export class RateLimitWindows {
 }
 
 /**
- * DESIGN §10: rate-limited (429) refusals are counted, not audited one by one. Each caller's refusals
+ * docs/contract.md §10: rate-limited (429) refusals are counted, not audited one by one. Each caller's refusals
  * of one minute become one audit event, "rate limited N times", written when the caller's next minute
  * starts or by a timer once the minute is over (and at shutdown).
  */

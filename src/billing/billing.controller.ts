@@ -5,6 +5,7 @@ import { CurrentPrincipal } from '../tenancy/auth/current-tenant.decorator';
 import type { Principal } from '../tenancy/tenant-context';
 import { BillingService } from './billing.service';
 import { UsageQueryDto } from './dto/usage.query';
+import { schemaOf } from '../common/openapi/schema-of';
 
 @ApiTags('billing')
 @TenantOrStaffApi()
@@ -13,10 +14,13 @@ export class BillingController {
   constructor(private readonly billing: BillingService) {}
 
   @Get('usage')
-  @ApiOperation({ summary: 'Charged usage: tasks, tokens and USD, grouped by day, model or SKU. A tenant sees its own; an auditor or admin any tenant.' })
+  @ApiOperation({
+    summary: 'Charged usage: tasks, tokens and USD, grouped by day, model or SKU. A tenant sees its own; an auditor or admin any tenant.',
+    description: 'Sums the ledger (one entry per succeeded task) over [from, to). Amounts are decimal USD strings, exact to the nano-dollar.',
+  })
   @ApiOkResponse({
-    schema: {
-      example: {
+    description: 'Totals and one item per group key.',
+    schema: schemaOf({
         tenant_id: '0b8e0a3c-6c44-4a3e-9b3c-1f9a0c7d1e2f',
         from: '2026-11-01T00:00:00.000Z',
         to: '2026-12-01T00:00:00.000Z',
@@ -26,8 +30,7 @@ export class BillingController {
           { key: 'dreamina-seedance-2-0-720p-novideo', tasks: 1, tokens: 108900, amount_usd: '0.7623' },
           { key: 'dreamina-seedance-2-0-fast-novideo', tasks: 1, tokens: 40594, amount_usd: '0.2273264' },
         ],
-      },
-    },
+    }),
   })
   usage(@CurrentPrincipal() principal: Principal, @Query() query: UsageQueryDto) {
     return this.billing.usageFor(principal, query);

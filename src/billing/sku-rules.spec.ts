@@ -1,6 +1,6 @@
 import { SEED_PRICES, skuFor } from './sku-rules';
 
-describe('SKU choice (seed 000 §3)', () => {
+describe('SKU choice (docs/contract.md §2)', () => {
   it.each([
     ['standard', '480p', false, 'dreamina-seedance-2-0-480p-novideo'],
     ['standard', '720p', true, 'dreamina-seedance-2-0-720p-video'],

@@ -1,5 +1,5 @@
 /**
- * SKU choice and the seeded price table (seed 000 §3, DESIGN.md §2). Pure: no I/O.
+ * SKU choice and the seeded price table (docs/contract.md §2). Pure: no I/O.
  * The SKU follows the stable model's price family (Filter-Off uses its family's SKUs), the final
  * resolution the finished task reports, and whether the request had any video_url item.
  */
@@ -27,7 +27,7 @@ export function skuFor(input: SkuInput): string {
   }
 }
 
-/** The 12 SKUs and prices (USD per million tokens) of seed 000 §3. */
+/** The 12 SKUs and prices (USD per million tokens) of docs/contract.md §2. */
 export const SEED_PRICES: ReadonlyArray<readonly [sku: string, usdPerMillionTokens: string]> = [
   ['dreamina-seedance-2-0-480p-novideo', '7.0'],
   ['dreamina-seedance-2-0-480p-video', '4.3'],

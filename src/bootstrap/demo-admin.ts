@@ -4,7 +4,7 @@ import { systemContext } from '../common/http/request-context';
 import { TenancyService } from '../tenancy/tenancy.service';
 
 /**
- * The demo admin token of a local sandbox run (DESIGN §7), for the web console and the admin API:
+ * The demo admin token of a local sandbox run (docs/contract.md §7), for the web console and the admin API:
  * issued once through the admin path (audited) and kept in a local file (mode 0600), so a restart prints
  * the same one. A token that was revoked is replaced.
  */

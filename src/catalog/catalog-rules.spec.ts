@@ -6,7 +6,7 @@ const spec = (name: string) => {
   return m;
 };
 
-describe('catalog: model names (seed §2)', () => {
+describe('catalog: model names (docs/contract.md §2)', () => {
   it.each([
     'dreamina-seedance-2-0',
     'dreamina-seedance-2-0-fast',
@@ -55,7 +55,7 @@ describe('catalog: model names (seed §2)', () => {
   });
 });
 
-describe('catalog: capabilities (seed §2, §2.1, §5 mini)', () => {
+describe('catalog: capabilities (docs/contract.md §2)', () => {
   it.each([
     ['dreamina-seedance-2-0', '4k', true],
     ['dreamina-seedance-2-0', '1080p', true],

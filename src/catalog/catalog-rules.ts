@@ -1,5 +1,5 @@
 /**
- * The model catalog of DESIGN.md §2 and both seeds §2: stable names, accepted official aliases,
+ * The model catalog of docs/contract.md §2: stable names, accepted official aliases,
  * refused names with the name to use instead, and what each model can do. Pure: no I/O.
  */
 export type PriceFamily = 'standard' | 'fast' | 'mini';
@@ -39,7 +39,7 @@ const BY_NAME = new Map(MODELS.map((m) => [m.name, m]));
 /** The three official version names accepted as aliases. */
 const ALIASES = new Map(MODELS.filter((m) => m.officialUpstream).map((m) => [m.officialUpstream as string, m.name]));
 
-/** Names the seeds list as not accepted, with the stable name a caller should use instead. */
+/** Names BytePlus lists as not accepted, with the stable name a caller should use instead. */
 const REFUSED: ReadonlyMap<string, string> = new Map([
   ['seedance-2-0', 'dreamina-seedance-2-0'],
   ['seedance-2-0-260128', 'dreamina-seedance-2-0'],
@@ -103,7 +103,7 @@ export interface CapabilityViolation {
   message: string;
 }
 
-/** What a model refuses before any upstream call (DESIGN.md §2: resolutions; mini: audio, flex, draft). */
+/** What a model refuses before any upstream call (docs/contract.md §2: resolutions; mini: audio, flex, draft). */
 export function capabilityViolation(model: ModelSpec, req: CapabilityRequest): CapabilityViolation | undefined {
   if (req.resolution !== undefined && !model.resolutions.includes(req.resolution as Resolution)) {
     const only = model.resolutions.join(' / ');

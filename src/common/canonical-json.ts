@@ -17,7 +17,7 @@ const LONG_STRING_CHARS = 1024 * 1024;
 
 /**
  * SHA-256 (hex) of canonicalJson(value)'s UTF-8, the same digest, computed without one long synchronous step
- * (DESIGN §10): strings of a megabyte or more are hashed a slice at a time, yielding to the event loop between slices.
+ * (docs/contract.md §10): strings of a megabyte or more are hashed a slice at a time, yielding to the event loop between slices.
  */
 export async function canonicalJsonSha256(value: unknown): Promise<string> {
   const hash = createHash('sha256');

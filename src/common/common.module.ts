@@ -2,7 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { InFlightRequests } from './lifecycle/in-flight-requests';
 import { ShutdownState } from './lifecycle/shutdown-state';
-import { HostResolver } from './net/host-resolver';
+import { HostResolver, RFC2606_ADDRESSES } from './net/host-resolver';
 import { RedisConnection } from './redis/redis-connection';
 
 /**
@@ -11,7 +11,7 @@ import { RedisConnection } from './redis/redis-connection';
  */
 @Global()
 @Module({
-  providers: [{ provide: HostResolver, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new HostResolver(c.dnsOverrides) }, ShutdownState, InFlightRequests, RedisConnection],
+  providers: [{ provide: HostResolver, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new HostResolver(c.dnsOverrides, undefined, undefined, c.upstream === 'sandbox' ? RFC2606_ADDRESSES : undefined) }, ShutdownState, InFlightRequests, RedisConnection],
   exports: [HostResolver, ShutdownState, InFlightRequests, RedisConnection],
 })
 export class CommonModule {}

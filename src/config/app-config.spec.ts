@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from './app-config';
 
-describe('config (DESIGN.md §7)', () => {
+describe('config (docs/contract.md §7)', () => {
   it('defaults make a fresh local run work: SQLite file, phanedge, sandbox upstream, demo tenant', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({
@@ -51,6 +51,10 @@ describe('config (DESIGN.md §7)', () => {
     ['ARKGATE_DNS_OVERRIDES', 'example.com'],
     ['ARKGATE_DNS_OVERRIDES', 'example.com=999.1.1.1'],
     ['ARKGATE_DEMO', 'yes'],
+    ['HOST', 'localhost'],
+    ['LOG_LEVEL', 'loud'],
+    ['LOG_FORMAT', 'xml'],
+    ['METRICS_PORT', '0'],
   ])('a bad %s=%p stops the start with one line naming it', (name, value) => {
     let error: unknown;
     try {
@@ -68,7 +72,7 @@ describe('config (DESIGN.md §7)', () => {
   });
 });
 
-describe('config of faults and hostile input (DESIGN.md §9, §10)', () => {
+describe('config of faults and hostile input (docs/contract.md §9, §10)', () => {
   it('defaults: ports 443 and 8443, no audit key, 300 unauthenticated calls a minute, 10 s inline, 900 s deadline, 10 s drain', () => {
     const c = loadConfig({});
     expect(c.allowedUrlPorts).toEqual([443, 8443]);
@@ -91,5 +95,29 @@ describe('config of faults and hostile input (DESIGN.md §9, §10)', () => {
     ['ARKGATE_UNAUTH_RATE_PER_MINUTE', '0'],
   ])('refuses a bad %s in one line naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^${name} `));
+  });
+});
+
+describe('config of the listener, request log and metrics (docs/contract.md §7, §12)', () => {
+  it('with the sandbox: listens on 127.0.0.1 and logs pretty lines at info; no metrics port', () => {
+    const c = loadConfig({});
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.log).toEqual({ level: 'info', format: 'pretty' });
+    expect(c.metricsPort).toBeUndefined();
+  });
+
+  it('with BytePlus: listens on 0.0.0.0 and logs JSON lines', () => {
+    const c = loadConfig({ ARK_API_KEY: 'k' });
+    expect(c.host).toBe('0.0.0.0');
+    expect(c.log.format).toBe('json');
+  });
+
+  it('HOST, LOG_LEVEL, LOG_FORMAT and METRICS_PORT override the defaults', () => {
+    const c = loadConfig({ HOST: '0.0.0.0', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', METRICS_PORT: '9464' });
+    expect(c).toMatchObject({ host: '0.0.0.0', log: { level: 'warn', format: 'json' }, metricsPort: 9464 });
+  });
+
+  it('PORT=abc is reported as not an integer, not as too large', () => {
+    expect(() => loadConfig({ PORT: 'abc' })).toThrow(/^PORT must be an integer number/);
   });
 });

@@ -1,9 +1,12 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsIP, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 import { parseDnsOverrides } from '../common/net/host-resolver';
 
 export type Profile = 'phanedge' | 'kapon';
 export type UpstreamKind = 'byteplus' | 'sandbox';
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export type LogFormat = 'json' | 'pretty';
 
 export type DatabaseConfig =
   | { type: 'sqlite'; path: string }
@@ -12,6 +15,12 @@ export type DatabaseConfig =
 /** The typed configuration every module reads; built once at boot from the environment. */
 export interface AppConfig {
   port: number;
+  /** Listen address: 127.0.0.1 with the sandbox (a demo token is printed), else 0.0.0.0. */
+  host: string;
+  /** Request log: pino level, and one JSON line per request or pretty lines for a terminal. */
+  log: { level: LogLevel; format: LogFormat };
+  /** When set, `/metrics` is also served without a token on this port. */
+  metricsPort?: number;
   database: DatabaseConfig;
   redisUrl?: string;
   adminToken?: string;
@@ -41,13 +50,13 @@ export interface AppConfig {
     leaseMs: number;
     intervalMs: number;
   };
-  /** Ports allowed in callback, asset and content media URLs (DESIGN §10). */
+  /** Ports allowed in callback, asset and content media URLs (docs/contract.md §10). */
   allowedUrlPorts: number[];
-  /** HMAC key of the audit chain; unset: a plain SHA-256 chain (DESIGN §10). */
+  /** HMAC key of the audit chain; unset: a plain SHA-256 chain (docs/contract.md §10). */
   auditKey?: string;
-  /** Unauthenticated requests allowed per client address and minute (DESIGN §10). */
+  /** Unauthenticated requests allowed per client address and minute (docs/contract.md §10). */
   unauthRatePerMinute: number;
-  /** Unknown upstream outcomes (DESIGN §9). */
+  /** Unknown upstream outcomes (docs/contract.md §9). */
   reconcile: {
     /** How long a create with an unknown outcome looks for its upstream task before answering 502. */
     inlineMs: number;
@@ -58,11 +67,11 @@ export interface AppConfig {
     enabled: boolean;
     /**
      * Slack after ARK_TIMEOUT_MS: a `submitting` record this much older than the timeout is a crashed instance's,
-     * and a record's matching window closes twice this after the timeout (DESIGN §9: 30 s and 60 s).
+     * and a record's matching window closes twice this after the timeout (docs/contract.md §9: 30 s and 60 s).
      */
     graceMs: number;
   };
-  /** SIGTERM: how long in-flight requests may drain (DESIGN §9). */
+  /** SIGTERM: how long in-flight requests may drain (docs/contract.md §9). */
   shutdownGraceMs: number;
   /** Folder of the built web console served at /console; unset: `dist/console` of this package. */
   consoleDir?: string;
@@ -77,6 +86,18 @@ const emptyToUndefined = ({ value }: { value: unknown }) =>
 class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
   PORT?: number;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsIP(undefined, { message: 'must be an IP address to listen on (127.0.0.1, 0.0.0.0, ::)' })
+  HOST?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsIn([...LOG_LEVELS])
+  LOG_LEVEL?: LogLevel;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsIn(['json', 'pretty'])
+  LOG_FORMAT?: LogFormat;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  METRICS_PORT?: number;
 
   @IsOptional() @Transform(emptyToUndefined) @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, {
     message: 'must be postgres://… or sqlite:PATH',
@@ -184,7 +205,7 @@ class EnvironmentVariables {
 
 /** Every variable arkgate reads, in the order they are checked. */
 export const VARIABLES = [
-  'PORT', 'DATABASE_URL', 'REDIS_URL', 'ARKGATE_ADMIN_TOKEN', 'ARKGATE_PROFILE', 'ARKGATE_UPSTREAM',
+  'PORT', 'HOST', 'LOG_LEVEL', 'LOG_FORMAT', 'METRICS_PORT', 'DATABASE_URL', 'REDIS_URL', 'ARKGATE_ADMIN_TOKEN', 'ARKGATE_PROFILE', 'ARKGATE_UPSTREAM',
   'ARK_BASE_URL', 'ARK_API_KEY', 'ARK_OPENAPI_URL', 'ARK_ACCESS_KEY_ID', 'ARK_SECRET_ACCESS_KEY',
   'ARK_REGION', 'ARK_PROJECT_NAME', 'ARKGATE_DNS_OVERRIDES', 'ARK_TIMEOUT_MS', 'ARKGATE_MAX_BODY_MB',
   'ARKGATE_DEMO', 'ARKGATE_SANDBOX_PORT', 'ARKGATE_DEFAULT_RATE_LIMIT',
@@ -206,6 +227,20 @@ function parseDatabaseUrl(raw: string | undefined): DatabaseConfig {
   return { type: 'postgres', url: url.toString(), schema };
 }
 
+/** The order in which a variable's failed rules are reported: its type before its range. */
+const RULE_ORDER = ['isInt', 'isString', 'isIn', 'matches', 'isUrl', 'isIP', 'min', 'max', 'minLength'];
+
+/** The one reason reported for a variable: the first failed rule in RULE_ORDER (`PORT=abc` is not an integer, not too large). */
+function firstReason(constraints: Record<string, string>): string | undefined {
+  const ranked = Object.keys(constraints).sort((a, b) => rank(a) - rank(b));
+  return ranked.length > 0 ? constraints[ranked[0]] : undefined;
+}
+
+function rank(rule: string): number {
+  const i = RULE_ORDER.indexOf(rule);
+  return i < 0 ? RULE_ORDER.length : i;
+}
+
 /** Reads and validates the environment; throws ConfigError on the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.fromEntries(VARIABLES.map((k) => [k, env[k]]));
@@ -213,7 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const errors = validateSync(vars, { forbidUnknownValues: false });
   if (errors.length > 0) {
     const e = errors[0];
-    const reason = Object.values(e.constraints ?? {})[0]?.replace(`${e.property} `, '') ?? 'is invalid';
+    const reason = firstReason(e.constraints ?? {})?.replace(`${e.property} `, '') ?? 'is invalid';
     throw new ConfigError(`${e.property} ${reason} (got ${JSON.stringify(env[e.property])})`);
   }
   let dnsOverrides = new Map<string, string[]>();
@@ -236,6 +271,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   return {
     port: vars.PORT ?? 3000,
+    host: vars.HOST ?? (upstream === 'sandbox' ? '127.0.0.1' : '0.0.0.0'),
+    log: { level: vars.LOG_LEVEL ?? 'info', format: vars.LOG_FORMAT ?? (upstream === 'sandbox' ? 'pretty' : 'json') },
+    metricsPort: vars.METRICS_PORT,
     database,
     redisUrl: vars.REDIS_URL,
     adminToken: vars.ARKGATE_ADMIN_TOKEN,

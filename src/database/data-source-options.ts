@@ -79,7 +79,7 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
   }
   // With a schema, raw SQL resolves there too (not only entity queries).
   const options = db.schema ? `-c search_path="${db.schema}"` : undefined;
-  // Fail fast when the server is gone (DESIGN §9: 503 within seconds, not the driver's default waits): a connection
+  // Fail fast when the server is gone (docs/contract.md §9: 503 within seconds, not the driver's default waits): a connection
   // must be had within 3 s, a query answer within 15 s, and dead peers are noticed by TCP keep-alive.
   const pool = { max: 10, connectionTimeoutMillis: 3000, query_timeout: 15000, keepAlive: true };
   return { ...common, type: 'postgres', url: db.url, schema: db.schema, extra: { ...pool, ...(options ? { options } : {}) } };

@@ -1,5 +1,5 @@
 /**
- * Whether an error means "the database cannot be reached" (DESIGN §9: answered 503 with Retry-After, fast), as
+ * Whether an error means "the database cannot be reached" (docs/contract.md §9: answered 503 with Retry-After, fast), as
  * opposed to a query the database refused. Covers the PostgreSQL driver (refused, reset or timed-out connections,
  * SQLSTATE class 08 and the shutdown/starting codes), TypeORM's own "not connected" errors, and a closed SQLite
  * handle. Walks `driverError` and `cause` chains.

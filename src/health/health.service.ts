@@ -16,7 +16,7 @@ export interface Readiness {
 }
 
 /**
- * Readiness (DESIGN §9): 503 while the database does not answer or the instance is shutting down. Redis being down
+ * Readiness (docs/contract.md §9): 503 while the database does not answer or the instance is shutting down. Redis being down
  * keeps the instance ready — it serves with in-process rate limits — and shows as `redis: "down"`.
  */
 @Injectable()

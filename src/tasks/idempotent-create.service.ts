@@ -10,7 +10,7 @@ import { TaskRepository } from './task.repository';
 const POLL_MS = 50;
 
 /**
- * What a repeated Idempotency-Key gets (DESIGN §9), so that one key never makes two upstream tasks:
+ * What a repeated Idempotency-Key gets (docs/contract.md §9), so that one key never makes two upstream tasks:
  * another body → 409 `idempotency_key_reused`; the first request still being answered → wait for it briefly;
  * its outcome unknown (or still no answer after the wait) → 409 `idempotency_key_in_progress` with Retry-After;
  * accepted or recovered → that task's id; refused or never made → the key was released, so the caller proceeds

@@ -1,7 +1,7 @@
 /**
  * Stored snapshots of a create (the task record's `upstream_request`, the `task.create` audit event) keep inline
  * media (base64 `data:` URIs) above INLINE_MEDIA_KEEP_CHARS as their length and SHA-256 instead of the bytes
- * (DESIGN §10: a 60 MB image written into a row, re-read by every sync and hashed into the audit chain blocked the
+ * (docs/contract.md §10: a 60 MB image written into a row, re-read by every sync and hashed into the audit chain blocked the
  * event loop for seconds). Upstream still receives the request exactly as validated; everything else in the
  * snapshot is kept as sent.
  */

@@ -1,7 +1,7 @@
 import { DomainError } from '../common/errors/domain-error';
 import { parseListQuery } from './tasks.service';
 
-describe('list query (seed §7)', () => {
+describe('list query (docs/contract.md §3)', () => {
   it('defaults to page 1 of 20', () => {
     expect(parseListQuery({})).toEqual({ pageNum: 1, pageSize: 20 });
   });

@@ -1,5 +1,5 @@
 /**
- * The matching rule of DESIGN §9, pure: which upstream task (if any) a create with an unknown outcome made.
+ * The matching rule of docs/contract.md §9, pure: which upstream task (if any) a create with an unknown outcome made.
  *
  * A record matches an upstream task that was created in the record's window (its creation − 5 s to + ARK_TIMEOUT_MS
  * + 2 × grace), that no record owns, and whose parameters equal what the record sent, with upstream defaults applied

@@ -25,7 +25,7 @@ const MAX_PAGES = 20;
 export type ReconcileOutcome = { kind: 'attached'; taskId: string } | { kind: 'rejected' } | { kind: 'unresolved'; reason: string | null };
 
 /**
- * Resolves creates whose upstream outcome is unknown (DESIGN §9): the request itself for a few seconds (inline),
+ * Resolves creates whose upstream outcome is unknown (docs/contract.md §9): the request itself for a few seconds (inline),
  * then a background job on every instance. Each round leases due `unknown` records and `submitting` records of a
  * crashed instance (never one another instance holds; SKIP LOCKED on PostgreSQL), lists the upstream tasks of their
  * windows, and applies the matching rule: a task found is attached through the one sync path (so a success is

@@ -8,7 +8,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { UnresolvedAssetSubmissionsReader } from '../assets/unresolved-asset-submissions.reader';
 import { TaskRepository } from './task.repository';
 
-/** Upstream keeps tasks 7 days (UPSTREAM §3): the view looks that far back. */
+/** Upstream keeps tasks 7 days (docs/contract.md §8): the view looks that far back. */
 const WINDOW_MS = 7 * 24 * 3600 * 1000;
 const PAGE_SIZE = 500;
 /** At most this many upstream pages (20,000 tasks) per view. */
@@ -18,7 +18,7 @@ const MAX_UNRESOLVED = 1000;
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 /**
- * The operator's view of unattributed spend (DESIGN §9, GET /admin/reconciliation): records whose upstream outcome
+ * The operator's view of unattributed spend (docs/contract.md §9, GET /admin/reconciliation): records whose upstream outcome
  * is unresolved or was given up on, and upstream tasks of the last 7 days that no record owns ("orphans"), with
  * their token usage and what they cost at today's list price; and asset-library creates (groups, assets) whose
  * upstream outcome is unknown or was left unresolved.

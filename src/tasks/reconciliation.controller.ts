@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditorApi } from '../tenancy/auth/api-auth.decorators';
 import { ReconciliationReport } from './reconciliation-report.service';
+import { schemaOf } from '../common/openapi/schema-of';
 
 const EXAMPLE = {
   generated_at: '2026-11-30T03:30:00.000Z',
@@ -79,7 +80,7 @@ export class ReconciliationController {
       'upstream (secret URL parameters and tokens redacted). `orphans`: upstream tasks no record owns, with `completion_tokens` and the cost at today\'s ' +
       'list price (the video-input SKU cannot be known from the task: novideo is assumed). Times are ISO-8601 UTC.',
   })
-  @ApiOkResponse({ schema: { example: EXAMPLE } })
+  @ApiOkResponse({ description: 'The report; `orphans` and `orphan_totals` are null when upstream could not be listed (see `upstream_listing_error`).', schema: schemaOf(EXAMPLE) })
   get() {
     return this.report.report();
   }

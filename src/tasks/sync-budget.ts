@@ -58,7 +58,7 @@ export class RedisSyncBudget implements SyncBudget {
 }
 
 /**
- * The fleet's budget through Redis while Redis answers; this instance's own bucket while it does not (DESIGN §9:
+ * The fleet's budget through Redis while Redis answers; this instance's own bucket while it does not (docs/contract.md §9:
  * a Redis outage degrades the sync, it never stops or hangs it).
  */
 export class ResilientSyncBudget implements SyncBudget {

@@ -5,7 +5,7 @@ const img = (url: string, role?: string): ContentItem => ({ type: 'image_url', r
 const vid = (url: string): ContentItem => ({ type: 'video_url', role: 'reference_video', video_url: { url } });
 const aud = (url: string): ContentItem => ({ type: 'audio_url', role: 'reference_audio', audio_url: { url } });
 
-describe('content rules (DESIGN.md §3)', () => {
+describe('content rules (docs/contract.md §3)', () => {
   it('summarises video input, audio references, assets and plain media', () => {
     const { violation, summary } = checkContent([text, vid('asset://v1'), img('https://x/a.png', 'reference_image'), aud('data:audio/wav;base64,UklG')]);
     expect(violation).toBeUndefined();

@@ -1,5 +1,5 @@
 /**
- * The content[] rules of DESIGN.md §3 and the seeds' video edit / extension / join scenarios. Items
+ * The content[] rules of docs/contract.md §3 and BytePlus's video edit / extension / join scenarios. Items
  * arrive already shape-checked (type, url present); this decides whether the mix is one the upstream
  * accepts. Pure: no I/O.
  */

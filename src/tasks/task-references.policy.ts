@@ -1,5 +1,5 @@
 /**
- * The references check of a task create (DESIGN.md §3, §10), run before anything is recorded or sent:
+ * The references check of a task create (docs/contract.md §3, §10), run before anything is recorded or sent:
  * plain media refused under media policy `asset_only`; every `asset://` anywhere in the body the caller's,
  * Active and of the type its position asks for; plain media URLs (policy `any`) and the callback URL public,
  * on an allowed port. Checked URLs are written back trimmed, so what is forwarded is what was checked.

@@ -1,5 +1,5 @@
 /**
- * Every place a create body can point at media (DESIGN.md §3, §10): `asset://` strings anywhere in the
+ * Every place a create body can point at media (docs/contract.md §3, §10): `asset://` strings anywhere in the
  * body (content items, `references.*`, unknown fields at any depth, since unknown fields are forwarded
  * and the upstream resolves asset ids wherever it reads them), and plain URLs or base64 data where
  * media is expected (content media items and `references.<image|video|audio>`). Pure: no I/O.

@@ -1,6 +1,6 @@
 import { normalizeAssetScheme, normalizeCreateBody } from './task-request.normalizer';
 
-describe('create body normalisation (DESIGN.md §3)', () => {
+describe('create body normalisation (docs/contract.md §3)', () => {
   it('drops nulls at the top level and inside content items', () => {
     expect(
       normalizeCreateBody({ model: 'm', seed: null, content: [{ type: 'image_url', role: null, image_url: { url: 'https://x/a.png', detail: null } }] }),

@@ -1,5 +1,5 @@
 /**
- * Normalisation of a create body before validation (DESIGN.md §3): `null` means absent (BytePlus SDKs
+ * Normalisation of a create body before validation (docs/contract.md §3): `null` means absent (BytePlus SDKs
  * send every unset field as null), `CallbackURL` becomes `callback_url` (which wins when both are
  * sent), and an `Asset://` scheme becomes `asset://` in every string of the body, at any depth (content items,
  * `references.*`, anything else), since each is checked as an asset reference (task-references.rules.ts).
@@ -11,7 +11,7 @@ const MEDIA_KEYS = ['image_url', 'video_url', 'audio_url'] as const;
 
 const MEDIA: FieldShape = { fields: ['url'] };
 
-/** Every field of a create body arkgate knows, for refusing case variants of them (DESIGN §10). */
+/** Every field of a create body arkgate knows, for refusing case variants of them (docs/contract.md §10). */
 export const CREATE_TASK_FIELDS: FieldShape = {
   fields: [
     'model', 'content', 'duration', 'ratio', 'resolution', 'generate_audio', 'watermark', 'return_last_frame',

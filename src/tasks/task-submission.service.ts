@@ -33,7 +33,7 @@ export interface PreparedCreate {
   upstreamBody?: Record<string, unknown>;
 }
 
-/** How an upstream create ended (DESIGN §9). */
+/** How an upstream create ended (docs/contract.md §9). */
 export type CreateOutcome = 'accepted' | 'refused' | 'unknown';
 
 /**
@@ -47,7 +47,7 @@ export function classifyCreateFailure(err: unknown): Exclude<CreateOutcome, 'acc
 }
 
 /**
- * Submits one create upstream with three outcomes (DESIGN §9). The record and its spend reservation exist before
+ * Submits one create upstream with three outcomes (docs/contract.md §9). The record and its spend reservation exist before
  * the call; an id → `queued`; a definite refusal → `rejected`, reservation and Idempotency-Key released, the upstream
  * error answered as it came; anything else → `unknown`: the request looks for the task upstream for up to
  * ARKGATE_RECONCILE_INLINE_MS, then answers 502 saying a retry with the same key is safe, and the reconciler carries on.

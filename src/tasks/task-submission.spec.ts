@@ -1,4 +1,4 @@
-/** DESIGN §9: which failures of an upstream create definitely made nothing, and which leave the outcome unknown. */
+/** docs/contract.md §9: which failures of an upstream create definitely made nothing, and which leave the outcome unknown. */
 import { ArkApiError, ArkUnavailableError } from '@arkgate/byteplus';
 import { classifyCreateFailure } from './task-submission.service';
 

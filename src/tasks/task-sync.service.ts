@@ -1,9 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { ArkDataClient, ArkTask } from '@arkgate/byteplus';
 import type { EntityManager } from 'typeorm';
 import { BillingService } from '../billing/billing.service';
 import { SingleFlight } from '../common/concurrency/single-flight';
 import { UnitOfWork } from '../database/unit-of-work';
+import { MetricsService } from '../observability/metrics.service';
 import { TaskEntity, TaskStatus, TERMINAL_STATUSES } from './task.entity';
 import { TaskRepository } from './task.repository';
 
@@ -23,6 +24,7 @@ export class TaskSyncService {
     private readonly ark: ArkDataClient,
     private readonly uow: UnitOfWork,
     private readonly billing: BillingService,
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   /** Refreshes a non-terminal task from upstream; terminal ones come back as they are. */
@@ -36,7 +38,9 @@ export class TaskSyncService {
     const status = upstream.status as TaskStatus;
     const terminal = isTerminal(status);
     const now = Date.now();
-    return this.uow.transaction(async (m) => {
+    let settled = false;
+    let chargedSku: string | undefined;
+    const stored = this.uow.transaction(async (m) => {
       const tasks = this.tasks.using(m);
       const changed = await tasks.applyUpstreamState(row.tenantId, row.id, {
         status,
@@ -48,10 +52,11 @@ export class TaskSyncService {
         duration: typeof upstream.duration === 'number' ? upstream.duration : row.duration,
         ...(terminal ? { finishedAt: now, nextSyncAt: null, reservedNano: '0' } : {}),
       });
+      settled = changed && terminal;
       if (changed && status === 'succeeded') {
         const tokens = upstream.usage?.completion_tokens;
         if (typeof tokens !== 'number') this.logger.error(`task ${row.taskId} succeeded without usage.completion_tokens; charged 0 tokens`);
-        await this.billing.settle(m, {
+        const entry = await this.billing.settle(m, {
           tenantId: row.tenantId,
           taskRef: row.id,
           taskId: row.taskId as string,
@@ -61,9 +66,16 @@ export class TaskSyncService {
           resolution: typeof upstream.resolution === 'string' ? upstream.resolution : (row.resolution ?? '720p'),
           completionTokens: typeof tokens === 'number' ? tokens : 0,
         });
+        chargedSku = entry.sku;
       }
       if (alongside) await alongside(m);
       return (await tasks.reload(row.tenantId, row.id)) ?? row;
+    });
+    return stored.then((result) => {
+      // Counted once committed: settle lag from upstream's own finish time (unix seconds), and the charge's SKU.
+      if (settled && typeof upstream.updated_at === 'number') this.metrics?.observeSettled((now - upstream.updated_at * 1000) / 1000);
+      if (chargedSku) this.metrics?.observeCharge(chargedSku);
+      return result;
     });
   }
 

@@ -3,7 +3,7 @@ import { bigintString, epochMs } from '../database/columns';
 
 /**
  * `submitting` rows exist between the local record and the upstream answer; `rejected` ones were
- * refused upstream or never made; `unknown` ones got no usable answer and are being reconciled (DESIGN §9; they
+ * refused upstream or never made; `unknown` ones got no usable answer and are being reconciled (docs/contract.md §9; they
  * keep their spend reservation). None of them is shown to the tenant.
  */
 export type TaskStatus =

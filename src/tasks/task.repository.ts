@@ -141,6 +141,22 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
     return [...waiting, ...flagged].sort((a, b) => b.createdAt - a.createdAt).slice(0, limit);
   }
 
+  /** Records per status across all tenants, for the `arkgate_tasks` gauge (a scan of idx_tasks_status_sync). */
+  async countByStatusAcrossTenants(): Promise<Map<string, number>> {
+    const rows: { status: string; n: string | number }[] = await this.repo
+      .createQueryBuilder('t')
+      .select('t.status', 'status')
+      .addSelect('COUNT(*)', 'n')
+      .groupBy('t.status')
+      .getRawMany();
+    return new Map(rows.map((r) => [r.status, Number(r.n)]));
+  }
+
+  /** Records given up on and flagged for the operator, across all tenants (idx_tasks_reconcile_reason). */
+  async countFlaggedAcrossTenants(): Promise<number> {
+    return this.repo.createQueryBuilder('t').where('t.reconcile_reason IS NOT NULL').andWhere("t.status = 'rejected'").getCount();
+  }
+
   /**
    * Moves a task to what upstream reported, unless it is already terminal (another GET, the poller or
    * another instance got there first). Returns whether this call made the change.

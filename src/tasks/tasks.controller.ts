@@ -1,8 +1,10 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../audit/audited.decorator';
+import { HeaderValue } from '../common/http/header-value.decorator';
 import { ReqContext } from '../common/http/request-id.decorator';
 import type { RequestContext } from '../common/http/request-context';
+import { schemaOf } from '../common/openapi/schema-of';
 import { TenantApi } from '../tenancy/auth/api-auth.decorators';
 import { CurrentTenant } from '../tenancy/auth/current-tenant.decorator';
 import type { TenantContext } from '../tenancy/tenant-context';
@@ -15,7 +17,7 @@ const nativeError = (code: string, message: string, param = '', type = 'BadReque
 
 @ApiTags('tasks')
 @ApiExtraModels(CreateTaskDto)
-@ApiHeader({ name: 'X-Client-Request-Id', required: false, description: 'Kept as the request id and sent upstream.' })
+@ApiHeader({ name: 'X-Client-Request-Id', required: false, description: 'Your request id (1–128 printable characters): kept as the request id, echoed as X-Request-Id and sent upstream.' })
 @TenantApi({ entitlement: 'video_generation' })
 @Controller('volcark/api/v3/contents/generations/tasks')
 export class TasksController {
@@ -24,7 +26,13 @@ export class TasksController {
   @Post()
   @HttpCode(200)
   @Audited('task.create')
-  @ApiOperation({ summary: 'Create a video generation task (text-to-video, image-to-video, video edit, extension, join)' })
+  @ApiOperation({
+    summary: 'Create a video generation task (text-to-video, image-to-video, video edit, extension, join)',
+    description:
+      'The BytePlus create-task request, checked before any upstream call (model, content, duration, ratio, resolution, media URLs, ' +
+      'asset ownership, spend limit). Answers only the task id; poll GET …/tasks/{task_id} or pass `callback_url`. ' +
+      'Billed once, when the task succeeds, at the price in force when it was created.',
+  })
   @ApiBody({ type: CreateTaskDto, examples: CREATE_EXAMPLES })
   @ApiOkResponse({ type: CreateTaskResponseDto, description: 'Only the upstream task id.' })
   @ApiResponse({
@@ -39,6 +47,8 @@ export class TasksController {
       },
     },
   })
+  @ApiResponse({ status: 404, description: 'An `asset://` reference that is not this tenant\'s, or does not exist.', schema: { example: nativeError('ResourceNotFound.Asset', 'Asset `asset-20260611210100-image1` does not exist or does not belong to this account.', 'content[1].image_url.url', 'NotFound') } })
+  @ApiResponse({ status: 413, description: 'The body is larger than ARKGATE_MAX_BODY_MB, or nested or long beyond the JSON limits.', schema: { example: nativeError('request_too_large', 'Request body exceeds the limit of 64 MB.', '', 'PayloadTooLarge') } })
   @ApiResponse({ status: 503, description: 'Not enabled, or a Filter-Off model without an exact mapping.', schema: { example: nativeError('model_mapping_required', 'Model `dreamina-seedance-2-0-filter-off` has no exact Filter-Off version mapping; ask the platform to configure one.', 'model', 'ServiceUnavailable') } })
   @ApiResponse({
     status: 502,
@@ -84,34 +94,33 @@ export class TasksController {
     @CurrentTenant() tenant: TenantContext,
     @Body() body: unknown,
     @ReqContext() ctx: RequestContext,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @HeaderValue('idempotency-key') idempotencyKey?: string,
   ) {
     return this.tasks.create(tenant, body, ctx, idempotencyKey);
   }
 
   @Get(':task_id')
-  @ApiOperation({ summary: 'Get a task of this tenant (refreshed from upstream while not finished)' })
-  @ApiParam({ name: 'task_id', example: 'cgt-20260611204121-462cw' })
-  @ApiOkResponse({ description: 'The BytePlus task object; `model` is the stable name.', schema: { example: TASK_EXAMPLE } })
+  @ApiOperation({
+    summary: 'Get a task of this tenant (refreshed from upstream while not finished)',
+    description: 'The BytePlus task object. `content.video_url` appears once it succeeded; times are unix seconds, as BytePlus writes them.',
+  })
+  @ApiParam({ name: 'task_id', example: 'cgt-20260611204121-462cw', description: 'The id a create answered.' })
+  @ApiOkResponse({ description: 'The BytePlus task object; `model` is the stable name.', schema: schemaOf(TASK_EXAMPLE) })
   @ApiResponse({ status: 404, schema: { example: nativeError('task_not_found', 'Task `cgt-20260611204121-462cw` does not exist or does not belong to this account.', 'task_id', 'NotFound') } })
   get(@CurrentTenant() tenant: TenantContext, @Param('task_id') taskId: string, @ReqContext() ctx: RequestContext) {
     return this.tasks.get(tenant, taskId, ctx);
   }
 
   @Get()
-  @ApiOperation({ summary: "List this tenant's tasks, newest first" })
+  @ApiOperation({ summary: "List this tenant's tasks, newest first", description: 'Page through the tasks this tenant created (hidden ones excepted), with BytePlus\'s filters.' })
   @ApiQuery({ name: 'page_num', required: false, example: 1, description: 'From 1.' })
   @ApiQuery({ name: 'page_size', required: false, example: 20, description: '1–500, default 20.' })
-  @ApiQuery({ name: 'filter.status', required: false, enum: TASK_STATUSES })
+  @ApiQuery({ name: 'filter.status', required: false, enum: TASK_STATUSES, description: 'One task status.' })
   @ApiQuery({ name: 'filter.model', required: false, example: 'dreamina-seedance-2-0', description: 'Stable model name or official alias.' })
   @ApiQuery({ name: 'filter.task_ids', required: false, description: 'Comma-separated task ids, or the parameter repeated.' })
   @ApiOkResponse({
-    schema: {
-      example: {
-        items: [{ id: 'cgt-20260611204121-462cw', status: 'succeeded', model: 'dreamina-seedance-2-0', execution_expires_after: 3600, service_tier: 'default', safety_identifier: 'user-hash-001' }],
-        total: 1,
-      },
-    },
+    description: 'A page of task objects and the total count matching the filters.',
+    schema: schemaOf({ items: [TASK_EXAMPLE], total: 1 }),
   })
   list(@CurrentTenant() tenant: TenantContext, @Query() query: Record<string, unknown>) {
     return this.tasks.list(tenant, query);
@@ -119,9 +128,12 @@ export class TasksController {
 
   @Delete(':task_id')
   @Audited('task.delete')
-  @ApiOperation({ summary: 'Cancel a queued task, or hide a finished one for this tenant' })
-  @ApiParam({ name: 'task_id', example: 'cgt-20260611204121-462cw' })
-  @ApiOkResponse({ schema: { example: {} } })
+  @ApiOperation({
+    summary: 'Cancel a queued task, or hide a finished one for this tenant',
+    description: 'A queued task is cancelled upstream (never charged); a finished one is hidden from this tenant\'s reads. A running task cannot be deleted (409).',
+  })
+  @ApiParam({ name: 'task_id', example: 'cgt-20260611204121-462cw', description: 'The id a create answered.' })
+  @ApiOkResponse({ description: 'An empty object, as BytePlus answers.', schema: schemaOf({}) })
   @ApiResponse({ status: 409, description: 'The task is running.', schema: { example: RUNNING_DELETE_EXAMPLE } })
   @ApiResponse({ status: 404, schema: { example: nativeError('task_not_found', 'Task `cgt-20260611204121-462cw` does not exist or does not belong to this account.', 'task_id', 'NotFound') } })
   delete(@CurrentTenant() tenant: TenantContext, @Param('task_id') taskId: string, @ReqContext() ctx: RequestContext) {

@@ -52,7 +52,7 @@ export class TasksService {
 
   /**
    * Validates everything that can be known before money is spent, then hands the create to TaskSubmission, which
-   * reserves its upper-bound cost against the tenant's spend limit and submits it upstream (DESIGN §9). With an
+   * reserves its upper-bound cost against the tenant's spend limit and submits it upstream (docs/contract.md §9). With an
    * Idempotency-Key, the same key and body return the first task's id without a second upstream call. `recordId`
    * (a fresh UUID) names the task record before the upstream call, so a caller can bind its own row to the record
    * first (the `/v1/videos` facade); without it the record gets a random one.
@@ -84,7 +84,7 @@ export class TasksService {
     await enforceReferencePolicy(tenant, body, { assets: this.assets, resolver: this.resolver, allowedUrlPorts: this.config.allowedUrlPorts });
 
     const upstreamBody: Record<string, unknown> = { ...body, model: upstreamModel };
-    // What the record and the audit event keep: the request, large inline media as length and digest (DESIGN §10).
+    // What the record and the audit event keep: the request, large inline media as length and digest (docs/contract.md §10).
     const upstreamRequest = await compactInlineMedia(upstreamBody);
     const estimate = await this.billing.estimateNano({
       model: model.name,

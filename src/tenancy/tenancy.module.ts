@@ -46,7 +46,7 @@ const STAFF_LIMIT_FACTOR = 10;
     TenancyService,
     BearerStrategy,
     UnauthenticatedRateLimiter,
-    // The body gate authenticates from the header before reading a body (DESIGN §10).
+    // The body gate authenticates from the header before reading a body (docs/contract.md §10).
     { provide: REQUEST_AUTHENTICATOR, useClass: HeaderAuthenticator },
     // Global guards run in this order: who is calling, then how often.
     { provide: APP_GUARD, useClass: ApiGuard },

@@ -188,7 +188,7 @@ export class TenancyService {
   }
 
   /**
-   * ARKGATE_ADMIN_TOKEN at start-up (DESIGN §9): unset → nothing changes; a value no row holds → added (and the
+   * ARKGATE_ADMIN_TOKEN at start-up (docs/contract.md §9): unset → nothing changes; a value no row holds → added (and the
    * previous bootstrap token, if live, revoked with an audit event: the variable changed); the value of a live row →
    * nothing; the value of a revoked row → stays revoked (revocation through the admin API is final). No start
    * revokes a token otherwise.

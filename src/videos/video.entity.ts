@@ -21,7 +21,7 @@ export class VideoEntity {
   taskId: string | null;
 
   /**
-   * The native task record's own id, reserved with the video before the create (DESIGN §9): a video whose create
+   * The native task record's own id, reserved with the video before the create (docs/contract.md §9): a video whose create
    * was interrupted before `task_id` was written finds its task through it. Null for videos made before it existed.
    */
   @Column({ name: 'record_id', type: 'varchar', length: 36, nullable: true })

@@ -1,10 +1,10 @@
 /**
  * The Video object of the OpenAI Videos shape, made from our video record and the native task object.
- * Pure. Exactly the keys of DESIGN §11, `null`s included; every task status has a facade status, so an
+ * Pure. Exactly the keys of docs/contract.md §11, `null`s included; every task status has a facade status, so an
  * expired or cancelled task never looks in progress.
  */
 
-/** Result files live about 24 hours upstream (DESIGN §8). */
+/** Result files live about 24 hours upstream (docs/contract.md §8). */
 export const RESULT_TTL_S = 24 * 3600;
 
 export type VideoStatus = 'queued' | 'in_progress' | 'completed' | 'failed';

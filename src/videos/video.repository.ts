@@ -22,7 +22,7 @@ export class VideoRepository extends TenantScopedRepository<VideoEntity> {
     return this.findOne(tenantId, { taskId });
   }
 
-  /** The video reserved for the task record `recordId` (DESIGN §9: found even when its task id was never written). */
+  /** The video reserved for the task record `recordId` (docs/contract.md §9: found even when its task id was never written). */
   findByRecord(tenantId: string, recordId: string): Promise<VideoEntity | null> {
     return this.findOne(tenantId, { recordId });
   }

@@ -10,7 +10,7 @@ import { VideoRepository } from './video.repository';
 import { VideosController } from './videos.controller';
 import { VideosService } from './videos.service';
 
-/** The OpenAI-compatible `/v1/videos` and `/v1/models` facade (DESIGN §11), over the native tasks. */
+/** The OpenAI-compatible `/v1/videos` and `/v1/models` facade (docs/contract.md §11), over the native tasks. */
 @Module({
   imports: [TypeOrmModule.forFeature([VideoEntity]), TasksModule],
   controllers: [VideosController, ModelsController],

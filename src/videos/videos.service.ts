@@ -1,4 +1,4 @@
-/** The `/v1/videos` facade over the native tasks: ids, shapes and streamed content (DESIGN §11). */
+/** The `/v1/videos` facade over the native tasks: ids, shapes and streamed content (docs/contract.md §11). */
 import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -44,7 +44,7 @@ type BoundVideo = VideoEntity & { taskId: string };
  * create (entitlements, media policy, spend limit, Idempotency-Key, audit, billing), every read and delete
  * through the native get/list/delete; this service only keeps the `video_…` id and translates the shapes.
  *
- * No window where a task has no video (DESIGN §9): the video row is reserved before the native create, bound to the
+ * No window where a task has no video (docs/contract.md §9): the video row is reserved before the native create, bound to the
  * task record's own id (`record_id`, given to the native create). Its upstream task id is written after the create;
  * when that write is lost (a crash, a failing database), reads find the task through the record and write it then.
  */

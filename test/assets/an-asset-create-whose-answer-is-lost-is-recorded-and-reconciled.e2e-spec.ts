@@ -1,5 +1,5 @@
 /**
- * DESIGN §9 applied to the asset library: a CreateAssetGroup / CreateAsset whose answer is lost after upstream
+ * docs/contract.md §9 applied to the asset library: a CreateAssetGroup / CreateAsset whose answer is lost after upstream
  * handled it (5xx, reset, hang past ARK_TIMEOUT_MS) is recorded and reconciled against upstream listings —
  * inline within ARKGATE_RECONCILE_INLINE_MS, or by the background reconciler — so the object ends visible to its
  * tenant only and no upstream object is left orphaned. A definite refusal leaves nothing recorded.

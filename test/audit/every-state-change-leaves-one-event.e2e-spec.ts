@@ -2,7 +2,7 @@ import { CREATE_EXAMPLES } from '../../src/tasks/dto/task-examples';
 import { ADMIN_TOKEN, CallResult, eventually, startGateway, TASKS, TestGateway } from '../support/test-gateway';
 
 /**
- * DESIGN.md §6 / issue: every state-changing call writes exactly one audit event — who, which tenant,
+ * docs/contract.md §6 / issue: every state-changing call writes exactly one audit event — who, which tenant,
  * what, when, request id, client IP, outcome — and task creates keep the exact upstream request.
  */
 describe('every state-changing call leaves exactly one audit event', () => {

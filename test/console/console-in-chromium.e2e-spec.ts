@@ -6,7 +6,7 @@ import { buildConsole, CHROMIUM_ARGS, CHROMIUM_PATH, SCREENSHOT_DIR } from '../s
 import { ADMIN_TOKEN, eventually, startGateway, TASKS, TestGateway } from '../support/test-gateway';
 
 /**
- * The web console (DESIGN §13) in the system Chromium, against the real gateway and the sandbox: an
+ * The web console (docs/contract.md §13) in the system Chromium, against the real gateway and the sandbox: an
  * admin creates a tenant, issues and copies its token, the tenant's task shows in the task log, a price
  * change shows in usage; an auditor verifies the chain and downloads both exports; a tenant token is
  * refused. Every page is checked for labelled inputs and saved as a screenshot for review.

@@ -1,5 +1,5 @@
 /**
- * DESIGN §9, start-up: a start that fails (port in use, bad configuration) changes nothing in the database, and no
+ * docs/contract.md §9, start-up: a start that fails (port in use, bad configuration) changes nothing in the database, and no
  * start revokes a token implicitly — the bootstrap admin token stays until revoked through the admin API, or is
  * replaced (old one revoked, with an audit event) when ARKGATE_ADMIN_TOKEN changes. Child processes on one database.
  */

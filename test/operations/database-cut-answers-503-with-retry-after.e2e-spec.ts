@@ -1,5 +1,5 @@
 /**
- * DESIGN §9, database unreachable: every call (authentication included) answers 503 in the profile's unavailable
+ * docs/contract.md §9, database unreachable: every call (authentication included) answers 503 in the profile's unavailable
  * code with Retry-After, within seconds, and /readyz is 503. PostgreSQL: the gateway reaches the server through a
  * TCP proxy the test cuts (and restores). SQLite (a file): the DataSource is destroyed under the running app (and
  * initialized again).

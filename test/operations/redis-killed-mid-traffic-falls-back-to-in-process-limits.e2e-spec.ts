@@ -1,5 +1,5 @@
 /**
- * DESIGN §9, Redis unreachable: rate limits fall back to in-process counters within a second, nothing answers 5xx or
+ * docs/contract.md §9, Redis unreachable: rate limits fall back to in-process counters within a second, nothing answers 5xx or
  * hangs, /readyz stays 200 and says `redis: "down"`, and the background sync keeps going on its own budget. The test
  * starts its own redis-server on a free port and kills it mid-traffic (a missing redis-server fails the suite).
  */

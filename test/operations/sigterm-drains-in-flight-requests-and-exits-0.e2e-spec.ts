@@ -1,5 +1,5 @@
 /**
- * DESIGN §9, SIGTERM: readiness 503 at once, no new sync leases claimed, the request in flight answered, leases
+ * docs/contract.md §9, SIGTERM: readiness 503 at once, no new sync leases claimed, the request in flight answered, leases
  * released, exit 0 within ARKGATE_SHUTDOWN_GRACE_MS. A real child process and a real signal, on SQLite (a shared
  * file) or PostgreSQL (a schema) depending on DATABASE_URL.
  */

@@ -1,5 +1,5 @@
 /**
- * DESIGN §9: a create whose outcome is unknown but that the upstream never made (the request was lost before it
+ * docs/contract.md §9: a create whose outcome is unknown but that the upstream never made (the request was lost before it
  * took effect) is rejected once a listing made after its window closed does not find it: its reservation and
  * Idempotency-Key are released. One still unresolved at ARKGATE_RECONCILE_DEADLINE_S is rejected and flagged.
  */

@@ -1,5 +1,5 @@
 /**
- * DESIGN §9: a create that certainly never reached the upstream (connection refused) is definitely refused:
+ * docs/contract.md §9: a create that certainly never reached the upstream (connection refused) is definitely refused:
  * `rejected` at once, its spend reservation and Idempotency-Key released, nothing left to reconcile.
  */
 import { createServer } from 'node:net';

@@ -1,5 +1,5 @@
 /**
- * DESIGN §9: a create whose upstream answer is lost (5xx, reset, hang or slow answer past ARK_TIMEOUT_MS, a success
+ * docs/contract.md §9: a create whose upstream answer is lost (5xx, reset, hang or slow answer past ARK_TIMEOUT_MS, a success
  * with a broken body, our own failure to record the answer) is never marked rejected: the request finds its task
  * upstream and answers 200 with the real id; the task is the tenant's (GET, list), charged exactly once when it
  * succeeds, no orphan is left upstream and the reservation is released.

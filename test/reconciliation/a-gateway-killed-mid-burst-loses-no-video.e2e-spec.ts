@@ -1,5 +1,5 @@
 /**
- * DESIGN §9 with a real crash: a gateway process killed with SIGKILL in the middle of a burst of creates, then
+ * docs/contract.md §9 with a real crash: a gateway process killed with SIGKILL in the middle of a burst of creates, then
  * restarted on the same database. Afterwards every task the upstream made is attached to a record or reported as an
  * orphan, no record is left `submitting`, and whatever is still unresolved is in the operator's view.
  */

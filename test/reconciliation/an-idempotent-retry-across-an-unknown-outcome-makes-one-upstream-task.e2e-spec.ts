@@ -1,5 +1,5 @@
 /**
- * DESIGN §9: an Idempotency-Key retried while its create's outcome is unknown gets 409 idempotency_key_in_progress
+ * docs/contract.md §9: an Idempotency-Key retried while its create's outcome is unknown gets 409 idempotency_key_in_progress
  * with Retry-After, and once resolved the recovered task's id — never a second upstream task.
  */
 import { records } from '../support/reconciliation';

@@ -1,5 +1,5 @@
 /**
- * DESIGN §9: when the upstream tasks of lost answers could belong to records of different tenants, none is attached
+ * docs/contract.md §9: when the upstream tasks of lost answers could belong to records of different tenants, none is attached
  * by guess; the records stay unresolved and both tasks are listed as orphans (with usage and list-price cost) in
  * GET /admin/reconciliation, which admins and auditors may read and tenants may not.
  */

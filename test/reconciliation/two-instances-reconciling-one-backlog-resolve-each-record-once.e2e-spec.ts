@@ -1,5 +1,5 @@
 /**
- * DESIGN §9: reconciliation is lease-safe across instances. Two instances on one database reconciling the same
+ * docs/contract.md §9: reconciliation is lease-safe across instances. Two instances on one database reconciling the same
  * backlog of lost answers resolve each record exactly once: one `task.recovered` event per record, one ledger entry
  * per succeeded task.
  */

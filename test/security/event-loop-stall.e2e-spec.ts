@@ -1,5 +1,5 @@
 /**
- * DESIGN §10 "nothing blocks other requests for more than 100 ms": while hostile bodies of 64 MB and of
+ * docs/contract.md §10 "nothing blocks other requests for more than 100 ms": while hostile bodies of 64 MB and of
  * 140,000 keys are being sent and refused, and while valid creates carrying an 8 MB and a 60 MB base64 image
  * are read, parsed, recorded and sent upstream, a concurrent /healthz keeps answering within 100 ms. The
  * gateway runs as its own process (as `npm start` runs it), the bodies go out from another and the sandbox

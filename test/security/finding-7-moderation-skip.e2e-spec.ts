@@ -1,7 +1,7 @@
 import { startGateway, TestGateway } from '../support/test-gateway';
 
 /**
- * Issue 9, finding 7: `Moderation.Strategy=Skip` on CreateAssetGroup was accepted (200). The seeds refuse it on
+ * Issue 9, finding 7: `Moderation.Strategy=Skip` on CreateAssetGroup was accepted (200). BytePlus refuses it on
  * any asset-library request: 400 moderation_skip_not_allowed, before any upstream call, whatever the action.
  */
 describe('finding 7: Moderation.Strategy=Skip is refused on every asset action', () => {

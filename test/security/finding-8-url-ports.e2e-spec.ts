@@ -4,7 +4,7 @@ import { lastUpstreamCreate, upstreamCreates } from '../support/upstream-request
 /**
  * Issue 9, finding 8: URL ports were unrestricted (`https://hooks.example.com:6379/` accepted) and content media
  * URLs under media policy `any` had no public-address check (`http://169.254.169.254/latest/meta-data/` was
- * forwarded). DESIGN §10: callback, asset and (under `any`) content media URLs are public, on 443 or an
+ * forwarded). docs/contract.md §10: callback, asset and (under `any`) content media URLs are public, on 443 or an
  * ARKGATE_ALLOWED_URL_PORTS port; content media may be http, then also on 80.
  */
 describe('finding 8: URL ports and public addresses for every URL', () => {

@@ -1,5 +1,5 @@
 /**
- * DESIGN §10, property-based: thousands of generated hostile bodies per run against task create, every
+ * docs/contract.md §10, property-based: thousands of generated hostile bodies per run against task create, every
  * asset action and admin create-tenant / PATCH. Whatever the body, nothing answers 5xx and every answer
  * is in the route's native shape; a body carrying a hostile feature (prototype key, deep nesting, too many
  * keys or items, NUL, a case variant of a known field, a body access_token) is refused with 400 and

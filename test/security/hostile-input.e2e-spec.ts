@@ -1,5 +1,5 @@
 /**
- * DESIGN §10 "Hostile input", one describe per finding of the attack run it answers: each request here
+ * docs/contract.md §10 "Hostile input", one describe per finding of the attack run it answers: each request here
  * once answered 500, stalled the gateway, or let a token or an unchecked field through.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';

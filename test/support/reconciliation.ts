@@ -1,4 +1,4 @@
-/** What the unknown-outcome suites (DESIGN §9) share: stored records, audit events and an injected commit failure. */
+/** What the unknown-outcome suites (docs/contract.md §9) share: stored records, audit events and an injected commit failure. */
 import { DataSource } from 'typeorm';
 import { AuditEventEntity } from '../../src/audit/audit-event.entity';
 import { TaskEntity } from '../../src/tasks/task.entity';

@@ -14,6 +14,8 @@ export interface GatewayOptions {
   shared?: { db: TestDatabase; sandbox: SandboxHandle };
   /** Turn the background sync on (off by default in tests). */
   sync?: boolean;
+  /** Capture the request log (otherwise silent in tests). */
+  logStream?: { write(line: string): void };
 }
 
 /** The real gateway on a real port, in front of the sandbox on another real port. */
@@ -73,13 +75,13 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<TestGatew
     ARKGATE_SYNC_BACKOFF_MS: '50,100,200',
     ARKGATE_SYNC_INTERVAL_MS: '25',
     ARKGATE_SYNC_RPS: '500',
-    // A create with an unknown upstream outcome looks for its task this long before answering 502 (DESIGN §9).
+    // A create with an unknown upstream outcome looks for its task this long before answering 502 (docs/contract.md §9).
     ARKGATE_RECONCILE_INLINE_MS: '1000',
     ...(opts.sync ? { ARKGATE_SYNC_ENABLED: 'true' } : {}),
     ...opts.env,
   });
   const config: AppConfig = { ...base, database: db.config };
-  const app = await createApp(config, { logger: false });
+  const app = await createApp(config, { logger: false, logStream: opts.logStream });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;

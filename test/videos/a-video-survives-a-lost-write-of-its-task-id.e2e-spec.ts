@@ -1,5 +1,5 @@
 /**
- * DESIGN §9 for the `/v1/videos` facade: the `video_…` id is reserved before the native create, bound to the task
+ * docs/contract.md §9 for the `/v1/videos` facade: the `video_…` id is reserved before the native create, bound to the task
  * record's own id, so there is no window where a created (billed) task has no video. A failing write of the video's
  * task id (a database trigger stands in for a crash between the two writes) still answers the video, every read
  * finds it through its task record, and a retry with the same Idempotency-Key yields the same video id and one

@@ -13,7 +13,7 @@ const SAMPLE_PNG = readFileSync(join(__dirname, '../../libs/sandbox/assets/sampl
 const VIDEO_KEYS = ['completed_at', 'created_at', 'error', 'expires_at', 'id', 'model', 'object', 'progress', 'prompt', 'remixed_from_video_id', 'seconds', 'size', 'status'];
 const PROMPT = 'A paper boat drifting on a calm lake at dawn.';
 
-/** DESIGN §11 over raw HTTP: JSON and multipart creates, the size table, streamed content, scoping and billing. */
+/** docs/contract.md §11 over raw HTTP: JSON and multipart creates, the size table, streamed content, scoping and billing. */
 describe('/v1/videos over HTTP', () => {
   let gw: TestGateway;
   let a: { id: string; token: string };

@@ -1,5 +1,5 @@
 /**
- * A request body as JSON without one long synchronous step (DESIGN §10: nothing blocks the event loop for more than
+ * A request body as JSON without one long synchronous step (docs/contract.md §10: nothing blocks the event loop for more than
  * 100 ms). Small bodies are `JSON.stringify`; a body holding a string of a megabyte or more (a base64 image) is
  * serialised in slices of about a megabyte into UTF-8 chunks, yielding to the event loop between slices. The bytes
  * are exactly JSON.stringify's; `exchange` sends them with their Content-Length, paced (see http-exchange.ts).

@@ -32,7 +32,7 @@ const CREATE_BODY =
   '{"GroupId":"group-20260328091500-abcde","URL":"https://example.com/product.png","AssetType":"Image","Name":"product-front.png"}';
 
 /*
- * Frozen vectors. Each was worked through the steps of UPSTREAM.md §8 separately from this code and must not
+ * Frozen vectors. Each was worked through the steps of docs/contract.md §8 separately from this code and must not
  * change: a difference means the signer no longer produces what the upstream verifies.
  */
 const POST_VECTOR = {

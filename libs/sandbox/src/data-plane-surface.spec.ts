@@ -77,7 +77,7 @@ describe('data plane over HTTP', () => {
       expect((await call('GET', `${TASKS}/${id}`)).body).toMatchObject({ status: 'succeeded', usage: { completion_tokens: 108900 } });
     });
 
-    it('returns the upstream task object of the seeds for a succeeded 720p 16:9 5 s task', async () => {
+    it('returns the upstream task object of BytePlus for a succeeded 720p 16:9 5 s task', async () => {
       const created = Date.now();
       const { id } = (await call('POST', TASKS, textTask({ safety_identifier: 'user-hash-001' }))).body;
       sandbox.control.advance(1000);

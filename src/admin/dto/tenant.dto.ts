@@ -29,9 +29,10 @@ export class EntitlementsDto {
 
 export class CreateTenantDto {
   @ApiProperty({ example: 'acme-studio' })
+  // Checked from the bottom up, the first failure answers: required, then a string, then its length.
+  @MaxLength(200, { message: 'name must be at most 200 characters' })
   @IsString({ message: 'name must be a string' })
   @IsNotEmpty({ message: 'name is required' })
-  @MaxLength(200, { message: 'name must be at most 200 characters' })
   name: string;
 
   @ApiPropertyOptional({ type: EntitlementsDto })

@@ -8,7 +8,7 @@ export const ASSET_STATUSES = ['Pending', 'Processing', 'Active', 'Failed'] as c
 export const ASSET_ACTIONS = ['CreateAssetGroup', 'CreateAsset', 'ListAssetGroups', 'ListAssets', 'GetAssetGroup', 'GetAsset'] as const;
 export type AssetAction = (typeof ASSET_ACTIONS)[number];
 
-/** Every field of the asset action bodies, for refusing case variants of them (DESIGN §10); `Url`/`url` are aliases of `URL`. */
+/** Every field of the asset action bodies, for refusing case variants of them (docs/contract.md §10); `Url`/`url` are aliases of `URL`. */
 export const ASSET_BODY_FIELDS: FieldShape = {
   fields: [
     'model', 'ProjectName', 'PageNumber', 'PageSize', 'SortBy', 'SortOrder', 'Name', 'Description', 'GroupType',
@@ -21,7 +21,7 @@ export const ASSET_BODY_FIELDS: FieldShape = {
   },
 };
 
-/** Paging bounds: PageNumber × PageSize stays far inside both engines' OFFSET range (DESIGN §10). */
+/** Paging bounds: PageNumber × PageSize stays far inside both engines' OFFSET range (docs/contract.md §10). */
 export const MAX_PAGE_NUMBER = 1_000_000;
 /** Filter.Name: names are at most 64 characters, so a longer fragment matches nothing anyway. */
 export const MAX_FILTER_NAME = 64;

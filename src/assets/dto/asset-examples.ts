@@ -1,21 +1,21 @@
 /** The seeds' asset-library requests and responses (§9), as Swagger examples and for the e2e tests. */
 export const ASSET_REQUEST_EXAMPLES = {
   CreateAssetGroup: {
-    summary: 'CreateAssetGroup (seed §9.1)',
+    summary: 'CreateAssetGroup: a group for your assets',
     value: { model: 'dreamina-seedance-2-0-fast', Name: 'campaign-product-shots', GroupType: 'AIGC', Description: 'Assets for product videos' },
   },
   CreateAsset: {
-    summary: 'CreateAsset (seed §9.2)',
+    summary: 'CreateAsset: an image from a URL into a group (replace GroupId with yours)',
     value: { model: 'dreamina-seedance-2-0-fast', GroupId: 'group-20260611210000-abcd1', URL: 'https://example.com/product.png', AssetType: 'Image', Name: 'product-front.png' },
   },
-  GetAsset: { summary: 'GetAsset (seed §9.3)', value: { model: 'dreamina-seedance-2-0-fast', Id: 'asset-20260611210100-efgh2' } },
-  GetAssetGroup: { summary: 'GetAssetGroup', value: { model: 'dreamina-seedance-2-0-fast', Id: 'group-20260611210000-abcd1' } },
+  GetAsset: { summary: 'GetAsset: one of your assets (replace Id with yours)', value: { model: 'dreamina-seedance-2-0-fast', Id: 'asset-20260611210100-efgh2' } },
+  GetAssetGroup: { summary: 'GetAssetGroup: one of your groups (replace Id with yours)', value: { model: 'dreamina-seedance-2-0-fast', Id: 'group-20260611210000-abcd1' } },
   ListAssets: {
-    summary: 'ListAssets (seed 000 §9.4)',
+    summary: 'ListAssets of some groups (replace GroupIds with yours)',
     value: { model: 'dreamina-seedance-2-0-fast', Filter: { GroupType: 'AIGC', GroupIds: ['group-20260611210000-abcd1'] }, PageNumber: 1, PageSize: 20 },
   },
   ListAssetsSingleGroup: {
-    summary: 'ListAssets, single-group form (seed 001 §9.4)',
+    summary: 'ListAssets of one group, single-group form (replace GroupId with yours)',
     value: {
       model: 'dreamina-seedance-2-0-fast',
       GroupId: 'group-20260611210000-abcd1',
@@ -24,7 +24,7 @@ export const ASSET_REQUEST_EXAMPLES = {
       PageSize: 20,
     },
   },
-  ListAssetGroups: { summary: 'ListAssetGroups', value: { model: 'dreamina-seedance-2-0-fast', Filter: { Name: 'campaign' }, PageNumber: 1, PageSize: 20 } },
+  ListAssetGroups: { summary: 'ListAssetGroups by name', value: { model: 'dreamina-seedance-2-0-fast', Filter: { Name: 'campaign' }, PageNumber: 1, PageSize: 20 } },
 };
 
 const META = { RequestId: '20260611210000A1B2C3D4E5F60718293A', Version: '2024-01-01', Service: 'ark', Region: 'ap-southeast-1' };

@@ -10,7 +10,7 @@ export class UsageQueryDto {
   @IsOptional() @IsISO8601({}, { message: 'to must be an ISO-8601 date or time' })
   to?: string;
 
-  @ApiPropertyOptional({ enum: ['day', 'model', 'sku', 'tenant'], default: 'day' })
+  @ApiPropertyOptional({ enum: ['day', 'model', 'sku', 'tenant'], default: 'day', description: 'How items are grouped (`tenant`: admins and auditors only).' })
   @IsOptional() @IsIn(['day', 'model', 'sku', 'tenant'], { message: 'group_by must be day, model, sku or tenant' })
   group_by?: 'day' | 'model' | 'sku' | 'tenant';
 

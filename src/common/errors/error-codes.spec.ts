@@ -1,6 +1,6 @@
 import { codeFor } from './error-codes';
 
-describe('error codes per profile (DESIGN.md §5)', () => {
+describe('error codes per profile (docs/contract.md §5)', () => {
   it.each([
     ['forbidden_action', 403, 'InvalidAction', 'forbidden_action'],
     ['asset_not_found', 404, 'ResourceNotFound.Asset', 'asset_not_found'],

@@ -34,7 +34,7 @@ interface ErrorCodeSpec {
   code: string | Record<Profile, string>;
 }
 
-/** DESIGN.md §5: the HTTP status and each profile's name for every error. */
+/** docs/contract.md §5: the HTTP status and each profile's name for every error. */
 export const ERROR_CODES: Record<ErrorKey, ErrorCodeSpec> = {
   invalid_request: { status: 400, code: 'invalid_request' },
   invalid_duration: { status: 400, code: 'invalid_duration' },
@@ -54,16 +54,16 @@ export const ERROR_CODES: Record<ErrorKey, ErrorCodeSpec> = {
   rate_limited: { status: 429, code: 'rate_limit_exceeded' },
   spend_limit_exceeded: { status: 403, code: 'spend_limit_exceeded' },
   idempotency_conflict: { status: 409, code: 'idempotency_key_reused' },
-  /** DESIGN §9: the key's first request has an unknown upstream outcome still being resolved (with Retry-After). */
+  /** docs/contract.md §9: the key's first request has an unknown upstream outcome still being resolved (with Retry-After). */
   idempotency_in_progress: { status: 409, code: 'idempotency_key_in_progress' },
-  /** DESIGN §9: the database is unreachable (with Retry-After). */
+  /** docs/contract.md §9: the database is unreachable (with Retry-After). */
   database_unavailable: { status: 503, code: { phanedge: 'service_unavailable', kapon: 'channel_not_available' } },
   payload_too_large: { status: 413, code: 'request_too_large' },
-  /** DESIGN §11: a Sora-only route (remix, edits, extensions, characters) of the /v1/videos facade. */
+  /** docs/contract.md §11: a Sora-only route (remix, edits, extensions, characters) of the /v1/videos facade. */
   unsupported_operation: { status: 400, code: 'unsupported_operation' },
-  /** DESIGN §11: no such video for this tenant (unknown, another tenant's, or deleted). */
+  /** docs/contract.md §11: no such video for this tenant (unknown, another tenant's, or deleted). */
   video_not_found: { status: 404, code: 'video_not_found' },
-  /** DESIGN §11: the video's content is not there to download (not completed yet, no thumbnail, or expired upstream). */
+  /** docs/contract.md §11: the video's content is not there to download (not completed yet, no thumbnail, or expired upstream). */
   video_content_unavailable: { status: 404, code: 'video_content_unavailable' },
   internal: { status: 500, code: 'internal_error' },
 };

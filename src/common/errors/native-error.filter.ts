@@ -56,7 +56,7 @@ export class NativeErrorFilter implements ExceptionFilter {
 
     const error = this.toNativeError(exception, ctx);
     // With the database gone there is nowhere to write the event; trying would only delay the 503.
-    // A 429 is counted, not audited one by one: one event per caller and minute (DESIGN §10).
+    // A 429 is counted, not audited one by one: one event per caller and minute (docs/contract.md §10).
     if (error.status === 429) this.rateLimits.count(ctx);
     else if (!isDatabaseUnavailable(exception)) await this.auditRefusal(ctx, request, error.status, error.code);
     for (const [name, value] of Object.entries(error.headers)) adapter.setHeader(response, name, value);

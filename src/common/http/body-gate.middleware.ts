@@ -19,7 +19,7 @@ export const REQUEST_AUTHENTICATOR = Symbol('REQUEST_AUTHENTICATOR');
 const LINGER_MS = 2000;
 
 /**
- * HTTP-adapter infrastructure (DESIGN §10, "hostile input"): the one place that reads request bodies,
+ * HTTP-adapter infrastructure (docs/contract.md §10, "hostile input"): the one place that reads request bodies,
  * in place of a body parser, and the first thing every request meets after its request id.
  *
  * - A URL with a NUL (`%00`) is refused; one with `?access_token=` is answered 401, whatever else it carries.

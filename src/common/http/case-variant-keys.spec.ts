@@ -8,7 +8,7 @@ const SHAPE: FieldShape = {
   nested: { content: { fields: ['type', 'image_url'], nested: { image_url: MEDIA } } },
 };
 
-describe('case variants of known fields (DESIGN §10)', () => {
+describe('case variants of known fields (docs/contract.md §10)', () => {
   it.each([
     [{ CALLBACK_URL: 'https://169.254.169.254/' }, 'CALLBACK_URL', 'callback_url'],
     [{ callback_URL: 'x' }, 'callback_URL', 'callback_url'],

@@ -1,7 +1,7 @@
 import { DomainError } from '../errors/domain-error';
 
 /**
- * DESIGN §10: BytePlus decodes JSON keys case-insensitively, so `CALLBACK_URL` or `Image_Url` would
+ * docs/contract.md §10: BytePlus decodes JSON keys case-insensitively, so `CALLBACK_URL` or `Image_Url` would
  * reach upstream as the field our checks read under its exact name, unchecked. A key that equals a known
  * field case-insensitively but is spelled differently is refused, naming it. Unknown keys that are not
  * such variants are left alone (they are forwarded or ignored as each body's rules say).

@@ -11,7 +11,7 @@ function scan(text: string | Buffer, size = 7, limits = { maxDepth: 32, maxEntri
   return undefined;
 }
 
-describe('JSON limits scanned as the body arrives (DESIGN §10)', () => {
+describe('JSON limits scanned as the body arrives (docs/contract.md §10)', () => {
   it('passes an ordinary create body, whatever the chunking', () => {
     const body = JSON.stringify({
       model: 'dreamina-seedance-2-0-fast',

@@ -1,5 +1,5 @@
 /**
- * DESIGN §10 "JSON limits checked before any other work": an incremental scan of a JSON body, fed the
+ * docs/contract.md §10 "JSON limits checked before any other work": an incremental scan of a JSON body, fed the
  * raw bytes chunk by chunk as they arrive, that stops at the first byte passing a limit. Nothing is
  * parsed or allocated per value, so a hostile body costs one pass over the bytes read so far and never
  * blocks the event loop for longer than one chunk takes. It checks only the limits; whether the text

@@ -24,7 +24,7 @@ parentPort.on('message', ({ id, bytes }) => {
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
 /**
- * JSON.parse of request bodies (DESIGN §10: nothing blocks other requests for more than 100 ms). A
+ * JSON.parse of request bodies (docs/contract.md §10: nothing blocks other requests for more than 100 ms). A
  * 60 MB body takes ~200 ms to decode and parse, so large bodies are parsed in one worker thread and
  * only the finished value is copied back (tens of ms); small ones are parsed in place.
  */

@@ -1,6 +1,6 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { attachRequestContext } from './request-context';
+import { ensureRequestContext } from './request-context';
 
 /**
  * The one place that reads the raw request: keeps the client's X-Client-Request-Id (or makes one)
@@ -9,7 +9,7 @@ import { attachRequestContext } from './request-context';
 @Injectable()
 export class RequestContextMiddleware implements NestMiddleware {
   use(req: Request, res: Response, next: NextFunction): void {
-    const ctx = attachRequestContext(req, req.header('x-client-request-id'), req.ip ?? '');
+    const ctx = ensureRequestContext(req, req.header('x-client-request-id'), req.ip ?? '');
     res.setHeader('X-Request-Id', ctx.requestId);
     next();
   }

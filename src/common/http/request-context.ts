@@ -32,6 +32,11 @@ export function attachRequestContext(request: object, clientRequestId: unknown, 
   return ctx;
 }
 
+/** The request's context, attached now (as attachRequestContext) unless an earlier middleware (the request log) did. */
+export function ensureRequestContext(request: object, clientRequestId: unknown, ip: string): RequestContext {
+  return (request as Record<symbol, RequestContext | undefined>)[KEY] ?? attachRequestContext(request, clientRequestId, ip);
+}
+
 export function requestContextOf(request: object): RequestContext {
   const ctx = (request as Record<symbol, RequestContext | undefined>)[KEY];
   return ctx ?? { requestId: newRequestId(), clientSupplied: false, ip: '' };

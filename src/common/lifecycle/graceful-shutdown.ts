@@ -8,7 +8,7 @@ const CLOSE_LIMIT_MS = 15_000;
 
 /**
  * SIGTERM and SIGINT, handled by arkgate itself rather than Nest's shutdown hooks (which re-raise the signal, so
- * the process never exits 0). In order (DESIGN §9):
+ * the process never exits 0). In order (docs/contract.md §9):
  * 1. `ShutdownState.begin()`: `/readyz` answers 503 and background jobs claim nothing new, at once.
  * 2. The listener stays open and keeps serving while requests in flight drain, for up to `graceMs`: a load
  *    balancer that has not yet seen the 503 still gets answers, and every answer carries `Connection: close`.

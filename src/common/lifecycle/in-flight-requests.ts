@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { ShutdownState } from './shutdown-state';
 
 /**
- * Counts the HTTP requests being served, so a shutdown can wait for them (DESIGN §9). While draining, every
+ * Counts the HTTP requests being served, so a shutdown can wait for them (docs/contract.md §9). While draining, every
  * response says `Connection: close`, so keep-alive clients reconnect elsewhere instead of holding this instance.
  * Until `open()` (start-up finished: the port is bound and the bootstrap writes are done) requests wait.
  */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 /**
- * Whether this instance has begun shutting down (DESIGN §9). Set once, at the first SIGTERM, before anything
+ * Whether this instance has begun shutting down (docs/contract.md §9). Set once, at the first SIGTERM, before anything
  * else happens: readiness answers 503 from then on and background jobs (status sync, reconciliation) claim no new
  * leases. Listeners run once, in the order they were added.
  */

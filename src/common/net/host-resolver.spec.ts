@@ -1,4 +1,4 @@
-import { HostLookup, HostResolutionError, HostResolver, parseDnsOverrides } from './host-resolver';
+import { HostLookup, HostResolutionError, HostResolver, parseDnsOverrides, RFC2606_ADDRESSES } from './host-resolver';
 
 /** A lookup that answers from a table and fails like getaddrinfo for anything else. */
 function tableLookup(table: Record<string, string[]>): HostLookup & jest.Mock {
@@ -168,4 +168,26 @@ describe('HostResolver', () => {
       expect(lookup).not.toHaveBeenCalled();
     },
   );
+});
+
+describe('HostResolver with the RFC 2606 answers of sandbox mode', () => {
+  const failingLookup: HostLookup = async () => {
+    throw new Error('no DNS here');
+  };
+
+  it('answers example.com and its subdomains without DNS', async () => {
+    const r = new HostResolver(new Map(), failingLookup, 100, RFC2606_ADDRESSES);
+    await expect(r.resolve('example.com')).resolves.toEqual(RFC2606_ADDRESSES.get('example.com'));
+    await expect(r.resolve('hooks.Example.ORG.')).resolves.toEqual(RFC2606_ADDRESSES.get('example.org'));
+  });
+
+  it('lets an explicit override win over the example answers', async () => {
+    const r = new HostResolver(new Map([['example.com', ['203.0.113.9']]]), failingLookup, 100, RFC2606_ADDRESSES);
+    await expect(r.resolve('example.com')).resolves.toEqual(['203.0.113.9']);
+  });
+
+  it('does not answer look-alike names', async () => {
+    const r = new HostResolver(new Map(), failingLookup, 100, RFC2606_ADDRESSES);
+    await expect(r.resolve('notexample.com')).rejects.toBeInstanceOf(HostResolutionError);
+  });
 });

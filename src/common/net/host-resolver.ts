@@ -8,6 +8,17 @@ export type HostLookup = (hostname: string) => Promise<string[]>;
 /** How long one lookup may take before the name counts as unresolvable. */
 export const DEFAULT_LOOKUP_TIMEOUT_MS = 3000;
 
+/**
+ * Public addresses of the RFC 2606 example names, answered without DNS when the upstream is the sandbox
+ * (docs/contract.md §7), so the documented examples (`callback_url: https://example.com/…`) work on a machine
+ * without public DNS. A name and all its subdomains answer the same addresses.
+ */
+export const RFC2606_ADDRESSES: ReadonlyMap<string, string[]> = new Map([
+  ['example.com', ['23.192.228.80', '23.215.0.136']],
+  ['example.org', ['23.192.228.84', '23.215.0.132']],
+  ['example.net', ['23.192.228.86', '23.215.0.134']],
+]);
+
 /** A host name that could not be turned into addresses: no answer, an error, or a timeout. */
 export class HostResolutionError extends Error {
   constructor(
@@ -61,6 +72,8 @@ export class HostResolver {
     overrides: Map<string, string[]> = new Map(),
     private readonly lookup: HostLookup = systemLookup,
     private readonly timeoutMs: number = DEFAULT_LOOKUP_TIMEOUT_MS,
+    /** Domains answered with fixed addresses for themselves and every subdomain, after the exact overrides. */
+    private readonly domainAnswers: ReadonlyMap<string, string[]> = new Map(),
   ) {
     for (const [host, addresses] of overrides) {
       const key = overrideKey(host);
@@ -86,6 +99,9 @@ export class HostResolver {
     if (key === null) throw new HostResolutionError(hostname, `"${hostname}" is not a valid host name`);
     const overridden = this.overrides.get(key);
     if (overridden) return [...overridden];
+    for (const [domain, addresses] of this.domainAnswers) {
+      if (key === domain || key.endsWith(`.${domain}`)) return [...addresses];
+    }
 
     const dnsName = trimmed.endsWith('.') ? `${key}.` : key;
     let answered: unknown;

@@ -211,7 +211,7 @@ describe('checkPublicHttpsUrl', () => {
   });
 });
 
-describe('checkPublicUrl ports (DESIGN.md §10: 443 or ARKGATE_ALLOWED_URL_PORTS, judged on the effective port)', () => {
+describe('checkPublicUrl ports (docs/contract.md §10: 443 or ARKGATE_ALLOWED_URL_PORTS, judged on the effective port)', () => {
   const callback: UrlPolicy = { field: 'callback_url', schemes: ['https'], ports: [443, 8443] };
   const media: UrlPolicy = { field: 'content[1].video_url.url', schemes: ['http', 'https'], ports: [443, 8443] };
 

@@ -7,7 +7,7 @@ export type PublicUrlCheck = { ok: true; url: string } | { ok: false; reason: st
 export type UrlScheme = 'https' | 'http';
 
 /**
- * What a URL may be (DESIGN.md §10): which schemes, which ports, and the field name used in reasons.
+ * What a URL may be (docs/contract.md §10): which schemes, which ports, and the field name used in reasons.
  * `ports` is the allowed list (ARKGATE_ALLOWED_URL_PORTS, always with 443) and applies to the
  * effective port: the written one, or the scheme's default when none is written. An http URL
  * (content media only) may also use 80, http's own default, so `http://host/x.mp4` works without

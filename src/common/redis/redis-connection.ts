@@ -46,7 +46,7 @@ export type RedisAttempt<T> = { ok: true; value: T } | { ok: false };
 
 /**
  * The one Redis client of an instance (shared rate-limit counters, the sync budget) and what we know of its health
- * (DESIGN §9). Callers run commands through `attempt`: when Redis fails or is too slow, or is known to be down,
+ * (docs/contract.md §9). Callers run commands through `attempt`: when Redis fails or is too slow, or is known to be down,
  * they get `{ ok: false }` within REDIS_COMMAND_TIMEOUT_MS and use their in-process fallback. The switch is logged
  * once per transition and every fallback is counted (`fallbacks`, for metrics).
  */

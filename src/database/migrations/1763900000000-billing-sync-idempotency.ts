@@ -3,7 +3,7 @@ import { SEED_PRICES } from '../../billing/sku-rules';
 import { parseUsd } from '../../billing/money';
 
 /**
- * The price book (seeded with seed 000 §3), the ledger (one entry per task, enforced by a unique key),
+ * The price book (seeded with docs/contract.md §2), the ledger (one entry per task, enforced by a unique key),
  * background-sync leases and spend reservations on tasks, tenant spend limits, and idempotency keys.
  */
 export class BillingSyncIdempotency1763900000000 implements MigrationInterface {

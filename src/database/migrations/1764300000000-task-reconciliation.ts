@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner, TableColumn, TableIndex } from 'typeorm';
 
 /**
- * Unknown upstream outcomes (DESIGN §9): why a record needs the operator, indexed for the reconciliation view. The
+ * Unknown upstream outcomes (docs/contract.md §9): why a record needs the operator, indexed for the reconciliation view. The
  * `unknown` status itself is a new value of the existing `status` column; the reconciler finds such rows through
  * idx_tasks_status_sync (status, next_sync_at).
  */

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
 
 /**
- * The keyed audit chain (DESIGN.md §10): each event records how its hash was made (existing events are
+ * The keyed audit chain (docs/contract.md §10): each event records how its hash was made (existing events are
  * plain SHA-256), and the chain head records, signed with the key, from which event on the chain is keyed.
  * Engine-neutral.
  */

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner, TableColumn, TableIndex } from 'typeorm';
 
 /**
- * The facade reserves its `video_…` id before the native create (DESIGN §9, §11): a video row may exist before its
+ * The facade reserves its `video_…` id before the native create (docs/contract.md §9, §11): a video row may exist before its
  * task has an upstream id, bound to the task record's own id (`record_id`, known before the upstream call). So
  * `task_id` becomes nullable and `record_id` is added, unique.
  */

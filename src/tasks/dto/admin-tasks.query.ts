@@ -13,7 +13,7 @@ export class AdminTasksQuery {
   @IsOptional() @IsString({ message: 'tenant_id must be a string' }) @MaxLength(64, { message: 'tenant_id is not a tenant id' })
   tenant_id?: string;
 
-  @ApiPropertyOptional({ enum: RECORD_STATUSES })
+  @ApiPropertyOptional({ enum: RECORD_STATUSES, description: 'One record status, the internal ones (submitting, rejected) included.' })
   @IsOptional() @IsIn(RECORD_STATUSES, { message: `status must be one of ${RECORD_STATUSES.join(', ')}` })
   status?: (typeof RECORD_STATUSES)[number];
 
@@ -33,7 +33,7 @@ export class AdminTasksQuery {
   @IsOptional() @IsString({ message: 'cursor must be the next_cursor of a previous page' }) @MaxLength(400, { message: 'cursor must be the next_cursor of a previous page' })
   cursor?: string;
 
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200, description: 'Records per page.' })
   @IsOptional() @Transform(toInt) @IsInt({ message: 'limit must be an integer' }) @Min(1, { message: 'limit must be 1–200' }) @Max(200, { message: 'limit must be 1–200' })
   limit?: number;
 }

@@ -67,7 +67,7 @@ export class ContentItemDto {
 }
 
 /**
- * The BytePlus create-task body (DESIGN.md §3). `null` in an optional field means absent; fields not
+ * The BytePlus create-task body (docs/contract.md §3). `null` in an optional field means absent; fields not
  * listed here are forwarded upstream unchanged.
  */
 export class CreateTaskDto {

@@ -1,4 +1,8 @@
-/** The seeds' example requests and responses, used as Swagger examples and replayed by the e2e tests. */
+/**
+ * The documented example requests and responses of the task API (those of the BytePlus product pages), shown in the API
+ * docs and replayed by the tests. With the built-in sandbox every create example runs as is; those that reference
+ * assets or a Filter-Off model say in their description what they need.
+ */
 const FOUR_K = {
   model: 'dreamina-seedance-2-0',
   content: [{ type: 'text', text: 'A quiet cinematic shot of a paper boat floating on calm water, soft morning light.' }],
@@ -15,13 +19,22 @@ const FOUR_K = {
 };
 
 export const CREATE_EXAMPLES = {
-  fourK: { summary: '4K text-to-video (seed 000 §5)', value: FOUR_K },
+  fourK: {
+    summary: 'Text-to-video in 4K',
+    description: 'A 4-second 16:9 4K video from a text prompt, with a callback on every status change.',
+    value: FOUR_K,
+  },
   fast480p: {
-    summary: 'Fast model at 480p (seed 001 §5)',
+    summary: 'Text-to-video with the fast model at 480p',
+    description: 'The same request on the fast model at 480p: the cheapest way to try the API.',
     value: { ...FOUR_K, model: 'dreamina-seedance-2-0-fast', resolution: '480p' },
   },
   filterOff: {
-    summary: 'Filter-Off: only the model changes (needs an exact version mapping)',
+    summary: 'Filter-Off model: only the model name changes',
+    description:
+      'Needs the tenant to be entitled to the Filter-Off model and an admin to have mapped it to an exact Filter-Off version ' +
+      '(PUT /admin/model-mappings/dreamina-seedance-2-0-filter-off); otherwise 403 or 503 model_mapping_required. ' +
+      'The sandbox demo tenant has both.',
     value: {
       model: 'dreamina-seedance-2-0-filter-off',
       content: [{ type: 'text', text: 'A cinematic product shot with clean studio lighting.' }],
@@ -31,7 +44,10 @@ export const CREATE_EXAMPLES = {
     },
   },
   videoEdit: {
-    summary: 'Video edit: text + reference video + reference image (seed 000 §5)',
+    summary: 'Video edit: text, a reference video and a reference image',
+    description:
+      'Needs an Active video asset and an Active image asset of your own (POST /volcark?Action=CreateAsset): replace the two ' +
+      '`asset://` ids with yours. The sandbox demo tenant has both; their ids are printed at start-up.',
     value: {
       model: 'dreamina-seedance-2-0',
       content: [
@@ -46,7 +62,8 @@ export const CREATE_EXAMPLES = {
     },
   },
   videoExtend: {
-    summary: 'Video extension backward (seed 000 §5)',
+    summary: 'Video extension backward from a reference video',
+    description: 'Needs an Active video asset of your own: replace the `asset://` id with yours (the sandbox demo tenant has one, printed at start-up).',
     value: {
       model: 'dreamina-seedance-2-0',
       content: [
@@ -60,7 +77,8 @@ export const CREATE_EXAMPLES = {
     },
   },
   assetImage: {
-    summary: 'An Active image asset as reference (seed §10)',
+    summary: 'Image-to-video from an image asset',
+    description: 'Needs an Active image asset of your own: replace the `asset://` id with yours (the sandbox demo tenant has one, printed at start-up).',
     value: {
       model: 'dreamina-seedance-2-0-fast',
       content: [
@@ -75,17 +93,20 @@ export const CREATE_EXAMPLES = {
   },
 };
 
-/** Seed §6: a succeeded task as GET returns it. */
+/**
+ * A succeeded task as GET returns it. The product page's example says 4k but carries the token count of a 4-second 16:9
+ * 480p video (40,594); here it is the 480p fast-model task that count belongs to.
+ */
 export const TASK_EXAMPLE = {
   id: 'cgt-20260611204121-462cw',
-  model: 'dreamina-seedance-2-0',
+  model: 'dreamina-seedance-2-0-fast',
   status: 'succeeded',
   content: { video_url: 'https://...', last_frame_url: 'https://...' },
   usage: { completion_tokens: 40594, total_tokens: 40594 },
   created_at: 1781181681,
   updated_at: 1781181802,
   seed: 74719,
-  resolution: '4k',
+  resolution: '480p',
   ratio: '16:9',
   duration: 4,
   framespersecond: 24,
@@ -97,7 +118,7 @@ export const TASK_EXAMPLE = {
   priority: 0,
 };
 
-/** Seed §8: deleting a running task. */
+/** Deleting a running task: BytePlus's own error, passed through. */
 export const RUNNING_DELETE_EXAMPLE = {
   error: {
     code: 'InvalidAction.RunningTaskDeletion',

@@ -1,14 +1,25 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse } from '@nestjs/swagger';
+import { ERROR_TYPES } from '../../common/errors/error-codes';
 import { ACCESS_RULE, AccessRule, Entitlement } from './access-rule';
 
 export const BEARER_SCHEME = 'bearer';
 
-const nativeError = (status: number, description: string, code: string) =>
+/** A documented native error answer: its example carries the `type` the error filter writes for the status. */
+export const nativeError = (status: number, description: string, code: string, param = '') =>
   ApiResponse({
     status,
     description,
-    schema: { example: { error: { code, message: description, param: '', type: '' } } },
+    schema: {
+      type: 'object',
+      properties: {
+        error: {
+          type: 'object',
+          properties: { code: { type: 'string' }, message: { type: 'string' }, param: { type: 'string' }, type: { type: 'string' } },
+        },
+      },
+      example: { error: { code, message: description, param, type: ERROR_TYPES[status] ?? 'Error' } },
+    },
   });
 
 function authenticated(rule: AccessRule) {

@@ -1,6 +1,6 @@
 import { bearerTokenOf } from './bearer-header';
 
-describe('the token comes only from an Authorization: Bearer header (DESIGN §10)', () => {
+describe('the token comes only from an Authorization: Bearer header (docs/contract.md §10)', () => {
   it.each([
     ['Bearer oh-abc_DEF-123', 'oh-abc_DEF-123'],
     ['bearer oh-abc', 'oh-abc'],

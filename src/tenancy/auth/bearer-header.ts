@@ -1,5 +1,5 @@
 /**
- * DESIGN §10: the API token travels only in `Authorization: Bearer oh-…`. Never a query parameter or a
+ * docs/contract.md §10: the API token travels only in `Authorization: Bearer oh-…`. Never a query parameter or a
  * body field (passport-http-bearer would also read `access_token` from both).
  */
 const BEARER = /^Bearer +(oh-[A-Za-z0-9_-]{1,256}) *$/i;

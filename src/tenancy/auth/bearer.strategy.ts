@@ -9,7 +9,7 @@ import { bearerTokenOf } from './bearer-header';
 /**
  * passport-http-bearer, header only: the token in `Authorization: Bearer oh-…` becomes the request's
  * Principal. The library also takes `?access_token=` and a body `access_token`; a token found there is
- * never accepted (DESIGN §10), and with both a header and one of those the library itself fails.
+ * never accepted (docs/contract.md §10), and with both a header and one of those the library itself fails.
  */
 @Injectable()
 export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') {

@@ -6,7 +6,7 @@ import { FixedWindowThrottlerStorage } from './fixed-window-throttler.storage';
 
 /**
  * Rate-limit counters shared through Redis, falling back to in-process fixed windows within a second when Redis
- * fails or is slow (DESIGN §9), and back to Redis once it answers again. During an outage each instance counts
+ * fails or is slow (docs/contract.md §9), and back to Redis once it answers again. During an outage each instance counts
  * only its own calls, so a tenant spread over N instances may get up to N times its limit; no call fails or hangs.
  */
 export class ResilientThrottlerStorage implements ThrottlerStorage {

@@ -6,7 +6,7 @@ import { DomainError } from '../../common/errors/domain-error';
 const WINDOW_MS = 60_000;
 
 /**
- * DESIGN §10: requests refused for a missing or bad token are counted per client address; past
+ * docs/contract.md §10: requests refused for a missing or bad token are counted per client address; past
  * ARKGATE_UNAUTH_RATE_PER_MINUTE in a minute they are answered 429 with Retry-After instead of 401.
  * Counts live in the same storage as the tenant rate limits (in-process, or Redis when configured).
  */

@@ -46,7 +46,7 @@ export const CREATE_VIDEO_BODY = {
     textToVideo: { summary: '720p 16:9, 5 s (all defaults)', value: { prompt: 'A paper boat drifting on a calm lake at dawn.' } },
     vertical4s: { summary: 'Fast model, 720p 9:16, 4 s', value: { prompt: 'A paper boat drifting on a calm lake at dawn.', model: 'dreamina-seedance-2-0-fast', size: '720x1280', seconds: '4' } },
     fourK: { summary: '4k 16:9 (standard model only)', value: { prompt: 'A paper boat drifting on a calm lake at dawn.', size: '3840x2160', seconds: '4' } },
-    firstFrame: { summary: 'First frame from an asset', value: { prompt: 'The boat starts to move.', input_reference: { image_url: 'asset://asset-20260611210100-efgh2' } } },
+    firstFrame: { summary: 'First frame from an image asset (replace the asset id with one of yours)', value: { prompt: 'The boat starts to move.', input_reference: { image_url: 'asset://asset-20260611210100-efgh2' } } },
   },
 };
 
