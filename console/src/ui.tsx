@@ -100,6 +100,22 @@ export function Pager(props: { page: number; pages: number; onPage: (p: number) 
 }
 
 /** Loads data for a page; `reload` refetches after a write. */
+/** Newer / Older over cursor pages: `cursors` holds the cursor of every page seen so far (null: the first). */
+export function CursorPager(props: { label: string; cursors: Array<string | null>; onCursors: (c: Array<string | null>) => void; next: string | null | undefined }) {
+  const { cursors, onCursors, next } = props;
+  return (
+    <nav className="pager" aria-label={props.label}>
+      <button type="button" disabled={cursors.length <= 1} onClick={() => onCursors(cursors.slice(0, -1))}>
+        Newer
+      </button>
+      <span>Page {cursors.length}</span>
+      <button type="button" disabled={!next} onClick={() => next && onCursors([...cursors, next])}>
+        Older
+      </button>
+    </nav>
+  );
+}
+
 export function useData<T>(load: () => Promise<T>, deps: unknown[]): { data: T | undefined; error: unknown; loading: boolean; reload: () => void } {
   const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({ data: undefined, error: undefined, loading: true });
   const [tick, setTick] = useState(0);

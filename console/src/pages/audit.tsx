@@ -4,7 +4,7 @@ import { download, get } from '../api';
 import { formatCount, formatTime, formatUsd } from '../format';
 import { AuditFilters, auditEventsPath, EMPTY_AUDIT_FILTERS, ExportFilters, exportPath } from '../query';
 import { RECORD_STATUSES, type AuditEvent, type Page, type ReconciliationView, type UnresolvedAssetSubmission, type UnresolvedTaskRecord, type VerifyResult } from '../types';
-import { Empty, ErrorBox, Json, Loading, SelectField, TextField, useData } from '../ui';
+import { CursorPager, Empty, ErrorBox, Json, Loading, SelectField, TextField, useData } from '../ui';
 
 export function AuditEventsPage() {
   const [draft, setDraft] = useState<AuditFilters>(EMPTY_AUDIT_FILTERS);
@@ -88,15 +88,7 @@ export function AuditEventsPage() {
           </table>
         </div>
       )}
-      <nav className="pager" aria-label="Audit event pages">
-        <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-          Newer
-        </button>
-        <span>Page {cursors.length}</span>
-        <button type="button" disabled={!page.data?.next_cursor} onClick={() => page.data?.next_cursor && setCursors([...cursors, page.data.next_cursor])}>
-          Older
-        </button>
-      </nav>
+      <CursorPager label="Audit event pages" cursors={cursors} onCursors={setCursors} next={page.data?.next_cursor} />
     </section>
   );
 }

@@ -4,7 +4,7 @@ import { get } from '../api';
 import { formatTime, formatUsd } from '../format';
 import { EMPTY_TASK_FILTERS, TaskLogFilters, taskLogPath } from '../query';
 import { RECORD_STATUSES, type ModelMapping, type Page, type TaskRecord, type Tenant } from '../types';
-import { Empty, ErrorBox, Json, Loading, SelectField, TextField, useData } from '../ui';
+import { CursorPager, Empty, ErrorBox, Json, Loading, SelectField, TextField, useData } from '../ui';
 
 export function TaskLogPage() {
   const tenants = useData(() => get<Tenant[]>('/admin/tenants'), []);
@@ -88,15 +88,7 @@ export function TaskLogPage() {
           </table>
         </div>
       )}
-      <nav className="pager" aria-label="Task log pages">
-        <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-          Newer
-        </button>
-        <span>Page {cursors.length}</span>
-        <button type="button" disabled={!page.data?.next_cursor} onClick={() => page.data?.next_cursor && setCursors([...cursors, page.data.next_cursor])}>
-          Older
-        </button>
-      </nav>
+      <CursorPager label="Task log pages" cursors={cursors} onCursors={setCursors} next={page.data?.next_cursor} />
     </section>
   );
 }
