@@ -43,7 +43,7 @@ export async function runReadme(readmePath: string, opts: { databaseUrl?: string
   };
   const gateway = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(ROOT, 'src', 'main.ts')],
+    ['-r', require.resolve('ts-node/register/transpile-only'), '-r', require.resolve('tsconfig-paths/register'), join(ROOT, 'src', 'main.ts')],
     { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let gatewayOutput = '';
