@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     { MetricsService },
     { listenMetrics },
     { ensureDemoExamples },
+    { writeDemoEnv },
   ] = await Promise.all([
       import('./app.factory'),
       import('./bootstrap/demo-tenant'),
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
       import('./observability/metrics.service'),
       import('./observability/metrics-listener'),
       import('./bootstrap/demo-examples'),
+      import('./bootstrap/demo-env'),
     ]);
 
   let sandbox: SandboxHandle | undefined;
@@ -89,6 +91,7 @@ async function main(): Promise<void> {
     const assets = config.upstream === 'sandbox' ? await ensureDemoExamples(base, demo, demoAdmin) : undefined;
     // The documented fast 480p example as is: its example.com callback resolves in sandbox mode without DNS.
     const body = JSON.stringify(CREATE_EXAMPLES.fast480p.value);
+    await writeDemoEnv('data/demo.env', { BASE_URL: base, TOKEN: demo.token, TENANT_ID: demo.tenantId, ADMIN: demoAdmin });
     process.stdout.write(
       [
         '',
@@ -97,6 +100,7 @@ async function main(): Promise<void> {
         '',
         `Web console: ${base}/console (sign in with the demo admin token)`,
         `Demo admin token: ${demoAdmin}`,
+        'The same as shell variables (BASE_URL, TOKEN, TENANT_ID, ADMIN): source data/demo.env',
         '',
         ...(assets
           ? [

@@ -130,6 +130,15 @@ describe('admin API (docs/contract.md §6)', () => {
       expect(del.body).toMatchObject({ upstream_model: 'dreamina-seedance-2-0-fast-260128', pinned: false });
     });
 
+    it('writes the time of a mapping change as ISO-8601 UTC, and null for a model never mapped', async () => {
+      const before = Date.now();
+      const put = await gw.admin('PUT', '/admin/model-mappings/dreamina-seedance-2-0-fast', { upstream_model: 'ep-20260611-iso' });
+      expect(put.body.updated_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      expect(Date.parse(put.body.updated_at)).toBeGreaterThanOrEqual(before - 1000);
+      const del = await gw.admin('DELETE', '/admin/model-mappings/dreamina-seedance-2-0-fast');
+      expect(del.body.updated_at).toBeNull();
+    });
+
     it.each([
       'dreamina-seedance-2-0-260128',
       'dreamina-seedance-2-0-fast-260128',
@@ -160,6 +169,20 @@ describe('admin API (docs/contract.md §6)', () => {
       ['no body', '/admin/model-mappings/dreamina-seedance-2-0', {}, 400],
     ])('%s → %i', async (_, path, b, status) => {
       expect((await gw.admin('PUT', path, b)).status).toBe(status);
+    });
+  });
+
+  describe('prices', () => {
+    it('writes effective_from as ISO-8601 UTC for a new price, and null for a seed price', async () => {
+      const seed = await gw.admin('GET', '/admin/prices');
+      expect(seed.body.find((p: { sku: string }) => p.sku === 'dreamina-seedance-2-0-mini-video').effective_from).toBeNull();
+      const before = Date.now();
+      const put = await gw.admin('PUT', '/admin/prices/dreamina-seedance-2-0-mini-video', { usd_per_million_tokens: '2.10' });
+      expect(put.status).toBe(200);
+      expect(put.body.effective_from).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      expect(Date.parse(put.body.effective_from)).toBeGreaterThanOrEqual(before - 1000);
+      const after = await gw.admin('GET', '/admin/prices');
+      expect(after.body.find((p: { sku: string }) => p.sku === 'dreamina-seedance-2-0-mini-video').effective_from).toBe(put.body.effective_from);
     });
   });
 });

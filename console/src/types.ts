@@ -35,13 +35,13 @@ export interface ModelMapping {
   official_upstream_model: string | null;
   pinned: boolean;
   filter_off: boolean;
-  updated_at: number | null;
+  updated_at: string | null;
 }
 
 export interface Price {
   sku: string;
   usd_per_million_tokens: string;
-  effective_from: number;
+  effective_from: string | null;
 }
 
 export interface UsageRow {

@@ -47,8 +47,8 @@ export class AdminController {
   ) {}
 
   @Get('prices')
-  @ApiOperation({ summary: 'The price in force for each SKU (USD per million tokens)', description: 'Every SKU with the price a task created now is charged at, as a decimal USD string per million completion tokens; `effective_from` is epoch milliseconds (0 for the seed prices).' })
-  @ApiOkResponse({ schema: schemaOf([{ sku: 'dreamina-seedance-2-0-720p-novideo', usd_per_million_tokens: '7.00', effective_from: 0 }]) })
+  @ApiOperation({ summary: 'The price in force for each SKU (USD per million tokens)', description: 'Every SKU with the price a task created now is charged at, as a decimal USD string per million completion tokens; `effective_from` is an ISO-8601 UTC time (null for the seed prices).' })
+  @ApiOkResponse({ schema: schemaOf([{ sku: 'dreamina-seedance-2-0-720p-novideo', usd_per_million_tokens: '7.00', effective_from: null }]) })
   listPrices() {
     return this.billing.currentPrices();
   }
@@ -57,7 +57,7 @@ export class AdminController {
   @ApiOperation({ summary: 'Set a SKU price; applies to tasks created from now on (tasks already submitted keep theirs)', description: 'Adds a price version effective now. A task is always charged at the price in force when it was created.' })
   @nativeError(400, 'usd_per_million_tokens must be a non-negative decimal with at most 9 decimals, e.g. "7.0".', 'invalid_request', 'usd_per_million_tokens')
   @nativeError(404, 'SKU `dreamina-seedance-2-0-720p-novideo` does not exist.', 'not_found', 'sku')
-  @ApiOkResponse({ schema: schemaOf({ sku: 'dreamina-seedance-2-0-720p-novideo', usd_per_million_tokens: '7.50', effective_from: 1795242796000 }) })
+  @ApiOkResponse({ schema: schemaOf({ sku: 'dreamina-seedance-2-0-720p-novideo', usd_per_million_tokens: '7.50', effective_from: '2026-11-21T06:33:16.000Z' }) })
   @Audited('admin.price.put')
   @ApiParam({ name: 'sku', description: 'A SKU as listed by GET /admin/prices.', example: 'dreamina-seedance-2-0-720p-novideo' })
   putPrice(@Param('sku') sku: string, @Body() body: PutPriceDto, @ReqContext() ctx: RequestContext) {

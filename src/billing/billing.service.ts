@@ -18,7 +18,8 @@ import { SEED_PRICES, skuFor } from './sku-rules';
 export interface PriceView {
   sku: string;
   usd_per_million_tokens: string;
-  effective_from: number;
+  /** ISO-8601 UTC; null for a seed price (in force since the start). */
+  effective_from: string | null;
 }
 
 /** What settlement needs to know of a task that just succeeded. */
@@ -73,7 +74,7 @@ export class BillingService {
     const out: PriceView[] = [];
     for (const [sku] of SEED_PRICES) {
       const p = await this.priceAt(sku, now);
-      out.push({ sku, usd_per_million_tokens: formatUsd(BigInt(p.nanoPerMillion)), effective_from: p.effectiveFrom });
+      out.push({ sku, usd_per_million_tokens: formatUsd(BigInt(p.nanoPerMillion)), effective_from: p.effectiveFrom ? new Date(p.effectiveFrom).toISOString() : null });
     }
     return out;
   }
@@ -103,7 +104,7 @@ export class BillingService {
         properties: { usd_per_million_tokens: formatUsd(nano), previous_usd_per_million_tokens: formatUsd(BigInt(previous.nanoPerMillion)) },
       });
     });
-    return { sku, usd_per_million_tokens: formatUsd(nano), effective_from: now };
+    return { sku, usd_per_million_tokens: formatUsd(nano), effective_from: new Date(now).toISOString() };
   }
 
   /** Writes the one ledger entry of a task that just succeeded, inside the caller's transaction. */

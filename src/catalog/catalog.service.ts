@@ -15,7 +15,8 @@ export interface ModelMappingView {
   official_upstream_model: string | null;
   pinned: boolean;
   filter_off: boolean;
-  updated_at: number | null;
+  /** ISO-8601 UTC of the last admin change; null for a model never mapped. */
+  updated_at: string | null;
 }
 
 const UPSTREAM_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
@@ -80,7 +81,7 @@ export class CatalogService {
         official_upstream_model: m.officialUpstream,
         pinned: !!row,
         filter_off: m.filterOff,
-        updated_at: row?.updatedAt ?? null,
+        updated_at: row?.updatedAt ? new Date(row.updatedAt).toISOString() : null,
       };
     });
   }

@@ -18,5 +18,5 @@ export class ModelMappingViewDto {
   @ApiProperty({ nullable: true, type: String, example: null }) official_upstream_model: string | null;
   @ApiProperty() pinned: boolean;
   @ApiProperty() filter_off: boolean;
-  @ApiProperty({ nullable: true, type: Number, description: 'epoch milliseconds' }) updated_at: number | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'ISO-8601 UTC of the last admin change; null if never mapped', example: '2026-11-21T06:33:16.000Z' }) updated_at: string | null;
 }
