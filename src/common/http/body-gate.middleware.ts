@@ -144,12 +144,15 @@ function readScanned(req: IncomingMessage, limitBytes: number, tooLarge: () => E
 }
 
 /**
- * After the answer, the connection is closed: the client stops sending. What it still sends meanwhile is
- * discarded by Node, never buffered or parsed (a lingering close, so that a client still writing its body
- * reads the answer instead of a reset); past the body size limit or LINGER_MS it is cut off.
+ * After a refusal sent before the body was read, the rest of the body is discarded — never buffered or parsed — up
+ * to the body size limit or LINGER_MS, past either the connection is cut. The socket is not closed with the answer:
+ * Node would destroy it as soon as the answer is written, and a client still writing its body would then read a
+ * reset instead of the answer.
  */
 function closeAfterAnswer(req: IncomingMessage, res: Response, lingerBytes: number): void {
-  if (!res.headersSent) res.setHeader('Connection', 'close');
+  // A client that sent `Connection: close` (as most one-shot clients do) would otherwise have the socket destroyed
+  // the moment the answer is written; kept open, the answer is read first and the linger below bounds the rest.
+  (res as unknown as { shouldKeepAlive: boolean }).shouldKeepAlive = true;
   res.once('finish', () => {
     const socket = req.socket;
     let discarded = 0;
@@ -159,11 +162,14 @@ function closeAfterAnswer(req: IncomingMessage, res: Response, lingerBytes: numb
     };
     const timer = setTimeout(() => socket.destroy(), LINGER_MS);
     timer.unref();
-    socket.on('data', onData);
-    socket.once('close', () => {
+    const stop = () => {
       clearTimeout(timer);
-      socket.off('data', onData);
-    });
+      req.off('data', onData);
+    };
+    req.on('data', onData);
+    req.once('end', stop);
+    socket.once('close', stop);
+    req.resume();
   });
 }
 
