@@ -161,33 +161,46 @@ async function finishedTask(ctx: Context): Promise<NonNullable<Context['finished
 }
 
 async function scenarioS1(ctx: Context): Promise<void> {
-  log('S1 GET finished task: gateway vs baseline A (node:http) vs baseline B (bare Nest+Express)');
+  log('S1 GET finished task: gateway vs the same gateway without HTTP metrics vs baseline A (node:http) vs baseline B (bare Nest+Express)');
   const { token, path, body } = await finishedTask(ctx);
   const rawBaseline = await startRawBaseline(Buffer.from(body, 'utf8'));
   const nestBaseline = await startNestBaseline(JSON.parse(body));
+  // A second gateway on the same database file, without the per-request metrics, to measure what they cost. Being the
+  // newest, its bearer strategy authenticates both gateways' requests, against the same database (see targets.ts).
+  const unmetered = await startGateway(ctx.sandbox, join(ctx.dir, 'arkgate.sqlite'), {}, { httpMetrics: false });
   const headers = bearer(token);
   let gw: TargetSummary;
+  let off: TargetSummary;
   let a: TargetSummary;
   let b: TargetSummary;
   try {
-    [gw, a, b] = await measure(ctx, [
+    [gw, off, a, b] = await measure(ctx, [
       { target: 'gateway', url: ctx.gateway.url + path, headers },
+      { target: 'gateway without HTTP metrics', url: unmetered.url + path, headers },
       { target: 'baseline A (node:http)', url: rawBaseline.url + path, headers },
       { target: 'baseline B (bare Nest+Express)', url: nestBaseline.url + path, headers },
     ]);
   } finally {
-    await Promise.all([rawBaseline.close(), nestBaseline.close()]);
+    await Promise.all([rawBaseline.close(), nestBaseline.close(), unmetered.close()]);
   }
   const vsA = ratio(gw.reqPerSec, a.reqPerSec);
   const vsB = ratio(gw.reqPerSec, b.reqPerSec);
+  const vsUnmetered = ratio(gw.reqPerSec, off.reqPerSec);
+  const overhead = vsUnmetered === null ? null : 1 - vsUnmetered;
+  const percent = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
   ctx.rows.push(
-    toRow(ctx, 'S1 GET finished task', gw, `req/s ${times(vsA)} of A, ${times(vsB)} of B`, {
+    toRow(ctx, 'S1 GET finished task', gw, `req/s ${times(vsA)} of A, ${times(vsB)} of B; metrics cost ${percent(overhead)} of req/s (goal < 3%)`, {
       reqPerSecVsA: vsA,
       reqPerSecVsB: vsB,
+      reqPerSecVsUnmetered: vsUnmetered,
+      metricsOverhead: overhead,
       p50VsA: ratio(gw.p50, a.p50),
       p50VsB: ratio(gw.p50, b.p50),
       p99VsA: ratio(gw.p99, a.p99),
       p99VsB: ratio(gw.p99, b.p99),
+    }),
+    toRow(ctx, 'S1 GET finished task', off, `without HTTP metrics (req/s ${times(ratio(off.reqPerSec, b.reqPerSec))} of B)`, {
+      reqPerSecVsB: ratio(off.reqPerSec, b.reqPerSec),
     }),
     toRow(ctx, 'S1 GET finished task', a, 'baseline A'),
     toRow(ctx, 'S1 GET finished task', b, `baseline B (req/s ${times(ratio(b.reqPerSec, a.reqPerSec))} of A)`, {

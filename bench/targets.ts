@@ -86,7 +86,12 @@ const openGateways: INestApplication[] = [];
  * The real gateway (SQLite file database) in front of the sandbox. `env` adds or overrides variables, e.g.
  * the background sync's (`ARKGATE_SYNC_*`).
  */
-export async function startGateway(sandbox: SandboxHandle, sqlitePath: string, env: Record<string, string> = {}): Promise<GatewayTarget> {
+export async function startGateway(
+  sandbox: SandboxHandle,
+  sqlitePath: string,
+  env: Record<string, string> = {},
+  opts: { httpMetrics?: boolean } = {},
+): Promise<GatewayTarget> {
   // The control-plane (OpenAPI) side of the sandbox, where the sandbox offers one.
   const openApi = sandbox as SandboxHandle & Partial<Record<'openApiUrl' | 'accessKeyId' | 'secretAccessKey', string>>;
   const base = loadConfig({
@@ -103,7 +108,7 @@ export async function startGateway(sandbox: SandboxHandle, sqlitePath: string, e
   });
   const config = { ...base, database: { type: 'sqlite' as const, path: sqlitePath } };
   // BENCH_GATEWAY_LOGS=1 keeps the gateway's warnings and errors (e.g. why it would not start).
-  const app = await createApp(config, process.env.BENCH_GATEWAY_LOGS ? {} : { logger: false });
+  const app = await createApp(config, { ...(process.env.BENCH_GATEWAY_LOGS ? {} : { logger: false }), ...opts });
   openGateways.push(app);
   const target = await listenNest(app);
 

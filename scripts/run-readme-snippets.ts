@@ -8,63 +8,26 @@
  *
  * Exits 0 when every snippet succeeded, else 1 naming the failed snippet and printing its output.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { extractSnippets, runSnippets, SnippetRun } from './readme-snippets';
+import { startSandboxModeGateway } from './sandbox-mode-gateway';
 
 const ROOT = join(__dirname, '..');
-
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
 
 export async function runReadme(readmePath: string, opts: { databaseUrl?: string; timeoutMs?: number } = {}): Promise<SnippetRun & { gatewayOutput: string }> {
   const snippets = extractSnippets(readFileSync(readmePath, 'utf8'));
   const dir = mkdtempSync(join(tmpdir(), 'arkgate-readme-'));
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? dir,
-    PORT: String(port),
-    DATABASE_URL: opts.databaseUrl ?? `sqlite:${join(dir, 'arkgate.sqlite')}`,
-    TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
-    ARKGATE_CONSOLE_DIR: join(ROOT, 'dist', 'console'),
-    LOG_LEVEL: 'warn',
-  };
-  const gateway = spawn(
-    process.execPath,
-    ['-r', require.resolve('ts-node/register/transpile-only'), '-r', require.resolve('tsconfig-paths/register'), join(ROOT, 'src', 'main.ts')],
-    { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let gatewayOutput = '';
-  gateway.stdout.on('data', (d: Buffer) => (gatewayOutput += d.toString()));
-  gateway.stderr.on('data', (d: Buffer) => (gatewayOutput += d.toString()));
-  let exited = false;
-  gateway.on('exit', () => (exited = true));
   try {
-    // data/demo.env is written once the gateway is listening and the demo tenant, admin and assets exist.
-    const deadline = Date.now() + 60_000;
-    while (!existsSync(join(dir, 'data', 'demo.env'))) {
-      if (exited || Date.now() > deadline) throw new Error(`the gateway did not start:\n${gatewayOutput}`);
-      await new Promise((r) => setTimeout(r, 200));
+    const gateway = await startSandboxModeGateway(dir, { databaseUrl: opts.databaseUrl });
+    try {
+      const run = await runSnippets(snippets, { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir }, timeoutMs: opts.timeoutMs ?? 90_000 });
+      return { ...run, gatewayOutput: gateway.output() };
+    } finally {
+      await gateway.stop();
     }
-    const run = await runSnippets(snippets, { cwd: dir, env: { PATH: env.PATH, HOME: env.HOME }, timeoutMs: opts.timeoutMs ?? 90_000 });
-    return { ...run, gatewayOutput };
   } finally {
-    if (!exited) {
-      gateway.kill('SIGTERM');
-      await new Promise((r) => gateway.once('exit', r));
-    }
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -23,7 +23,13 @@ import { TenancyService } from './tenancy/tenancy.service';
  */
 export async function createApp(
   config: AppConfig,
-  opts: { logger?: false; syncAdmin?: boolean; logStream?: DestinationStream } = {},
+  opts: {
+    logger?: false;
+    syncAdmin?: boolean;
+    logStream?: DestinationStream;
+    /** false: no per-request HTTP metrics (the bench measures their cost this way); default true. */
+    httpMetrics?: boolean;
+  } = {},
 ): Promise<INestApplication> {
   // `logger: false` (tests) silences the request log too, unless the caller captures it with `logStream`.
   const quiet = opts.logger === false && !opts.logStream;
@@ -34,7 +40,7 @@ export async function createApp(
   });
   if (!quiet) app.useLogger(app.get(AppLogger));
   app.disable('x-powered-by');
-  app.use(httpMetrics(app.get(MetricsService)));
+  if (opts.httpMetrics !== false) app.use(httpMetrics(app.get(MetricsService)));
   app.use(app.get(InFlightRequests).track);
   // The root sends a browser to the API docs.
   (app.getHttpAdapter().getInstance() as Express).get('/', (_req: unknown, res: Response) => res.redirect(302, '/docs'));

@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   let sandbox: SandboxHandle | undefined;
   if (config.upstream === 'sandbox') {
     const apiKey = config.ark.apiKey ?? `sandbox-${randomBytes(12).toString('hex')}`;
-    sandbox = await startSandbox({ port: config.sandboxPort, apiKey });
+    sandbox = await startSandbox({ port: config.sandboxPort, apiKey, ...(config.sandboxStateFile ? { stateFile: config.sandboxStateFile } : {}) });
     config = {
       ...config,
       ark: {

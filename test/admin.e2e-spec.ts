@@ -1,5 +1,7 @@
 import { startGateway, TestGateway } from './support/test-gateway';
 
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 describe('admin API (docs/contract.md §6)', () => {
   let gw: TestGateway;
   beforeAll(async () => {
@@ -19,8 +21,8 @@ describe('admin API (docs/contract.md §6)', () => {
         media_policy: 'asset_only',
         rate_limit_per_minute: 600,
         spend_limit_usd: null,
-        created_at: expect.any(Number),
-        updated_at: expect.any(Number),
+        created_at: expect.stringMatching(ISO),
+        updated_at: expect.stringMatching(ISO),
       });
     });
 

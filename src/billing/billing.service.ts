@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { isoTime } from '../common/iso-time';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, In, LessThanOrEqual, Repository } from 'typeorm';
@@ -74,7 +75,7 @@ export class BillingService {
     const out: PriceView[] = [];
     for (const [sku] of SEED_PRICES) {
       const p = await this.priceAt(sku, now);
-      out.push({ sku, usd_per_million_tokens: formatUsd(BigInt(p.nanoPerMillion)), effective_from: p.effectiveFrom ? new Date(p.effectiveFrom).toISOString() : null });
+      out.push({ sku, usd_per_million_tokens: formatUsd(BigInt(p.nanoPerMillion)), effective_from: p.effectiveFrom ? isoTime(p.effectiveFrom) : null });
     }
     return out;
   }

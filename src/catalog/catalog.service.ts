@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isoTime } from '../common/iso-time';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
@@ -81,7 +82,7 @@ export class CatalogService {
         official_upstream_model: m.officialUpstream,
         pinned: !!row,
         filter_off: m.filterOff,
-        updated_at: row?.updatedAt ? new Date(row.updatedAt).toISOString() : null,
+        updated_at: row?.updatedAt ? isoTime(row.updatedAt) : null,
       };
     });
   }

@@ -40,6 +40,8 @@ export interface AppConfig {
   maxBodyMb: number;
   demo: boolean;
   sandboxPort: number;
+  /** File that keeps the built-in sandbox's tasks and assets across restarts; null: in memory only. */
+  sandboxStateFile: string | null;
   defaultRateLimitPerMinute: number;
   sync: {
     enabled: boolean;
@@ -154,6 +156,9 @@ class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
   ARKGATE_SANDBOX_PORT?: number;
 
+  @IsOptional() @IsString()
+  ARKGATE_SANDBOX_STATE?: string;
+
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000000)
   ARKGATE_DEFAULT_RATE_LIMIT?: number;
 
@@ -208,7 +213,7 @@ export const VARIABLES = [
   'PORT', 'HOST', 'LOG_LEVEL', 'LOG_FORMAT', 'METRICS_PORT', 'DATABASE_URL', 'REDIS_URL', 'ARKGATE_ADMIN_TOKEN', 'ARKGATE_PROFILE', 'ARKGATE_UPSTREAM',
   'ARK_BASE_URL', 'ARK_API_KEY', 'ARK_OPENAPI_URL', 'ARK_ACCESS_KEY_ID', 'ARK_SECRET_ACCESS_KEY',
   'ARK_REGION', 'ARK_PROJECT_NAME', 'ARKGATE_DNS_OVERRIDES', 'ARK_TIMEOUT_MS', 'ARKGATE_MAX_BODY_MB',
-  'ARKGATE_DEMO', 'ARKGATE_SANDBOX_PORT', 'ARKGATE_DEFAULT_RATE_LIMIT',
+  'ARKGATE_DEMO', 'ARKGATE_SANDBOX_PORT', 'ARKGATE_SANDBOX_STATE', 'ARKGATE_DEFAULT_RATE_LIMIT',
   'ARKGATE_SYNC_ENABLED', 'ARKGATE_SYNC_RPS', 'ARKGATE_SYNC_BACKOFF_MS', 'ARKGATE_SYNC_LEASE_MS', 'ARKGATE_SYNC_INTERVAL_MS',
   'ARKGATE_ALLOWED_URL_PORTS', 'ARKGATE_AUDIT_KEY', 'ARKGATE_UNAUTH_RATE_PER_MINUTE',
   'ARKGATE_RECONCILE_INLINE_MS', 'ARKGATE_RECONCILE_DEADLINE_S', 'ARKGATE_RECONCILE_INTERVAL_MS', 'ARKGATE_RECONCILE_ENABLED',
@@ -293,6 +298,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxBodyMb: vars.ARKGATE_MAX_BODY_MB ?? 64,
     demo: vars.ARKGATE_DEMO ? vars.ARKGATE_DEMO === 'true' : upstream === 'sandbox',
     sandboxPort: vars.ARKGATE_SANDBOX_PORT ?? 0,
+    sandboxStateFile: vars.ARKGATE_SANDBOX_STATE === undefined ? 'data/sandbox-state.json' : vars.ARKGATE_SANDBOX_STATE || null,
     defaultRateLimitPerMinute: vars.ARKGATE_DEFAULT_RATE_LIMIT ?? 600,
     sync: {
       enabled: vars.ARKGATE_SYNC_ENABLED !== 'false',

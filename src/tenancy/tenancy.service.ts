@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, IsNull, Like, Repository } from 'typeorm';
 import { formatUsd, parseUsd } from '../billing/money';
+import { isoTime, isoTimeOrNull } from '../common/iso-time';
 import { AuditService } from '../audit/audit.service';
 import { RequestContext, systemContext } from '../common/http/request-context';
 import { UnitOfWork } from '../database/unit-of-work';
@@ -24,8 +25,10 @@ export interface TenantView {
   rate_limit_per_minute: number;
   /** Cap on the tenant's total charges in USD; null: none. */
   spend_limit_usd: string | null;
-  created_at: number;
-  updated_at: number;
+  /** ISO-8601 UTC. */
+  created_at: string;
+  /** ISO-8601 UTC. */
+  updated_at: string;
 }
 
 export interface TenantInput {
@@ -52,8 +55,10 @@ export interface TokenView {
   role: Role;
   tenant_id: string | null;
   prefix: string;
-  created_at: number;
-  revoked_at: number | null;
+  /** ISO-8601 UTC. */
+  created_at: string;
+  /** ISO-8601 UTC; null while the token is live. */
+  revoked_at: string | null;
 }
 
 /** How long a resolved token is trusted before the database is asked again (revocation lag). */
@@ -341,13 +346,13 @@ export class TenancyService {
       media_policy: this.effectiveMediaPolicy(t),
       rate_limit_per_minute: t.rateLimitPerMinute,
       spend_limit_usd: t.spendLimitNano === null ? null : formatUsd(BigInt(t.spendLimitNano)),
-      created_at: t.createdAt,
-      updated_at: t.updatedAt,
+      created_at: isoTime(t.createdAt),
+      updated_at: isoTime(t.updatedAt),
     };
   }
 
   private toTokenView(r: ApiTokenEntity): TokenView {
-    return { id: r.id, name: r.name, role: r.role, tenant_id: r.tenantId, prefix: r.tokenPrefix, created_at: r.createdAt, revoked_at: r.revokedAt };
+    return { id: r.id, name: r.name, role: r.role, tenant_id: r.tenantId, prefix: r.tokenPrefix, created_at: isoTime(r.createdAt), revoked_at: isoTimeOrNull(r.revokedAt) };
   }
 }
 

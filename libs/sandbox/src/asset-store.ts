@@ -251,6 +251,18 @@ export class AssetStore {
     this.phases = { ...this.initialPhases };
   }
 
+  /** Every group and asset as it is, to be saved. */
+  snapshot(): { groups: SandboxAssetGroupRecord[]; assets: SandboxAssetRecord[] } {
+    return { groups: [...this.groups.values()].map((g) => ({ ...g })), assets: [...this.assets.values()].map((a) => ({ ...a })) };
+  }
+
+  /** Puts saved groups and assets back (a restart); known ids are left alone and new ids keep counting after theirs. */
+  restore(saved: { groups: readonly SandboxAssetGroupRecord[]; assets: readonly SandboxAssetRecord[] }): void {
+    for (const group of saved.groups) if (!this.groups.has(group.id)) this.groups.set(group.id, { ...group });
+    for (const asset of saved.assets) if (!this.assets.has(asset.id)) this.assets.set(asset.id, { ...asset });
+    for (const record of [...saved.groups, ...saved.assets]) this.seq = Math.max(this.seq, record.seq);
+  }
+
   isVisible(asset: SandboxAssetRecord, now = this.clock.now()): boolean {
     return asset.revealed || now - asset.createdAtMs >= this.phases.invisibleMs;
   }

@@ -23,6 +23,7 @@ import { loadSandboxAssets } from './sandbox-assets';
 import { SandboxClock } from './sandbox-clock';
 import { SandboxControl } from './sandbox-control';
 import { arkError, arkErrorBody, type SandboxReply, type SandboxRequest, type SandboxRoute, type SandboxSurface } from './sandbox-http';
+import { DebouncedStateWriter, readSandboxState, type SandboxState } from './sandbox-state-file';
 import { TaskStore } from './task-store';
 
 export interface SandboxOptions {
@@ -74,6 +75,12 @@ export interface SandboxOptions {
    * is sent, never held whole), e.g. 50 MB for memory tests of a gateway streaming it; default the 1-second sample.
    */
   resultVideoBytes?: number;
+  /**
+   * A JSON file that keeps tasks, asset groups and assets (and the port) across restarts: read at start, saved after
+   * every state-changing request and on close. With `port` 0 the saved port is taken again when it is free, so the
+   * result URLs handed out before the restart still answer. Default: none (everything in memory).
+   */
+  stateFile?: string;
 }
 
 export interface SandboxHandle {
@@ -117,6 +124,9 @@ class SandboxServer {
   private closing: Promise<void> | undefined;
   private readonly accessKeyId: string;
   private readonly secretAccessKey: string;
+  private readonly saved: SandboxState | null;
+  private readonly stateWriter: DebouncedStateWriter | undefined;
+  private port = 0;
 
   constructor(private readonly opts: SandboxOptions) {
     this.accessKeyId = opts.accessKeyId ?? 'AKSANDBOX';
@@ -168,6 +178,15 @@ class SandboxServer {
         publicUrl,
       }),
     ];
+    this.saved = opts.stateFile ? readSandboxState(opts.stateFile) : null;
+    if (this.saved) {
+      this.store.restore(this.saved.tasks);
+      this.assets.restore({ groups: this.saved.assetGroups, assets: this.saved.assets });
+      if (this.saved.clockOffsetMs > 0) this.clock.advance(this.saved.clockOffsetMs);
+    }
+    this.stateWriter = opts.stateFile
+      ? new DebouncedStateWriter(opts.stateFile, () => this.state(), 200, (err) => process.stderr.write(`sandbox: could not save ${opts.stateFile}: ${err.message}\n`))
+      : undefined;
     this.http = createServer((req, res) => void this.onRequest(req, res));
     this.http.on('connection', (socket) => {
       this.sockets.add(socket);
@@ -177,14 +196,17 @@ class SandboxServer {
 
   async start(): Promise<SandboxHandle> {
     const host = this.opts.host ?? '127.0.0.1';
-    await new Promise<void>((resolve, reject) => {
-      this.http.once('error', reject);
-      this.http.listen(this.opts.port ?? 0, host, () => {
-        this.http.off('error', reject);
-        resolve();
-      });
-    });
+    const wanted = this.opts.port ?? 0;
+    try {
+      await this.listen(wanted === 0 && this.saved ? this.saved.port : wanted, host);
+    } catch (err) {
+      // The port of the previous run is taken: any free one (its result URLs then no longer answer).
+      if (wanted !== 0 || !this.saved || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      await this.listen(0, host);
+    }
     const { port } = this.http.address() as AddressInfo;
+    this.port = port;
+    this.stateWriter?.flush();
     const url = `http://${urlHost(host)}:${port}`;
     this.publicUrl = (this.opts.publicUrl ?? url).replace(/\/+$/, '');
     return {
@@ -199,6 +221,21 @@ class SandboxServer {
     };
   }
 
+  private listen(port: number, host: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(port, host, () => {
+        this.http.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  private state(): SandboxState {
+    const assets = this.assets.snapshot();
+    return { version: 1, port: this.port, clockOffsetMs: this.clock.offset, tasks: this.store.snapshot(), assetGroups: assets.groups, assets: assets.assets };
+  }
+
   private close(): Promise<void> {
     this.closing ??= (async () => {
       const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
@@ -210,6 +247,7 @@ class SandboxServer {
       this.sleeps.clear();
       await this.callbacks.close();
       await closed;
+      this.stateWriter?.flush();
     })();
     return this.closing;
   }
@@ -253,6 +291,7 @@ class SandboxServer {
         return;
       }
       const reply = await route.handle();
+      if (request.method !== 'GET' && request.method !== 'HEAD') this.stateWriter?.changed();
       if (fault && fault.kind !== 'latency') {
         this.strike(fault, route, req, res);
         return;

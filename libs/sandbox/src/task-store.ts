@@ -203,6 +203,20 @@ export class TaskStore {
     this.createsSinceSweep = 0;
   }
 
+  /** Every record as it is (not brought up to date), oldest first, to be saved. */
+  snapshot(): SandboxTaskRecord[] {
+    return [...this.tasks.values()].map((task) => ({ ...task, params: { ...task.params } }));
+  }
+
+  /** Puts saved records back (a restart); their lifecycle goes on from their timestamps. Known ids are left alone. */
+  restore(records: readonly SandboxTaskRecord[]): void {
+    for (const record of records) {
+      if (this.tasks.has(record.id)) continue;
+      this.tasks.set(record.id, { ...record });
+      if (!isTerminal(record.status)) this.active.add(record.id);
+    }
+  }
+
   /** Forgets records past retention. */
   sweep(): void {
     this.createsSinceSweep = 0;

@@ -88,6 +88,6 @@ export class TenantViewDto {
   @ApiProperty({ enum: ['asset_only', 'any'] }) media_policy: string;
   @ApiProperty({ example: 600 }) rate_limit_per_minute: number;
   @ApiProperty({ nullable: true, type: String, example: '250.00' }) spend_limit_usd: string | null;
-  @ApiProperty({ description: 'epoch milliseconds' }) created_at: number;
-  @ApiProperty({ description: 'epoch milliseconds' }) updated_at: number;
+  @ApiProperty({ type: String, format: 'date-time', description: 'ISO-8601 UTC', example: '2026-11-21T06:33:16.000Z' }) created_at: string;
+  @ApiProperty({ type: String, format: 'date-time', description: 'ISO-8601 UTC of the last change', example: '2026-11-21T06:33:16.000Z' }) updated_at: string;
 }

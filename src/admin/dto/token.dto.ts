@@ -35,6 +35,6 @@ export class TokenViewDto {
   @ApiProperty({ enum: ['tenant', 'auditor', 'admin'] }) role: string;
   @ApiProperty({ nullable: true, type: String }) tenant_id: string | null;
   @ApiProperty({ example: 'oh-3q2F', description: 'The first characters of the token.' }) prefix: string;
-  @ApiProperty({ description: 'epoch milliseconds' }) created_at: number;
-  @ApiProperty({ nullable: true, type: Number, description: 'epoch milliseconds' }) revoked_at: number | null;
+  @ApiProperty({ type: String, format: 'date-time', description: 'ISO-8601 UTC', example: '2026-11-21T06:33:16.000Z' }) created_at: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'ISO-8601 UTC of the revocation; null while live', example: null }) revoked_at: string | null;
 }
