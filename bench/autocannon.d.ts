@@ -2,7 +2,7 @@
 declare module 'autocannon' {
   namespace autocannon {
     interface Options {
-      url: string;
+      url: string | string[];
       method?: string;
       headers?: Record<string, string>;
       body?: string;

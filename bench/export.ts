@@ -8,6 +8,7 @@
  * meanwhile. The export runs first at N/10 records, then at N (the same database, the rest seeded in between),
  * so that the memory it takes can be compared across sizes.
  */
+import type { BenchDatabases } from './bench-database';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BillingService } from '../src/billing/billing.service';
@@ -54,14 +55,14 @@ interface ExportRun {
   ok: boolean;
 }
 
-export async function exportScenario(settings: ExportSettings, gen: LoadGenerator, dir: string, log: Log): Promise<ScenarioOutput> {
+export async function exportScenario(settings: ExportSettings, gen: LoadGenerator, dbs: BenchDatabases, log: Log): Promise<ScenarioOutput> {
   const n = settings.rows;
   const small = Math.max(1, Math.round(n / 10));
   log(`S6 audit export: ${n} task records over ${settings.tenants} tenants, exported as CSV and NDJSON at ${small} and at ${n} records`);
   const failures: string[] = [];
   const sandbox = await startBenchSandbox();
   try {
-    const gateway = await startGateway(sandbox, join(dir, 'export.sqlite'), { ARKGATE_SYNC_ENABLED: 'false' });
+    const gateway = await startGateway(sandbox, await dbs.fresh('export'), { ARKGATE_SYNC_ENABLED: 'false' });
     try {
       const ds = gateway.app.get(DataSource);
       const tenants: string[] = [];

@@ -21,6 +21,8 @@ import { performance } from 'node:perf_hooks';
 
 export interface LoadJob {
   url: string;
+  /** Several servers of one service: autocannon splits the connections among them (closed-loop only). */
+  urls?: string[];
   method: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
@@ -92,7 +94,7 @@ const TIMEOUT_S = 30;
 
 async function runAutocannon(job: LoadJob): Promise<LoadResult> {
   const r = await autocannon({
-    url: job.url,
+    url: job.urls ?? job.url,
     method: job.method,
     headers: job.headers,
     body: job.body,

@@ -12,6 +12,8 @@ export interface LoadSpec {
   /** Row label, e.g. `gateway` or `baseline A (node:http)`. */
   target: string;
   url: string;
+  /** Several instances of the target (`url` among them): the connections are split among them. */
+  urls?: string[];
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
@@ -85,6 +87,7 @@ export class LoadGenerator {
       id,
       job: {
         url: spec.url,
+        urls: spec.urls,
         method: spec.method ?? 'GET',
         headers: spec.headers,
         body: spec.body,

@@ -11,11 +11,14 @@
  * `get`) against the configured budget, and the RSS of this process. A second, shorter run at the default
  * budget (20/s) shows the budget holds.
  */
+import type { BenchDatabases } from './bench-database';
 import type { SandboxHandle } from '@arkgate/sandbox';
 import { ArkDataClient } from '@arkgate/byteplus';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
+import { LedgerEntryEntity } from '../src/billing/ledger-entry.entity';
+import { TaskEntity } from '../src/tasks/task.entity';
 import { TaskRepository } from '../src/tasks/task.repository';
 import { TaskSyncService } from '../src/tasks/task-sync.service';
 import { RssSampler, type RssSummary } from './memory';
@@ -159,14 +162,14 @@ interface RunResult {
   failures: string[];
 }
 
-async function pollerRun(settings: PollerSettings, opts: RunOptions, dir: string, log: Log): Promise<RunResult> {
+async function pollerRun(settings: PollerSettings, opts: RunOptions, dbs: BenchDatabases, log: Log): Promise<RunResult> {
   const failures: string[] = [];
   const sandbox = await startBenchSandbox({ queuedMs: settings.queuedMs, runningMs: settings.runningMs, recordLimit: 200_000 });
   const timer = new MethodTimer();
   let gets: UpstreamGets | undefined;
   let sampler: RssSampler | undefined;
   try {
-    const gateway = await startGateway(sandbox, join(dir, `poller-${opts.rps}.sqlite`), {
+    const gateway = await startGateway(sandbox, await dbs.fresh(`poller-${opts.rps}`), {
       ARKGATE_SYNC_ENABLED: 'true',
       ARKGATE_SYNC_RPS: String(opts.rps),
       ARKGATE_SYNC_BACKOFF_MS: settings.backoffMs,
@@ -200,7 +203,7 @@ async function pollerRun(settings: PollerSettings, opts: RunOptions, dir: string
       log(`  ${opts.label}: released ${n} tasks; each finishes upstream ${settings.runningMs} ms later`);
 
       const countSettled = async () =>
-        Number(((await ds.query('SELECT COUNT(*) AS n FROM ledger_entries WHERE tenant_id = ?', [tenant.id])) as Array<{ n: number }>)[0].n);
+        ds.getRepository(LedgerEntryEntity).count({ where: { tenantId: tenant.id } });
       let settled = 0;
       let lastLog = Date.now();
       let windowStart: number | null = null;
@@ -230,9 +233,9 @@ async function pollerRun(settings: PollerSettings, opts: RunOptions, dir: string
       timer.restore();
 
       // Lag of every settlement: ledger entry written − task finished upstream (the sandbox's own record, in ms).
-      const entries = (await ds.query('SELECT task_ref AS ref, task_id AS taskId, created_at AS at FROM ledger_entries WHERE tenant_id = ?', [
-        tenant.id,
-      ])) as Array<{ ref: string; taskId: string; at: number | string }>;
+      const entries = (await ds.getRepository(LedgerEntryEntity).find({ where: { tenantId: tenant.id }, select: { taskRef: true, taskId: true, createdAt: true } })).map(
+        (e) => ({ ref: e.taskRef, taskId: e.taskId, at: e.createdAt }),
+      );
       const seededIds = new Set(seeded.ids);
       const lags: number[] = [];
       let firstFinish: number | null = null;
@@ -259,9 +262,7 @@ async function pollerRun(settings: PollerSettings, opts: RunOptions, dir: string
       const distinctRefs = new Set(entries.map((e) => e.ref)).size;
 
       if (opts.windowS === undefined) {
-        const succeeded = Number(
-          ((await ds.query("SELECT COUNT(*) AS n FROM tasks WHERE tenant_id = ? AND status = 'succeeded'", [tenant.id])) as Array<{ n: number }>)[0].n,
-        );
+        const succeeded = await ds.getRepository(TaskEntity).count({ where: { tenantId: tenant.id, status: 'succeeded' } });
         if (entries.length !== n) failures.push(`${opts.label}: ${entries.length} ledger entries for ${n} tasks (expected exactly ${n})`);
         if (distinctRefs !== n) failures.push(`${opts.label}: ${distinctRefs} distinct task refs in the ledger (expected ${n})`);
         if (succeeded !== n) failures.push(`${opts.label}: ${succeeded} task records succeeded (expected ${n})`);
@@ -329,17 +330,17 @@ async function pollerRun(settings: PollerSettings, opts: RunOptions, dir: string
   }
 }
 
-export async function pollerScenario(settings: PollerSettings, dir: string, log: Log): Promise<ScenarioOutput> {
+export async function pollerScenario(settings: PollerSettings, dbs: BenchDatabases, log: Log): Promise<ScenarioOutput> {
   const n = settings.tasks;
   log(
     `S5 background sync: ${n} in-flight tasks, budget ${settings.rps} GET/s, backoff ${settings.backoffMs} ms; ` +
       `then ${settings.budgetTasks} tasks at the default budget of ${settings.budgetRps}/s for ${settings.budgetWindowS} s`,
   );
-  const main = await pollerRun(settings, { label: `S5 ${n} tasks @ ${settings.rps}/s`, tasks: n, rps: settings.rps }, dir, log);
+  const main = await pollerRun(settings, { label: `S5 ${n} tasks @ ${settings.rps}/s`, tasks: n, rps: settings.rps }, dbs, log);
   const budget = await pollerRun(
     settings,
     { label: `S5 budget ${settings.budgetRps}/s`, tasks: settings.budgetTasks, rps: settings.budgetRps, windowS: settings.budgetWindowS },
-    dir,
+    dbs,
     log,
   );
 

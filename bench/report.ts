@@ -1,8 +1,11 @@
 /** The benchmark's report: its shape (also written as JSON) and its markdown rendering. */
+import type { BenchEngine } from './bench-database';
 import type { MeasureSettings, RoundResult } from './measure';
 
 export interface ReportRow {
   scenario: string;
+  /** The database engine the gateway ran on. */
+  engine?: BenchEngine;
   target: string;
   /** Requests per second, or what `unit` says (e.g. settled tasks or exported rows per second). */
   reqPerSec: number | null;
@@ -30,6 +33,8 @@ export interface Report {
   cpuModel: string;
   platform: string;
   commit: string;
+  /** The engines every scenario ran on, in order. */
+  engines: BenchEngine[];
   settings: MeasureSettings & { scenarios: string[]; listRows: number; rates: number[]; pollerTasks?: number; exportRows?: number; lostAnswerCreates?: number };
   peakRssMb: number;
   rssAfterScenarioMb: Record<string, number>;
@@ -59,11 +64,12 @@ export function renderMarkdown(r: Report): string {
       ` (RSS after ${Object.entries(r.rssAfterScenarioMb).map(([k, v]) => `${k} ${v} MB`).join(', ')})`,
     '',
   );
-  lines.push('| Scenario | Target | req/s | p50 ms | p99 ms | vs baseline | valid rounds |');
-  lines.push('|---|---|---:|---:|---:|---|---:|');
+  lines.push(`- Databases: ${r.engines.join(', ')} (each scenario on each, one after the other; the same sandbox and load generator)`, '');
+  lines.push('| Scenario | DB | Target | req/s | p50 ms | p99 ms | vs baseline | valid rounds |');
+  lines.push('|---|---|---|---:|---:|---:|---|---:|');
   for (const row of r.rows) {
     lines.push(
-      `| ${row.scenario} | ${row.target} | ${num(row.reqPerSec)}${row.unit ? ` ${row.unit}` : ''} | ${ms(row.p50)} | ${ms(row.p99)} | ${row.comparison} | ${row.validRounds}/${row.totalRounds} |`,
+      `| ${row.scenario} | ${row.engine ?? 'SQLite'} | ${row.target} | ${num(row.reqPerSec)}${row.unit ? ` ${row.unit}` : ''} | ${ms(row.p50)} | ${ms(row.p99)} | ${row.comparison} | ${row.validRounds}/${row.totalRounds} |`,
     );
   }
   lines.push('');

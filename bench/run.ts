@@ -10,6 +10,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import type { DatabaseConfig } from '../src/config/app-config';
+import { postgresDatabases, sqliteDatabases, type BenchDatabases } from './bench-database';
 import { exportScenario, type ExportSettings } from './export';
 import { lostAnswersScenario, type LostAnswersSettings } from './s7-lost-answers';
 import { LoadGenerator, measureInterleaved, probeOnce, type LoadSpec, type MeasureSettings, type TargetSummary } from './measure';
@@ -18,17 +20,18 @@ import { pollerScenario, type PollerSettings } from './poller';
 import { difference, plusMs, ratio, renderMarkdown, times, type Report, type ReportRow } from './report';
 import type { ScenarioOutput } from './scenario-common';
 import { seedTasks } from './seed-tasks';
+import { startChildGateway } from '../test/support/child-gateway';
 import { hostileLoadScenario } from './s8-hostile-load';
-import { startBenchSandbox, startGateway, startNestBaseline, startRawBaseline, TASKS_PATH, type GatewayTarget } from './targets';
+import { ADMIN_TOKEN, startBenchSandbox, startGateway, startNestBaseline, startRawBaseline, TASKS_PATH, type GatewayTarget } from './targets';
 
-const SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7', 'S8'] as const;
+const SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7', 'S8', 'S9'] as const;
 type ScenarioId = (typeof SCENARIOS)[number];
 /**
  * The order they run in: S2 last, because every task it creates through the gateway is still in flight
  * for the gateway's background sync, whose catching up would otherwise weigh on whatever runs next
  * (S5 and S6 have gateways of their own, but share this process and its event loop).
  */
-const RUN_ORDER: readonly ScenarioId[] = ['S1', 'S3', 'S4', 'S5', 'S6', 'S7', 'S8', 'S2'];
+const RUN_ORDER: readonly ScenarioId[] = ['S1', 'S3', 'S4', 'S5', 'S6', 'S7', 'S8', 'S9', 'S2'];
 
 interface Settings extends MeasureSettings {
   quick: boolean;
@@ -38,6 +41,8 @@ interface Settings extends MeasureSettings {
   poller: PollerSettings;
   export: ExportSettings;
   lostAnswers: LostAnswersSettings;
+  /** BENCH_DATABASE_URL: a PostgreSQL server to run every scenario on as well. */
+  databaseUrl?: string;
 }
 
 function readSettings(env: NodeJS.ProcessEnv): Settings {
@@ -61,6 +66,7 @@ function readSettings(env: NodeJS.ProcessEnv): Settings {
   const pollerTasks = int('BENCH_POLLER_TASKS', quick ? 500 : 10_000);
   return {
     quick,
+    ...(env.BENCH_DATABASE_URL?.trim() ? { databaseUrl: env.BENCH_DATABASE_URL.trim() } : {}),
     durationS: int('BENCH_DURATION_S', quick ? 2 : 12),
     warmupS: int('BENCH_WARMUP_S', quick ? 1 : 5),
     rounds: int('BENCH_ROUNDS', quick ? 1 : 3),
@@ -108,8 +114,10 @@ interface Context {
   invalidRounds: string[];
   verificationFailures: string[];
   rssAfterScenarioMb: Record<string, number>;
-  /** Temporary directory for the databases of S5 and S6. */
-  dir: string;
+  /** The engine of this pass and where its scenarios get their databases. */
+  dbs: BenchDatabases;
+  /** The main gateway's database (S1's second gateway opens the same one). */
+  database: DatabaseConfig;
   /** Token and finished-task path shared by S1 and S3, made on first use. */
   finished?: { token: string; path: string; body: string };
 }
@@ -124,7 +132,7 @@ async function measure(ctx: Context, specs: LoadSpec[]): Promise<TargetSummary[]
 function toRow(ctx: Context, scenario: string, s: TargetSummary, comparison: string, ratios?: ReportRow['ratios']): ReportRow {
   for (const r of s.rounds.filter((x) => !x.valid)) {
     const codes = Object.entries(r.statusCodes).map(([c, n]) => `${c}×${n}`).join(', ');
-    ctx.invalidRounds.push(`${scenario} ${s.target} round ${r.round}: non2xx=${r.non2xx}, errors=${r.errors}, timeouts=${r.timeouts}, status codes ${codes || 'none'}`);
+    ctx.invalidRounds.push(`[${ctx.dbs.engine}] ${scenario} ${s.target} round ${r.round}: non2xx=${r.non2xx}, errors=${r.errors}, timeouts=${r.timeouts}, status codes ${codes || 'none'}`);
   }
   return {
     scenario,
@@ -167,7 +175,7 @@ async function scenarioS1(ctx: Context): Promise<void> {
   const nestBaseline = await startNestBaseline(JSON.parse(body));
   // A second gateway on the same database file, without the per-request metrics, to measure what they cost. Being the
   // newest, its bearer strategy authenticates both gateways' requests, against the same database (see targets.ts).
-  const unmetered = await startGateway(ctx.sandbox, join(ctx.dir, 'arkgate.sqlite'), {}, { httpMetrics: false });
+  const unmetered = await startGateway(ctx.sandbox, ctx.database, {}, { httpMetrics: false });
   const headers = bearer(token);
   let gw: TargetSummary;
   let off: TargetSummary;
@@ -293,24 +301,70 @@ async function scenarioS4(ctx: Context): Promise<void> {
 function addOutput(ctx: Context, out: ScenarioOutput): void {
   ctx.rows.push(...out.rows);
   ctx.notes.push(...out.notes);
-  ctx.verificationFailures.push(...out.failures);
+  ctx.verificationFailures.push(...out.failures.map((f) => `[${ctx.dbs.engine}] ${f}`));
   for (const f of out.failures) log(`  !! VERIFICATION FAILED: ${f}`);
 }
 
 async function scenarioS5(ctx: Context): Promise<void> {
-  addOutput(ctx, await pollerScenario(ctx.settings.poller, ctx.dir, log));
+  addOutput(ctx, await pollerScenario(ctx.settings.poller, ctx.dbs, log));
 }
 
 async function scenarioS6(ctx: Context): Promise<void> {
-  addOutput(ctx, await exportScenario(ctx.settings.export, ctx.gen, ctx.dir, log));
+  addOutput(ctx, await exportScenario(ctx.settings.export, ctx.gen, ctx.dbs, log));
 }
 
 async function scenarioS7(ctx: Context): Promise<void> {
-  addOutput(ctx, await lostAnswersScenario(ctx.settings.lostAnswers, ctx.dir, log));
+  addOutput(ctx, await lostAnswersScenario(ctx.settings.lostAnswers, ctx.dbs, log));
 }
 
 async function scenarioS8(ctx: Context): Promise<void> {
   addOutput(ctx, await hostileLoadScenario({ durationS: ctx.settings.durationS, connections: ctx.settings.connections }, ctx.gen, ctx.gateway, log));
+}
+
+/**
+ * S9, scale-out (PostgreSQL only): S1's GET and S2's create against one gateway process, then against two processes on
+ * the same database with the load generator splitting the connections between them. Both are separate processes
+ * (`src/main.ts`, as `npm start` runs it) in front of the bench's sandbox; the ratio says what a second instance adds.
+ */
+async function scenarioS9(ctx: Context): Promise<void> {
+  if (ctx.dbs.engine !== 'PostgreSQL') {
+    ctx.notes.push('S9 (two gateway processes on one database) runs on PostgreSQL only: set BENCH_DATABASE_URL.');
+    return;
+  }
+  log('S9 scale-out: one gateway process vs two on the same PostgreSQL, connections split between them');
+  const { token, path } = await finishedTask(ctx);
+  // The bench's admin token: another value would revoke it (the bootstrap token follows ARKGATE_ADMIN_TOKEN).
+  const env = { ARKGATE_ADMIN_TOKEN: ADMIN_TOKEN, ARK_TIMEOUT_MS: '30000', LOG_LEVEL: 'warn', ARKGATE_SYNC_ENABLED: 'false' };
+  const processes = await Promise.all([0, 1].map(() => startChildGateway({ sandbox: ctx.sandbox, database: ctx.database, env, timeoutMs: 60_000 })));
+  try {
+    const [one, two] = processes.map((p) => p.url);
+    const get = (target: string, urls: string[]): LoadSpec => ({ target, url: urls[0] + path, urls: urls.map((u) => u + path), headers: bearer(token) });
+    const create = (target: string, urls: string[]): LoadSpec => ({
+      target,
+      url: urls[0] + TASKS_PATH,
+      urls: urls.map((u) => u + TASKS_PATH),
+      method: 'POST',
+      headers: jsonBearer(token),
+      body: JSON.stringify(CREATE_BODY),
+    });
+    const [getOne, getTwo, createOne, createTwo] = await measure(ctx, [
+      get('GET, one gateway process', [one]),
+      get('GET, two gateway processes', [one, two]),
+      create('create, one gateway process', [one]),
+      create('create, two gateway processes', [one, two]),
+    ]);
+    const getGain = ratio(getTwo.reqPerSec, getOne.reqPerSec);
+    const createGain = ratio(createTwo.reqPerSec, createOne.reqPerSec);
+    ctx.rows.push(
+      toRow(ctx, 'S9 scale-out', getOne, 'one process'),
+      toRow(ctx, 'S9 scale-out', getTwo, `req/s ${times(getGain)} of one process`, { reqPerSecVsOneProcess: getGain }),
+      toRow(ctx, 'S9 scale-out', createOne, 'one process'),
+      toRow(ctx, 'S9 scale-out', createTwo, `req/s ${times(createGain)} of one process`, { reqPerSecVsOneProcess: createGain }),
+    );
+  } finally {
+    for (const p of processes) p.kill('SIGTERM');
+    await Promise.all(processes.map((p) => p.exited));
+  }
 }
 
 const RUNNERS: Record<ScenarioId, (ctx: Context) => Promise<void>> = {
@@ -322,6 +376,7 @@ const RUNNERS: Record<ScenarioId, (ctx: Context) => Promise<void>> = {
   S6: scenarioS6,
   S7: scenarioS7,
   S8: scenarioS8,
+  S9: scenarioS9,
 };
 
 function commitOf(): string {
@@ -357,35 +412,50 @@ async function main(): Promise<void> {
   );
 
   const dir = mkdtempSync(join(tmpdir(), 'arkgate-bench-'));
+  // Every scenario on SQLite, then — with BENCH_DATABASE_URL — every scenario again on PostgreSQL.
+  const passes: BenchDatabases[] = [sqliteDatabases(dir), ...(settings.databaseUrl ? [postgresDatabases(settings.databaseUrl)] : [])];
   let gen: LoadGenerator | undefined;
   let sandbox: SandboxHandle | undefined;
-  let gateway: GatewayTarget | undefined;
-  let ctx: Context | undefined;
+  const rows: ReportRow[] = [];
+  const notes: string[] = [];
+  const invalidRounds: string[] = [];
+  const verificationFailures: string[] = [];
+  const rssAfterScenarioMb: Record<string, number> = {};
   try {
     gen = await LoadGenerator.start();
     sandbox = await startBenchSandbox();
-    // With its logger off, Nest ends the process without a word when the app cannot start.
-    const explainSilentExit = (code: number) => {
-      if (code !== 0) process.stderr.write(`bench: exited with code ${code} while the gateway was starting; run with BENCH_GATEWAY_LOGS=1 to see why\n`);
-    };
-    process.on('exit', explainSilentExit);
-    gateway = await startGateway(sandbox, join(dir, 'arkgate.sqlite'));
-    process.off('exit', explainSilentExit);
-    log(`sandbox ${sandbox.url}, gateway ${gateway.url}, database ${join(dir, 'arkgate.sqlite')}`);
-    ctx = { settings, gen, sandbox, gateway, rows: [], notes: [], invalidRounds: [], verificationFailures: [], rssAfterScenarioMb: {}, dir };
-    ctx.rssAfterScenarioMb.startup = Math.round(mb(process.memoryUsage().rss));
-
-    for (const id of settings.scenarios) {
-      await RUNNERS[id](ctx);
-      ctx.rssAfterScenarioMb[id] = Math.round(mb(process.memoryUsage().rss));
+    for (const dbs of passes) {
+      let gateway: GatewayTarget | undefined;
+      try {
+        const database = await dbs.fresh('arkgate');
+        // With its logger off, Nest ends the process without a word when the app cannot start.
+        const explainSilentExit = (code: number) => {
+          if (code !== 0) process.stderr.write(`bench: exited with code ${code} while the gateway was starting; run with BENCH_GATEWAY_LOGS=1 to see why\n`);
+        };
+        process.on('exit', explainSilentExit);
+        gateway = await startGateway(sandbox, database);
+        process.off('exit', explainSilentExit);
+        log(`[${dbs.engine}] sandbox ${sandbox.url}, gateway ${gateway.url}, database ${dbs.describe(database)}`);
+        const ctx: Context = { settings, gen, sandbox, gateway, dbs, database, rows: [], notes: [], invalidRounds, verificationFailures, rssAfterScenarioMb };
+        rssAfterScenarioMb[`${dbs.engine} startup`] = Math.round(mb(process.memoryUsage().rss));
+        for (const id of settings.scenarios) {
+          await RUNNERS[id](ctx);
+          rssAfterScenarioMb[`${dbs.engine} ${id}`] = Math.round(mb(process.memoryUsage().rss));
+        }
+        rows.push(...ctx.rows.map((row) => ({ ...row, engine: dbs.engine })));
+        notes.push(...ctx.notes.map((note) => (passes.length > 1 ? `${dbs.engine}: ${note}` : note)));
+        // A fresh sandbox for the next pass: the first one holds every task this pass made.
+        sandbox.control.reset();
+      } finally {
+        await gateway?.close();
+        await dbs.dispose();
+      }
     }
   } finally {
-    await gateway?.close();
     await sandbox?.close();
     await gen?.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  if (!ctx) throw new Error('the targets did not start');
 
   const report: Report = {
     title: 'arkgate benchmark',
@@ -409,26 +479,27 @@ async function main(): Promise<void> {
       ...(settings.scenarios.includes('S7') ? { lostAnswerCreates: settings.lostAnswers.creates } : {}),
     },
     peakRssMb: processPeakRssMb(),
-    rssAfterScenarioMb: ctx.rssAfterScenarioMb,
-    rows: [...ctx.rows].sort((a, b) => a.scenario.localeCompare(b.scenario)),
+    engines: passes.map((p) => p.engine),
+    rssAfterScenarioMb,
+    rows: [...rows].sort((a, b) => a.scenario.localeCompare(b.scenario) || passes.findIndex((p) => p.engine === a.engine) - passes.findIndex((p) => p.engine === b.engine)),
     notes: [
-      ...ctx.notes,
+      ...notes,
       'Closed-loop latencies (S1, S2, S4) include queueing at the set connection count: p50 ≈ connections ÷ req/s.',
       'S3, autocannon overallRate: each connection sends its share back to back at the start of every second, so the load arrives as one burst per second and latency includes draining it; autocannon\'s coordinated-omission correction is off (it assumes a 1 ms interval at any rate). S3, paced open loop: one request every 1/rate s, latency counted from when the request was due (coordinated-omission free).',
       'autocannon latencies are whole milliseconds. The gateway and the sandbox share one process and event loop; the load generator is a separate process.',
       `Total run time ${((Date.now() - started) / 1000).toFixed(0)} s.`,
     ],
-    invalidRounds: ctx.invalidRounds,
-    verificationFailures: ctx.verificationFailures,
+    invalidRounds,
+    verificationFailures,
   };
   const markdown = renderMarkdown(report);
   log('');
   log(markdown);
   for (const file of writeResults(report)) log(`wrote ${file}`);
   if (report.invalidRounds.length > 0) log(`!! ${report.invalidRounds.length} INVALID ROUND(S) — see above; their numbers are not in the medians.`);
-  if (ctx.verificationFailures.length > 0) {
-    log(`!! ${ctx.verificationFailures.length} VERIFICATION FAILURE(S) in S5/S6/S8 — see above; those rows do not describe a complete run:`);
-    for (const f of ctx.verificationFailures) log(`!!   ${f}`);
+  if (verificationFailures.length > 0) {
+    log(`!! ${verificationFailures.length} VERIFICATION FAILURE(S) in S5/S6/S8 — see above; those rows do not describe a complete run:`);
+    for (const f of verificationFailures) log(`!!   ${f}`);
   }
 }
 

@@ -7,6 +7,7 @@
  * the time from the end of the burst until no record is left `submitting` or `unknown`, and lost videos: upstream
  * tasks no record owns once everything is resolved (must be 0).
  */
+import type { BenchDatabases } from './bench-database';
 import type { FaultSpec } from '@arkgate/sandbox';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -43,11 +44,11 @@ const FAULTS: FaultSpec[] = [
   { op: 'create', kind: 'hang', afterHandling: true },
 ];
 
-export async function lostAnswersScenario(settings: LostAnswersSettings, dir: string, log: Log): Promise<ScenarioOutput> {
+export async function lostAnswersScenario(settings: LostAnswersSettings, dbs: BenchDatabases, log: Log): Promise<ScenarioOutput> {
   const failures: string[] = [];
   const sandbox = await startBenchSandbox({ queuedMs: 200, runningMs: 500, recordLimit: settings.creates * 4 });
   try {
-    const gateway = await startGateway(sandbox, join(dir, 's7.sqlite'), ENV);
+    const gateway = await startGateway(sandbox, await dbs.fresh('s7'), ENV);
     try {
       const tenant = await gateway.newTenant('s7');
       const ds = gateway.app.get(DataSource);

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '@arkgate/sandbox';
 import passport from 'passport';
 import { createApp } from '../src/app.factory';
-import { loadConfig } from '../src/config/app-config';
+import { loadConfig, type DatabaseConfig } from '../src/config/app-config';
 import { BearerStrategy } from '../src/tenancy/auth/bearer.strategy';
 
 export const HOST = '127.0.0.1';
@@ -83,12 +83,12 @@ export interface GatewayTarget extends Target {
 const openGateways: INestApplication[] = [];
 
 /**
- * The real gateway (SQLite file database) in front of the sandbox. `env` adds or overrides variables, e.g.
+ * The real gateway (on `database`: a SQLite file or a PostgreSQL schema) in front of the sandbox. `env` adds or overrides variables, e.g.
  * the background sync's (`ARKGATE_SYNC_*`).
  */
 export async function startGateway(
   sandbox: SandboxHandle,
-  sqlitePath: string,
+  database: DatabaseConfig,
   env: Record<string, string> = {},
   opts: { httpMetrics?: boolean } = {},
 ): Promise<GatewayTarget> {
@@ -106,7 +106,7 @@ export async function startGateway(
     ARKGATE_DEMO: 'false',
     ...env,
   });
-  const config = { ...base, database: { type: 'sqlite' as const, path: sqlitePath } };
+  const config = { ...base, database };
   // BENCH_GATEWAY_LOGS=1 keeps the gateway's warnings and errors (e.g. why it would not start).
   const app = await createApp(config, { ...(process.env.BENCH_GATEWAY_LOGS ? {} : { logger: false }), ...opts });
   openGateways.push(app);

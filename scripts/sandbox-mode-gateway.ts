@@ -10,6 +10,7 @@ import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..');
 
+/** A free TCP port on 127.0.0.1. */
 export function freePort(): Promise<number> {
   return new Promise((done, fail) => {
     const server = createServer();

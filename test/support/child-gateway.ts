@@ -4,11 +4,13 @@
  * that sandbox were BytePlus.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { SandboxHandle } from '@arkgate/sandbox';
 import type { DatabaseConfig } from '../../src/config/app-config';
+import { freePort } from '../../scripts/sandbox-mode-gateway';
 import { ADMIN_TOKEN } from './test-gateway';
+
+export { freePort };
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -21,18 +23,6 @@ export interface ChildGateway {
   /** Resolves with the exit code (or the signal name) once the process has ended. */
   exited: Promise<number | string>;
   kill(signal?: NodeJS.Signals): void;
-}
-
-/** A free TCP port on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** DATABASE_URL for a test database (a PostgreSQL schema travels as `?schema=`). */
