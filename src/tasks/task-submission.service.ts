@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { ArkApiError, ArkDataClient, ArkUnavailableError } from '@arkgate/byteplus';
-import { AuditService } from '../audit/audit.service';
 import type { EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { BillingService } from '../billing/billing.service';
 import { DomainError } from '../common/errors/domain-error';
 import type { RequestContext } from '../common/http/request-context';

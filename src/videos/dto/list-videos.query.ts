@@ -1,8 +1,5 @@
-/** The query parameters of `GET /v1/videos` and `GET /v1/videos/{id}/content` (docs/contract.md §11), read from the raw query string. */
+/** The query of `GET /v1/videos` (docs/contract.md §11), read from the raw query string. */
 import { DomainError } from '../../common/errors/domain-error';
-
-export const VARIANTS = ['video', 'thumbnail'] as const;
-export type ContentVariant = (typeof VARIANTS)[number];
 
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 100;
@@ -22,15 +19,8 @@ export function parseListVideosQuery(query: Record<string, unknown>): ListVideos
   return { limit, order, afterId };
 }
 
-/** `variant`: video (default) or thumbnail; spritesheet is Sora-only. */
-export function parseContentVariant(query: Record<string, unknown>): ContentVariant {
-  const variant = stringParam(query.variant, 'variant') ?? 'video';
-  if (variant === 'spritesheet') throw new DomainError('unsupported_operation', 'The spritesheet variant is not offered; use variant=video or variant=thumbnail.', 'variant');
-  if (!(VARIANTS as readonly string[]).includes(variant)) throw DomainError.invalid('variant', 'variant must be video or thumbnail.');
-  return variant as ContentVariant;
-}
-
-function stringParam(raw: unknown, name: string): string | undefined {
+/** A parameter given at most once (a repeated one arrives as an array). */
+export function stringParam(raw: unknown, name: string): string | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (typeof raw !== 'string') throw DomainError.invalid(name, `${name} must be given once, as a string.`);
   return raw;
