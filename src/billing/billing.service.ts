@@ -44,6 +44,17 @@ export interface EstimateInput {
   hasVideoInput: boolean;
 }
 
+/**
+ * What a spend reservation reads from the modules that own it (the tenant's limit, the tasks in flight), each inside
+ * the reservation's transaction.
+ */
+export interface SpendHolders {
+  /** The tenant's spend limit in nano-USD (null: none), read with the tenant locked so its reservations queue. */
+  lockLimit(): Promise<bigint | null>;
+  /** What the tenant's tasks in flight hold already (nano-USD). */
+  reservedInFlight(): Promise<bigint>;
+}
+
 export type UsageGroupBy = 'day' | 'model' | 'sku' | 'tenant';
 
 export interface UsageRow {
@@ -151,6 +162,26 @@ export class BillingService {
     const sku = skuFor({ family, resolution, hasVideoInput: input.hasVideoInput });
     const price = await this.priceAt(sku, Date.now(), manager);
     return chargeNano(tokens, BigInt(price.nanoPerMillion));
+  }
+
+  /**
+   * Checks that a task whose cost is at most `estimate` fits the tenant's spend limit, inside the caller's transaction,
+   * which then records the task holding `estimate` (docs/contract.md §9): what was charged, what the tasks in flight hold
+   * and the estimate must not pass the limit, else 403 spend_limit_exceeded. The limit is read first, with the tenant
+   * locked, so concurrent creates of one tenant are checked one at a time.
+   */
+  async reserve(manager: EntityManager, tenantId: string, estimate: bigint, holders: SpendHolders): Promise<void> {
+    const limit = await holders.lockLimit();
+    if (limit === null) return;
+    const spent = await this.spentNano(tenantId, manager);
+    const reserved = await holders.reservedInFlight();
+    if (spent + reserved + estimate > limit) {
+      throw new DomainError(
+        'spend_limit_exceeded',
+        `This task could cost up to $${formatUsd(estimate)}, which would pass the account's spend limit of $${formatUsd(limit)} ` +
+          `($${formatUsd(spent)} charged, $${formatUsd(reserved)} reserved by tasks in flight).`,
+      );
+    }
   }
 
   /** What `tokens` of a finished task cost at today's list price (for upstream tasks no record owns). */

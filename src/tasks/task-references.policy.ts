@@ -24,7 +24,8 @@ export interface ReferencePolicyDeps {
   allowedUrlPorts: readonly number[];
 }
 
-export async function enforceReferencePolicy(tenant: TenantContext, body: Record<string, unknown>, deps: ReferencePolicyDeps): Promise<void> {
+/** Throws the first refusal; answers the checked callback URL (null without one). */
+export async function enforceReferencePolicy(tenant: TenantContext, body: Record<string, unknown>, deps: ReferencePolicyDeps): Promise<{ callbackUrl: string | null }> {
   const refs = collectReferences(body);
   for (const [list, what] of [[refs.assets, 'distinct asset references'], [refs.plain, 'media URLs or base64 items']] as const) {
     if (list.length > MAX_CHECKED_REFERENCES) {
@@ -53,5 +54,7 @@ export async function enforceReferencePolicy(tenant: TenantContext, body: Record
     const check = await checkPublicUrl(body.callback_url, deps.resolver, { field: 'callback_url', schemes: ['https'], ports: deps.allowedUrlPorts });
     if (!check.ok) throw DomainError.invalid('callback_url', check.reason);
     body.callback_url = check.url;
+    return { callbackUrl: check.url };
   }
+  return { callbackUrl: null };
 }

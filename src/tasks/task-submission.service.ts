@@ -1,32 +1,29 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { ArkApiError, ArkDataClient, ArkUnavailableError } from '@arkgate/byteplus';
+import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { BillingService } from '../billing/billing.service';
-import { formatUsd } from '../billing/money';
 import { DomainError } from '../common/errors/domain-error';
 import type { RequestContext } from '../common/http/request-context';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { isUniqueViolation } from '../database/unique-violation';
 import { UnitOfWork } from '../database/unit-of-work';
 import { TenancyService } from '../tenancy/tenancy.service';
 import type { TenantContext } from '../tenancy/tenant-context';
-import { IdempotencyKeyRepository } from './idempotency-key.repository';
+import type { IdempotencyKey } from './dto/create-task.request';
 import { IdempotentCreate } from './idempotent-create.service';
 import { Reconciler } from './reconciler.service';
 import { TaskEntity } from './task.entity';
 import { TaskRepository } from './task.repository';
 
-/** Idempotency keys live this long. */
-const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 /** Pauses before the retries of recording an accepted task (the upstream id is known and must not be lost). */
 const RECORD_RETRY_MS = [100, 300, 900];
 
-/** A validated create, ready to be recorded and sent (everything TasksService.create computes first). */
+/** A validated create, ready to be recorded and sent (everything TaskCreation.create computes first). */
 export interface PreparedCreate {
   draft: Omit<TaskEntity, 'tenantId'>;
   estimate: bigint;
-  key?: { key: string; bodySha256: string };
+  key?: IdempotencyKey;
   /** What the `task.create` audit event says about the request. */
   auditProperties: Record<string, unknown>;
   /** The body sent upstream when the stored `draft.upstreamRequest` is a compacted snapshot of it (large inline media). */
@@ -63,22 +60,16 @@ export class TaskSubmission {
     private readonly uow: UnitOfWork,
     private readonly billing: BillingService,
     private readonly tenancy: TenancyService,
-    private readonly idempotency: IdempotencyKeyRepository,
     private readonly idempotent: IdempotentCreate,
     private readonly reconciler: Reconciler,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** Records the task (or, for a repeated Idempotency-Key, answers with the first request's task), then submits it. */
   async create(tenant: TenantContext, p: PreparedCreate, ctx: RequestContext): Promise<{ id: string }> {
-    // A released key (its first create was refused or never made) lets the request proceed as new; bounded.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const claim = await this.record(tenant, p);
-      if ('row' in claim) return this.submit(tenant, claim.row, p, ctx);
-      const answer = await this.idempotent.answerFor(tenant, claim.existing, p.key as { key: string; bodySha256: string }, ctx);
-      if (answer) return answer;
-    }
-    throw new DomainError('idempotency_in_progress', 'A request with this Idempotency-Key is being processed; retry shortly.', 'Idempotency-Key', { 'Retry-After': '1' });
+    const claim = await this.idempotent.claim(tenant, p.key, ctx, (m) => this.record(m, tenant, p));
+    return 'answer' in claim ? claim.answer : this.submit(tenant, claim.fresh, p, ctx);
   }
 
   private async submit(tenant: TenantContext, row: TaskEntity, p: PreparedCreate, ctx: RequestContext): Promise<{ id: string }> {
@@ -92,7 +83,7 @@ export class TaskSubmission {
         const code = err instanceof ArkApiError ? (err.code ?? `http_${err.status}`) : 'upstream_unreachable';
         await this.uow.transaction(async (m) => {
           await this.tasks.using(m).markRejected(tenant.id, row.id, code);
-          if (p.key) await this.idempotency.using(m).release(tenant.id, p.key.key, row.id);
+          if (p.key) await this.idempotent.release(m, tenant, p.key, row.id);
           await this.audit.record(m, { ...audited, targetId: null, outcome: { status, errorCode: code } });
         });
         throw err;
@@ -170,43 +161,14 @@ export class TaskSubmission {
   }
 
   /**
-   * In one transaction: an existing idempotency key wins; otherwise the spend limit is checked with the
-   * tenant locked (so concurrent creates cannot overspend), the task recorded with its reservation, and
-   * the key bound to it. A key inserted concurrently by another request is found on the retry.
+   * Inside the claim's transaction: the estimate reserved against the tenant's spend limit (billing decides; the
+   * tenant locked, the tasks in flight summed), and the task recorded holding it.
    */
-  private async record(tenant: TenantContext, p: PreparedCreate): Promise<{ row: TaskEntity } | { existing: { bodySha256: string; taskRef: string } }> {
-    const { draft, estimate, key } = p;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.uow.transaction(async (m) => {
-          if (key) {
-            const idem = this.idempotency.using(m);
-            await idem.forgetExpired(tenant.id, key.key, Date.now() - IDEMPOTENCY_TTL_MS);
-            const existing = await idem.findKey(tenant.id, key.key);
-            if (existing) return { existing };
-          }
-          const limit = await this.tenancy.lockSpendLimit(m, tenant.id);
-          if (limit !== null) {
-            const spent = await this.billing.spentNano(tenant.id, m);
-            const reserved = await this.tasks.using(m).reservedNano(tenant.id);
-            if (spent + reserved + estimate > limit) {
-              throw new DomainError(
-                'spend_limit_exceeded',
-                `This task could cost up to $${formatUsd(estimate)}, which would pass the account's spend limit of $${formatUsd(limit)} ` +
-                  `($${formatUsd(spent)} charged, $${formatUsd(reserved)} reserved by tasks in flight).`,
-              );
-            }
-          }
-          const row = await this.tasks.using(m).insertSubmitting(tenant.id, { ...draft, createdAt: Date.now(), updatedAt: Date.now() });
-          if (key) {
-            await this.idempotency.using(m).insert(tenant.id, { key: key.key, bodySha256: key.bodySha256, taskRef: draft.id, createdAt: Date.now() });
-          }
-          return { row };
-        });
-      } catch (err) {
-        if (key && attempt < 3 && isUniqueViolation(err)) continue;
-        throw err;
-      }
-    }
+  private async record(m: EntityManager, tenant: TenantContext, p: PreparedCreate): Promise<TaskEntity> {
+    await this.billing.reserve(m, tenant.id, p.estimate, {
+      lockLimit: () => this.tenancy.lockSpendLimit(m, tenant.id),
+      reservedInFlight: () => this.tasks.using(m).reservedNano(tenant.id),
+    });
+    return this.tasks.using(m).insertSubmitting(tenant.id, { ...p.draft, createdAt: Date.now(), updatedAt: Date.now() });
   }
 }

@@ -1,16 +1,19 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../audit/audited.decorator';
-import { HeaderValue } from '../common/http/header-value.decorator';
 import { ReqContext } from '../common/http/request-id.decorator';
 import type { RequestContext } from '../common/http/request-context';
 import { schemaOf } from '../common/openapi/schema-of';
 import { TenantApi } from '../tenancy/auth/api-auth.decorators';
 import { CurrentTenant } from '../tenancy/auth/current-tenant.decorator';
 import type { TenantContext } from '../tenancy/tenant-context';
+import { CreateTaskInput } from './create-task-input.decorator';
+import { CreateTaskPipe } from './create-task.pipe';
 import { CreateTaskDto, CreateTaskResponseDto } from './dto/create-task.dto';
+import type { CreateTaskRequest } from './dto/create-task.request';
 import { TASK_STATUSES } from './dto/list-tasks.query';
 import { CREATE_EXAMPLES, RUNNING_DELETE_EXAMPLE, TASK_EXAMPLE } from './dto/task-examples';
+import { TaskCreation } from './task-creation.service';
 import { TasksService } from './tasks.service';
 
 const nativeError = (code: string, message: string, param = '', type = 'BadRequest') => ({ error: { code, message, param, type } });
@@ -21,7 +24,10 @@ const nativeError = (code: string, message: string, param = '', type = 'BadReque
 @TenantApi({ entitlement: 'video_generation' })
 @Controller('volcark/api/v3/contents/generations/tasks')
 export class TasksController {
-  constructor(private readonly tasks: TasksService) {}
+  constructor(
+    private readonly tasks: TasksService,
+    private readonly creation: TaskCreation,
+  ) {}
 
   @Post()
   @HttpCode(200)
@@ -90,13 +96,8 @@ export class TasksController {
       },
     },
   })
-  create(
-    @CurrentTenant() tenant: TenantContext,
-    @Body() body: unknown,
-    @ReqContext() ctx: RequestContext,
-    @HeaderValue('idempotency-key') idempotencyKey?: string,
-  ) {
-    return this.tasks.create(tenant, body, ctx, idempotencyKey);
+  create(@CurrentTenant() tenant: TenantContext, @CreateTaskInput(CreateTaskPipe) request: CreateTaskRequest, @ReqContext() ctx: RequestContext) {
+    return this.creation.create(tenant, request, ctx);
   }
 
   @Get(':task_id')

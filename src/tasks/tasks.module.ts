@@ -15,6 +15,8 @@ import { TaskRepository } from './task.repository';
 import { TaskSyncService } from './task-sync.service';
 import { TasksController } from './tasks.controller';
 import { TasksService } from './tasks.service';
+import { TaskCreation } from './task-creation.service';
+import { CreateTaskPipe } from './create-task.pipe';
 import { TaskSubmission } from './task-submission.service';
 import { IdempotentCreate } from './idempotent-create.service';
 import { Reconciler } from './reconciler.service';
@@ -24,7 +26,7 @@ import { ReconciliationReport } from './reconciliation-report.service';
 @Module({
   imports: [TypeOrmModule.forFeature([TaskEntity, IdempotencyKeyEntity]), CatalogModule, AssetsModule, BillingModule, TenancyModule],
   controllers: [TasksController, ReconciliationController],
-  providers: [TasksService, TaskSubmission, IdempotentCreate, Reconciler, ReconciliationReport, TaskSyncService, TaskPollerService, TaskRepository, IdempotencyKeyRepository, TaskLogService, { provide: ASSET_REFERENCES, useExisting: AssetsService }],
-  exports: [TasksService, TaskSyncService, TaskPollerService, Reconciler, TaskLogService],
+  providers: [TasksService, TaskCreation, CreateTaskPipe, TaskSubmission, IdempotentCreate, Reconciler, ReconciliationReport, TaskSyncService, TaskPollerService, TaskRepository, IdempotencyKeyRepository, TaskLogService, { provide: ASSET_REFERENCES, useExisting: AssetsService }],
+  exports: [TasksService, TaskCreation, CreateTaskPipe, TaskSyncService, TaskPollerService, Reconciler, TaskLogService],
 })
 export class TasksModule {}

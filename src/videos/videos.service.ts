@@ -7,8 +7,12 @@ import { DomainError } from '../common/errors/domain-error';
 import { ERROR_CODES } from '../common/errors/error-codes';
 import type { RequestContext } from '../common/http/request-context';
 import { isUniqueViolation } from '../database/unique-violation';
+import { CreateTaskPipe } from '../tasks/create-task.pipe';
+import { TaskCreation } from '../tasks/task-creation.service';
 import { TasksService } from '../tasks/tasks.service';
 import type { TenantContext } from '../tenancy/tenant-context';
+import { parseListVideosQuery } from './dto/list-videos.query';
+import { parseContentVariant } from './dto/video-content.query';
 import { ResultFileClient } from './result-file.client';
 import { facadeParam, translateCreate, type UploadedImage, type VideoCreate } from './video-request';
 import { presentVideo, type VideoObject } from './video.presenter';
@@ -32,10 +36,6 @@ export interface VideoContent {
   stream: Readable;
 }
 
-export const VARIANTS = ['video', 'thumbnail'] as const;
-const DEFAULT_LIMIT = 20;
-const MAX_LIMIT = 100;
-
 /** A video whose upstream task id is known. */
 type BoundVideo = VideoEntity & { taskId: string };
 
@@ -54,12 +54,15 @@ export class VideosService {
 
   constructor(
     private readonly tasks: TasksService,
+    private readonly creation: TaskCreation,
+    private readonly createPipe: CreateTaskPipe,
     private readonly videos: VideoRepository,
     private readonly files: ResultFileClient,
   ) {}
 
   async create(tenant: TenantContext, raw: unknown, upload: UploadedImage | undefined, ctx: RequestContext, idempotencyKey?: string): Promise<VideoObject> {
     const request = translateCreate(raw, upload);
+    const native = await inFacadeTerms(this.createPipe.transform({ body: request.native, idempotencyKey }));
     const reserved = await this.videos.insert(tenant.id, {
       id: `video_${randomBytes(16).toString('hex')}`,
       taskId: null,
@@ -73,7 +76,7 @@ export class VideosService {
     const recordId = reserved.recordId as string;
     let taskId: string;
     try {
-      ({ id: taskId } = await inFacadeTerms(this.tasks.create(tenant, request.native, ctx, idempotencyKey, recordId)));
+      ({ id: taskId } = await inFacadeTerms(this.creation.create(tenant, native, ctx, recordId)));
     } catch (err) {
       // Refused: no task was made for this reservation. Otherwise (outcome unknown, 5xx) it stays bound to its record
       // and the video appears once reconciliation finds the task.
@@ -94,9 +97,7 @@ export class VideosService {
   }
 
   async list(tenant: TenantContext, query: Record<string, unknown>, ctx: RequestContext): Promise<VideoList> {
-    const limit = parseLimit(query.limit);
-    const order = parseOrder(query.order);
-    const afterId = stringParam(query.after, 'after');
+    const { limit, order, afterId } = parseListVideosQuery(query);
     const after = afterId === undefined ? null : await this.videos.findAny(tenant.id, afterId);
     if (afterId !== undefined && !after) throw new DomainError('invalid_request', `after: no video \`${afterId}\` in this account.`, 'after');
 
@@ -121,9 +122,7 @@ export class VideosService {
 
   /** The video (or its last frame as thumbnail), streamed from the upstream result URL; 404 until completed. */
   async content(tenant: TenantContext, id: string, query: Record<string, unknown>, range: string | undefined, ctx: RequestContext): Promise<VideoContent> {
-    const variant = stringParam(query.variant, 'variant') ?? 'video';
-    if (variant === 'spritesheet') throw new DomainError('unsupported_operation', 'The spritesheet variant is not offered; use variant=video or variant=thumbnail.', 'variant');
-    if (!(VARIANTS as readonly string[]).includes(variant)) throw DomainError.invalid('variant', 'variant must be video or thumbnail.');
+    const variant = parseContentVariant(query);
     const row = await this.liveOrThrow(tenant, id, ctx);
     const task = await inFacadeTerms(this.tasks.get(tenant, row.taskId, ctx), id);
     if (task.status !== 'succeeded') {
@@ -227,24 +226,4 @@ async function inFacadeTerms<T>(work: Promise<T>, videoId?: string): Promise<T> 
     if (err.key === 'task_not_found' && videoId) throw notFound(videoId);
     throw new DomainError(err.key, err.message, facadeParam(err.param), err.headers);
   }
-}
-
-function stringParam(raw: unknown, name: string): string | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  if (typeof raw !== 'string') throw DomainError.invalid(name, `${name} must be given once, as a string.`);
-  return raw;
-}
-
-function parseLimit(raw: unknown): number {
-  const value = stringParam(raw, 'limit');
-  if (value === undefined) return DEFAULT_LIMIT;
-  const n = /^\d{1,3}$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) throw DomainError.invalid('limit', `limit must be an integer from 1 to ${MAX_LIMIT}.`);
-  return n;
-}
-
-function parseOrder(raw: unknown): 'asc' | 'desc' {
-  const value = stringParam(raw, 'order') ?? 'desc';
-  if (value !== 'asc' && value !== 'desc') throw DomainError.invalid('order', 'order must be asc or desc.');
-  return value;
 }

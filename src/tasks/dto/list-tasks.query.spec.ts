@@ -1,5 +1,5 @@
-import { DomainError } from '../common/errors/domain-error';
-import { parseListQuery } from './tasks.service';
+import { DomainError } from '../../common/errors/domain-error';
+import { parseListQuery } from './list-tasks.query';
 
 describe('list query (docs/contract.md §3)', () => {
   it('defaults to page 1 of 20', () => {
