@@ -9,7 +9,6 @@ import { ApiGuard } from './auth/api.guard';
 import { BearerStrategy } from './auth/bearer.strategy';
 import { ResilientThrottlerStorage } from './auth/resilient-throttler.storage';
 import { RedisConnection } from '../common/redis/redis-connection';
-import { AuditModule } from '../audit/audit.module';
 import { CommonModule } from '../common/common.module';
 import { HeaderAuthenticator } from './auth/header-authenticator';
 import { UnauthenticatedRateLimiter } from './auth/unauthenticated-rate-limiter';
@@ -26,7 +25,6 @@ const STAFF_LIMIT_FACTOR = 10;
   imports: [
     TypeOrmModule.forFeature([TenantEntity, ApiTokenEntity]),
     PassportModule,
-    AuditModule,
     CommonModule,
     ThrottlerModule.forRootAsync({
       imports: [CommonModule],
