@@ -13,7 +13,8 @@ import { requestLogParams } from './request-log';
 
 /**
  * The request log (pino through nestjs-pino) and the Prometheus metrics (docs/contract.md §12). Global: the upstream
- * clients and the task sync count into MetricsService. `logStream` replaces stdout (tests capture the log with it).
+ * clients and the task sync count into MetricsService, and a module configured once with `forRoot` cannot be imported
+ * again by them; it writes no rows. `logStream` replaces stdout (tests capture the log with it).
  */
 @Global()
 @Module({})
