@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { ArkApiError, ArkDataClient, ArkUnavailableError } from '@arkgate/byteplus';
 import { AuditService } from '../audit/audit.service';
 import { BillingService } from '../billing/billing.service';
-import { formatUsd } from '../billing/money';
+import { formatUsd } from '../common/money';
 import { DomainError } from '../common/errors/domain-error';
 import type { RequestContext } from '../common/http/request-context';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
