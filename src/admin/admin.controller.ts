@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { BillingService } from '../billing/billing.service';
-import { PutPriceDto } from '../billing/dto/usage.query';
+import { PutPriceDto } from '../billing/dto/put-price.dto';
 import { CatalogService } from '../catalog/catalog.service';
 import { Audited } from '../audit/audited.decorator';
 import { ReqContext } from '../common/http/request-id.decorator';
