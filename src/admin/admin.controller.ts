@@ -4,7 +4,7 @@ import { BillingService } from '../billing/billing.service';
 import { PutPriceDto } from '../billing/dto/put-price.dto';
 import { CatalogService } from '../catalog/catalog.service';
 import { Audited } from '../audit/audited.decorator';
-import { ReqContext } from '../common/http/request-id.decorator';
+import { ReqContext } from '../common/http/req-context.decorator';
 import type { RequestContext } from '../common/http/request-context';
 import { schemaOf } from '../common/openapi/schema-of';
 import { AdminApi, nativeError } from '../tenancy/auth/api-auth.decorators';
