@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { LedgerEntryEntity } from '../src/billing/ledger-entry.entity';
-import { chargeNano, parseUsd } from '../src/billing/money';
+import { chargeNano, parseUsd } from '../src/common/money';
 import { SEED_PRICES, skuFor } from '../src/billing/sku-rules';
 import { UnitOfWork } from '../src/database/unit-of-work';
 import { TaskEntity, type TaskStatus } from '../src/tasks/task.entity';

@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AdminService } from './admin/admin.service';
 import { AppModule } from './app.module';
 import type { Express, Response } from 'express';
 import type { Server } from 'node:http';
@@ -13,7 +14,6 @@ import { httpMetrics } from './observability/http-metrics';
 import { MetricsService } from './observability/metrics.service';
 import type { AppConfig } from './config/app-config';
 import { BEARER_SCHEME } from './tenancy/auth/api-auth.decorators';
-import { TenancyService } from './tenancy/tenancy.service';
 
 /**
  * Builds the gateway (migrations applied, Swagger mounted) without listening. The bootstrap admin token is synced
@@ -48,7 +48,7 @@ export async function createApp(
   app.set('trust proxy', 'loopback');
   mountSwagger(app, config);
   if (opts.syncAdmin !== false) {
-    await app.get(TenancyService).syncBootstrapAdmin(config.adminToken);
+    await app.get(AdminService).syncBootstrapAdmin(config.adminToken);
     app.get(InFlightRequests).open();
   }
   return app;

@@ -37,6 +37,7 @@ export class AppModule implements NestModule {
         ConfigModule.forRoot(config),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.database), migrationsRun: true }),
         DatabaseModule,
+        // Also here for the error filter below: the audit module is its refusal listener.
         AuditModule,
         CommonModule,
         UpstreamModule,

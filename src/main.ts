@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     { ensureDemoAdmin },
     { CREATE_EXAMPLES },
     { TenancyService },
+    { AdminService },
     { installGracefulShutdown },
     { InFlightRequests },
     { MetricsService },
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
       import('./bootstrap/demo-admin'),
       import('./tasks/dto/task-examples'),
       import('./tenancy/tenancy.service'),
+      import('./admin/admin.service'),
       import('./common/lifecycle/graceful-shutdown'),
       import('./common/lifecycle/in-flight-requests'),
       import('./observability/metrics.service'),
@@ -78,15 +80,15 @@ async function main(): Promise<void> {
     await s?.close();
   });
   // Bootstrap writes only once the port is ours; requests arriving meanwhile wait for them.
-  await app.get(TenancyService).syncBootstrapAdmin(config.adminToken);
+  await app.get(AdminService).syncBootstrapAdmin(config.adminToken);
   app.get(InFlightRequests).open();
   const base = `http://${displayHost(config.host)}:${config.port}`;
   say(`arkgate listening on ${config.host}:${config.port} (profile ${config.profile}, upstream ${config.upstream}); API docs at ${base}/docs`);
   if (config.metricsPort !== undefined) say(`Prometheus metrics without a token on http://${displayHost(config.host)}:${config.metricsPort}/metrics`);
 
   if (config.demo) {
-    const demo = await ensureDemoTenant(app.get(TenancyService), 'data/demo-credentials.json');
-    const demoAdmin = await ensureDemoAdmin(app.get(TenancyService), 'data/demo-admin.json');
+    const demo = await ensureDemoTenant(app.get(TenancyService), app.get(AdminService), 'data/demo-credentials.json');
+    const demoAdmin = await ensureDemoAdmin(app.get(TenancyService), app.get(AdminService), 'data/demo-admin.json');
     // What the documented examples need (a Filter-Off mapping, assets), made only when the upstream is the sandbox.
     const assets = config.upstream === 'sandbox' ? await ensureDemoExamples(base, demo, demoAdmin) : undefined;
     // The documented fast 480p example as is: its example.com callback resolves in sandbox mode without DNS.

@@ -1,16 +1,17 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { BillingService } from '../billing/billing.service';
-import { PutPriceDto } from '../billing/dto/usage.query';
+import { PutPriceDto } from '../billing/dto/put-price.dto';
 import { CatalogService } from '../catalog/catalog.service';
 import { Audited } from '../audit/audited.decorator';
-import { ReqContext } from '../common/http/request-id.decorator';
+import { ReqContext } from '../common/http/req-context.decorator';
 import type { RequestContext } from '../common/http/request-context';
 import { schemaOf } from '../common/openapi/schema-of';
 import { AdminApi, nativeError } from '../tenancy/auth/api-auth.decorators';
 import { TenancyService } from '../tenancy/tenancy.service';
 import { AdminTasksQuery } from '../tasks/dto/admin-tasks.query';
 import { TaskLogService } from '../tasks/task-log.service';
+import { AdminService } from './admin.service';
 import { ModelMappingViewDto, PutModelMappingDto } from './dto/model-mapping.dto';
 import { CreateTenantDto, TenantViewDto, UpdateTenantDto } from './dto/tenant.dto';
 import { IssuedTokenDto, IssueStaffTokenDto, IssueTenantTokenDto, TokenViewDto } from './dto/token.dto';
@@ -41,6 +42,7 @@ const TASK_LOG_EXAMPLE = {
 export class AdminController {
   constructor(
     private readonly tenancy: TenancyService,
+    private readonly admin: AdminService,
     private readonly catalog: CatalogService,
     private readonly billing: BillingService,
     private readonly taskLog: TaskLogService,
@@ -70,7 +72,7 @@ export class AdminController {
   @ApiCreatedResponse({ type: TenantViewDto })
   @Audited('admin.tenant.create')
   createTenant(@Body() body: CreateTenantDto, @ReqContext() ctx: RequestContext) {
-    return this.tenancy.createTenant(body, ctx);
+    return this.admin.createTenant(body, ctx);
   }
 
   @Get('tenants')
@@ -97,7 +99,7 @@ export class AdminController {
   @Audited('admin.tenant.update')
   @ApiParam({ name: 'id', description: 'Tenant id (UUID).' })
   updateTenant(@Param('id') id: string, @Body() body: UpdateTenantDto, @ReqContext() ctx: RequestContext) {
-    return this.tenancy.updateTenant(id, body, ctx);
+    return this.admin.updateTenant(id, body, ctx);
   }
 
   @Post('tenants/:id/tokens')
@@ -108,7 +110,7 @@ export class AdminController {
   @Audited('admin.token.issue')
   @ApiParam({ name: 'id', description: 'Tenant id (UUID).' })
   issueTenantToken(@Param('id') id: string, @Body() body: IssueTenantTokenDto, @ReqContext() ctx: RequestContext) {
-    return this.tenancy.issueTenantToken(id, body.name, ctx);
+    return this.admin.issueTenantToken(id, body.name, ctx);
   }
 
   @Get('tenants/:id/tokens')
@@ -126,7 +128,7 @@ export class AdminController {
   @ApiCreatedResponse({ type: IssuedTokenDto })
   @Audited('admin.token.issue')
   issueStaffToken(@Body() body: IssueStaffTokenDto, @ReqContext() ctx: RequestContext) {
-    return this.tenancy.issueStaffToken(body.role, body.name, ctx);
+    return this.admin.issueStaffToken(body.role, body.name, ctx);
   }
 
   @Get('tokens')
@@ -143,7 +145,7 @@ export class AdminController {
   @Audited('admin.token.revoke')
   @ApiParam({ name: 'id', description: 'Token id (UUID, as listed; not the secret).' })
   revokeToken(@Param('id') id: string, @ReqContext() ctx: RequestContext) {
-    return this.tenancy.revokeToken(id, ctx);
+    return this.admin.revokeToken(id, ctx);
   }
 
   @Get('model-mappings')

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
+import { CommonModule } from '../common/common.module';
+import { UpstreamModule } from '../upstream/upstream.module';
 import { CatalogModule } from '../catalog/catalog.module';
 import { AssetGroupEntity } from './asset-group.entity';
 import { AssetEntity } from './asset.entity';
@@ -12,7 +15,7 @@ import { AssetSubmissionRepository } from './asset-submission.repository';
 import { UnresolvedAssetSubmissionsReader } from './unresolved-asset-submissions.reader';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([AssetGroupEntity, AssetEntity, AssetSubmissionEntity]), CatalogModule],
+  imports: [TypeOrmModule.forFeature([AssetGroupEntity, AssetEntity, AssetSubmissionEntity]), AuditModule, CatalogModule, CommonModule, UpstreamModule],
   controllers: [AssetsController],
   providers: [AssetsService, AssetGroupRepository, AssetRepository, AssetSubmissionRepository, AssetReconciler, UnresolvedAssetSubmissionsReader],
   exports: [AssetsService, UnresolvedAssetSubmissionsReader],

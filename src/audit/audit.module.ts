@@ -1,15 +1,27 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { REFUSAL_LISTENER } from '../common/errors/refusal-listener';
 import { AuditChainEntity } from './audit-chain.entity';
 import { AuditEventEntity } from './audit-event.entity';
 import { AuditService } from './audit.service';
 import { RateLimitTally } from './rate-limit-tally';
+import { RefusalAuditInterceptor } from './refusal-audit.interceptor';
 
-/** Recording is needed by every module that changes state, so the service is global. */
-@Global()
+/**
+ * The audit trail's write side. Not global: each module that writes audit events imports it, so the module graph
+ * shows who writes audit rows. Refusals are audited here too: RefusalAuditInterceptor is the global interceptor and
+ * the error filter's refusal listener (exported for the application module, which registers the filter).
+ */
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEventEntity, AuditChainEntity])],
-  providers: [AuditService, RateLimitTally],
-  exports: [AuditService, RateLimitTally],
+  providers: [
+    AuditService,
+    RateLimitTally,
+    RefusalAuditInterceptor,
+    { provide: APP_INTERCEPTOR, useExisting: RefusalAuditInterceptor },
+    { provide: REFUSAL_LISTENER, useExisting: RefusalAuditInterceptor },
+  ],
+  exports: [AuditService, REFUSAL_LISTENER],
 })
 export class AuditModule {}

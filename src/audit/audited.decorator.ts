@@ -1,4 +1,5 @@
-import { SetMetadata } from '@nestjs/common';
+import { ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { Reflector } from '@nestjs/core';
 
 /** The audit action of a route, or a function of the query that names it (null: a read, not audited). */
 export type AuditActionSpec = string | ((query: Record<string, unknown>) => string | null);
@@ -7,6 +8,12 @@ export const AUDIT_ACTION = 'arkgate:audit-action';
 
 /**
  * Marks a state-changing route. Its service writes the event in the transaction of the change; if the
- * request is refused after authentication instead, the error filter writes one with the outcome.
+ * request is refused after authentication instead, RefusalAuditInterceptor writes one with the outcome.
  */
 export const Audited = (action: AuditActionSpec) => SetMetadata(AUDIT_ACTION, action);
+
+/** The audit action a request to this handler stands for, or undefined when the route is not audited (or this call is a read). */
+export function auditActionOf(reflector: Reflector, handler: ReturnType<ExecutionContext['getHandler']>, query: Record<string, unknown> | undefined): string | undefined {
+  const spec = reflector.get<AuditActionSpec | undefined>(AUDIT_ACTION, handler);
+  return typeof spec === 'function' ? (spec(query ?? {}) ?? undefined) : spec;
+}

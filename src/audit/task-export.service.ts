@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { stringify } from 'csv-stringify';
 import { Readable } from 'node:stream';
 import { BillingService } from '../billing/billing.service';
-import { formatUsd } from '../billing/money';
+import { formatUsd } from '../common/money';
 import { stableNameOf } from '../catalog/catalog-rules';
 import { DomainError } from '../common/errors/domain-error';
 import { TasksService } from '../tasks/tasks.service';

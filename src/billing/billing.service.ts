@@ -12,7 +12,7 @@ import { UnitOfWork } from '../database/unit-of-work';
 import type { UsageQueryDto } from './dto/usage.query';
 import { modelSpec, PriceFamily } from '../catalog/catalog-rules';
 import { LedgerEntryEntity } from './ledger-entry.entity';
-import { chargeNano, formatUsd, parseUsd } from './money';
+import { chargeNano, formatUsd, parseUsd } from '../common/money';
 import { PriceEntity } from './price.entity';
 import { SEED_PRICES, skuFor } from './sku-rules';
 

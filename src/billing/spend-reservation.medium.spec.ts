@@ -10,7 +10,7 @@ import { TenancyModule } from '../tenancy/tenancy.module';
 import { TenancyService } from '../tenancy/tenancy.service';
 import { BillingModule } from './billing.module';
 import { BillingService, SpendHolders } from './billing.service';
-import { parseUsd } from './money';
+import { parseUsd } from '../common/money';
 
 /**
  * Medium: BillingService.reserve against a real database (SQLite, or PostgreSQL when DATABASE_URL is set), with the
@@ -34,7 +34,7 @@ describe('BillingService.reserve: a task is recorded only while charged + in fli
   });
   afterAll(async () => close());
 
-  const newTenant = async (spendLimitUsd: string | null) => (await tenancy.createTenant({ name: `t-${randomUUID()}`, spend_limit_usd: spendLimitUsd }, ctx)).id;
+  const newTenant = async (spendLimitUsd: string | null) => (await tenancy.createTenant({ name: `t-${randomUUID()}`, spend_limit_usd: spendLimitUsd }, async () => undefined)).id;
 
   const newTask = (m: EntityManager, tenantId: string, over: Partial<Omit<TaskEntity, 'tenantId'>> = {}) =>
     tasks.using(m).insertSubmitting(tenantId, {

@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { systemContext } from '../common/http/request-context';
+import type { AdminService } from '../admin/admin.service';
 import { TenancyService } from '../tenancy/tenancy.service';
 
 /**
@@ -8,10 +9,10 @@ import { TenancyService } from '../tenancy/tenancy.service';
  * issued once through the admin path (audited) and kept in a local file (mode 0600), so a restart prints
  * the same one. A token that was revoked is replaced.
  */
-export async function ensureDemoAdmin(tenancy: TenancyService, file: string): Promise<string> {
+export async function ensureDemoAdmin(tenancy: TenancyService, admin: AdminService, file: string): Promise<string> {
   const saved = await readSaved(file);
   if (saved && (await tenancy.authenticate(saved))?.role === 'admin') return saved;
-  const issued = await tenancy.issueStaffToken('admin', 'demo-admin', systemContext());
+  const issued = await admin.issueStaffToken('admin', 'demo-admin', systemContext());
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, JSON.stringify({ token: issued.token }, null, 2), { mode: 0o600 });
   return issued.token;

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { AppConfig } from '../config/app-config';
+import { CommonModule } from '../common/common.module';
 import { TaskEntity } from '../tasks/task.entity';
 import { TaskRepository } from '../tasks/task.repository';
 import { AppLogger } from './app-logger';
@@ -12,7 +13,8 @@ import { requestLogParams } from './request-log';
 
 /**
  * The request log (pino through nestjs-pino) and the Prometheus metrics (docs/contract.md §12). Global: the upstream
- * clients and the task sync count into MetricsService. `logStream` replaces stdout (tests capture the log with it).
+ * clients and the task sync count into MetricsService, and a module configured once with `forRoot` cannot be imported
+ * again by them; it writes no rows. `logStream` replaces stdout (tests capture the log with it).
  */
 @Global()
 @Module({})
@@ -20,7 +22,7 @@ export class ObservabilityModule {
   static forRoot(config: AppConfig, logStream?: DestinationStream): DynamicModule {
     return {
       module: ObservabilityModule,
-      imports: [LoggerModule.forRoot(requestLogParams(config, logStream)), TypeOrmModule.forFeature([TaskEntity])],
+      imports: [LoggerModule.forRoot(requestLogParams(config, logStream)), TypeOrmModule.forFeature([TaskEntity]), CommonModule],
       controllers: [MetricsController],
       // Its own TaskRepository (stateless) for the task counts, so this module depends on no feature module.
       providers: [MetricsService, TaskRepository, AppLogger],

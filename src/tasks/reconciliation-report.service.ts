@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ArkDataClient, ArkTask } from '@arkgate/byteplus';
 import { BillingService } from '../billing/billing.service';
-import { formatUsd } from '../billing/money';
+import { formatUsd } from '../common/money';
 import { CatalogService } from '../catalog/catalog.service';
 import { systemContext } from '../common/http/request-context';
 import { APP_CONFIG, AppConfig } from '../config/app-config';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BillingService } from '../billing/billing.service';
-import { formatUsd } from '../billing/money';
+import { formatUsd } from '../common/money';
 import { stableNameOf } from '../catalog/catalog-rules';
 import { DomainError } from '../common/errors/domain-error';
 import type { AdminTasksQuery } from './dto/admin-tasks.query';

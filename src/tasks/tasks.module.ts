@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
+import { CommonModule } from '../common/common.module';
+import { UpstreamModule } from '../upstream/upstream.module';
 import { BillingModule } from '../billing/billing.module';
 import { CatalogModule } from '../catalog/catalog.module';
 import { TenancyModule } from '../tenancy/tenancy.module';
@@ -24,7 +27,7 @@ import { ReconciliationController } from './reconciliation.controller';
 import { ReconciliationReport } from './reconciliation-report.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([TaskEntity, IdempotencyKeyEntity]), CatalogModule, AssetsModule, BillingModule, TenancyModule],
+  imports: [TypeOrmModule.forFeature([TaskEntity, IdempotencyKeyEntity]), AuditModule, CommonModule, UpstreamModule, CatalogModule, AssetsModule, BillingModule, TenancyModule],
   controllers: [TasksController, ReconciliationController],
   providers: [TasksService, TaskCreation, CreateTaskPipe, TaskSubmission, IdempotentCreate, Reconciler, ReconciliationReport, TaskSyncService, TaskPollerService, TaskRepository, IdempotencyKeyRepository, TaskLogService, { provide: ASSET_REFERENCES, useExisting: AssetsService }],
   exports: [TasksService, TaskCreation, CreateTaskPipe, TaskSyncService, TaskPollerService, Reconciler, TaskLogService],

@@ -9,6 +9,7 @@ import { ApiGuard } from './auth/api.guard';
 import { BearerStrategy } from './auth/bearer.strategy';
 import { ResilientThrottlerStorage } from './auth/resilient-throttler.storage';
 import { RedisConnection } from '../common/redis/redis-connection';
+import { CommonModule } from '../common/common.module';
 import { HeaderAuthenticator } from './auth/header-authenticator';
 import { UnauthenticatedRateLimiter } from './auth/unauthenticated-rate-limiter';
 import { REQUEST_AUTHENTICATOR } from '../common/http/body-gate.middleware';
@@ -24,7 +25,9 @@ const STAFF_LIMIT_FACTOR = 10;
   imports: [
     TypeOrmModule.forFeature([TenantEntity, ApiTokenEntity]),
     PassportModule,
+    CommonModule,
     ThrottlerModule.forRootAsync({
+      imports: [CommonModule],
       inject: [APP_CONFIG, RedisConnection],
       useFactory: (config: AppConfig, redis: RedisConnection) => ({
         throttlers: [

@@ -2,10 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, IsNull, Like, Repository } from 'typeorm';
-import { formatUsd, parseUsd } from '../billing/money';
+import { formatUsd, parseUsd } from '../common/money';
 import { isoTime, isoTimeOrNull } from '../common/iso-time';
-import { AuditService } from '../audit/audit.service';
-import { RequestContext, systemContext } from '../common/http/request-context';
 import { UnitOfWork } from '../database/unit-of-work';
 import { isUniqueViolation } from '../database/unique-violation';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -61,6 +59,19 @@ export interface TokenView {
   revoked_at: string | null;
 }
 
+/**
+ * A change to tenants or tokens, as the admin path makes it. Handed to the caller's `within` inside the transaction
+ * that makes the change, so what must commit with it (the admin module's audit event) does, or neither does.
+ */
+export type TenancyChange =
+  | { kind: 'tenant.created'; tenantId: string; input: TenantInput }
+  | { kind: 'tenant.updated'; tenantId: string; changes: TenantInput }
+  | { kind: 'token.issued'; tokenId: string; tenantId: string | null; role: Role; name: string; prefix: string; bootstrap?: true }
+  | { kind: 'token.revoked'; tokenId: string; tenantId: string | null; role: Role; name: string; alreadyRevoked?: boolean; reason?: string };
+
+/** What else runs in the transaction of a tenancy change (the pattern of TaskSyncService.apply's `alongside`). */
+export type WithinChange = (m: EntityManager, change: TenancyChange) => Promise<unknown>;
+
 /** How long a resolved token is trusted before the database is asked again (revocation lag). */
 const AUTH_CACHE_MS = 2000;
 const AUTH_CACHE_MAX = 10000;
@@ -77,7 +88,6 @@ export class TenancyService {
     @InjectRepository(ApiTokenEntity) private readonly tokens: Repository<ApiTokenEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly uow: UnitOfWork,
-    private readonly audit: AuditService,
   ) {}
 
   /** The principal a bearer token stands for, or null (unknown or revoked). */
@@ -101,7 +111,7 @@ export class TenancyService {
     return principal;
   }
 
-  async createTenant(input: TenantInput & { name: string }, ctx: RequestContext): Promise<TenantView> {
+  async createTenant(input: TenantInput & { name: string }, within: WithinChange): Promise<TenantView> {
     const now = Date.now();
     const tenant = this.tenants.create({
       id: randomUUID(),
@@ -116,7 +126,7 @@ export class TenancyService {
     });
     await this.uow.transaction(async (m) => {
       await m.getRepository(TenantEntity).insert(tenant);
-      await this.audit.record(m, { action: 'admin.tenant.create', ctx, tenantId: tenant.id, targetId: tenant.id, outcome: { status: 201 }, properties: { input } });
+      await within(m, { kind: 'tenant.created', tenantId: tenant.id, input });
     });
     return this.toView(tenant);
   }
@@ -140,7 +150,7 @@ export class TenancyService {
     return t ? this.toView(t) : null;
   }
 
-  async updateTenant(id: string, input: TenantInput, ctx: RequestContext): Promise<TenantView> {
+  async updateTenant(id: string, input: TenantInput, within: WithinChange): Promise<TenantView> {
     const tenant = await this.tenantOrThrow(id);
     if (input.name !== undefined) tenant.name = input.name;
     if (input.status !== undefined) tenant.status = input.status;
@@ -151,19 +161,19 @@ export class TenancyService {
     tenant.updatedAt = Date.now();
     await this.uow.transaction(async (m) => {
       await m.getRepository(TenantEntity).save(tenant);
-      await this.audit.record(m, { action: 'admin.tenant.update', ctx, tenantId: id, targetId: id, outcome: { status: 200 }, properties: { changes: input } });
+      await within(m, { kind: 'tenant.updated', tenantId: id, changes: input });
     });
     this.authCache.clear();
     return this.toView(tenant);
   }
 
-  async issueTenantToken(tenantId: string, name: string, ctx: RequestContext): Promise<IssuedToken> {
+  async issueTenantToken(tenantId: string, name: string, within: WithinChange): Promise<IssuedToken> {
     await this.tenantOrThrow(tenantId);
-    return this.issue('tenant', name, tenantId, ctx);
+    return this.issue('tenant', name, tenantId, within);
   }
 
-  async issueStaffToken(role: 'admin' | 'auditor', name: string, ctx: RequestContext): Promise<IssuedToken> {
-    return this.issue(role, name, null, ctx);
+  async issueStaffToken(role: 'admin' | 'auditor', name: string, within: WithinChange): Promise<IssuedToken> {
+    return this.issue(role, name, null, within);
   }
 
   async listTokens(tenantId?: string): Promise<TokenView[]> {
@@ -172,21 +182,14 @@ export class TenancyService {
   }
 
   /** Revokes a token; other instances stop accepting it within AUTH_CACHE_MS. */
-  async revokeToken(id: string, ctx: RequestContext): Promise<TokenView> {
+  async revokeToken(id: string, within: WithinChange): Promise<TokenView> {
     const row = await this.tokens.findOne({ where: { id } });
     if (!row) throw new DomainError('not_found', `Token \`${id}\` does not exist.`, 'id');
     const alreadyRevoked = row.revokedAt !== null;
     if (!alreadyRevoked) row.revokedAt = Date.now();
     await this.uow.transaction(async (m) => {
       if (!alreadyRevoked) await m.getRepository(ApiTokenEntity).update({ id }, { revokedAt: row.revokedAt });
-      await this.audit.record(m, {
-        action: 'admin.token.revoke',
-        ctx,
-        tenantId: row.tenantId,
-        targetId: id,
-        outcome: { status: 200 },
-        properties: { role: row.role, name: row.name, already_revoked: alreadyRevoked },
-      });
+      await within(m, { kind: 'token.revoked', tokenId: id, tenantId: row.tenantId, role: row.role, name: row.name, alreadyRevoked });
     });
     this.authCache.clear();
     return this.toTokenView(row);
@@ -194,11 +197,11 @@ export class TenancyService {
 
   /**
    * ARKGATE_ADMIN_TOKEN at start-up (docs/contract.md §9): unset → nothing changes; a value no row holds → added (and the
-   * previous bootstrap token, if live, revoked with an audit event: the variable changed); the value of a live row →
-   * nothing; the value of a revoked row → stays revoked (revocation through the admin API is final). No start
+   * previous bootstrap token, if live, revoked, each a change handed to `within`: the variable changed); the value of a
+   * live row → nothing; the value of a revoked row → stays revoked (revocation through the admin API is final). No start
    * revokes a token otherwise.
    */
-  async syncBootstrapAdmin(token: string | undefined): Promise<void> {
+  async syncBootstrapAdmin(token: string | undefined, within: WithinChange): Promise<void> {
     if (!token) return;
     const tokenHash = hashToken(token);
     const same = await this.tokens.findOne({ where: { tokenHash } });
@@ -207,10 +210,9 @@ export class TenancyService {
       if (same.revokedAt !== null) this.logger.warn('ARKGATE_ADMIN_TOKEN names a revoked token; it stays revoked (set a new value)');
       else if (same.role !== 'admin') this.logger.warn('ARKGATE_ADMIN_TOKEN names a token that is not an admin token; it is left as it is');
       // The variable moved away from the live bootstrap token (to an existing one): that one is revoked all the same.
-      if (previous.length > 0) await this.uow.transaction((m) => this.revokeBootstrapTokens(m, previous));
+      if (previous.length > 0) await this.uow.transaction((m) => this.revokeBootstrapTokens(m, previous, within));
       return;
     }
-    const ctx = systemContext();
     const row = this.tokens.create({
       id: previous.length === 0 && !(await this.tokens.exists({ where: { id: BOOTSTRAP_ADMIN_TOKEN_ID } }))
         ? BOOTSTRAP_ADMIN_TOKEN_ID
@@ -226,17 +228,12 @@ export class TenancyService {
     try {
       await this.uow.transaction(async (m) => {
         const tokens = m.getRepository(ApiTokenEntity);
-        await this.revokeBootstrapTokens(m, previous);
+        await this.revokeBootstrapTokens(m, previous, within);
         await tokens.insert(row);
-        // The first registration is part of setting up the instance (as before); a replacement is audited.
-        if (previous.length > 0) await this.audit.record(m, {
-          action: 'admin.token.issue',
-          ctx,
-          tenantId: null,
-          targetId: row.id,
-          outcome: { status: 201 },
-          properties: { role: 'admin', name: row.name, prefix: row.tokenPrefix, bootstrap: true },
-        });
+        // The first registration is part of setting up the instance (as before); a replacement is a change.
+        if (previous.length > 0) {
+          await within(m, { kind: 'token.issued', tokenId: row.id, tenantId: null, role: 'admin', name: row.name, prefix: row.tokenPrefix, bootstrap: true });
+        }
       });
     } catch (err) {
       // Another instance starting with the same value got there first.
@@ -247,19 +244,12 @@ export class TenancyService {
     this.logger.log(previous.length > 0 ? 'bootstrap admin token replaced (ARKGATE_ADMIN_TOKEN changed)' : 'bootstrap admin token registered');
   }
 
-  /** Revokes bootstrap tokens replaced by a new ARKGATE_ADMIN_TOKEN, each with its audit event. */
-  private async revokeBootstrapTokens(m: EntityManager, rows: ApiTokenEntity[]): Promise<void> {
+  /** Revokes bootstrap tokens replaced by a new ARKGATE_ADMIN_TOKEN, each a change handed to `within`. */
+  private async revokeBootstrapTokens(m: EntityManager, rows: ApiTokenEntity[], within: WithinChange): Promise<void> {
     for (const old of rows) {
       const revoked = await m.getRepository(ApiTokenEntity).update({ id: old.id, revokedAt: IsNull() }, { revokedAt: Date.now() });
       if (!revoked.affected) continue;
-      await this.audit.record(m, {
-        action: 'admin.token.revoke',
-        ctx: systemContext(),
-        tenantId: null,
-        targetId: old.id,
-        outcome: { status: 200 },
-        properties: { role: old.role, name: old.name, reason: 'ARKGATE_ADMIN_TOKEN changed' },
-      });
+      await within(m, { kind: 'token.revoked', tokenId: old.id, tenantId: null, role: old.role, name: old.name, reason: 'ARKGATE_ADMIN_TOKEN changed' });
     }
     this.authCache.clear();
   }
@@ -281,7 +271,7 @@ export class TenancyService {
     return !!row && row.tenantId === tenantId;
   }
 
-  private async issue(role: Role, name: string, tenantId: string | null, ctx: RequestContext): Promise<IssuedToken> {
+  private async issue(role: Role, name: string, tenantId: string | null, within: WithinChange): Promise<IssuedToken> {
     const token = newToken();
     const row = this.tokens.create({
       id: randomUUID(),
@@ -295,14 +285,7 @@ export class TenancyService {
     });
     await this.uow.transaction(async (m) => {
       await m.getRepository(ApiTokenEntity).insert(row);
-      await this.audit.record(m, {
-        action: 'admin.token.issue',
-        ctx,
-        tenantId,
-        targetId: row.id,
-        outcome: { status: 201 },
-        properties: { role, name, prefix: row.tokenPrefix },
-      });
+      await within(m, { kind: 'token.issued', tokenId: row.id, tenantId, role, name, prefix: row.tokenPrefix });
     });
     return { id: row.id, token, name, role, tenant_id: tenantId };
   }

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ArkDataClient, ArkOpenApiClient } from '@arkgate/byteplus';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { MetricsService } from '../observability/metrics.service';
@@ -6,8 +6,10 @@ import { countUpstreamCalls } from '../observability/upstream-metrics';
 
 const DATA_PLANE_OPERATIONS = ['createTask', 'getTask', 'listTasks', 'deleteTask'] as const;
 
-/** The BytePlus clients, configured once from AppConfig (real BytePlus or the sandbox), each call counted in the metrics. */
-@Global()
+/**
+ * The BytePlus clients, configured once from AppConfig (real BytePlus or the sandbox), each call counted in the metrics.
+ * Imported by the modules that call BytePlus (tasks, assets).
+ */
 @Module({
   providers: [
     {

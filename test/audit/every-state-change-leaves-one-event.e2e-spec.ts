@@ -77,6 +77,12 @@ describe('every state-changing call leaves exactly one audit event', () => {
     expect(await eventsOf(anon)).toHaveLength(0);
   });
 
+  it('a state-changing call refused for its role (by the guard) → one event with the caller and the target', async () => {
+    const res = await gw.call('DELETE', '/admin/tokens/some-token', { token: t.token });
+    expect(res.status).toBe(403);
+    expect(await one(res)).toMatchObject({ action: 'admin.token.revoke', tenant_id: t.id, target_id: 'some-token', actor: { role: 'tenant' }, outcome: { status: 403, error_code: 'forbidden' } });
+  });
+
   it('reads leave no event', async () => {
     const res = await gw.call('GET', TASKS, { token: t.token });
     expect(await eventsOf(res)).toHaveLength(0);

@@ -4,7 +4,7 @@ import { ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, I
 
 /** May be left out, but not sent as null: the field has no "none" value to store. */
 const OptionalNotNull = () => ValidateIf((_o: unknown, value: unknown) => value !== undefined);
-import { USD_PATTERN } from '../../billing/money';
+import { USD_PATTERN } from '../../common/money';
 import { STABLE_MODEL_NAMES } from '../../catalog/catalog-rules';
 
 export class EntitlementsDto {

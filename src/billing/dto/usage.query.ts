@@ -18,8 +18,3 @@ export class UsageQueryDto {
   @IsOptional() @IsString({ message: 'tenant_id must be a string' })
   tenant_id?: string;
 }
-
-export class PutPriceDto {
-  @ApiPropertyOptional({ example: '7.5', description: 'USD per million tokens, as a decimal string (a number is accepted too).' })
-  usd_per_million_tokens: string | number;
-}

@@ -1,20 +1,19 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ThrottlerException } from '@nestjs/throttler';
 import { ArkApiError, ArkOpenApiError, ArkUnavailableError } from '@arkgate/byteplus';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { AuditService } from '../../audit/audit.service';
-import { RateLimitTally } from '../../audit/rate-limit-tally';
 import { RequestContext, requestContextOf } from '../http/request-context';
 import { isDatabaseUnavailable } from '../../database/database-unavailable';
 import { DomainError } from './domain-error';
 import { codeFor, ERROR_TYPES, ErrorKey } from './error-codes';
 import { isOpenAiRoute, openAiErrorBody, openAiFromUpstream, openAiShouldRetry } from './openai-error';
+import { Refusal, REFUSAL_LISTENER, RefusalListener } from './refusal-listener';
 
 /** Seconds a client is told to wait when the database is unreachable. */
 export const DATABASE_RETRY_AFTER_S = 5;
 
-interface NativeError {
+export interface NativeError {
   status: number;
   code: string;
   message: string;
@@ -36,8 +35,7 @@ export class NativeErrorFilter implements ExceptionFilter {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly audit: AuditService,
-    private readonly rateLimits: RateLimitTally,
+    @Optional() @Inject(REFUSAL_LISTENER) private readonly listener?: RefusalListener,
   ) {}
 
   async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
@@ -47,83 +45,45 @@ export class NativeErrorFilter implements ExceptionFilter {
     const adapter = this.adapterHost.httpAdapter;
     const ctx = requestContextOf(request);
 
-    if ((exception instanceof ArkApiError || exception instanceof ArkOpenApiError) && exception.status >= 400 && exception.status < 500) {
+    if (isUpstreamRefusal(exception)) {
       this.logger.warn(`[${ctx.requestId}] upstream answered ${exception.status} ${exception.code ?? ''}`);
-      await this.auditRefusal(ctx, request, exception.status, exception.code ?? `http_${exception.status}`);
+      await this.tell({ request, ctx, ...refusalOutcome(exception, this.config) });
       adapter.reply(response, isOpenAiRoute(request) ? openAiFromUpstream(exception.status, exception.body) : (exception.body ?? {}), exception.status);
       return;
     }
 
-    const error = this.toNativeError(exception, ctx);
-    // With the database gone there is nowhere to write the event; trying would only delay the 503.
-    // A 429 is counted, not audited one by one: one event per caller and minute (docs/contract.md §10).
-    if (error.status === 429) this.rateLimits.count(ctx);
-    else if (!isDatabaseUnavailable(exception)) await this.auditRefusal(ctx, request, error.status, error.code);
+    this.logUnexpected(exception, ctx);
+    const error = nativeErrorOf(exception, this.config);
+    await this.tell({ request, ctx, status: error.status, code: error.code, upstream: false, databaseUnavailable: isDatabaseUnavailable(exception) });
     for (const [name, value] of Object.entries(error.headers)) adapter.setHeader(response, name, value);
     const noRetry = isOpenAiRoute(request) ? openAiShouldRetry(error.status, error.code, request) : undefined;
     if (noRetry) adapter.setHeader(response, 'x-should-retry', noRetry);
     adapter.reply(response, this.shape(error, request, ctx), error.status);
   }
 
-  /** A state-changing call refused after authentication leaves one event with its outcome. */
-  private async auditRefusal(ctx: RequestContext, request: { params?: Record<string, string> }, status: number, code: string): Promise<void> {
-    if (!ctx.auditAction || !ctx.principal || ctx.audited) return;
-    const params = request.params ?? {};
+  /** Tells the refusal listener (the audit trail), which must not keep the answer from going out when it fails. */
+  private async tell(refusal: Refusal): Promise<void> {
+    if (!this.listener) return;
     try {
-      await this.audit.recordAlone({
-        action: ctx.auditAction,
-        ctx,
-        targetId: params.task_id ?? params.id ?? params.model ?? params.sku ?? null,
-        outcome: { status, errorCode: code },
-      });
+      await this.listener.refused(refusal);
     } catch (err) {
-      this.logger.error(`[${ctx.requestId}] could not write the audit event of a refused ${ctx.auditAction}: ${(err as Error).message}`);
+      this.logger.error(`[${refusal.ctx.requestId}] the refusal listener failed: ${(err as Error).message}`);
     }
   }
 
-  private toNativeError(exception: unknown, ctx: RequestContext): NativeError {
-    const profile = this.config.profile;
-    const fromKey = (key: ErrorKey, message: string, param = '', headers: Record<string, string> = {}) => {
-      const { status, code, type } = codeFor(key, profile);
-      return { status, code, type, message, param, headers };
-    };
-
-    if (exception instanceof DomainError) {
-      return { ...fromKey(exception.key, exception.message, exception.param, exception.headers), details: exception.details };
-    }
+  /** What the operator needs to see of an error that is not a plain refusal (mapped by nativeErrorOf). */
+  private logUnexpected(exception: unknown, ctx: RequestContext): void {
+    if (exception instanceof DomainError || exception instanceof ThrottlerException) return;
+    if (exception instanceof HttpException && exception.getStatus() < 500) return;
     if (exception instanceof ArkUnavailableError || exception instanceof ArkApiError || exception instanceof ArkOpenApiError) {
       this.logger.warn(`[${ctx.requestId}] upstream unavailable: ${(exception as Error).message}`);
-      return fromKey('upstream_error', 'The model service is temporarily unavailable. Please retry later.');
-    }
-    if (exception instanceof ThrottlerException) {
-      return fromKey('rate_limited', 'Rate limit exceeded for this tenant. Retry after the time in the Retry-After header.');
-    }
-    const bodyParserError = exception as { type?: string; status?: number; expose?: boolean };
-    if (bodyParserError?.type === 'entity.too.large') {
-      return fromKey('payload_too_large', `Request body exceeds the limit of ${this.config.maxBodyMb} MB.`);
-    }
-    if (bodyParserError?.type === 'entity.parse.failed') {
-      return fromKey('invalid_request', 'The request body is not valid JSON.');
-    }
-    if (typeof bodyParserError?.type === 'string' && bodyParserError.type.startsWith('charset') || bodyParserError?.type === 'encoding.unsupported') {
-      return fromKey('invalid_request', 'The request body encoding is not supported.');
-    }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      if (status === 404) return fromKey('not_found', 'The requested route does not exist.');
-      if (status === 405) return fromKey('not_found', 'The requested method is not supported on this route.');
-      if (status < 500) {
-        return { status, code: 'invalid_request', type: ERROR_TYPES[status] ?? 'BadRequest', message: exception.message, param: '', headers: {} };
-      }
-    }
-    if (isDatabaseUnavailable(exception)) {
+    } else if (isBodyParserError(exception)) {
+      return;
+    } else if (isDatabaseUnavailable(exception)) {
       this.logger.warn(`[${ctx.requestId}] database unreachable: ${(exception as Error).message}`);
-      return fromKey('database_unavailable', 'The service is temporarily unavailable. Retry after the time in the Retry-After header.', '', {
-        'Retry-After': String(DATABASE_RETRY_AFTER_S),
-      });
+    } else {
+      this.logger.error(`[${ctx.requestId}] unhandled error`, (exception as Error)?.stack ?? String(exception));
     }
-    this.logger.error(`[${ctx.requestId}] unhandled error`, (exception as Error)?.stack ?? String(exception));
-    return fromKey('internal', 'Internal error. Please retry later or contact support with the request id.');
   }
 
   private shape(error: NativeError, request: { path?: string; originalUrl?: string; query?: Record<string, unknown> }, ctx: RequestContext) {
@@ -143,6 +103,65 @@ export class NativeErrorFilter implements ExceptionFilter {
     }
     return { ...error.details, error: { code: error.code, message: error.message, param: error.param, type: error.type } };
   }
+}
+
+/** An upstream 4xx: answered with BytePlus's own status and body. */
+function isUpstreamRefusal(exception: unknown): exception is ArkApiError | ArkOpenApiError {
+  return (exception instanceof ArkApiError || exception instanceof ArkOpenApiError) && exception.status >= 400 && exception.status < 500;
+}
+
+function isBodyParserError(exception: unknown): boolean {
+  const type = (exception as { type?: unknown } | null)?.type;
+  return type === 'entity.too.large' || type === 'entity.parse.failed' || type === 'encoding.unsupported' || (typeof type === 'string' && type.startsWith('charset'));
+}
+
+/** The status and code an error is answered with (no body, no logging): what a refusal is recorded as. */
+export function refusalOutcome(exception: unknown, config: Pick<AppConfig, 'profile' | 'maxBodyMb'>): Omit<Refusal, 'request' | 'ctx'> {
+  if (isUpstreamRefusal(exception)) return { status: exception.status, code: exception.code ?? `http_${exception.status}`, upstream: true, databaseUnavailable: false };
+  const { status, code } = nativeErrorOf(exception, config);
+  return { status, code, upstream: false, databaseUnavailable: isDatabaseUnavailable(exception) };
+}
+
+/** The native error an exception is answered with (every exception but an upstream 4xx, which passes through). */
+export function nativeErrorOf(exception: unknown, config: Pick<AppConfig, 'profile' | 'maxBodyMb'>): NativeError {
+  const fromKey = (key: ErrorKey, message: string, param = '', headers: Record<string, string> = {}) => {
+    const { status, code, type } = codeFor(key, config.profile);
+    return { status, code, type, message, param, headers };
+  };
+
+  if (exception instanceof DomainError) {
+    return { ...fromKey(exception.key, exception.message, exception.param, exception.headers), details: exception.details };
+  }
+  if (exception instanceof ArkUnavailableError || exception instanceof ArkApiError || exception instanceof ArkOpenApiError) {
+    return fromKey('upstream_error', 'The model service is temporarily unavailable. Please retry later.');
+  }
+  if (exception instanceof ThrottlerException) {
+    return fromKey('rate_limited', 'Rate limit exceeded for this tenant. Retry after the time in the Retry-After header.');
+  }
+  const bodyParserError = exception as { type?: string; status?: number; expose?: boolean };
+  if (bodyParserError?.type === 'entity.too.large') {
+    return fromKey('payload_too_large', `Request body exceeds the limit of ${config.maxBodyMb} MB.`);
+  }
+  if (bodyParserError?.type === 'entity.parse.failed') {
+    return fromKey('invalid_request', 'The request body is not valid JSON.');
+  }
+  if (typeof bodyParserError?.type === 'string' && bodyParserError.type.startsWith('charset') || bodyParserError?.type === 'encoding.unsupported') {
+    return fromKey('invalid_request', 'The request body encoding is not supported.');
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    if (status === 404) return fromKey('not_found', 'The requested route does not exist.');
+    if (status === 405) return fromKey('not_found', 'The requested method is not supported on this route.');
+    if (status < 500) {
+      return { status, code: 'invalid_request', type: ERROR_TYPES[status] ?? 'BadRequest', message: exception.message, param: '', headers: {} };
+    }
+  }
+  if (isDatabaseUnavailable(exception)) {
+    return fromKey('database_unavailable', 'The service is temporarily unavailable. Retry after the time in the Retry-After header.', '', {
+      'Retry-After': String(DATABASE_RETRY_AFTER_S),
+    });
+  }
+  return fromKey('internal', 'Internal error. Please retry later or contact support with the request id.');
 }
 
 /** The control-plane style route (`/volcark/?Action=…`) answers errors in the OpenAPI envelope. */

@@ -1,3 +1,4 @@
+import type { ExecutionContext } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { Principal } from '../../tenancy/tenant-context';
 
@@ -10,8 +11,11 @@ export interface RequestContext {
   ip: string;
   /** Set once authentication succeeded. */
   principal?: Principal;
-  /** The audit action of a state-changing route, set by the guard after authentication. */
-  auditAction?: string;
+  /**
+   * The route handler the caller reached, set with `principal` by the guard: what the route declares about itself
+   * can be read from it by whoever handles a refusal that happens before the handler runs.
+   */
+  handler?: ReturnType<ExecutionContext['getHandler']>;
   /** True once an event for this request has been written. */
   audited?: boolean;
 }

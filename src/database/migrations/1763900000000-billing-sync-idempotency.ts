@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
 import { SEED_PRICES } from '../../billing/sku-rules';
-import { parseUsd } from '../../billing/money';
+import { parseUsd } from '../../common/money';
 
 /**
  * The price book (seeded with docs/contract.md §2), the ledger (one entry per task, enforced by a unique key),

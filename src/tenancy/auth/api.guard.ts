@@ -3,7 +3,6 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { DomainError } from '../../common/errors/domain-error';
 import { requestContextOf } from '../../common/http/request-context';
-import { AUDIT_ACTION, AuditActionSpec } from '../../audit/audited.decorator';
 import type { Principal } from '../tenant-context';
 import { ACCESS_RULE, AccessRule } from './access-rule';
 import { UnauthenticatedRateLimiter } from './unauthenticated-rate-limiter';
@@ -40,10 +39,9 @@ export class ApiGuard extends AuthGuard('bearer') {
       }
     }
     const principal = request.user as Principal;
-    // From here on the caller is known: a refusal of a state-changing call is audited.
+    // From here on the caller and the route are known: a refusal of a state-changing call is audited.
     ctx.principal = principal;
-    const spec = this.reflector.get<AuditActionSpec | undefined>(AUDIT_ACTION, context.getHandler());
-    ctx.auditAction = typeof spec === 'function' ? (spec(request.query ?? {}) ?? undefined) : spec;
+    ctx.handler = context.getHandler();
     if (!rule.roles.includes(principal.role)) {
       throw new DomainError('forbidden', `This route is not available to ${principal.role} tokens.`);
     }
