@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { DataSource, In } from 'typeorm';
 import { AuditEventEntity } from '../src/audit/audit-event.entity';
 import { TaskEntity } from '../src/tasks/task.entity';
+import { tenantIdFromTrustedRow } from '../src/tenancy/tenant-id';
 import type { ReportRow } from './report';
 import { seconds, sleep, type Log, type ScenarioOutput } from './scenario-common';
 import { startBenchSandbox, startGateway, TASKS_PATH } from './targets';
@@ -77,14 +78,14 @@ export async function lostAnswersScenario(settings: LostAnswersSettings, dir: st
 
       let open = -1;
       while (performance.now() - endOfBurst < settings.timeoutS * 1000) {
-        open = await tasks.count({ where: { tenantId: tenant.id, status: In(['submitting', 'unknown']) } });
+        open = await tasks.count({ where: { tenantId: tenantIdFromTrustedRow(tenant.id), status: In(['submitting', 'unknown']) } });
         if (open === 0) break;
         await sleep(100);
       }
       const resolvedMs = open === 0 ? performance.now() - endOfBurst : null;
       if (open !== 0) failures.push(`${SCENARIO}: ${open} record(s) still unresolved ${settings.timeoutS} s after the burst`);
 
-      const rows = await tasks.find({ where: { tenantId: tenant.id } });
+      const rows = await tasks.find({ where: { tenantId: tenantIdFromTrustedRow(tenant.id) } });
       const owned = new Set(rows.map((r) => r.taskId).filter(Boolean));
       const made = sandbox.control.requests().filter((r) => r.op === 'create').length;
       const upstreamIds = await listAll(sandbox.dataPlaneUrl, sandbox.apiKey);

@@ -2,13 +2,15 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BillingController } from './billing.controller';
 import { BillingService } from './billing.service';
+import { LedgerCrossTenantReader } from './ledger-cross-tenant.reader';
 import { LedgerEntryEntity } from './ledger-entry.entity';
+import { LedgerRepository } from './ledger.repository';
 import { PriceEntity } from './price.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([PriceEntity, LedgerEntryEntity])],
   controllers: [BillingController],
-  providers: [BillingService],
+  providers: [BillingService, LedgerRepository, LedgerCrossTenantReader],
   exports: [BillingService],
 })
 export class BillingModule {}

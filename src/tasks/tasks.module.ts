@@ -11,6 +11,7 @@ import { AssetsService } from '../assets/assets.service';
 import { ASSET_REFERENCES } from './asset-references';
 import { TaskEntity } from './task.entity';
 import { TaskLogService } from './task-log.service';
+import { TaskCrossTenantReader } from './task-cross-tenant.reader';
 import { TaskRepository } from './task.repository';
 import { TaskSyncService } from './task-sync.service';
 import { TasksController } from './tasks.controller';
@@ -24,7 +25,7 @@ import { ReconciliationReport } from './reconciliation-report.service';
 @Module({
   imports: [TypeOrmModule.forFeature([TaskEntity, IdempotencyKeyEntity]), CatalogModule, AssetsModule, BillingModule, TenancyModule],
   controllers: [TasksController, ReconciliationController],
-  providers: [TasksService, TaskSubmission, IdempotentCreate, Reconciler, ReconciliationReport, TaskSyncService, TaskPollerService, TaskRepository, IdempotencyKeyRepository, TaskLogService, { provide: ASSET_REFERENCES, useExisting: AssetsService }],
-  exports: [TasksService, TaskSyncService, TaskPollerService, Reconciler, TaskLogService],
+  providers: [TasksService, TaskSubmission, IdempotentCreate, Reconciler, ReconciliationReport, TaskSyncService, TaskPollerService, TaskRepository, TaskCrossTenantReader, IdempotencyKeyRepository, TaskLogService, { provide: ASSET_REFERENCES, useExisting: AssetsService }],
+  exports: [TasksService, TaskSyncService, TaskPollerService, Reconciler, TaskLogService, TaskCrossTenantReader],
 })
 export class TasksModule {}
