@@ -75,6 +75,17 @@ describe('TenantScopedRepository', () => {
     expect(calls).toEqual([]);
   });
 
+  it('the compiler refuses a plain string as a tenant id, and a tenantId in a where or a patch', async () => {
+    const { repo } = fakeRepository();
+    const plain: string = 'tenant-a';
+    // @ts-expect-error a string read from a request is not a TenantId
+    await repo.findOne(plain, { id: 'x' });
+    // @ts-expect-error the scope is the first argument, never a where clause
+    await expect(repo.findOne(a, { id: 'x', tenantId: b })).rejects.toThrow('must not name tenantId');
+    // @ts-expect-error a patch cannot move a row to another tenant
+    await expect(repo.update(a, { id: 'x' }, { tenantId: b })).rejects.toThrow('must not name tenantId');
+  });
+
   it('refuses to run without a tenant id', async () => {
     const { repo, calls } = fakeRepository();
     await expect(repo.findOne(undefined as unknown as TenantId, { id: 'x' })).rejects.toThrow('without a tenant id');
