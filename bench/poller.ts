@@ -19,7 +19,9 @@ import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { LedgerEntryEntity } from '../src/billing/ledger-entry.entity';
 import { TaskEntity } from '../src/tasks/task.entity';
+import { TaskCrossTenantReader } from '../src/tasks/task-cross-tenant.reader';
 import { TaskRepository } from '../src/tasks/task.repository';
+import { TasksModule } from '../src/tasks/tasks.module';
 import { TaskSyncService } from '../src/tasks/task-sync.service';
 import { RssSampler, type RssSummary } from './memory';
 import type { ReportRow } from './report';
@@ -186,7 +188,7 @@ async function pollerRun(settings: PollerSettings, opts: RunOptions, dbs: BenchD
 
       const repo = gateway.app.get(TaskRepository, { strict: false });
       timer
-        .wrap(repo, 'claimDueForSync', 'claim')
+        .wrap(gateway.app.select(TasksModule).get(TaskCrossTenantReader), 'claimDueForSync', 'claim')
         .wrap(gateway.app.get(ArkDataClient, { strict: false }), 'getTask', 'upstream GET')
         .wrap(gateway.app.get(TaskSyncService, { strict: false }), 'apply', 'apply (transaction)')
         .wrap(repo, 'releaseLease', 'release lease');

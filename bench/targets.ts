@@ -12,6 +12,7 @@ import passport from 'passport';
 import { createApp } from '../src/app.factory';
 import { loadConfig, type DatabaseConfig } from '../src/config/app-config';
 import { BearerStrategy } from '../src/tenancy/auth/bearer.strategy';
+import { tenantIdFromTrustedRow, type TenantId } from '../src/tenancy/tenant-id';
 
 export const HOST = '127.0.0.1';
 export const TASKS_PATH = '/volcark/api/v3/contents/generations/tasks';
@@ -71,7 +72,7 @@ export function startBenchSandbox(opts: SandboxOptions = {}): Promise<SandboxHan
 export interface GatewayTarget extends Target {
   app: INestApplication;
   /** Creates a tenant (rate limit 1,000,000/min, any media) and issues it a token. */
-  newTenant(name: string): Promise<{ id: string; token: string }>;
+  newTenant(name: string): Promise<{ id: TenantId; token: string }>;
 }
 
 /**
@@ -138,7 +139,8 @@ export async function startGateway(
     newTenant: async (name) => {
       const tenant = await admin('/admin/tenants', { name, rate_limit_per_minute: 1_000_000, media_policy: 'any' });
       const issued = await admin(`/admin/tenants/${tenant.id}/tokens`, { name: 'bench' });
-      return { id: tenant.id as string, token: issued.token as string };
+      // The id the admin API just answered for the tenant it made.
+      return { id: tenantIdFromTrustedRow(tenant.id as string), token: issued.token as string };
     },
   };
 }

@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochMs } from '../database/columns';
+import type { TenantId } from '../tenancy/tenant-id';
 
 /** An asset group, keyed by its upstream id (`group-…`) and owned by one tenant. */
 @Entity({ name: 'asset_groups' })
@@ -9,7 +10,7 @@ export class AssetGroupEntity {
   id: string;
 
   @Column({ name: 'tenant_id', type: 'varchar', length: 36 })
-  tenantId: string;
+  tenantId: TenantId;
 
   @Column({ type: 'varchar', length: 64 })
   name: string;

@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { startSandbox, SandboxHandle } from '@arkgate/sandbox';
 import { ArkOpenApiClient } from '@arkgate/byteplus';
+import { testTenantId } from '../../test/support/tenant-id';
 import { mediumModule } from '../../test/support/test-module';
 import { systemContext } from '../common/http/request-context';
 import { UpstreamModule } from '../upstream/upstream.module';
 import { TenantEntity } from '../tenancy/tenant.entity';
+import type { TenantId } from '../tenancy/tenant-id';
 import { AssetsModule } from './assets.module';
+import { AssetCrossTenantReader } from './asset-cross-tenant.reader';
 import { AssetReconciler } from './asset-reconciler.service';
 import { AssetSubmissionEntity } from './asset-submission.entity';
 import { AssetSubmissionRepository } from './asset-submission.repository';
@@ -22,9 +25,10 @@ describe('AssetReconciler', () => {
   let ds: DataSource;
   let reconciler: AssetReconciler;
   let submissions: AssetSubmissionRepository;
+  let crossTenant: AssetCrossTenantReader;
   let upstream: ArkOpenApiClient;
   let close: () => Promise<void>;
-  const tenants = [randomUUID(), randomUUID()];
+  const tenants = [testTenantId(), testTenantId()];
 
   beforeAll(async () => {
     sandbox = await startSandbox();
@@ -40,6 +44,7 @@ describe('AssetReconciler', () => {
     ds = m.moduleRef.get(DataSource);
     reconciler = m.moduleRef.get(AssetReconciler);
     submissions = m.moduleRef.get(AssetSubmissionRepository);
+    crossTenant = m.moduleRef.get(AssetCrossTenantReader);
     upstream = m.moduleRef.get(ArkOpenApiClient);
     for (const id of tenants) {
       await ds.getRepository(TenantEntity).insert({
@@ -54,7 +59,7 @@ describe('AssetReconciler', () => {
   });
   afterEach(() => sandbox.control.clearFaults());
 
-  const submission = async (tenantId: string, name: string, createdAt: number): Promise<AssetSubmissionEntity> =>
+  const submission = async (tenantId: TenantId, name: string, createdAt: number): Promise<AssetSubmissionEntity> =>
     submissions.insert(tenantId, {
       id: randomUUID(), kind: 'group', status: 'unknown', upstreamRequest: { Name: name, GroupType: 'AIGC', ProjectName: 'default' },
       model: null, upstreamId: null, reason: 'test', requestId: 'r', leaseOwner: null, leaseUntil: null, createdAt, updatedAt: createdAt,
@@ -106,12 +111,12 @@ describe('AssetReconciler', () => {
     for (let i = 0; i < 6; i++) await submission(tenants[1], `lease-${i}`, Date.now());
     const now = Date.now();
     const [a, b] = await Promise.all([
-      submissions.claimOpenAcrossTenants('instance-a', now, now + 60_000, now - 60_000, 4),
-      submissions.claimOpenAcrossTenants('instance-b', now, now + 60_000, now - 60_000, 100),
+      crossTenant.claimOpenSubmissions('instance-a', now, now + 60_000, now - 60_000, 4),
+      crossTenant.claimOpenSubmissions('instance-b', now, now + 60_000, now - 60_000, 100),
     ]);
     const ids = [...a, ...b].map((s) => s.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(await submissions.claimOpenAcrossTenants('instance-c', now + 1, now + 60_000, now - 60_000, 100)).toEqual([]);
-    expect(await submissions.releaseLeasesOfOwnerAcrossTenants('instance-a')).toBe(a.length);
+    expect(await crossTenant.claimOpenSubmissions('instance-c', now + 1, now + 60_000, now - 60_000, 100)).toEqual([]);
+    expect(await crossTenant.releaseSubmissionLeases('instance-a')).toBe(a.length);
   });
 });

@@ -9,7 +9,9 @@ import { ShutdownState } from '../common/lifecycle/shutdown-state';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { isUniqueViolation } from '../database/unique-violation';
 import { UnitOfWork } from '../database/unit-of-work';
-import { AssetGroupRepository, AssetRepository } from './asset.repository';
+import { AssetCrossTenantReader } from './asset-cross-tenant.reader';
+import { AssetGroupRepository } from './asset-group.repository';
+import { AssetRepository } from './asset.repository';
 import { Candidate, decide, matchWindow, requestKey, upstreamKey } from './asset-match';
 import { AssetSubmissionEntity } from './asset-submission.entity';
 import { AssetSubmissionRepository } from './asset-submission.repository';
@@ -44,6 +46,7 @@ export class AssetReconciler implements OnApplicationBootstrap, BeforeApplicatio
     private readonly submissions: AssetSubmissionRepository,
     private readonly groups: AssetGroupRepository,
     private readonly assets: AssetRepository,
+    private readonly crossTenant: AssetCrossTenantReader,
     private readonly openApi: ArkOpenApiClient,
     private readonly audit: AuditService,
     private readonly uow: UnitOfWork,
@@ -63,7 +66,7 @@ export class AssetReconciler implements OnApplicationBootstrap, BeforeApplicatio
     this.stop();
     await this.current?.catch(() => undefined);
     try {
-      await this.submissions.releaseLeasesOfOwnerAcrossTenants(this.owner);
+      await this.crossTenant.releaseSubmissionLeases(this.owner);
     } catch (err) {
       this.logger.warn(`could not release reconciliation leases on shutdown (they expire by themselves): ${(err as Error).message}`);
     }
@@ -74,7 +77,7 @@ export class AssetReconciler implements OnApplicationBootstrap, BeforeApplicatio
     if (this.shutdown.draining) return 0;
     const staleBefore = now - (this.config.ark.timeoutMs + STALE_SUBMITTING_EXTRA_MS);
     const leaseUntil = now + this.config.ark.timeoutMs * 2 + 30_000;
-    const claimed = await this.submissions.claimOpenAcrossTenants(this.owner, now, leaseUntil, staleBefore, BATCH);
+    const claimed = await this.crossTenant.claimOpenSubmissions(this.owner, now, leaseUntil, staleBefore, BATCH);
     for (const sub of claimed) {
       try {
         await this.resolve(sub, systemContext(), 'asset.recovered');
@@ -101,7 +104,7 @@ export class AssetReconciler implements OnApplicationBootstrap, BeforeApplicatio
       this.logger.warn(`listing upstream for asset submission ${sub.id} failed: ${(err as Error).message}`);
       return this.pastDeadline(sub, now, `upstream listing failed: ${(err as Error).message}`);
     }
-    const open = await this.submissions.findOpenCreatedBetweenAcrossTenants(sub.kind, window.from - (window.to - window.from), window.to);
+    const open = await this.crossTenant.openSubmissionsCreatedBetween(sub.kind, window.from - (window.to - window.from), window.to);
     const record = { id: sub.id, tenantId: sub.tenantId, createdAt: sub.createdAt, key: requestKey(sub.kind, sub.upstreamRequest) };
     const decision = decide(record, candidates, open.map((o) => ({ id: o.id, tenantId: o.tenantId, createdAt: o.createdAt, key: requestKey(o.kind, o.upstreamRequest) })), this.config.ark.timeoutMs);
     if (decision.kind === 'attach') {
@@ -206,9 +209,8 @@ export class AssetReconciler implements OnApplicationBootstrap, BeforeApplicatio
     return out;
   }
 
-  private async isOwned(sub: AssetSubmissionEntity, upstreamId: string): Promise<boolean> {
-    if (await this.submissions.isAttachedAcrossTenants(upstreamId)) return true;
-    return sub.kind === 'group' ? this.groups.existsAcrossTenants(upstreamId) : this.assets.existsAcrossTenants(upstreamId);
+  private isOwned(sub: AssetSubmissionEntity, upstreamId: string): Promise<boolean> {
+    return this.crossTenant.isOwned(sub.kind, upstreamId);
   }
 
   private stop(): void {

@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochMs } from '../database/columns';
+import type { TenantId } from '../tenancy/tenant-id';
 
 export type AssetSubmissionKind = 'group' | 'asset';
 /**
@@ -22,7 +23,7 @@ export class AssetSubmissionEntity {
   id: string;
 
   @Column({ name: 'tenant_id', type: 'varchar', length: 36 })
-  tenantId: string;
+  tenantId: TenantId;
 
   @Column({ type: 'varchar', length: 16 })
   kind: AssetSubmissionKind;

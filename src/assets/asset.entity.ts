@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochMs } from '../database/columns';
+import type { TenantId } from '../tenancy/tenant-id';
 
 export type AssetType = 'Image' | 'Video' | 'Audio';
 export type AssetStatus = 'Pending' | 'Processing' | 'Active' | 'Failed';
@@ -13,7 +14,7 @@ export class AssetEntity {
   id: string;
 
   @Column({ name: 'tenant_id', type: 'varchar', length: 36 })
-  tenantId: string;
+  tenantId: TenantId;
 
   @Column({ name: 'group_id', type: 'varchar', length: 64 })
   groupId: string;

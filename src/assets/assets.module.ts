@@ -6,7 +6,9 @@ import { UpstreamModule } from '../upstream/upstream.module';
 import { CatalogModule } from '../catalog/catalog.module';
 import { AssetGroupEntity } from './asset-group.entity';
 import { AssetEntity } from './asset.entity';
-import { AssetGroupRepository, AssetRepository } from './asset.repository';
+import { AssetCrossTenantReader } from './asset-cross-tenant.reader';
+import { AssetGroupRepository } from './asset-group.repository';
+import { AssetRepository } from './asset.repository';
 import { AssetsController } from './assets.controller';
 import { AssetsService } from './assets.service';
 import { AssetReconciler } from './asset-reconciler.service';
@@ -17,7 +19,7 @@ import { UnresolvedAssetSubmissionsReader } from './unresolved-asset-submissions
 @Module({
   imports: [TypeOrmModule.forFeature([AssetGroupEntity, AssetEntity, AssetSubmissionEntity]), AuditModule, CatalogModule, CommonModule, UpstreamModule],
   controllers: [AssetsController],
-  providers: [AssetsService, AssetGroupRepository, AssetRepository, AssetSubmissionRepository, AssetReconciler, UnresolvedAssetSubmissionsReader],
+  providers: [AssetsService, AssetGroupRepository, AssetRepository, AssetSubmissionRepository, AssetCrossTenantReader, AssetReconciler, UnresolvedAssetSubmissionsReader],
   exports: [AssetsService, UnresolvedAssetSubmissionsReader],
 })
 export class AssetsModule {}

@@ -1,12 +1,12 @@
 /**
  * The assets module's one cross-tenant reader for the operator's reconciliation view (docs/contract.md §9): asset-library
  * creates whose upstream outcome is still unknown or was left unresolved, with what was sent minus secrets. Other
- * modules read submissions only through it, never through the repository.
+ * modules read submissions only through it, never through the repository or AssetCrossTenantReader.
  */
 import { Injectable } from '@nestjs/common';
 import { redact } from '../audit/redact';
 import { AssetSubmissionKind, AssetSubmissionStatus } from './asset-submission.entity';
-import { AssetSubmissionRepository } from './asset-submission.repository';
+import { AssetCrossTenantReader } from './asset-cross-tenant.reader';
 
 export interface UnresolvedAssetSubmission {
   submission_id: string;
@@ -23,10 +23,10 @@ export interface UnresolvedAssetSubmission {
 
 @Injectable()
 export class UnresolvedAssetSubmissionsReader {
-  constructor(private readonly submissions: AssetSubmissionRepository) {}
+  constructor(private readonly crossTenant: AssetCrossTenantReader) {}
 
   async listAcrossTenants(since: number, staleBefore: number, limit: number): Promise<UnresolvedAssetSubmission[]> {
-    const rows = await this.submissions.unresolvedAcrossTenants(since, staleBefore, limit);
+    const rows = await this.crossTenant.unresolvedSubmissions(since, staleBefore, limit);
     return rows.map((s) => ({
       submission_id: s.id,
       tenant_id: s.tenantId,

@@ -12,6 +12,7 @@ import { Audited } from './audited.decorator';
 import type { AuditInput, AuditService } from './audit.service';
 import type { RateLimitTally } from './rate-limit-tally';
 import { RefusalAuditInterceptor } from './refusal-audit.interceptor';
+import { testTenantId } from '../../test/support/tenant-id';
 
 class Routes {
   @Audited('task.delete')
@@ -23,7 +24,7 @@ class Routes {
   read(): void {}
 }
 
-const TENANT: TenantContext = { id: 't1', name: 't', status: 'active', entitlements: { video_generation: true, asset_library: true, models: [] }, mediaPolicy: 'any', rateLimitPerMinute: 60 };
+const TENANT: TenantContext = { id: testTenantId('t1'), name: 't', status: 'active', entitlements: { video_generation: true, asset_library: true, models: [] }, mediaPolicy: 'any', rateLimitPerMinute: 60 };
 
 function setup() {
   const recorded: AuditInput[] = [];

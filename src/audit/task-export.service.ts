@@ -5,8 +5,9 @@ import { BillingService } from '../billing/billing.service';
 import { formatUsd } from '../common/money';
 import { stableNameOf } from '../catalog/catalog-rules';
 import { DomainError } from '../common/errors/domain-error';
-import { TasksService } from '../tasks/tasks.service';
+import { TaskCrossTenantReader, TaskRecordFilter } from '../tasks/task-cross-tenant.reader';
 import { TenancyService } from '../tenancy/tenancy.service';
+import { staffFilterScope, TenantScope } from '../tenancy/tenant-scope';
 import type { TaskExportQueryDto } from './dto/audit-queries.dto';
 import { redact } from './redact';
 
@@ -35,22 +36,22 @@ export function exportRow(row: ExportRow): ExportRow {
 @Injectable()
 export class TaskExportService {
   constructor(
-    private readonly tasks: TasksService,
+    private readonly tasks: TaskCrossTenantReader,
     private readonly billing: BillingService,
     private readonly tenancy: TenancyService,
   ) {}
 
   stream(query: TaskExportQueryDto): { stream: Readable; type: string; filename: string } {
     const format = query.format ?? 'csv';
-    const filter = {
+    const scope = staffFilterScope(query.tenant_id);
+    const filter: TaskRecordFilter = {
       from: query.from ? Date.parse(query.from) : undefined,
       to: query.to ? Date.parse(query.to) : undefined,
-      tenantId: query.tenant_id,
       status: query.status,
       model: query.model === undefined ? undefined : stableNameOf(query.model),
     };
     if (query.model !== undefined && !filter.model) throw DomainError.invalid('model', `model \`${query.model}\` is not a model name.`);
-    const rows = Readable.from(this.rows(filter));
+    const rows = Readable.from(this.rows(scope, filter));
     if (format === 'ndjson') {
       const lines = Readable.from(
         (async function* () {
@@ -64,13 +65,13 @@ export class TaskExportService {
     return { stream: rows.pipe(csv), type: 'text/csv; charset=utf-8', filename: 'tasks.csv' };
   }
 
-  private async *rows(filter: Parameters<TasksService['exportRecords']>[0]): AsyncGenerator<ExportRow> {
+  private async *rows(scope: TenantScope, filter: TaskRecordFilter): AsyncGenerator<ExportRow> {
     const names = await this.tenancy.tenantNames();
-    for await (const page of this.tasks.exportRecords(filter)) {
+    for await (const page of this.tasks.exportRecords(scope, filter)) {
       // Let other requests run between pages: SQLite answers synchronously, so without a turn of the
       // event loop a long export would hold the whole gateway.
       await new Promise((resolve) => setImmediate(resolve));
-      const charges = await this.billing.entriesForTasks(page.map((t) => t.id));
+      const charges = await this.billing.entriesForTasks(scope, page.map((t) => t.id));
       for (const t of page) {
         const charge = charges.get(t.id);
         const finalResolution = typeof t.upstreamTask?.resolution === 'string' ? (t.upstreamTask.resolution as string) : t.resolution;

@@ -2,17 +2,21 @@ import { Injectable, Logger } from '@nestjs/common';
 import { isoTime } from '../common/iso-time';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, In, LessThanOrEqual, Repository } from 'typeorm';
+import { EntityManager, LessThanOrEqual, Repository } from 'typeorm';
 import { estimateCompletionTokens, outputSize, OUTPUT_RATIOS } from '@arkgate/byteplus';
 import { DomainError } from '../common/errors/domain-error';
 import type { Principal } from '../tenancy/tenant-context';
+import type { TenantId } from '../tenancy/tenant-id';
+import { oneTenant, staffFilterScope, TenantScope } from '../tenancy/tenant-scope';
 import type { RequestContext } from '../common/http/request-context';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../database/unit-of-work';
 import type { UsageQueryDto } from './dto/usage.query';
 import { modelSpec, PriceFamily } from '../catalog/catalog-rules';
+import { LedgerCrossTenantReader, UsageGroupBy } from './ledger-cross-tenant.reader';
 import { LedgerEntryEntity } from './ledger-entry.entity';
 import { chargeNano, formatUsd, parseUsd } from '../common/money';
+import { LedgerRepository } from './ledger.repository';
 import { PriceEntity } from './price.entity';
 import { SEED_PRICES, skuFor } from './sku-rules';
 
@@ -25,7 +29,7 @@ export interface PriceView {
 
 /** What settlement needs to know of a task that just succeeded. */
 export interface SettlementInput {
-  tenantId: string;
+  tenantId: TenantId;
   taskRef: string;
   taskId: string;
   model: string;
@@ -55,7 +59,7 @@ export interface SpendHolders {
   reservedInFlight(): Promise<bigint>;
 }
 
-export type UsageGroupBy = 'day' | 'model' | 'sku' | 'tenant';
+export type { UsageGroupBy } from './ledger-cross-tenant.reader';
 
 export interface UsageRow {
   key: string;
@@ -76,7 +80,8 @@ export class BillingService {
 
   constructor(
     @InjectRepository(PriceEntity) private readonly prices: Repository<PriceEntity>,
-    @InjectRepository(LedgerEntryEntity) private readonly ledger: Repository<LedgerEntryEntity>,
+    private readonly ledger: LedgerRepository,
+    private readonly ledgerAcrossTenants: LedgerCrossTenantReader,
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
   ) {}
@@ -170,7 +175,7 @@ export class BillingService {
    * and the estimate must not pass the limit, else 403 spend_limit_exceeded. The limit is read first, with the tenant
    * locked, so concurrent creates of one tenant are checked one at a time.
    */
-  async reserve(manager: EntityManager, tenantId: string, estimate: bigint, holders: SpendHolders): Promise<void> {
+  async reserve(manager: EntityManager, tenantId: TenantId, estimate: bigint, holders: SpendHolders): Promise<void> {
     const limit = await holders.lockLimit();
     if (limit === null) return;
     const spent = await this.spentNano(tenantId, manager);
@@ -191,56 +196,42 @@ export class BillingService {
     return { sku, amountNano: chargeNano(input.tokens, BigInt(price.nanoPerMillion)) };
   }
 
-  /** The ledger entries of these tasks (by tasks.id), for exports. */
-  async entriesForTasks(taskRefs: string[]): Promise<Map<string, LedgerEntryEntity>> {
-    if (taskRefs.length === 0) return new Map();
-    const rows = await this.ledger.find({ where: { taskRef: In(taskRefs) } });
+  /** The ledger entries of these tasks (by tasks.id) within the scope, for the task log and exports. */
+  async entriesForTasks(scope: TenantScope, taskRefs: string[]): Promise<Map<string, LedgerEntryEntity>> {
+    const rows = await this.ledgerAcrossTenants.entriesForTasks(scope, taskRefs);
     return new Map(rows.map((r) => [r.taskRef, r]));
   }
 
-  /** Everything charged to a tenant so far, in nano-USD. */
-  async spentNano(tenantId: string, manager?: EntityManager): Promise<bigint> {
-    const repo = manager ? manager.getRepository(LedgerEntryEntity) : this.ledger;
-    const row = await repo
-      .createQueryBuilder('l')
-      .select('CAST(COALESCE(SUM(l.amount_nano), 0) AS TEXT)', 'total')
-      .where('l.tenant_id = :tenantId', { tenantId })
-      .getRawOne<{ total: string }>();
-    return BigInt(row?.total ?? '0');
+  /** Everything charged to a tenant so far, in nano-USD (inside the caller's transaction when given one). */
+  async spentNano(tenantId: TenantId, manager?: EntityManager): Promise<bigint> {
+    return (manager ? this.ledger.using(manager) : this.ledger).spentNano(tenantId);
   }
 
   /** GET /billing/usage: a tenant's own usage, or (admin) one tenant's or everyone's. */
   async usageFor(principal: Principal, query: UsageQueryDto) {
     let tenantId: string | undefined;
+    let scope: TenantScope;
     if (principal.tenant) {
       if (query.tenant_id !== undefined && query.tenant_id !== principal.tenant.id) {
         throw new DomainError('not_found', `Tenant \`${query.tenant_id}\` does not exist.`, 'tenant_id');
       }
       tenantId = principal.tenant.id;
+      scope = oneTenant(principal.tenant.id);
     } else {
       tenantId = query.tenant_id;
+      scope = staffFilterScope(query.tenant_id);
     }
     const to = query.to ? Date.parse(query.to) : Date.now();
     const from = query.from ? Date.parse(query.from) : to - 30 * DAY_MS;
     if (!(from < to)) throw DomainError.invalid('from', 'from must be before to.');
     const groupBy = query.group_by ?? 'day';
-    const report = await this.usage(tenantId, from, to, groupBy);
+    const report = await this.usage(scope, from, to, groupBy);
     return { tenant_id: tenantId ?? null, from: new Date(from).toISOString(), to: new Date(to).toISOString(), group_by: groupBy, ...report };
   }
 
-  async usage(tenantId: string | undefined, from: number, to: number, groupBy: UsageGroupBy) {
-    const key = groupBy === 'day' ? '(l.created_at / 86400000)' : groupBy === 'model' ? 'l.model' : groupBy === 'tenant' ? 'l.tenant_id' : 'l.sku';
-    const qb = this.ledger
-      .createQueryBuilder('l')
-      .select(`${key}`, 'k')
-      .addSelect('COUNT(*)', 'tasks')
-      .addSelect('CAST(SUM(l.tokens) AS TEXT)', 'tokens')
-      .addSelect('CAST(SUM(l.amount_nano) AS TEXT)', 'amount')
-      .where('l.created_at >= :from AND l.created_at < :to', { from, to })
-      .groupBy(key)
-      .orderBy(key, 'ASC');
-    if (tenantId) qb.andWhere('l.tenant_id = :tenantId', { tenantId });
-    const rows = await qb.getRawMany<{ k: string | number; tasks: string | number; tokens: string; amount: string }>();
+  /** Usage of the scope (one tenant, or all) in [from, to), with totals. */
+  async usage(scope: TenantScope, from: number, to: number, groupBy: UsageGroupBy) {
+    const rows = await this.ledgerAcrossTenants.usage(scope, from, to, groupBy);
     let tasks = 0;
     let tokens = 0n;
     let amount = 0n;

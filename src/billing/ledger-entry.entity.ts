@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { bigintString, epochMs } from '../database/columns';
+import type { TenantId } from '../tenancy/tenant-id';
 
 /** The charge for one succeeded task. The unique task key makes a second charge impossible. */
 @Entity({ name: 'ledger_entries' })
@@ -9,7 +10,7 @@ export class LedgerEntryEntity {
   id: string;
 
   @Column({ name: 'tenant_id', type: 'varchar', length: 36 })
-  tenantId: string;
+  tenantId: TenantId;
 
   /** arkgate's own task id (tasks.id). */
   @Column({ name: 'task_ref', type: 'varchar', length: 36, unique: true })

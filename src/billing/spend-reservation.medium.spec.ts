@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { testTenantId } from '../../test/support/tenant-id';
 import { mediumModule } from '../../test/support/test-module';
 import { DomainError } from '../common/errors/domain-error';
 import { systemContext } from '../common/http/request-context';
@@ -8,6 +9,7 @@ import { TaskEntity } from '../tasks/task.entity';
 import { TaskRepository } from '../tasks/task.repository';
 import { TenancyModule } from '../tenancy/tenancy.module';
 import { TenancyService } from '../tenancy/tenancy.service';
+import type { TenantId } from '../tenancy/tenant-id';
 import { BillingModule } from './billing.module';
 import { BillingService, SpendHolders } from './billing.service';
 import { parseUsd } from '../common/money';
@@ -34,9 +36,10 @@ describe('BillingService.reserve: a task is recorded only while charged + in fli
   });
   afterAll(async () => close());
 
-  const newTenant = async (spendLimitUsd: string | null) => (await tenancy.createTenant({ name: `t-${randomUUID()}`, spend_limit_usd: spendLimitUsd }, async () => undefined)).id;
+  const newTenant = async (spendLimitUsd: string | null) =>
+    testTenantId((await tenancy.createTenant({ name: `t-${randomUUID()}`, spend_limit_usd: spendLimitUsd }, async () => undefined)).id);
 
-  const newTask = (m: EntityManager, tenantId: string, over: Partial<Omit<TaskEntity, 'tenantId'>> = {}) =>
+  const newTask = (m: EntityManager, tenantId: TenantId, over: Partial<Omit<TaskEntity, 'tenantId'>> = {}) =>
     tasks.using(m).insertSubmitting(tenantId, {
       id: randomUUID(), taskId: null, model: 'dreamina-seedance-2-0-fast', upstreamModel: 'dreamina-seedance-2-0-fast-260128',
       status: 'submitting', upstreamRequest: {}, upstreamTask: null, hasVideoInput: false, resolution: '480p', ratio: '16:9', duration: 5,
@@ -45,7 +48,7 @@ describe('BillingService.reserve: a task is recorded only while charged + in fli
     });
 
   /** A succeeded task of the tenant charged 50,000 tokens at fast 480p ($5.6/M) = $0.28. */
-  const charge = (tenantId: string) =>
+  const charge = (tenantId: TenantId) =>
     uow.transaction(async (m) => {
       const task = await newTask(m, tenantId, { status: 'succeeded', taskId: `cgt-${randomUUID()}` });
       await billing.settle(m, {
@@ -54,13 +57,13 @@ describe('BillingService.reserve: a task is recorded only while charged + in fli
       });
     });
 
-  const holders = (m: EntityManager, tenantId: string): SpendHolders => ({
+  const holders = (m: EntityManager, tenantId: TenantId): SpendHolders => ({
     lockLimit: () => tenancy.lockSpendLimit(m, tenantId),
     reservedInFlight: () => tasks.using(m).reservedNano(tenantId),
   });
 
   /** What a create does: reserve, then record the task holding its estimate, in one transaction. */
-  const reserveAndRecord = (tenantId: string, estimateUsd: string) =>
+  const reserveAndRecord = (tenantId: TenantId, estimateUsd: string) =>
     uow.transaction(async (m) => {
       const estimate = parseUsd(estimateUsd);
       await billing.reserve(m, tenantId, estimate, holders(m, tenantId));

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { RedisConnection } from '../common/redis/redis-connection';
-import { TaskRepository } from '../tasks/task.repository';
+import { TaskCrossTenantReader } from '../tasks/task-cross-tenant.reader';
 
 /** How long the task counts read from the database are reused: a scrape never costs more than one count per this. */
 const TASK_COUNT_TTL_MS = 5000;
@@ -22,7 +22,7 @@ export class MetricsService {
   private counts?: { at: number; value: Promise<{ byStatus: Map<string, number>; unreconciled: number }> };
 
   constructor(
-    private readonly tasks: TaskRepository,
+    private readonly tasks: TaskCrossTenantReader,
     private readonly redis: RedisConnection,
   ) {
     const registers = [this.registry];
@@ -125,8 +125,8 @@ export class MetricsService {
   }
 
   private async readCounts(): Promise<{ byStatus: Map<string, number>; unreconciled: number }> {
-    const byStatus = await this.tasks.countByStatusAcrossTenants();
-    const flagged = await this.tasks.countFlaggedAcrossTenants();
+    const byStatus = await this.tasks.countByStatus();
+    const flagged = await this.tasks.countFlagged();
     return { byStatus, unreconciled: (byStatus.get('unknown') ?? 0) + flagged };
   }
 }

@@ -5,7 +5,7 @@ import type { DestinationStream } from 'pino';
 import type { AppConfig } from '../config/app-config';
 import { CommonModule } from '../common/common.module';
 import { TaskEntity } from '../tasks/task.entity';
-import { TaskRepository } from '../tasks/task.repository';
+import { TaskCrossTenantReader } from '../tasks/task-cross-tenant.reader';
 import { AppLogger } from './app-logger';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
@@ -24,8 +24,8 @@ export class ObservabilityModule {
       module: ObservabilityModule,
       imports: [LoggerModule.forRoot(requestLogParams(config, logStream)), TypeOrmModule.forFeature([TaskEntity]), CommonModule],
       controllers: [MetricsController],
-      // Its own TaskRepository (stateless) for the task counts, so this module depends on no feature module.
-      providers: [MetricsService, TaskRepository, AppLogger],
+      // Its own TaskCrossTenantReader (stateless) for the task counts, so this module depends on no feature module.
+      providers: [MetricsService, TaskCrossTenantReader, AppLogger],
       exports: [MetricsService, AppLogger],
     };
   }

@@ -1,11 +1,12 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { epochMs } from '../database/columns';
+import type { TenantId } from '../tenancy/tenant-id';
 
 /** An Idempotency-Key of one tenant, bound to the body it first came with and the task it made (24 h). */
 @Entity({ name: 'idempotency_keys' })
 export class IdempotencyKeyEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'varchar', length: 36 })
-  tenantId: string;
+  tenantId: TenantId;
 
   @PrimaryColumn({ name: 'idempotency_key', type: 'varchar', length: 255 })
   key: string;

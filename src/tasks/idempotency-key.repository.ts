@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, Repository } from 'typeorm';
+import type { TenantId } from '../tenancy/tenant-id';
 import { TenantScopedRepository } from '../tenancy/tenant-scoped.repository';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 
@@ -10,20 +11,20 @@ export class IdempotencyKeyRepository extends TenantScopedRepository<Idempotency
     super(repo);
   }
 
-  async findKey(tenantId: string, key: string): Promise<IdempotencyKeyEntity | null> {
+  async findKey(tenantId: TenantId, key: string): Promise<IdempotencyKeyEntity | null> {
     return this.findOne(tenantId, { key });
   }
 
-  async release(tenantId: string, key: string, taskRef: string): Promise<void> {
+  async release(tenantId: TenantId, key: string, taskRef: string): Promise<void> {
     await this.write(() => this.repo.delete(this.scoped(tenantId, { key, taskRef })));
   }
 
   /** Frees whatever key is bound to this task record (its create was refused or never made). */
-  async releaseForTask(tenantId: string, taskRef: string): Promise<void> {
+  async releaseForTask(tenantId: TenantId, taskRef: string): Promise<void> {
     await this.write(() => this.repo.delete(this.scoped(tenantId, { taskRef })));
   }
 
-  async forgetExpired(tenantId: string, key: string, before: number): Promise<void> {
+  async forgetExpired(tenantId: TenantId, key: string, before: number): Promise<void> {
     await this.write(() => this.repo.delete(this.scoped(tenantId, { key, createdAt: LessThan(before) })));
   }
 }

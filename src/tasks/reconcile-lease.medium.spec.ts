@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { testTenantId } from '../../test/support/tenant-id';
 import { openMigratedDataSource } from '../../test/support/test-database';
+import type { TenantId } from '../tenancy/tenant-id';
 import { TenantEntity } from '../tenancy/tenant.entity';
+import { TaskCrossTenantReader } from './task-cross-tenant.reader';
 import { TaskEntity, TaskStatus } from './task.entity';
 import { TaskRepository } from './task.repository';
 
@@ -9,14 +12,14 @@ import { TaskRepository } from './task.repository';
  * Medium: reconciliation leases on a real database — records with an unknown outcome that are due, and `submitting`
  * records older than the stale limit, are each claimed by exactly one instance; a released lease is taken again.
  */
-describe('TaskRepository.claimForReconcileAcrossTenants', () => {
+describe('TaskCrossTenantReader.claimForReconcile', () => {
   let ds: DataSource;
   let close: () => Promise<void>;
-  let tenantId: string;
+  let tenantId: TenantId;
 
   beforeAll(async () => {
     ({ ds, close } = await openMigratedDataSource());
-    tenantId = randomUUID();
+    tenantId = testTenantId();
     await ds.getRepository(TenantEntity).insert({
       id: tenantId, name: 'reconcile', status: 'active', mediaPolicy: null, rateLimitPerMinute: 60, spendLimitNano: null,
       entitlements: { video_generation: true, asset_library: true, models: [] }, createdAt: 0, updatedAt: 0,
@@ -34,18 +37,18 @@ describe('TaskRepository.claimForReconcileAcrossTenants', () => {
   afterAll(async () => close());
 
   it('claims due unknown and stale submitting records, each by exactly one claimer, and gives them back on release', async () => {
-    const repos = [1, 2, 3, 4].map(() => new TaskRepository(ds.getRepository(TaskEntity)));
+    const repos = [1, 2, 3, 4].map(() => new TaskCrossTenantReader(ds.getRepository(TaskEntity)));
     const now = 50_000;
     const staleBefore = 10_000;
-    const claims = await Promise.all(repos.map((r, i) => r.claimForReconcileAcrossTenants(`owner-${i}`, now, now + 60_000, staleBefore, 20)));
+    const claims = await Promise.all(repos.map((r, i) => r.claimForReconcile(`owner-${i}`, now, now + 60_000, staleBefore, 20)));
     const ids = claims.flat().map((t) => t.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBe(60);
     for (const [i, claim] of claims.entries()) expect(claim.every((t) => t.leaseOwner === `owner-${i}` && ['unknown', 'submitting'].includes(t.status))).toBe(true);
-    expect(await repos[0].claimForReconcileAcrossTenants('late', now + 1, now + 70_000, staleBefore, 100)).toHaveLength(0);
+    expect(await repos[0].claimForReconcile('late', now + 1, now + 70_000, staleBefore, 100)).toHaveLength(0);
 
-    await repos[1].releaseReconcileLeasesAcrossTenants('owner-1');
-    const again = await repos[0].claimForReconcileAcrossTenants('late', now + 2, now + 70_000, staleBefore, 100);
+    await repos[1].releaseReconcileLeases('owner-1');
+    const again = await repos[0].claimForReconcile('late', now + 2, now + 70_000, staleBefore, 100);
     expect(again.map((t) => t.id).sort()).toEqual(claims[1].map((t) => t.id).sort());
   });
 

@@ -12,6 +12,7 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { IdempotencyKeyRepository } from './idempotency-key.repository';
 import { MatchCandidate, MatchDecision, matchRecords, MatchRecord, MatchWindow, windowEnd, windowStart } from './reconcile-matching';
 import { TaskEntity } from './task.entity';
+import { TaskCrossTenantReader } from './task-cross-tenant.reader';
 import { TaskRepository } from './task.repository';
 import { TaskSyncService } from './task-sync.service';
 
@@ -42,6 +43,7 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
 
   constructor(
     private readonly tasks: TaskRepository,
+    private readonly crossTenant: TaskCrossTenantReader,
     private readonly sync: TaskSyncService,
     private readonly ark: ArkDataClient,
     private readonly uow: UnitOfWork,
@@ -65,7 +67,7 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
   async beforeApplicationShutdown(): Promise<void> {
     this.stopTimer();
     await this.current?.catch(() => undefined);
-    await this.tasks.releaseReconcileLeasesAcrossTenants(this.owner).catch((err: Error) => this.logger.warn(`releasing reconcile leases failed: ${err.message}`));
+    await this.crossTenant.releaseReconcileLeases(this.owner).catch((err: Error) => this.logger.warn(`releasing reconcile leases failed: ${err.message}`));
   }
 
   get window(): MatchWindow {
@@ -81,7 +83,7 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
   async runOnce(now = Date.now()): Promise<number> {
     if (this.state.draining) return 0;
     const staleBefore = now - (this.config.ark.timeoutMs + this.config.reconcile.graceMs);
-    const claimed = await this.tasks.claimForReconcileAcrossTenants(this.owner, now, now + this.leaseMs, staleBefore, BATCH);
+    const claimed = await this.crossTenant.claimForReconcile(this.owner, now, now + this.leaseMs, staleBefore, BATCH);
     if (claimed.length === 0) return 0;
     const ctx = systemContext();
     const decisions = await this.decide(claimed, ctx);
@@ -216,11 +218,11 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
         this.logger.warn(`listing upstream tasks of ${model} failed; ${rows.length} record(s) stay unresolved: ${(err as Error).message}`);
         continue;
       }
-      const owned = await this.tasks.ownedTaskIdsAcrossTenants(listed.map((t) => t.id));
+      const owned = await this.crossTenant.ownedTaskIds(listed.map((t) => t.id));
       const candidates = listed.filter((t) => !owned.has(t.id));
       const claimedIds = new Set(rows.map((r) => r.id));
       const span = w.timeoutMs + 2 * w.graceMs + 6000;
-      const open = (await this.tasks.openRecordsAcrossTenants(model, from - span, to + span)).filter((r) => !r.taskId);
+      const open = (await this.crossTenant.openRecords(model, from - span, to + span)).filter((r) => !r.taskId);
       for (const r of rows) if (!open.some((o) => o.id === r.id)) open.push(r);
       const staleBefore = listedAt - (this.config.ark.timeoutMs + this.config.reconcile.graceMs);
       const records: MatchRecord[] = open.map((r) => ({

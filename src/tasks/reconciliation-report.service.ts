@@ -6,7 +6,7 @@ import { CatalogService } from '../catalog/catalog.service';
 import { systemContext } from '../common/http/request-context';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { UnresolvedAssetSubmissionsReader } from '../assets/unresolved-asset-submissions.reader';
-import { TaskRepository } from './task.repository';
+import { TaskCrossTenantReader } from './task-cross-tenant.reader';
 
 /** Upstream keeps tasks 7 days (docs/contract.md §8): the view looks that far back. */
 const WINDOW_MS = 7 * 24 * 3600 * 1000;
@@ -28,7 +28,7 @@ export class ReconciliationReport {
   private readonly logger = new Logger(ReconciliationReport.name);
 
   constructor(
-    private readonly tasks: TaskRepository,
+    private readonly crossTenant: TaskCrossTenantReader,
     private readonly ark: ArkDataClient,
     private readonly catalog: CatalogService,
     private readonly billing: BillingService,
@@ -40,7 +40,7 @@ export class ReconciliationReport {
     const now = Date.now();
     const since = now - WINDOW_MS;
     const staleBefore = now - (this.config.ark.timeoutMs + this.config.reconcile.graceMs);
-    const rows = await this.tasks.unresolvedAcrossTenants(since, staleBefore, MAX_UNRESOLVED);
+    const rows = await this.crossTenant.unresolved(since, staleBefore, MAX_UNRESOLVED);
     const unresolved = rows.map((r) => ({
       record_id: r.id,
       tenant_id: r.tenantId,
@@ -61,7 +61,7 @@ export class ReconciliationReport {
     let cost = 0n;
     try {
       const listed = await this.listSince(since);
-      const owned = await this.tasks.ownedTaskIdsAcrossTenants(listed.map((t) => t.id));
+      const owned = await this.crossTenant.ownedTaskIds(listed.map((t) => t.id));
       orphans = [];
       for (const t of listed.filter((x) => !owned.has(x.id))) {
         const view = await this.orphanView(t);

@@ -3,10 +3,10 @@ import { DataSource } from 'typeorm';
 import { openMigratedDataSource } from '../../test/support/test-database';
 import { TenantEntity } from '../tenancy/tenant.entity';
 import { TaskEntity } from './task.entity';
-import { TaskRepository } from './task.repository';
+import { TaskCrossTenantReader } from './task-cross-tenant.reader';
 
 /** Medium: background-sync leases on a real database — two claimers never get the same task. */
-describe('TaskRepository.claimDueForSync', () => {
+describe('TaskCrossTenantReader.claimDueForSync', () => {
   let ds: DataSource;
   let close: () => Promise<void>;
   let tenantId: string;
@@ -29,7 +29,7 @@ describe('TaskRepository.claimDueForSync', () => {
   afterAll(async () => close());
 
   it('claims only due, unfinished, unleased tasks, each by exactly one claimer', async () => {
-    const repos = [1, 2, 3, 4].map(() => new TaskRepository(ds.getRepository(TaskEntity)));
+    const repos = [1, 2, 3, 4].map(() => new TaskCrossTenantReader(ds.getRepository(TaskEntity)));
     const claims = await Promise.all(repos.map((r, i) => r.claimDueForSync(`owner-${i}`, 2000, 60_000, 30)));
     const ids = claims.flat().map((t) => t.id);
     expect(new Set(ids).size).toBe(ids.length);

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { openMigratedDataSource } from '../../test/support/test-database';
 import { TaskEntity } from './task.entity';
-import { TaskRepository } from './task.repository';
+import { testTenantId } from '../../test/support/tenant-id';
+import { ALL_TENANTS, oneTenant, TenantScope } from '../tenancy/tenant-scope';
+import { TaskCrossTenantReader, TaskRecordFilter } from './task-cross-tenant.reader';
 
 /**
  * Medium: each page of the admin task log is read through an index in its order (no sort of the whole
@@ -12,17 +14,17 @@ import { TaskRepository } from './task.repository';
 describe('the admin task log query is index-backed', () => {
   let ds: DataSource;
   let close: () => Promise<void>;
-  let repo: TaskRepository;
+  let repo: TaskCrossTenantReader;
   const before = { createdAt: Date.now(), id: randomUUID() };
 
   beforeAll(async () => {
     ({ ds, close } = await openMigratedDataSource());
-    repo = new TaskRepository(ds.getRepository(TaskEntity));
+    repo = new TaskCrossTenantReader(ds.getRepository(TaskEntity));
   });
   afterAll(async () => close());
 
-  async function plan(filter: Parameters<TaskRepository['pageAcrossTenantsQuery']>[0]): Promise<string> {
-    const [sql, params] = repo.pageAcrossTenantsQuery(filter, before, 51).getQueryAndParameters();
+  async function plan(scope: TenantScope, filter: TaskRecordFilter): Promise<string> {
+    const [sql, params] = repo.logPageQuery(scope, filter, before, 51).getQueryAndParameters();
     if (ds.options.type === 'postgres') {
       return ds.transaction(async (m) => {
         await m.query('SET LOCAL enable_seqscan = off');
@@ -36,13 +38,13 @@ describe('the admin task log query is index-backed', () => {
   }
 
   it.each([
-    ['no filter', {}, 'idx_tasks_created_id'],
-    ['a tenant', { tenantId: randomUUID() }, 'idx_tasks_tenant_created_id'],
-    ['a status', { status: 'succeeded' }, 'idx_tasks_status_created_id'],
-    ['a model', { model: 'dreamina-seedance-2-0' }, 'idx_tasks_model_created_id'],
-    ['a time range', { from: 0, to: Date.now() }, 'idx_tasks_created_id'],
-  ])('filtered by %s: a range scan of an index, no sort of the table', async (_what, filter, index) => {
-    const p = await plan(filter);
+    ['no filter', ALL_TENANTS, {}, 'idx_tasks_created_id'],
+    ['a tenant', oneTenant(testTenantId()), {}, 'idx_tasks_tenant_created_id'],
+    ['a status', ALL_TENANTS, { status: 'succeeded' }, 'idx_tasks_status_created_id'],
+    ['a model', ALL_TENANTS, { model: 'dreamina-seedance-2-0' }, 'idx_tasks_model_created_id'],
+    ['a time range', ALL_TENANTS, { from: 0, to: Date.now() }, 'idx_tasks_created_id'],
+  ] as const)('filtered by %s: a range scan of an index, no sort of the table', async (_what, scope, filter, index) => {
+    const p = await plan(scope, filter);
     if (process.env.SHOW_PLANS) process.stdout.write(`${_what}:\n${p}\n\n`);
     expect(p).toMatch(/idx_tasks_/);
     expect(p).toMatch(new RegExp(`\\b${index}\\b`));

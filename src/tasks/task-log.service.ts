@@ -6,7 +6,8 @@ import { DomainError } from '../common/errors/domain-error';
 import type { AdminTasksQuery } from './dto/admin-tasks.query';
 import { decodeTaskLogCursor, encodeTaskLogCursor } from './task-log-cursor';
 import type { TaskEntity } from './task.entity';
-import { TaskRepository } from './task.repository';
+import { ALL_TENANTS, staffFilterScope } from '../tenancy/tenant-scope';
+import { TaskCrossTenantReader } from './task-cross-tenant.reader';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -17,7 +18,7 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 @Injectable()
 export class TaskLogService {
   constructor(
-    private readonly tasks: TaskRepository,
+    private readonly crossTenant: TaskCrossTenantReader,
     private readonly billing: BillingService,
   ) {}
 
@@ -30,9 +31,10 @@ export class TaskLogService {
     const model = q.model === undefined ? undefined : stableNameOf(q.model);
     if (q.model !== undefined && !model) throw DomainError.invalid('model', `model \`${q.model}\` is not a model name.`);
     const limit = q.limit ?? 50;
-    const rows = await this.tasks.pageAcrossTenants({ from, to, tenantId: q.tenant_id, status: q.status, model }, before, limit + 1);
+    const scope = staffFilterScope(q.tenant_id);
+    const rows = await this.crossTenant.logPage(scope, { from, to, status: q.status, model }, before, limit + 1);
     const page = rows.slice(0, limit);
-    const charges = await this.billing.entriesForTasks(page.map((t) => t.id));
+    const charges = await this.billing.entriesForTasks(scope, page.map((t) => t.id));
     const last = page[page.length - 1];
     return {
       items: page.map((t) => ({ ...summary(t), amount_usd: amountOf(charges.get(t.id)) })),
@@ -42,9 +44,9 @@ export class TaskLogService {
 
   /** One record with what was sent upstream, what upstream last said and its charge. */
   async getAcrossTenants(id: string): Promise<Record<string, unknown>> {
-    const row = await this.tasks.findAcrossTenants(id);
+    const row = await this.crossTenant.findByAnyId(id);
     if (!row) throw new DomainError('task_not_found', `Task \`${id}\` does not exist.`, 'id');
-    const charge = (await this.billing.entriesForTasks([row.id])).get(row.id);
+    const charge = (await this.billing.entriesForTasks(ALL_TENANTS, [row.id])).get(row.id);
     return {
       ...summary(row),
       amount_usd: amountOf(charge),

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { ArkApiError } from '@arkgate/byteplus';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { TaskEntity } from './task.entity';
+import { TaskCrossTenantReader } from './task-cross-tenant.reader';
 import { TaskRepository } from './task.repository';
 import { isTerminal, TaskSyncService } from './task-sync.service';
 import { ShutdownState } from '../common/lifecycle/shutdown-state';
@@ -37,6 +38,7 @@ export class TaskPollerService implements OnApplicationBootstrap, BeforeApplicat
 
   constructor(
     private readonly tasks: TaskRepository,
+    private readonly crossTenant: TaskCrossTenantReader,
     private readonly sync: TaskSyncService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly shutdown: ShutdownState,
@@ -58,7 +60,7 @@ export class TaskPollerService implements OnApplicationBootstrap, BeforeApplicat
     await this.current?.catch(() => undefined);
     await this.budget.close();
     try {
-      const released = await this.tasks.releaseLeasesOfOwnerAcrossTenants(this.owner);
+      const released = await this.crossTenant.releaseSyncLeases(this.owner);
       if (released > 0) this.logger.log(`released ${released} sync lease(s) on shutdown`);
     } catch (err) {
       this.logger.warn(`could not release sync leases on shutdown (they expire by themselves): ${(err as Error).message}`);
@@ -72,12 +74,12 @@ export class TaskPollerService implements OnApplicationBootstrap, BeforeApplicat
 
   /** One round: claim what is due within the budget and refresh it. Returns how many tasks it handled. */
   async runOnce(now = Date.now()): Promise<number> {
-    const due = await this.tasks.countDueForSync(now);
+    const due = await this.crossTenant.countDueForSync(now);
     if (due === 0) return 0;
     const granted = await this.budget.take(Math.min(due, MAX_BATCH));
     this.lastGranted = granted;
     if (granted <= 0 || this.shutdown.draining) return 0;
-    const claimed = await this.tasks.claimDueForSync(this.owner, now, now + this.config.sync.leaseMs, granted);
+    const claimed = await this.crossTenant.claimDueForSync(this.owner, now, now + this.config.sync.leaseMs, granted);
     let next = 0;
     const worker = async () => {
       while (next < claimed.length) await this.syncOne(claimed[next++]);

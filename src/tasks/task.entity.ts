@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { bigintString, epochMs } from '../database/columns';
+import type { TenantId } from '../tenancy/tenant-id';
 
 /**
  * `submitting` rows exist between the local record and the upstream answer; `rejected` ones were
@@ -42,7 +43,7 @@ export class TaskEntity {
   taskId: string | null;
 
   @Column({ name: 'tenant_id', type: 'varchar', length: 36 })
-  tenantId: string;
+  tenantId: TenantId;
 
   /** Stable external model name from the create request (aliases normalised). */
   @Column({ type: 'varchar', length: 64 })

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { testTenantId } from '../../test/support/tenant-id';
 import { openMigratedDataSource } from '../../test/support/test-database';
+import type { TenantId } from '../tenancy/tenant-id';
 import { TenantEntity } from '../tenancy/tenant.entity';
 import { TaskEntity } from './task.entity';
 import { TaskRepository } from './task.repository';
@@ -17,9 +19,9 @@ describe('TaskRepository', () => {
       entitlements: { video_generation: true, asset_library: true, models: [] }, createdAt: Date.now(), updatedAt: Date.now(),
     });
     await ds.getRepository(TenantEntity).insert(t);
-    return t.id;
+    return testTenantId(t.id);
   };
-  const newTask = (tenantId: string, over: Partial<Omit<TaskEntity, 'tenantId'>> = {}) =>
+  const newTask = (tenantId: TenantId, over: Partial<Omit<TaskEntity, 'tenantId'>> = {}) =>
     repo.insertSubmitting(tenantId, {
       id: randomUUID(), taskId: `cgt-${randomUUID().slice(0, 8)}`, model: 'dreamina-seedance-2-0', upstreamModel: 'dreamina-seedance-2-0-260128',
       status: 'queued', upstreamRequest: { model: 'dreamina-seedance-2-0-260128' }, upstreamTask: null, hasVideoInput: false,
@@ -35,8 +37,8 @@ describe('TaskRepository', () => {
   afterAll(async () => close());
 
   it('refuses to run without a tenant id', async () => {
-    await expect(repo.findVisible('', 'x')).rejects.toThrow('without a tenant id');
-    await expect(repo.findVisible(undefined as unknown as string, 'x')).rejects.toThrow('without a tenant id');
+    await expect(repo.findVisible(testTenantId(''), 'x')).rejects.toThrow('without a tenant id');
+    await expect(repo.findVisible(undefined as unknown as TenantId, 'x')).rejects.toThrow('without a tenant id');
   });
 
   it('stamps the tenant on insert and never reads across tenants', async () => {

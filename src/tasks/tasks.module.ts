@@ -14,6 +14,7 @@ import { AssetsService } from '../assets/assets.service';
 import { ASSET_REFERENCES } from './asset-references';
 import { TaskEntity } from './task.entity';
 import { TaskLogService } from './task-log.service';
+import { TaskCrossTenantReader } from './task-cross-tenant.reader';
 import { TaskRepository } from './task.repository';
 import { TaskSyncService } from './task-sync.service';
 import { TasksController } from './tasks.controller';
@@ -29,7 +30,22 @@ import { ReconciliationReport } from './reconciliation-report.service';
 @Module({
   imports: [TypeOrmModule.forFeature([TaskEntity, IdempotencyKeyEntity]), AuditModule, CommonModule, UpstreamModule, CatalogModule, AssetsModule, BillingModule, TenancyModule],
   controllers: [TasksController, ReconciliationController],
-  providers: [TasksService, TaskCreation, CreateTaskPipe, TaskSubmission, IdempotentCreate, Reconciler, ReconciliationReport, TaskSyncService, TaskPollerService, TaskRepository, IdempotencyKeyRepository, TaskLogService, { provide: ASSET_REFERENCES, useExisting: AssetsService }],
-  exports: [TasksService, TaskCreation, CreateTaskPipe, TaskSyncService, TaskPollerService, Reconciler, TaskLogService],
+  providers: [
+    TasksService,
+    TaskCreation,
+    CreateTaskPipe,
+    TaskSubmission,
+    IdempotentCreate,
+    Reconciler,
+    ReconciliationReport,
+    TaskSyncService,
+    TaskPollerService,
+    TaskRepository,
+    TaskCrossTenantReader,
+    IdempotencyKeyRepository,
+    TaskLogService,
+    { provide: ASSET_REFERENCES, useExisting: AssetsService },
+  ],
+  exports: [TasksService, TaskCreation, CreateTaskPipe, TaskSyncService, TaskPollerService, Reconciler, TaskLogService, TaskCrossTenantReader],
 })
 export class TasksModule {}

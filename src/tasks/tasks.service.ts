@@ -82,19 +82,6 @@ export class TasksService {
     return {};
   }
 
-  /** Every task record matching the filter, page by page, for auditor exports (hidden ones included). */
-  async *exportRecords(filter: { from?: number; to?: number; tenantId?: string; status?: string; model?: string }, pageSize = 1000): AsyncGenerator<TaskEntity[]> {
-    let after: { createdAt: number; id: string } | null = null;
-    for (;;) {
-      const page = await this.tasks.exportPage(filter, after, pageSize);
-      if (page.length === 0) return;
-      yield page;
-      const last = page[page.length - 1];
-      after = { createdAt: last.createdAt, id: last.id };
-      if (page.length < pageSize) return;
-    }
-  }
-
   private async visibleOrThrow(tenant: TenantContext, taskId: string): Promise<TaskEntity> {
     const row = await this.tasks.findVisible(tenant.id, taskId);
     if (!row) throw new DomainError('task_not_found', `Task \`${taskId}\` does not exist or does not belong to this account.`, 'task_id');

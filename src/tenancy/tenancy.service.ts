@@ -12,6 +12,7 @@ import { DEFAULT_TENANT_MODELS } from '../catalog/catalog-rules';
 import { ApiTokenEntity, Role } from './api-token.entity';
 import { Entitlements, MediaPolicy, TenantEntity, TenantStatus } from './tenant.entity';
 import { Principal, TenantContext } from './tenant-context';
+import { tenantIdFromTrustedRow } from './tenant-id';
 import { hashToken, newToken, tokenPrefix } from './token-codec';
 
 export interface TenantView {
@@ -309,9 +310,10 @@ export class TenancyService {
     return tenant.mediaPolicy ?? (this.config.profile === 'phanedge' ? 'asset_only' : 'any');
   }
 
+  /** The auth path: the tenant row behind a live token is where a caller's `TenantId` comes from. */
   private toContext(t: TenantEntity): TenantContext {
     return {
-      id: t.id,
+      id: tenantIdFromTrustedRow(t.id),
       name: t.name,
       status: t.status,
       entitlements: t.entitlements,

@@ -1,12 +1,13 @@
 import type { Entitlements, MediaPolicy, TenantStatus } from './tenant.entity';
 import type { Role } from './api-token.entity';
+import type { TenantId } from './tenant-id';
 
 /**
  * The caller's tenant as the guard resolved it. Every tenant-owned read or write takes one of these
- * (or its id) first: a query without a tenant cannot be written.
+ * (or its id) first: a query without a tenant cannot be written, and its `TenantId` is made only on the auth path.
  */
 export interface TenantContext {
-  readonly id: string;
+  readonly id: TenantId;
   readonly name: string;
   readonly status: TenantStatus;
   readonly entitlements: Entitlements;

@@ -1,18 +1,33 @@
 import { EntityManager, FindManyOptions, FindOptionsWhere, ObjectLiteral, Repository } from 'typeorm';
 import { UnitOfWork } from '../database/unit-of-work';
+import type { TenantId } from './tenant-id';
 
 /** Refuses an empty tenant id: TypeORM silently drops `undefined` from a `where`, which would read all tenants. */
-export function assertTenantId(tenantId: unknown): asserts tenantId is string {
+export function assertTenantId(tenantId: unknown): asserts tenantId is TenantId {
   if (typeof tenantId !== 'string' || tenantId.length === 0) {
     throw new Error('tenant-scoped query without a tenant id');
   }
 }
 
 /**
- * Base of every repository of tenant-owned rows: each method takes the tenant id first, filters by it,
- * and stamps it on insert. Subclasses add queries named for intent.
+ * Refuses a `tenant_id` the caller put in a `where` or a patch: the scope is the tenant id argument alone.
+ * Overwriting it would hide a caller's mistake (another tenant's id, or an `undefined` meant as "all").
  */
-export abstract class TenantScopedRepository<T extends ObjectLiteral & { tenantId: string }> {
+export function assertNoTenantIdIn(clause: object | undefined, what: 'where' | 'patch'): void {
+  if (clause && Object.prototype.hasOwnProperty.call(clause, 'tenantId')) {
+    throw new Error(`tenant-scoped ${what} must not name tenantId; pass the tenant id as the first argument`);
+  }
+}
+
+/** A `where` of a tenant-owned row without its tenant: the repository adds that. */
+export type ScopedWhere<T> = Omit<FindOptionsWhere<T>, 'tenantId'>;
+
+/**
+ * Base of every repository of tenant-owned rows: each method takes the tenant id first, filters by it,
+ * and stamps it on insert. Subclasses add queries named for intent. Reads over several tenants live in
+ * the `*-cross-tenant.reader.ts` classes, never here.
+ */
+export abstract class TenantScopedRepository<T extends ObjectLiteral & { tenantId: TenantId }> {
   protected constructor(protected readonly repo: Repository<T>) {}
 
   /** The same repository working inside the caller's transaction. */
@@ -22,27 +37,30 @@ export abstract class TenantScopedRepository<T extends ObjectLiteral & { tenantI
     return bound;
   }
 
-  protected scoped(tenantId: string, where: FindOptionsWhere<T> = {}): FindOptionsWhere<T> {
+  protected scoped(tenantId: TenantId, where: ScopedWhere<T> = {} as ScopedWhere<T>): FindOptionsWhere<T> {
     assertTenantId(tenantId);
+    assertNoTenantIdIn(where, 'where');
     return { ...where, tenantId } as FindOptionsWhere<T>;
   }
 
-  async findOne(tenantId: string, where: FindOptionsWhere<T>): Promise<T | null> {
+  async findOne(tenantId: TenantId, where: ScopedWhere<T>): Promise<T | null> {
     return this.repo.findOne({ where: this.scoped(tenantId, where) });
   }
 
-  async findAndCount(tenantId: string, where: FindOptionsWhere<T>, options: Omit<FindManyOptions<T>, 'where'> = {}): Promise<[T[], number]> {
+  async findAndCount(tenantId: TenantId, where: ScopedWhere<T>, options: Omit<FindManyOptions<T>, 'where'> = {}): Promise<[T[], number]> {
     return this.repo.findAndCount({ ...options, where: this.scoped(tenantId, where) });
   }
 
-  async insert(tenantId: string, row: Omit<T, 'tenantId'>): Promise<T> {
+  async insert(tenantId: TenantId, row: Omit<T, 'tenantId'>): Promise<T> {
     assertTenantId(tenantId);
+    assertNoTenantIdIn(row, 'patch');
     const entity = this.repo.create({ ...row, tenantId } as unknown as T);
     await this.write(() => this.repo.insert(entity));
     return entity;
   }
 
-  async update(tenantId: string, where: FindOptionsWhere<T>, patch: Partial<T>): Promise<number> {
+  async update(tenantId: TenantId, where: ScopedWhere<T>, patch: Omit<Partial<T>, 'tenantId'>): Promise<number> {
+    assertNoTenantIdIn(patch, 'patch');
     const result = await this.write(() => this.repo.update(this.scoped(tenantId, where), patch as never));
     return result.affected ?? 0;
   }

@@ -1,6 +1,7 @@
 /** The facade's record of a video: its own id for one task. */
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochMs } from '../database/columns';
+import type { TenantId } from '../tenancy/tenant-id';
 
 /**
  * A video of the OpenAI-compatible facade: our stable `video_…` id for one task of the tenant, and the
@@ -14,7 +15,7 @@ export class VideoEntity {
   id: string;
 
   @Column({ name: 'tenant_id', type: 'varchar', length: 36 })
-  tenantId: string;
+  tenantId: TenantId;
 
   /** The task's upstream id (`cgt-…`); one video per task. Null while the video is reserved and its create runs. */
   @Column({ name: 'task_id', type: 'varchar', length: 64, unique: true, nullable: true })

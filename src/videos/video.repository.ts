@@ -2,6 +2,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
+import type { TenantId } from '../tenancy/tenant-id';
 import { assertTenantId, TenantScopedRepository } from '../tenancy/tenant-scoped.repository';
 import { VideoEntity } from './video.entity';
 
@@ -13,32 +14,32 @@ export class VideoRepository extends TenantScopedRepository<VideoEntity> {
   }
 
   /** A video the tenant has not deleted. */
-  findLive(tenantId: string, id: string): Promise<VideoEntity | null> {
+  findLive(tenantId: TenantId, id: string): Promise<VideoEntity | null> {
     return this.findOne(tenantId, { id, deletedAt: IsNull() });
   }
 
   /** The video of a task (deleted or not): what an idempotent replay of a create finds. */
-  findByTask(tenantId: string, taskId: string): Promise<VideoEntity | null> {
+  findByTask(tenantId: TenantId, taskId: string): Promise<VideoEntity | null> {
     return this.findOne(tenantId, { taskId });
   }
 
   /** The video reserved for the task record `recordId` (docs/contract.md §9: found even when its task id was never written). */
-  findByRecord(tenantId: string, recordId: string): Promise<VideoEntity | null> {
+  findByRecord(tenantId: TenantId, recordId: string): Promise<VideoEntity | null> {
     return this.findOne(tenantId, { recordId });
   }
 
   /** Writes the upstream task id of a reserved video; false when it already had one. */
-  async bindTask(tenantId: string, id: string, taskId: string): Promise<boolean> {
+  async bindTask(tenantId: TenantId, id: string, taskId: string): Promise<boolean> {
     return (await this.update(tenantId, { id, taskId: IsNull() }, { taskId })) > 0;
   }
 
   /** Drops a reservation whose create was refused (no task was made for it). */
-  async deleteReserved(tenantId: string, id: string): Promise<void> {
+  async deleteReserved(tenantId: TenantId, id: string): Promise<void> {
     await this.write(() => this.repo.delete(this.scoped(tenantId, { id, taskId: IsNull() })));
   }
 
   /** Any video of the tenant, deleted ones too: a list cursor may name one. */
-  findAny(tenantId: string, id: string): Promise<VideoEntity | null> {
+  findAny(tenantId: TenantId, id: string): Promise<VideoEntity | null> {
     return this.findOne(tenantId, { id });
   }
 
@@ -46,7 +47,7 @@ export class VideoRepository extends TenantScopedRepository<VideoEntity> {
    * One page of the tenant's live videos in creation order (`desc`: newest first), strictly after the
    * cursor video's position; keyset pagination on (created_at, id).
    */
-  async pageAfter(tenantId: string, after: VideoEntity | null, order: 'asc' | 'desc', limit: number): Promise<VideoEntity[]> {
+  async pageAfter(tenantId: TenantId, after: VideoEntity | null, order: 'asc' | 'desc', limit: number): Promise<VideoEntity[]> {
     assertTenantId(tenantId);
     const dir = order === 'asc' ? 'ASC' : 'DESC';
     const qb = this.repo
@@ -63,7 +64,7 @@ export class VideoRepository extends TenantScopedRepository<VideoEntity> {
     return qb.getMany();
   }
 
-  async markDeleted(tenantId: string, id: string): Promise<void> {
+  async markDeleted(tenantId: TenantId, id: string): Promise<void> {
     await this.update(tenantId, { id, deletedAt: IsNull() }, { deletedAt: Date.now() });
   }
 }

@@ -3,6 +3,7 @@ import { TaskEntity } from '../../src/tasks/task.entity';
 import { ledger, nanoToUsd } from '../support/billing';
 import { Cluster, startCluster } from '../support/cluster';
 import { eventually, TASKS } from '../support/test-gateway';
+import { testTenantId } from '../support/tenant-id';
 
 /**
  * Spend limits: a create reserves an upper bound (token formula at the requested resolution and ratio,
@@ -35,7 +36,7 @@ describe('concurrent creates never pass the spend limit', () => {
     const entries = await ledger(a, t.id);
     const total = entries.reduce((n, e) => n + BigInt(e.amountNano), 0n);
     expect(nanoToUsd(total.toString())).toBe('3.049200000');
-    const rows = await a.app.get(DataSource).getRepository(TaskEntity).find({ where: { tenantId: t.id } });
+    const rows = await a.app.get(DataSource).getRepository(TaskEntity).find({ where: { tenantId: testTenantId(t.id) } });
     expect(rows.every((r) => r.reservedNano === '0')).toBe(true);
   });
 

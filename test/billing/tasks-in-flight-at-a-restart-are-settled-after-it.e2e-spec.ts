@@ -4,6 +4,7 @@ import { TaskEntity } from '../../src/tasks/task.entity';
 import { ledger } from '../support/billing';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { eventually, startGateway, TASKS } from '../support/test-gateway';
+import { testTenantId } from '../support/tenant-id';
 
 /** Tasks in flight when the gateway stops are settled (and charged once) by the gateway that starts next. */
 describe('tasks in flight at a restart are settled after it', () => {
@@ -34,7 +35,7 @@ describe('tasks in flight at a restart are settled after it', () => {
     const second = await startGateway({ sync: true, shared: { db, sandbox } });
     try {
       const repo = second.app.get(DataSource).getRepository(TaskEntity);
-      await eventually(() => repo.count({ where: { tenantId: t.id, status: 'succeeded' } }), (n) => n === 20, 20000);
+      await eventually(() => repo.count({ where: { tenantId: testTenantId(t.id), status: 'succeeded' } }), (n) => n === 20, 20000);
       const entries = await ledger(second, t.id);
       expect(entries.map((e) => e.taskId).sort()).toEqual([...ids].sort());
     } finally {

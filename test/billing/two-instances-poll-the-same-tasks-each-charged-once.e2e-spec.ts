@@ -3,6 +3,7 @@ import { TaskEntity } from '../../src/tasks/task.entity';
 import { ledger } from '../support/billing';
 import { Cluster, startCluster } from '../support/cluster';
 import { eventually, TASKS } from '../support/test-gateway';
+import { testTenantId } from '../support/tenant-id';
 
 /**
  * Two instances with the background sync on, one database, 200 tasks nobody polls: every task is
@@ -37,7 +38,7 @@ describe('two instances polling the same 200 tasks charge each once', () => {
 
     const repo = a.app.get(DataSource).getRepository(TaskEntity);
     await eventually(
-      () => repo.count({ where: { tenantId: t.id, status: 'succeeded' } }).then(async (ok) => ok + (await repo.count({ where: { tenantId: t.id, status: 'failed' } }))),
+      () => repo.count({ where: { tenantId: testTenantId(t.id), status: 'succeeded' } }).then(async (ok) => ok + (await repo.count({ where: { tenantId: testTenantId(t.id), status: 'failed' } }))),
       (settled) => settled === 200,
       30000,
     );
@@ -46,6 +47,6 @@ describe('two instances polling the same 200 tasks charge each once', () => {
     expect(new Set(entries.map((e) => e.taskId)).size).toBe(190);
     expect(entries.some((e) => failing.has(e.taskId))).toBe(false);
     // every lease was given back and nothing is left to look at
-    expect(await repo.count({ where: { tenantId: t.id, leaseOwner: IsNull(), nextSyncAt: IsNull() } })).toBe(200);
+    expect(await repo.count({ where: { tenantId: testTenantId(t.id), leaseOwner: IsNull(), nextSyncAt: IsNull() } })).toBe(200);
   });
 });

@@ -1,10 +1,11 @@
 import { DataSource } from 'typeorm';
 import { LedgerEntryEntity } from '../../src/billing/ledger-entry.entity';
 import { eventually, TASKS, TestGateway } from './test-gateway';
+import { testTenantId } from './tenant-id';
 
 /** The ledger as stored, for one tenant (or all). */
 export async function ledger(gw: TestGateway, tenantId?: string): Promise<LedgerEntryEntity[]> {
-  return gw.app.get(DataSource).getRepository(LedgerEntryEntity).find({ where: tenantId ? { tenantId } : {}, order: { createdAt: 'ASC' } });
+  return gw.app.get(DataSource).getRepository(LedgerEntryEntity).find({ where: tenantId ? { tenantId: testTenantId(tenantId) } : {}, order: { createdAt: 'ASC' } });
 }
 
 /** Independent of the code under test: tokens × USD-per-million, exact, as a decimal string of USD. */

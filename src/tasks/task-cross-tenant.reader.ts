@@ -1,0 +1,190 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Between, In, Repository } from 'typeorm';
+import { claimLeased } from '../database/lease-claim';
+import { CrossTenantReader } from '../tenancy/cross-tenant.reader';
+import type { TenantScope } from '../tenancy/tenant-scope';
+import { TaskEntity } from './task.entity';
+
+/** What the admin task log and the auditor export filter task records by, besides their tenant scope. */
+export interface TaskRecordFilter {
+  from?: number;
+  to?: number;
+  status?: string;
+  model?: string;
+}
+
+/**
+ * Every read of task records over more than one tenant: background jobs claiming due work (status sync,
+ * reconciliation), the operator's views and gauges, the admin task log and the auditor export. Rows read here
+ * are only ever changed afterwards through TaskRepository, with the tenant id each row carries.
+ */
+@Injectable()
+export class TaskCrossTenantReader extends CrossTenantReader<TaskEntity> {
+  constructor(@InjectRepository(TaskEntity) repo: Repository<TaskEntity>) {
+    super(repo);
+  }
+
+  /**
+   * Background sync: leases up to `limit` unfinished tasks that are due, for `owner` until `leaseUntil`. A task
+   * leased by another live instance is never taken; an expired lease is.
+   */
+  async claimDueForSync(owner: string, now: number, leaseUntil: number, limit: number): Promise<TaskEntity[]> {
+    return claimLeased(this.repo, (work) => this.write(work), {
+      owner,
+      now,
+      leaseUntil,
+      limit,
+      due: "d.status IN ('queued', 'running') AND d.task_id IS NOT NULL AND d.next_sync_at <= :now",
+      orderBy: 'd.next_sync_at',
+    });
+  }
+
+  /** How many unfinished tasks are due for a sync and not leased (cheap, by index). */
+  async countDueForSync(now: number): Promise<number> {
+    return this.repo
+      .createQueryBuilder('d')
+      .where("d.status IN ('queued', 'running')")
+      .andWhere('d.next_sync_at <= :now', { now })
+      .andWhere('(d.lease_until IS NULL OR d.lease_until < :now)', { now })
+      .getCount();
+  }
+
+  /** Shutdown: ends every sync lease `owner` holds (their tasks stay due), so another instance takes them at once. */
+  async releaseSyncLeases(owner: string): Promise<number> {
+    const result = await this.write(() =>
+      this.repo.createQueryBuilder().update(TaskEntity).set({ leaseOwner: null, leaseUntil: null }).where('lease_owner = :owner', { owner }).execute(),
+    );
+    return result.affected ?? 0;
+  }
+
+  /**
+   * Reconciliation: leases up to `limit` records whose outcome is unknown and due, or still `submitting` although
+   * created before `staleBefore` (their instance crashed). Never one another live instance holds.
+   */
+  async claimForReconcile(owner: string, now: number, leaseUntil: number, staleBefore: number, limit: number): Promise<TaskEntity[]> {
+    const rows = await claimLeased(this.repo, (work) => this.write(work), {
+      owner,
+      now,
+      leaseUntil,
+      limit,
+      due: "((d.status = 'unknown' AND d.next_sync_at <= :now) OR (d.status = 'submitting' AND d.created_at < :staleBefore))",
+      params: { staleBefore },
+      orderBy: 'd.created_at',
+      stillDue: "status IN ('submitting', 'unknown')",
+    });
+    return rows.filter((row) => row.status === 'submitting' || row.status === 'unknown');
+  }
+
+  /** Shutdown: gives back every reconciliation lease `owner` holds, so another instance takes the records at once. */
+  async releaseReconcileLeases(owner: string): Promise<void> {
+    await this.write(() => this.repo.update({ leaseOwner: owner, status: In(['submitting', 'unknown']) }, { leaseOwner: null, leaseUntil: null }));
+  }
+
+  /** Reconciliation: every record still waiting for its outcome, of one upstream model, created in [from, to]. */
+  openRecords(upstreamModel: string, from: number, to: number): Promise<TaskEntity[]> {
+    return this.repo.find({ where: { upstreamModel, status: In(['submitting', 'unknown']), createdAt: Between(from, to) } });
+  }
+
+  /** Reconciliation: which of these upstream ids a record (of any tenant) already owns. */
+  async ownedTaskIds(taskIds: string[]): Promise<Set<string>> {
+    const owned = new Set<string>();
+    for (let i = 0; i < taskIds.length; i += 500) {
+      const rows = await this.repo.find({ select: { taskId: true }, where: { taskId: In(taskIds.slice(i, i + 500)) } });
+      for (const r of rows) owned.add(r.taskId as string);
+    }
+    return owned;
+  }
+
+  /**
+   * The operator's view: records created since `since` whose outcome is unknown, still `submitting` although
+   * created before `staleBefore`, or rejected by reconciliation with a reason the operator should see.
+   */
+  async unresolved(since: number, staleBefore: number, limit: number): Promise<TaskEntity[]> {
+    // Two range scans (idx_tasks_status_sync and idx_tasks_reconcile_reason) rather than one over 7 days of tasks.
+    const waiting = await this.repo
+      .createQueryBuilder('t')
+      .where("(t.status = 'unknown' OR (t.status = 'submitting' AND t.created_at < :staleBefore))", { staleBefore })
+      .andWhere('t.created_at >= :since', { since })
+      .orderBy('t.created_at', 'DESC')
+      .take(limit)
+      .getMany();
+    const flagged = await this.repo
+      .createQueryBuilder('t')
+      .where('t.reconcile_reason IS NOT NULL')
+      .andWhere("t.status = 'rejected'")
+      .andWhere('t.created_at >= :since', { since })
+      .orderBy('t.created_at', 'DESC')
+      .take(limit)
+      .getMany();
+    return [...waiting, ...flagged].sort((a, b) => b.createdAt - a.createdAt).slice(0, limit);
+  }
+
+  /** Records per status, for the `arkgate_tasks` gauge (a scan of idx_tasks_status_sync). */
+  async countByStatus(): Promise<Map<string, number>> {
+    const rows: { status: string; n: string | number }[] = await this.repo
+      .createQueryBuilder('t')
+      .select('t.status', 'status')
+      .addSelect('COUNT(*)', 'n')
+      .groupBy('t.status')
+      .getRawMany();
+    return new Map(rows.map((r) => [r.status, Number(r.n)]));
+  }
+
+  /** Records given up on and flagged for the operator (idx_tasks_reconcile_reason). */
+  async countFlagged(): Promise<number> {
+    return this.repo.createQueryBuilder('t').where('t.reconcile_reason IS NOT NULL').andWhere("t.status = 'rejected'").getCount();
+  }
+
+  /**
+   * Auditor export: one page of the scope's task records in creation order after `after` (keyset pagination, so
+   * memory stays flat however many there are).
+   */
+  async exportPage(scope: TenantScope, filter: TaskRecordFilter, after: { createdAt: number; id: string } | null, limit: number): Promise<TaskEntity[]> {
+    const qb = this.inScope(this.repo.createQueryBuilder('t'), 't', scope).orderBy('t.created_at', 'ASC').addOrderBy('t.id', 'ASC').take(limit);
+    if (filter.from !== undefined) qb.andWhere('t.created_at >= :from', { from: filter.from });
+    if (filter.to !== undefined) qb.andWhere('t.created_at < :to', { to: filter.to });
+    if (filter.status) qb.andWhere('t.status = :status', { status: filter.status });
+    if (filter.model) qb.andWhere('t.model = :model', { model: filter.model });
+    // A row-value comparison, so both engines answer with a range scan of idx_tasks_created_id.
+    if (after) qb.andWhere('(t.created_at, t.id) > (:ac, :aid)', { ac: after.createdAt, aid: after.id });
+    return qb.getMany();
+  }
+
+  /** Every task record of the scope matching the filter, page by page, for auditor exports (hidden ones included). */
+  async *exportRecords(scope: TenantScope, filter: TaskRecordFilter, pageSize = 1000): AsyncGenerator<TaskEntity[]> {
+    let after: { createdAt: number; id: string } | null = null;
+    for (;;) {
+      const page = await this.exportPage(scope, filter, after, pageSize);
+      if (page.length === 0) return;
+      yield page;
+      const last = page[page.length - 1];
+      after = { createdAt: last.createdAt, id: last.id };
+      if (page.length < pageSize) return;
+    }
+  }
+
+  /**
+   * Admin task log: one page of the scope's records newest first after `before` (keyset on (created_at, id), so
+   * each page is a range scan of idx_tasks_created_id or, filtered, of the tenant/status/model indexes).
+   */
+  async logPage(scope: TenantScope, filter: TaskRecordFilter, before: { createdAt: number; id: string } | null, limit: number): Promise<TaskEntity[]> {
+    return this.logPageQuery(scope, filter, before, limit).getMany();
+  }
+
+  /** The query of one task log page (exposed so a test can ask the database for its plan). */
+  logPageQuery(scope: TenantScope, filter: TaskRecordFilter, before: { createdAt: number; id: string } | null, limit: number) {
+    const qb = this.inScope(this.repo.createQueryBuilder('t'), 't', scope).orderBy('t.created_at', 'DESC').addOrderBy('t.id', 'DESC').take(limit);
+    if (filter.from !== undefined) qb.andWhere('t.created_at >= :from', { from: filter.from });
+    if (filter.to !== undefined) qb.andWhere('t.created_at < :to', { to: filter.to });
+    if (filter.status) qb.andWhere('t.status = :status', { status: filter.status });
+    if (filter.model) qb.andWhere('t.model = :model', { model: filter.model });
+    if (before) qb.andWhere('(t.created_at, t.id) < (:bc, :bid)', { bc: before.createdAt, bid: before.id });
+    return qb;
+  }
+
+  /** Admin task detail: a record of any tenant by arkgate's id or by its upstream task id. */
+  async findByAnyId(id: string): Promise<TaskEntity | null> {
+    return (await this.repo.findOne({ where: { taskId: id } })) ?? (id.length <= 36 ? await this.repo.findOne({ where: { id } }) : null);
+  }
+}
