@@ -14,8 +14,7 @@ module.exports = {
   forbidden: [
     {
       name: 'no-foreign-entities',
-      comment:
-        "A feature module imports another module's entity: it must call that module's service instead (a module exports services, never entities).",
+      comment: "A feature module imports another module's entity: it must call that module's service instead (a module exports services, never entities).",
       severity: 'error',
       from: { path: `^src/(?!${KERNEL}/)([^/]+)/` },
       to: { path: '^src/([^/]+)/.+\\.entity\\.ts$', pathNot: '^src/$1/' },
