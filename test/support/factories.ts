@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { AssetGroupEntity } from '../../src/assets/asset-group.entity';
 import { AssetEntity } from '../../src/assets/asset.entity';
 import { TaskEntity } from '../../src/tasks/task.entity';
 import type { TenantContext } from '../../src/tenancy/tenant-context';
@@ -13,12 +14,14 @@ import { TenantEntity } from '../../src/tenancy/tenant.entity';
 export interface Factories {
   newTenant(overrides?: Partial<TenantEntity>): Promise<TenantContext>;
   newTask(opts: { tenant: TenantContext } & Partial<Omit<TaskEntity, 'tenantId'>>): Promise<TaskEntity>;
+  newAssetGroup(opts: { tenant: TenantContext } & Partial<Omit<AssetGroupEntity, 'tenantId'>>): Promise<AssetGroupEntity>;
+  /** In a new group of the same tenant unless `groupId` is given. */
   newAsset(opts: { tenant: TenantContext } & Partial<Omit<AssetEntity, 'tenantId'>>): Promise<AssetEntity>;
 }
 
 export function factories(ds: DataSource): Factories {
   let n = 0;
-  return {
+  const self: Factories = {
     async newTenant(overrides = {}) {
       const now = Date.now();
       const row: TenantEntity = {
@@ -80,12 +83,31 @@ export function factories(ds: DataSource): Factories {
       return row;
     },
 
+    async newAssetGroup({ tenant, ...overrides }) {
+      const now = Date.now();
+      const row: AssetGroupEntity = {
+        id: `group-${randomUUID().replace(/-/g, '').slice(0, 20)}`,
+        tenantId: tenant.id,
+        name: `group-${++n}`,
+        description: null,
+        groupType: 'AIGC',
+        model: null,
+        requestId: `req-${n}`,
+        createdAt: now,
+        updatedAt: now,
+        ...overrides,
+      };
+      await ds.getRepository(AssetGroupEntity).insert(row);
+      return row;
+    },
+
     async newAsset({ tenant, ...overrides }) {
       const now = Date.now();
+      const groupId = overrides.groupId ?? (await self.newAssetGroup({ tenant })).id;
       const row: AssetEntity = {
         id: `asset-${randomUUID().replace(/-/g, '').slice(0, 24)}`,
         tenantId: tenant.id,
-        groupId: `group-${randomUUID().replace(/-/g, '').slice(0, 20)}`,
+        groupId,
         name: null,
         assetType: 'Image',
         sourceUrl: 'https://example.com/in.png',
@@ -103,4 +125,5 @@ export function factories(ds: DataSource): Factories {
       return row;
     },
   };
+  return self;
 }
