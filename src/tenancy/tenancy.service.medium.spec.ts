@@ -1,4 +1,5 @@
 import { mediumModule } from '../../test/support/test-module';
+import { ManualClock } from '../common/clock';
 import { systemContext } from '../common/http/request-context';
 
 const ctx = systemContext();
@@ -10,9 +11,10 @@ describe('TenancyService (medium)', () => {
   let tenancy: TenancyService;
   let audit: AuditService;
   let close: () => Promise<void>;
+  const clock = new ManualClock();
 
   beforeAll(async () => {
-    const m = await mediumModule([TenancyModule], { ARKGATE_PROFILE: 'kapon' });
+    const m = await mediumModule([TenancyModule], { ARKGATE_PROFILE: 'kapon' }, { clock });
     tenancy = m.moduleRef.get(TenancyService);
     audit = m.moduleRef.get(AuditService);
     close = m.close;
@@ -45,7 +47,7 @@ describe('TenancyService (medium)', () => {
     expect(before.filter((t) => t.name === 'ARKGATE_ADMIN_TOKEN')).toEqual([expect.objectContaining({ id: BOOTSTRAP_ADMIN_TOKEN_ID, revoked_at: null })]);
     // A changed value revokes the old token, with an audit event, and adds the new one.
     await tenancy.syncBootstrapAdmin('oh-second-bootstrap-token-000');
-    await new Promise((r) => setTimeout(r, 2100));
+    clock.advance(2001); // past the authentication cache window
     expect(await tenancy.authenticate('oh-first-bootstrap-token-0000')).toBeNull();
     expect((await tenancy.authenticate('oh-second-bootstrap-token-000'))?.role).toBe('admin');
     const events = await audit.list({ action: 'admin.token.revoke', limit: 10 });
@@ -63,7 +65,7 @@ describe('TenancyService (medium)', () => {
     await tenancy.syncBootstrapAdmin('oh-fourth-bootstrap-token-000');
     expect((await tenancy.authenticate('oh-fourth-bootstrap-token-000'))?.role).toBe('admin');
     await tenancy.syncBootstrapAdmin('oh-third-bootstrap-token-0000');
-    await new Promise((r) => setTimeout(r, 2100));
+    clock.advance(2001); // past the authentication cache window
     expect(await tenancy.authenticate('oh-fourth-bootstrap-token-000')).toBeNull();
     expect(await tenancy.authenticate('oh-third-bootstrap-token-0000')).toBeNull();
   });
