@@ -42,7 +42,11 @@ describe('AssetsService.verify (medium)', () => {
     await sandbox?.close();
   });
 
-  const failure = (p: Promise<void>) => p.then(() => 'ok', (e: { key?: string; param?: string; message: string }) => ({ key: e.key, param: e.param, message: e.message }));
+  const failure = (p: Promise<void>) =>
+    p.then(
+      () => 'ok',
+      (e: { key?: string; param?: string; message: string }) => ({ key: e.key, param: e.param, message: e.message }),
+    );
   const ref = (id: string, kind: 'image' | 'video' | 'audio' | null = 'image', param = 'content[1].image_url.url') => ({ id, kind, param });
 
   it('passes the caller’s own Active assets of the item’s type', async () => {
@@ -57,7 +61,9 @@ describe('AssetsService.verify (medium)', () => {
     const unknown = await failure(assets.verify(mine, [ref('asset-20260101000000-nobody')]));
     expect(foreign).toMatchObject({ key: 'asset_not_found', param: 'content[1].image_url.url' });
     expect(unknown).toMatchObject({ key: 'asset_not_found' });
-    expect((foreign as { message: string }).message.replace(other.id, 'X')).toBe((unknown as { message: string }).message.replace('asset-20260101000000-nobody', 'X'));
+    expect((foreign as { message: string }).message.replace(other.id, 'X')).toBe(
+      (unknown as { message: string }).message.replace('asset-20260101000000-nobody', 'X'),
+    );
   });
 
   it('refuses an asset that is not Active', async () => {
@@ -67,7 +73,10 @@ describe('AssetsService.verify (medium)', () => {
 
   it('refuses an asset used in an item of another type; a position that names no type checks none', async () => {
     const audio = await f.newAsset({ tenant: mine, assetType: 'Audio' });
-    expect(await failure(assets.verify(mine, [ref(audio.id, 'image')]))).toMatchObject({ key: 'invalid_request', message: expect.stringContaining('audio_url') });
+    expect(await failure(assets.verify(mine, [ref(audio.id, 'image')]))).toMatchObject({
+      key: 'invalid_request',
+      message: expect.stringContaining('audio_url'),
+    });
     await expect(assets.verify(mine, [ref(audio.id, null)])).resolves.toBeUndefined();
   });
 
@@ -83,7 +92,12 @@ describe('AssetsService.verify (medium)', () => {
   it('asks upstream about an asset still processing, and passes it once upstream says Active', async () => {
     sandbox.control.setAssetClock({ pendingMs: 0, processingMs: 0, invisibleMs: 0 });
     const group = await upstream.call<{ Id: string }>('CreateAssetGroup', { Name: 'verify', GroupType: 'AIGC', ProjectName: 'default' });
-    const created = await upstream.call<{ Id: string }>('CreateAsset', { GroupId: group.Result.Id, URL: 'https://example.com/product.png', AssetType: 'Image', ProjectName: 'default' });
+    const created = await upstream.call<{ Id: string }>('CreateAsset', {
+      GroupId: group.Result.Id,
+      URL: 'https://example.com/product.png',
+      AssetType: 'Image',
+      ProjectName: 'default',
+    });
     const localGroup = await f.newAssetGroup({ tenant: mine, id: group.Result.Id });
     const local = await f.newAsset({ tenant: mine, id: created.Result.Id, groupId: localGroup.id, status: 'Processing', upstreamUrl: null });
     await expect(assets.verify(mine, [ref(local.id)])).resolves.toBeUndefined();

@@ -100,7 +100,16 @@ describe('BillingService (medium)', () => {
       const task = await f.newTask({ tenant: other });
       await expect(
         uow.transaction(async (m) => {
-          await billing.settle(m, { tenantId: other.id, taskRef: task.id, taskId: task.taskId!, model: task.model, hasVideoInput: false, taskCreatedAt: task.createdAt, resolution: '720p', completionTokens: 5 });
+          await billing.settle(m, {
+            tenantId: other.id,
+            taskRef: task.id,
+            taskId: task.taskId!,
+            model: task.model,
+            hasVideoInput: false,
+            taskCreatedAt: task.createdAt,
+            resolution: '720p',
+            completionTokens: 5,
+          });
           throw new Error('status change failed');
         }),
       ).rejects.toThrow('status change failed');
@@ -132,7 +141,9 @@ describe('BillingService (medium)', () => {
 
     it('uses the video SKU when the request has a video input, and the family price for Filter-Off', async () => {
       const input = { resolution: '720p', ratio: '16:9', duration: 5 };
-      expect(nanoToUsd((await billing.estimateNano({ ...input, model: 'dreamina-seedance-2-0-fast', hasVideoInput: true })).toString())).toBe(expectedUsd(108_900, '3.3'));
+      expect(nanoToUsd((await billing.estimateNano({ ...input, model: 'dreamina-seedance-2-0-fast', hasVideoInput: true })).toString())).toBe(
+        expectedUsd(108_900, '3.3'),
+      );
       expect(await billing.estimateNano({ ...input, model: 'dreamina-seedance-2-0-fast-filter-off', hasVideoInput: false })).toBe(
         await billing.estimateNano({ ...input, model: 'dreamina-seedance-2-0-fast', hasVideoInput: false }),
       );

@@ -27,7 +27,15 @@ export async function mediumModule(imports: ModuleMetadata['imports'], env: Reco
   const db = await createTestDatabase();
   const config = { ...loadConfig({ ARKGATE_UPSTREAM: 'sandbox', ...env }), database: db.config };
   const moduleRef: TestingModule = await Test.createTestingModule({
-    imports: [ConfigModule.forRoot(config), TypeOrmModule.forRoot({ ...dataSourceOptions(db.config), migrationsRun: true }), DatabaseModule, AuditModule, CommonModule, ...(opts.clock ? [TestClockModule.with(opts.clock)] : []), ...(imports ?? [])],
+    imports: [
+      ConfigModule.forRoot(config),
+      TypeOrmModule.forRoot({ ...dataSourceOptions(db.config), migrationsRun: true }),
+      DatabaseModule,
+      AuditModule,
+      CommonModule,
+      ...(opts.clock ? [TestClockModule.with(opts.clock)] : []),
+      ...(imports ?? []),
+    ],
   }).compile();
   await moduleRef.init();
   return {
