@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, IsNull, Like, Repository } from 'typeorm';
@@ -8,6 +8,7 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { isUniqueViolation } from '../database/unique-violation';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DomainError } from '../common/errors/domain-error';
+import { Clock } from '../common/clock';
 import { DEFAULT_TENANT_MODELS } from '../catalog/catalog-rules';
 import { ApiTokenEntity, Role } from './api-token.entity';
 import { Entitlements, MediaPolicy, TenantEntity, TenantStatus } from './tenant.entity';
@@ -89,12 +90,13 @@ export class TenancyService {
     @InjectRepository(ApiTokenEntity) private readonly tokens: Repository<ApiTokenEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly uow: UnitOfWork,
+    @Optional() private readonly clock: Clock = new Clock(),
   ) {}
 
   /** The principal a bearer token stands for, or null (unknown or revoked). */
   async authenticate(token: string): Promise<Principal | null> {
     const hash = hashToken(token);
-    const now = Date.now();
+    const now = this.clock.now();
     const cached = this.authCache.get(hash);
     if (cached && cached.until > now) return cached.principal;
     const row = await this.tokens.findOne({ where: { tokenHash: hash, revokedAt: IsNull() } });
