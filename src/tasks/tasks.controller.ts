@@ -48,7 +48,7 @@ export class TasksController {
       'application/json': {
         examples: {
           invalid_request: { value: nativeError('invalid_request', 'The parameter `model` specified in the request is not valid: model is required.', 'model') },
-          invalid_duration: { value: nativeError('invalid_duration', 'The parameter `duration` specified in the request is not valid: duration must be an integer from 4 to 15 seconds, or -1 to let the model choose.', 'duration') },
+          invalid_duration: { value: nativeError('invalid_duration', 'The parameter `duration` specified in the request is not valid: must be an integer from 4 to 15 seconds, or -1 to let the model choose.', 'duration') },
         },
       },
     },
