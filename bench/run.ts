@@ -392,8 +392,9 @@ function commitOf(): string {
 function writeResults(report: Report): string[] {
   const dir = join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
-  // A smoke run never overwrites the latest real measurement.
-  const name = report.quick ? 'quick' : 'latest';
+  // A smoke run never overwrites the latest real measurement, nor does a run of some scenarios only (latest-S1.md, …).
+  const all = SCENARIOS.every((id) => report.settings.scenarios.includes(id));
+  const name = report.quick ? 'quick' : all ? 'latest' : `latest-${report.settings.scenarios.join('-')}`;
   const md = join(dir, `${name}.md`);
   const json = join(dir, `${name}.json`);
   writeFileSync(md, renderMarkdown(report));
