@@ -16,6 +16,7 @@ import { Candidate, decide, matchWindow, requestKey, upstreamKey } from './asset
 import { AssetSubmissionEntity } from './asset-submission.entity';
 import { AssetSubmissionRepository } from './asset-submission.repository';
 import { AssetType } from './asset.entity';
+import { UnresolvedAssetSubmission, UnresolvedAssetSubmissionsReader } from './unresolved-asset-submissions.reader';
 
 /** Most submissions one round leases. */
 const BATCH = 50;
@@ -47,6 +48,7 @@ export class AssetReconciler implements OnApplicationBootstrap, BeforeApplicatio
     private readonly groups: AssetGroupRepository,
     private readonly assets: AssetRepository,
     private readonly crossTenant: AssetCrossTenantReader,
+    private readonly unresolvedSubmissions: UnresolvedAssetSubmissionsReader,
     private readonly openApi: ArkOpenApiClient,
     private readonly audit: AuditService,
     private readonly uow: UnitOfWork,
@@ -70,6 +72,14 @@ export class AssetReconciler implements OnApplicationBootstrap, BeforeApplicatio
     } catch (err) {
       this.logger.warn(`could not release reconciliation leases on shutdown (they expire by themselves): ${(err as Error).message}`);
     }
+  }
+
+  /**
+   * The operator's reconciliation view (docs/contract.md §9): creates of every tenant since `since` whose outcome is
+   * still unknown, still `submitting` although created before `staleBefore`, or left unresolved; secrets redacted.
+   */
+  unresolvedAcrossTenants(since: number, staleBefore: number, limit: number): Promise<UnresolvedAssetSubmission[]> {
+    return this.unresolvedSubmissions.listAcrossTenants(since, staleBefore, limit);
   }
 
   /** One background round: lease open submissions and try to resolve each. Returns how many it looked at. */

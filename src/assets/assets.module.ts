@@ -20,6 +20,6 @@ import { UnresolvedAssetSubmissionsReader } from './unresolved-asset-submissions
   imports: [TypeOrmModule.forFeature([AssetGroupEntity, AssetEntity, AssetSubmissionEntity]), AuditModule, CatalogModule, CommonModule, UpstreamModule],
   controllers: [AssetsController],
   providers: [AssetsService, AssetGroupRepository, AssetRepository, AssetSubmissionRepository, AssetCrossTenantReader, AssetReconciler, UnresolvedAssetSubmissionsReader],
-  exports: [AssetsService, UnresolvedAssetSubmissionsReader],
+  exports: [AssetsService, AssetReconciler],
 })
 export class AssetsModule {}

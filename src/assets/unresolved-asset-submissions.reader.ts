@@ -1,7 +1,8 @@
 /**
  * The assets module's one cross-tenant reader for the operator's reconciliation view (docs/contract.md §9): asset-library
  * creates whose upstream outcome is still unknown or was left unresolved, with what was sent minus secrets. Other
- * modules read submissions only through it, never through the repository or AssetCrossTenantReader.
+ * modules read them through AssetReconciler.unresolvedAcrossTenants, never through this reader, the repository or
+ * AssetCrossTenantReader.
  */
 import { Injectable } from '@nestjs/common';
 import { redact } from '../audit/redact';

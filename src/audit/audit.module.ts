@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { REFUSAL_LISTENER } from '../common/errors/refusal-listener';
 import { AuditChainEntity } from './audit-chain.entity';
 import { AuditEventEntity } from './audit-event.entity';
+import { AuditEventRepository } from './audit-event.repository';
 import { AuditService } from './audit.service';
 import { RateLimitTally } from './rate-limit-tally';
 import { RefusalAuditInterceptor } from './refusal-audit.interceptor';
@@ -17,6 +18,7 @@ import { RefusalAuditInterceptor } from './refusal-audit.interceptor';
   imports: [TypeOrmModule.forFeature([AuditEventEntity, AuditChainEntity])],
   providers: [
     AuditService,
+    AuditEventRepository,
     RateLimitTally,
     RefusalAuditInterceptor,
     { provide: APP_INTERCEPTOR, useExisting: RefusalAuditInterceptor },

@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Between, EntityManager, FindOptionsWhere, LessThan, MoreThanOrEqual, Repository } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { RequestContext } from '../common/http/request-context';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { UnitOfWork } from '../database/unit-of-work';
-import { AuditChainEntity } from './audit-chain.entity';
-import { AuditEventEntity } from './audit-event.entity';
+import type { AuditEventEntity } from './audit-event.entity';
+import { AuditEventFilter, AuditEventRepository } from './audit-event.repository';
 import { AuditChainVerifier, ChainBreak } from './audit-chain-verifier';
 import { eventHash, GENESIS_HASH, keyedEventHash, keyMark } from './audit-hash';
 import { redact } from './redact';
@@ -19,18 +18,6 @@ export interface AuditInput {
   targetId?: string | null;
   outcome: { status: number; errorCode?: string | null };
   properties?: Record<string, unknown>;
-}
-
-export interface AuditEventFilter {
-  tenantId?: string;
-  action?: string;
-  actor?: string;
-  requestId?: string;
-  from?: number;
-  to?: number;
-  /** Continue below this seq (newest first). */
-  cursor?: number;
-  limit: number;
 }
 
 export interface ChainVerdict {
@@ -46,7 +33,6 @@ export interface ChainVerdict {
 }
 
 const VERIFY_BATCH = 1000;
-const HEAD_ID = 1;
 
 /**
  * The append-only, hash-chained audit trail. With ARKGATE_AUDIT_KEY every new event's hash is an HMAC with
@@ -57,7 +43,7 @@ export class AuditService implements OnApplicationBootstrap {
   private readonly logger = new Logger(AuditService.name);
 
   constructor(
-    @InjectRepository(AuditEventEntity) private readonly events: Repository<AuditEventEntity>,
+    private readonly events: AuditEventRepository,
     private readonly uow: UnitOfWork,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -72,7 +58,7 @@ export class AuditService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const key = this.config.auditKey;
     if (key === undefined) return;
-    const head = await this.events.manager.getRepository(AuditChainEntity).findOne({ where: { id: HEAD_ID } });
+    const head = await this.events.head();
     if (head?.keyMark != null && head.keyedFromSeq != null && head.keyMark !== keyMark(head.keyedFromSeq, key)) {
       this.logger.error('the audit chain head carries a key mark that ARKGATE_AUDIT_KEY did not sign: /audit/verify reports it');
     }
@@ -83,7 +69,7 @@ export class AuditService implements OnApplicationBootstrap {
    * missing), else the event being written now.
    */
   private async keyedFrom(manager: EntityManager, seq: number): Promise<number> {
-    const firstKeyed = await manager.getRepository(AuditEventEntity).findOne({ where: { hashKind: 'hmac-sha256' }, order: { seq: 'ASC' } });
+    const firstKeyed = await this.events.using(manager).firstKeyedEvent();
     if (firstKeyed && firstKeyed.seq < seq) {
       this.logger.warn(`the audit chain has keyed events but no key mark: marking it keyed from seq ${firstKeyed.seq}`);
       return firstKeyed.seq;
@@ -91,16 +77,10 @@ export class AuditService implements OnApplicationBootstrap {
     return seq;
   }
 
-  private lockedHead(manager: EntityManager): Promise<AuditChainEntity | null> {
-    const qb = manager.getRepository(AuditChainEntity).createQueryBuilder('h').where('h.id = :id', { id: HEAD_ID });
-    if (manager.connection.options.type === 'postgres') qb.setLock('pessimistic_write');
-    return qb.getOne();
-  }
-
   /** Appends an event inside the caller's transaction: the change and its event commit together or not at all. */
   async record(manager: EntityManager, input: AuditInput): Promise<AuditEventEntity> {
-    const heads = manager.getRepository(AuditChainEntity);
-    const head = await this.lockedHead(manager);
+    const events = this.events.using(manager);
+    const head = await events.lockedHead();
     const principal = input.ctx.principal;
     const fields = {
       id: randomUUID(),
@@ -118,10 +98,9 @@ export class AuditService implements OnApplicationBootstrap {
       prevHash: head?.lastHash ?? GENESIS_HASH,
     };
     const key = this.config.auditKey;
-    const event = manager.getRepository(AuditEventEntity).create(
+    const event = await events.append(
       key === undefined ? { ...fields, hash: eventHash(fields), hashKind: 'sha256' } : { ...fields, hash: keyedEventHash(fields, key), hashKind: 'hmac-sha256' },
     );
-    await manager.getRepository(AuditEventEntity).insert(event as never);
     // The first keyed event marks the chain (signed with the key) as keyed from then on, so a downgrade is caught.
     let mark = {};
     if (key !== undefined && head?.keyMark == null) {
@@ -129,7 +108,7 @@ export class AuditService implements OnApplicationBootstrap {
       mark = { keyedFromSeq: from, keyMark: keyMark(from, key) };
       this.logger.log(`audit chain keyed from seq ${from}`);
     }
-    await heads.update({ id: HEAD_ID }, { lastHash: event.hash, ...mark });
+    await events.advanceHead(event.hash, mark);
     input.ctx.audited = true;
     return event;
   }
@@ -140,16 +119,7 @@ export class AuditService implements OnApplicationBootstrap {
   }
 
   async list(filter: AuditEventFilter): Promise<{ items: Record<string, unknown>[]; next_cursor: string | null }> {
-    const where: FindOptionsWhere<AuditEventEntity> = {};
-    if (filter.tenantId) where.tenantId = filter.tenantId;
-    if (filter.action) where.action = filter.action;
-    if (filter.actor) where.actorTokenId = filter.actor;
-    if (filter.requestId) where.requestId = filter.requestId;
-    if (filter.from !== undefined && filter.to !== undefined) where.occurredAt = Between(filter.from, filter.to - 1);
-    else if (filter.from !== undefined) where.occurredAt = MoreThanOrEqual(filter.from);
-    else if (filter.to !== undefined) where.occurredAt = LessThan(filter.to);
-    if (filter.cursor !== undefined) where.seq = LessThan(filter.cursor);
-    const rows = await this.events.find({ where, order: { seq: 'DESC' }, take: filter.limit + 1 });
+    const rows = await this.events.page(filter);
     const page = rows.slice(0, filter.limit);
     return { items: page.map(view), next_cursor: rows.length > filter.limit ? String(page[page.length - 1].seq) : null };
   }
@@ -161,7 +131,7 @@ export class AuditService implements OnApplicationBootstrap {
    */
   async verify(): Promise<ChainVerdict> {
     const key = this.config.auditKey;
-    const head = await this.events.manager.getRepository(AuditChainEntity).findOneBy({ id: HEAD_ID });
+    const head = await this.events.head();
     let keyedFrom: number | null = null;
     let markProblem: ChainBreak | null = null;
     if (key !== undefined) {
@@ -185,12 +155,7 @@ export class AuditService implements OnApplicationBootstrap {
 
     let after = 0;
     for (;;) {
-      const batch = await this.events
-        .createQueryBuilder('e')
-        .where('e.seq > :after', { after })
-        .orderBy('e.seq', 'ASC')
-        .take(VERIFY_BATCH)
-        .getMany();
+      const batch = await this.events.batchAfter(after, VERIFY_BATCH);
       for (const e of batch) {
         const problem = verifier.next(e);
         if (problem) return verdict(problem);

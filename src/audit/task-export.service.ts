@@ -5,7 +5,8 @@ import { BillingService } from '../billing/billing.service';
 import { formatUsd } from '../common/money';
 import { stableNameOf } from '../catalog/catalog-rules';
 import { DomainError } from '../common/errors/domain-error';
-import { TaskCrossTenantReader, TaskRecordFilter } from '../tasks/task-cross-tenant.reader';
+import { TaskLogService } from '../tasks/task-log.service';
+import type { TaskRecordFilter } from '../tasks/task-record-filter';
 import { TenancyService } from '../tenancy/tenancy.service';
 import { staffFilterScope, TenantScope } from '../tenancy/tenant-scope';
 import type { TaskExportQueryDto } from './dto/audit-queries.dto';
@@ -36,7 +37,7 @@ export function exportRow(row: ExportRow): ExportRow {
 @Injectable()
 export class TaskExportService {
   constructor(
-    private readonly tasks: TaskCrossTenantReader,
+    private readonly tasks: TaskLogService,
     private readonly billing: BillingService,
     private readonly tenancy: TenancyService,
   ) {}

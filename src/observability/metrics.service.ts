@@ -1,15 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { RedisConnection } from '../common/redis/redis-connection';
-import { TaskCrossTenantReader } from '../tasks/task-cross-tenant.reader';
 
-/** How long the task counts read from the database are reused: a scrape never costs more than one count per this. */
-const TASK_COUNT_TTL_MS = 5000;
+/** One value of a gauge read at scrape time: for one label set, or for the gauge itself when it has no labels. */
+export interface GaugeReading {
+  labels?: Record<string, string>;
+  value: number;
+}
+
+/**
+ * A gauge whose values another module reads when Prometheus scrapes (task counts from the database, say). This
+ * module declares how such a gauge is shown; the module that owns the data registers it, so metrics depend on nothing
+ * above them.
+ */
+export interface GaugeSource {
+  name: string;
+  help: string;
+  labelNames?: string[];
+  /** The current values; called on every scrape (the source caches what is costly). */
+  read(): Promise<GaugeReading[]>;
+}
 
 /**
  * The Prometheus metrics of one instance (docs/contract.md §12), in a registry of its own (several apps may share a
  * process in tests). Labels are route templates, plane and operation names, statuses and SKUs: never a raw URL, a
- * tenant id or a token. Task counts come from the database (shared by every instance), cached a few seconds.
+ * tenant id or a token. Gauges read from another module's data (task counts) are registered by that module
+ * (`registerGaugeSource`).
  */
 @Injectable()
 export class MetricsService {
@@ -19,12 +35,8 @@ export class MetricsService {
   private readonly upstreamRequests: Counter<'plane' | 'operation' | 'outcome'>;
   private readonly settleLag: Histogram;
   private readonly ledgerCharges: Counter<'sku'>;
-  private counts?: { at: number; value: Promise<{ byStatus: Map<string, number>; unreconciled: number }> };
 
-  constructor(
-    private readonly tasks: TaskCrossTenantReader,
-    private readonly redis: RedisConnection,
-  ) {
+  constructor(private readonly redis: RedisConnection) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     this.httpRequests = new Counter({
@@ -60,30 +72,29 @@ export class MetricsService {
     });
     const self = this;
     new Gauge({
-      name: 'arkgate_tasks',
-      help: 'Task records by status (all instances; read from the database, cached a few seconds).',
-      labelNames: ['status'],
-      registers,
-      async collect() {
-        const { byStatus } = await self.taskCounts();
-        this.reset();
-        for (const [status, n] of byStatus) this.set({ status }, n);
-      },
-    });
-    new Gauge({
-      name: 'arkgate_unreconciled_tasks',
-      help: 'Records whose upstream outcome is still being resolved, or was given up on and flagged for the operator.',
-      registers,
-      async collect() {
-        this.set((await self.taskCounts()).unreconciled);
-      },
-    });
-    new Gauge({
       name: 'arkgate_redis_fallbacks',
       help: 'Calls that used the in-process fallback because Redis was unreachable, since this instance started.',
       registers,
       collect() {
         this.set(self.redis.fallbacks);
+      },
+    });
+  }
+
+  /** A gauge whose values `source.read()` gives at each scrape; every value is replaced by the latest reading. */
+  registerGaugeSource(source: GaugeSource): void {
+    new Gauge({
+      name: source.name,
+      help: source.help,
+      labelNames: source.labelNames ?? [],
+      registers: [this.registry],
+      async collect() {
+        const readings = await source.read();
+        this.reset();
+        for (const { labels, value } of readings) {
+          if (labels) this.set(labels, value);
+          else this.set(value);
+        }
       },
     });
   }
@@ -112,22 +123,6 @@ export class MetricsService {
   /** The Prometheus text exposition. */
   async exposition(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
-  }
-
-  private taskCounts(): Promise<{ byStatus: Map<string, number>; unreconciled: number }> {
-    const now = Date.now();
-    if (!this.counts || now - this.counts.at > TASK_COUNT_TTL_MS) {
-      const value = this.readCounts();
-      this.counts = { at: now, value };
-      value.catch(() => (this.counts = undefined));
-    }
-    return this.counts.value;
-  }
-
-  private async readCounts(): Promise<{ byStatus: Map<string, number>; unreconciled: number }> {
-    const byStatus = await this.tasks.countByStatus();
-    const flagged = await this.tasks.countFlagged();
-    return { byStatus, unreconciled: (byStatus.get('unknown') ?? 0) + flagged };
   }
 }
 

@@ -1,11 +1,8 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { AppConfig } from '../config/app-config';
 import { CommonModule } from '../common/common.module';
-import { TaskEntity } from '../tasks/task.entity';
-import { TaskCrossTenantReader } from '../tasks/task-cross-tenant.reader';
 import { AppLogger } from './app-logger';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
@@ -13,8 +10,9 @@ import { requestLogParams } from './request-log';
 
 /**
  * The request log (pino through nestjs-pino) and the Prometheus metrics (docs/contract.md §12). Global: the upstream
- * clients and the task sync count into MetricsService, and a module configured once with `forRoot` cannot be imported
- * again by them; it writes no rows. `logStream` replaces stdout (tests capture the log with it).
+ * clients and the task sync count into MetricsService, the tasks module registers its gauges there, and a module
+ * configured once with `forRoot` cannot be imported again by them; it reads and writes no rows. `logStream` replaces
+ * stdout (tests capture the log with it).
  */
 @Global()
 @Module({})
@@ -22,10 +20,10 @@ export class ObservabilityModule {
   static forRoot(config: AppConfig, logStream?: DestinationStream): DynamicModule {
     return {
       module: ObservabilityModule,
-      imports: [LoggerModule.forRoot(requestLogParams(config, logStream)), TypeOrmModule.forFeature([TaskEntity]), CommonModule],
+      imports: [LoggerModule.forRoot(requestLogParams(config, logStream)), CommonModule],
       controllers: [MetricsController],
-      // Its own TaskCrossTenantReader (stateless) for the task counts, so this module depends on no feature module.
-      providers: [MetricsService, TaskCrossTenantReader, AppLogger],
+      // Depends on no feature module: gauges read from a module's tables are registered by that module (TaskMetrics).
+      providers: [MetricsService, AppLogger],
       exports: [MetricsService, AppLogger],
     };
   }

@@ -5,7 +5,7 @@ import { formatUsd } from '../common/money';
 import { CatalogService } from '../catalog/catalog.service';
 import { systemContext } from '../common/http/request-context';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { UnresolvedAssetSubmissionsReader } from '../assets/unresolved-asset-submissions.reader';
+import { AssetReconciler } from '../assets/asset-reconciler.service';
 import { TaskCrossTenantReader } from './task-cross-tenant.reader';
 
 /** Upstream keeps tasks 7 days (docs/contract.md §8): the view looks that far back. */
@@ -32,7 +32,7 @@ export class ReconciliationReport {
     private readonly ark: ArkDataClient,
     private readonly catalog: CatalogService,
     private readonly billing: BillingService,
-    private readonly assetSubmissions: UnresolvedAssetSubmissionsReader,
+    private readonly assetReconciler: AssetReconciler,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -53,7 +53,7 @@ export class ReconciliationReport {
       error_code: r.errorCode,
       upstream_task_id: r.taskId,
     }));
-    const assetSubmissions = await this.assetSubmissions.listAcrossTenants(since, staleBefore, MAX_UNRESOLVED);
+    const assetSubmissions = await this.assetReconciler.unresolvedAcrossTenants(since, staleBefore, MAX_UNRESOLVED);
 
     let orphans: Record<string, unknown>[] | null = null;
     let listingError: string | null = null;

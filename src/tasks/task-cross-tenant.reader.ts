@@ -5,14 +5,7 @@ import { claimLeased } from '../database/lease-claim';
 import { CrossTenantReader } from '../tenancy/cross-tenant.reader';
 import type { TenantScope } from '../tenancy/tenant-scope';
 import { TaskEntity } from './task.entity';
-
-/** What the admin task log and the auditor export filter task records by, besides their tenant scope. */
-export interface TaskRecordFilter {
-  from?: number;
-  to?: number;
-  status?: string;
-  model?: string;
-}
+import type { TaskRecordFilter } from './task-record-filter';
 
 /**
  * Every read of task records over more than one tenant: background jobs claiming due work (status sync,

@@ -4,7 +4,8 @@ import { openMigratedDataSource } from '../../test/support/test-database';
 import { TaskEntity } from './task.entity';
 import { testTenantId } from '../../test/support/tenant-id';
 import { ALL_TENANTS, oneTenant, TenantScope } from '../tenancy/tenant-scope';
-import { TaskCrossTenantReader, TaskRecordFilter } from './task-cross-tenant.reader';
+import { TaskCrossTenantReader } from './task-cross-tenant.reader';
+import type { TaskRecordFilter } from './task-record-filter';
 
 /**
  * Medium: each page of the admin task log is read through an index in its order (no sort of the whole

@@ -6,14 +6,15 @@ import { DomainError } from '../common/errors/domain-error';
 import type { AdminTasksQuery } from './dto/admin-tasks.query';
 import { decodeTaskLogCursor, encodeTaskLogCursor } from './task-log-cursor';
 import type { TaskEntity } from './task.entity';
-import { ALL_TENANTS, staffFilterScope } from '../tenancy/tenant-scope';
+import { ALL_TENANTS, staffFilterScope, TenantScope } from '../tenancy/tenant-scope';
 import { TaskCrossTenantReader } from './task-cross-tenant.reader';
+import type { TaskRecordFilter } from './task-record-filter';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /**
  * The admin task log (`GET /admin/tasks`): every tenant's task records, newest first, filtered and
- * cursor-paginated. A cross-tenant reader, so admin-only, and read-only.
+ * cursor-paginated; and the auditor export's pages of them. Reads across tenants, so staff-only, and read-only.
  */
 @Injectable()
 export class TaskLogService {
@@ -40,6 +41,14 @@ export class TaskLogService {
       items: page.map((t) => ({ ...summary(t), amount_usd: amountOf(charges.get(t.id)) })),
       next_cursor: rows.length > limit ? encodeTaskLogCursor({ createdAt: last.createdAt, id: last.id }) : null,
     };
+  }
+
+  /**
+   * Every task record of the scope matching the filter, oldest first, page by page (hidden ones included): the
+   * auditor export streams these with constant memory.
+   */
+  exportRecords(scope: TenantScope, filter: TaskRecordFilter): AsyncGenerator<TaskEntity[]> {
+    return this.crossTenant.exportRecords(scope, filter);
   }
 
   /** One record with what was sent upstream, what upstream last said and its charge. */

@@ -14,6 +14,7 @@ import { AssetsService } from '../assets/assets.service';
 import { ASSET_REFERENCES } from './asset-references';
 import { TaskEntity } from './task.entity';
 import { TaskLogService } from './task-log.service';
+import { TaskMetrics } from './task-metrics.service';
 import { TaskCrossTenantReader } from './task-cross-tenant.reader';
 import { TaskRepository } from './task.repository';
 import { TaskSyncService } from './task-sync.service';
@@ -44,8 +45,9 @@ import { ReconciliationReport } from './reconciliation-report.service';
     TaskCrossTenantReader,
     IdempotencyKeyRepository,
     TaskLogService,
+    TaskMetrics,
     { provide: ASSET_REFERENCES, useExisting: AssetsService },
   ],
-  exports: [TasksService, TaskCreation, CreateTaskPipe, TaskSyncService, TaskPollerService, Reconciler, TaskLogService, TaskCrossTenantReader],
+  exports: [TasksService, TaskCreation, CreateTaskPipe, TaskSyncService, TaskPollerService, Reconciler, TaskLogService],
 })
 export class TasksModule {}

@@ -5,6 +5,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ApiTokenEntity } from './api-token.entity';
+import { ApiTokenRepository } from './api-token.repository';
 import { ApiGuard } from './auth/api.guard';
 import { BearerStrategy } from './auth/bearer.strategy';
 import { ResilientThrottlerStorage } from './auth/resilient-throttler.storage';
@@ -47,6 +48,7 @@ const STAFF_LIMIT_FACTOR = 10;
   ],
   providers: [
     TenancyService,
+    ApiTokenRepository,
     BearerStrategy,
     UnauthenticatedRateLimiter,
     // The body gate authenticates from the header before reading a body (docs/contract.md §10).

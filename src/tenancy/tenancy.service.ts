@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, IsNull, Like, Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { formatUsd, parseUsd } from '../common/money';
 import { isoTime, isoTimeOrNull } from '../common/iso-time';
 import { UnitOfWork } from '../database/unit-of-work';
@@ -11,6 +11,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { Clock } from '../common/clock';
 import { DEFAULT_TENANT_MODELS } from '../catalog/catalog-rules';
 import { ApiTokenEntity, Role } from './api-token.entity';
+import { ApiTokenRepository } from './api-token.repository';
 import { Entitlements, MediaPolicy, TenantEntity, TenantStatus } from './tenant.entity';
 import { Principal, TenantContext } from './tenant-context';
 import { tenantIdFromTrustedRow } from './tenant-id';
@@ -87,7 +88,7 @@ export class TenancyService {
 
   constructor(
     @InjectRepository(TenantEntity) private readonly tenants: Repository<TenantEntity>,
-    @InjectRepository(ApiTokenEntity) private readonly tokens: Repository<ApiTokenEntity>,
+    private readonly tokens: ApiTokenRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly uow: UnitOfWork,
     @Optional() private readonly clock: Clock = new Clock(),
@@ -99,7 +100,7 @@ export class TenancyService {
     const now = this.clock.now();
     const cached = this.authCache.get(hash);
     if (cached && cached.until > now) return cached.principal;
-    const row = await this.tokens.findOne({ where: { tokenHash: hash, revokedAt: IsNull() } });
+    const row = await this.tokens.findLiveByHash(hash);
     let principal: Principal | null = null;
     if (row) {
       if (row.role === 'tenant') {
@@ -180,18 +181,19 @@ export class TenancyService {
   }
 
   async listTokens(tenantId?: string): Promise<TokenView[]> {
-    const rows = await this.tokens.find({ where: tenantId ? { tenantId } : {}, order: { createdAt: 'ASC' } });
+    const rows = await this.tokens.list(tenantId);
     return rows.map((r) => this.toTokenView(r));
   }
 
   /** Revokes a token; other instances stop accepting it within AUTH_CACHE_MS. */
   async revokeToken(id: string, within: WithinChange): Promise<TokenView> {
-    const row = await this.tokens.findOne({ where: { id } });
+    const row = await this.tokens.findById(id);
     if (!row) throw new DomainError('not_found', `Token \`${id}\` does not exist.`, 'id');
     const alreadyRevoked = row.revokedAt !== null;
-    if (!alreadyRevoked) row.revokedAt = Date.now();
+    const revokedAt = Date.now();
+    if (!alreadyRevoked) row.revokedAt = revokedAt;
     await this.uow.transaction(async (m) => {
-      if (!alreadyRevoked) await m.getRepository(ApiTokenEntity).update({ id }, { revokedAt: row.revokedAt });
+      if (!alreadyRevoked) await this.tokens.using(m).revoke(id, revokedAt);
       await within(m, { kind: 'token.revoked', tokenId: id, tenantId: row.tenantId, role: row.role, name: row.name, alreadyRevoked });
     });
     this.authCache.clear();
@@ -207,8 +209,8 @@ export class TenancyService {
   async syncBootstrapAdmin(token: string | undefined, within: WithinChange): Promise<void> {
     if (!token) return;
     const tokenHash = hashToken(token);
-    const same = await this.tokens.findOne({ where: { tokenHash } });
-    const previous = (await this.tokens.find({ where: { id: Like(`${BOOTSTRAP_ADMIN_TOKEN_ID}%`), revokedAt: IsNull() } })).filter((t) => t.id !== same?.id);
+    const same = await this.tokens.findByHash(tokenHash);
+    const previous = (await this.tokens.findLiveByIdPrefix(BOOTSTRAP_ADMIN_TOKEN_ID)).filter((t) => t.id !== same?.id);
     if (same) {
       if (same.revokedAt !== null) this.logger.warn('ARKGATE_ADMIN_TOKEN names a revoked token; it stays revoked (set a new value)');
       else if (same.role !== 'admin') this.logger.warn('ARKGATE_ADMIN_TOKEN names a token that is not an admin token; it is left as it is');
@@ -216,8 +218,8 @@ export class TenancyService {
       if (previous.length > 0) await this.uow.transaction((m) => this.revokeBootstrapTokens(m, previous, within));
       return;
     }
-    const row = this.tokens.create({
-      id: previous.length === 0 && !(await this.tokens.exists({ where: { id: BOOTSTRAP_ADMIN_TOKEN_ID } }))
+    const row = this.tokens.build({
+      id: previous.length === 0 && !(await this.tokens.idExists(BOOTSTRAP_ADMIN_TOKEN_ID))
         ? BOOTSTRAP_ADMIN_TOKEN_ID
         : `${BOOTSTRAP_ADMIN_TOKEN_ID}-${randomUUID().slice(0, 8)}`,
       tenantId: null,
@@ -230,9 +232,8 @@ export class TenancyService {
     });
     try {
       await this.uow.transaction(async (m) => {
-        const tokens = m.getRepository(ApiTokenEntity);
         await this.revokeBootstrapTokens(m, previous, within);
-        await tokens.insert(row);
+        await this.tokens.using(m).insert(row);
         // The first registration is part of setting up the instance (as before); a replacement is a change.
         if (previous.length > 0) {
           await within(m, { kind: 'token.issued', tokenId: row.id, tenantId: null, role: 'admin', name: row.name, prefix: row.tokenPrefix, bootstrap: true });
@@ -240,7 +241,7 @@ export class TenancyService {
       });
     } catch (err) {
       // Another instance starting with the same value got there first.
-      if (isUniqueViolation(err) && (await this.tokens.exists({ where: { tokenHash } }))) return;
+      if (isUniqueViolation(err) && (await this.tokens.hashExists(tokenHash))) return;
       throw err;
     }
     this.authCache.clear();
@@ -250,8 +251,7 @@ export class TenancyService {
   /** Revokes bootstrap tokens replaced by a new ARKGATE_ADMIN_TOKEN, each a change handed to `within`. */
   private async revokeBootstrapTokens(m: EntityManager, rows: ApiTokenEntity[], within: WithinChange): Promise<void> {
     for (const old of rows) {
-      const revoked = await m.getRepository(ApiTokenEntity).update({ id: old.id, revokedAt: IsNull() }, { revokedAt: Date.now() });
-      if (!revoked.affected) continue;
+      if (!(await this.tokens.using(m).revokeIfLive(old.id, Date.now()))) continue;
       await within(m, { kind: 'token.revoked', tokenId: old.id, tenantId: null, role: old.role, name: old.name, reason: 'ARKGATE_ADMIN_TOKEN changed' });
     }
     this.authCache.clear();
@@ -270,13 +270,13 @@ export class TenancyService {
 
   /** True when this token is a live token of that tenant (used to reuse the demo token across restarts). */
   async isLiveTenantToken(tenantId: string, token: string): Promise<boolean> {
-    const row = await this.tokens.findOne({ where: { tokenHash: hashToken(token), revokedAt: IsNull() } });
+    const row = await this.tokens.findLiveByHash(hashToken(token));
     return !!row && row.tenantId === tenantId;
   }
 
   private async issue(role: Role, name: string, tenantId: string | null, within: WithinChange): Promise<IssuedToken> {
     const token = newToken();
-    const row = this.tokens.create({
+    const row = this.tokens.build({
       id: randomUUID(),
       tenantId,
       role,
@@ -287,7 +287,7 @@ export class TenancyService {
       revokedAt: null,
     });
     await this.uow.transaction(async (m) => {
-      await m.getRepository(ApiTokenEntity).insert(row);
+      await this.tokens.using(m).insert(row);
       await within(m, { kind: 'token.issued', tokenId: row.id, tenantId, role, name, prefix: row.tokenPrefix });
     });
     return { id: row.id, token, name, role, tenant_id: tenantId };

@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Between, EntityManager, FindOptionsWhere, LessThan, MoreThanOrEqual, Repository } from 'typeorm';
+import { AuditChainEntity } from './audit-chain.entity';
+import { AuditEventEntity } from './audit-event.entity';
+
+export interface AuditEventFilter {
+  tenantId?: string;
+  action?: string;
+  actor?: string;
+  requestId?: string;
+  from?: number;
+  to?: number;
+  /** Continue below this seq (newest first). */
+  cursor?: number;
+  limit: number;
+}
+
+/** The chain head's one row. */
+const HEAD_ID = 1;
+
+/**
+ * The audit trail's tables: events (append-only) and the chain head (last hash, key mark). Appends are made inside
+ * the caller's transaction (`using(manager)`) with the head locked, so events chain one after another; reads page
+ * the events for the auditor and walk them in order for verification. Hashing lives in AuditService.
+ */
+@Injectable()
+export class AuditEventRepository {
+  constructor(@InjectRepository(AuditEventEntity) private readonly events: Repository<AuditEventEntity>) {}
+
+  /** The same repository working inside the caller's transaction. */
+  using(manager: EntityManager): this {
+    const bound = Object.create(this) as this;
+    (bound as unknown as { events: Repository<AuditEventEntity> }).events = manager.getRepository(AuditEventEntity);
+    return bound;
+  }
+
+  private get heads(): Repository<AuditChainEntity> {
+    return this.events.manager.getRepository(AuditChainEntity);
+  }
+
+  /** The chain head as it is (no lock). */
+  head(): Promise<AuditChainEntity | null> {
+    return this.heads.findOne({ where: { id: HEAD_ID } });
+  }
+
+  /** The chain head, locked for the rest of the transaction on PostgreSQL (SQLite transactions run one at a time). */
+  lockedHead(): Promise<AuditChainEntity | null> {
+    const qb = this.heads.createQueryBuilder('h').where('h.id = :id', { id: HEAD_ID });
+    if (this.events.manager.connection.options.type === 'postgres') qb.setLock('pessimistic_write');
+    return qb.getOne();
+  }
+
+  /** Appends an event (its seq is assigned by the database and set on the returned row). */
+  async append(fields: Omit<AuditEventEntity, 'seq'>): Promise<AuditEventEntity> {
+    const event = this.events.create(fields);
+    await this.events.insert(event as never);
+    return event;
+  }
+
+  /** Moves the chain head to the event just appended, with the key mark when there is one to set. */
+  async advanceHead(lastHash: string, mark: Partial<Pick<AuditChainEntity, 'keyedFromSeq' | 'keyMark'>> = {}): Promise<void> {
+    await this.heads.update({ id: HEAD_ID }, { lastHash, ...mark });
+  }
+
+  /** The first event hashed with the key, if any. */
+  firstKeyedEvent(): Promise<AuditEventEntity | null> {
+    return this.events.findOne({ where: { hashKind: 'hmac-sha256' }, order: { seq: 'ASC' } });
+  }
+
+  /** One page of events matching the filter, newest first, with one more row than `limit` when a next page exists. */
+  page(filter: AuditEventFilter): Promise<AuditEventEntity[]> {
+    const where: FindOptionsWhere<AuditEventEntity> = {};
+    if (filter.tenantId) where.tenantId = filter.tenantId;
+    if (filter.action) where.action = filter.action;
+    if (filter.actor) where.actorTokenId = filter.actor;
+    if (filter.requestId) where.requestId = filter.requestId;
+    if (filter.from !== undefined && filter.to !== undefined) where.occurredAt = Between(filter.from, filter.to - 1);
+    else if (filter.from !== undefined) where.occurredAt = MoreThanOrEqual(filter.from);
+    else if (filter.to !== undefined) where.occurredAt = LessThan(filter.to);
+    if (filter.cursor !== undefined) where.seq = LessThan(filter.cursor);
+    return this.events.find({ where, order: { seq: 'DESC' }, take: filter.limit + 1 });
+  }
+
+  /** Verification: up to `limit` events after seq `after`, in chain order. */
+  batchAfter(after: number, limit: number): Promise<AuditEventEntity[]> {
+    return this.events.createQueryBuilder('e').where('e.seq > :after', { after }).orderBy('e.seq', 'ASC').take(limit).getMany();
+  }
+}
