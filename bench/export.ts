@@ -9,7 +9,6 @@
  * so that the memory it takes can be compared across sizes.
  */
 import type { BenchDatabases } from './bench-database';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BillingService } from '../src/billing/billing.service';
 import { EXPORT_COLUMNS } from '../src/audit/task-export.service';

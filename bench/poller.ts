@@ -14,7 +14,6 @@
 import type { BenchDatabases } from './bench-database';
 import type { SandboxHandle } from '@arkgate/sandbox';
 import { ArkDataClient } from '@arkgate/byteplus';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { LedgerEntryEntity } from '../src/billing/ledger-entry.entity';

@@ -9,7 +9,6 @@
  */
 import type { BenchDatabases } from './bench-database';
 import type { FaultSpec } from '@arkgate/sandbox';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DataSource, In } from 'typeorm';
 import { AuditEventEntity } from '../src/audit/audit-event.entity';

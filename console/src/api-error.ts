@@ -11,17 +11,26 @@ export interface ApiProblem {
 }
 
 export function problemOf(status: number, body: unknown): ApiProblem {
-  if (body && typeof body === 'object') {
-    const b = body as Record<string, any>;
-    const e = b.error;
-    if (e && typeof e === 'object' && typeof e.message === 'string') {
-      return { status, code: String(e.code ?? ''), message: e.message, param: String(e.param ?? '') };
+  if (isRecord(body)) {
+    const e = body.error;
+    if (isRecord(e) && typeof e.message === 'string') {
+      return { status, code: text(e.code), message: e.message, param: text(e.param) };
     }
-    const meta = b.ResponseMetadata?.Error;
-    if (meta && typeof meta === 'object' && typeof meta.Message === 'string') {
-      return { status, code: String(meta.Code ?? ''), message: meta.Message, param: '' };
+    const meta = isRecord(body.ResponseMetadata) ? body.ResponseMetadata.Error : undefined;
+    if (isRecord(meta) && typeof meta.Message === 'string') {
+      return { status, code: text(meta.Code), message: meta.Message, param: '' };
     }
   }
   if (typeof body === 'string' && body.trim() !== '') return { status, code: '', message: body.trim().slice(0, 500), param: '' };
   return { status, code: '', message: status === 0 ? 'The gateway could not be reached.' : `HTTP ${status}`, param: '' };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** A code or param as the API sent it: strings and numbers as they are, nothing for an absent one. */
+function text(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }

@@ -78,6 +78,10 @@ export interface TaskRecord {
   updated_at: string;
   finished_at: string | null;
   amount_usd: string | null;
+  /** In the one-record answer only: the charge's SKU, tokens and unit price. */
+  sku?: string | null;
+  tokens?: number | null;
+  unit_price_usd_per_million_tokens?: string | null;
   [more: string]: unknown;
 }
 

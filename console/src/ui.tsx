@@ -119,7 +119,7 @@ export function CursorPager(props: { label: string; cursors: Array<string | null
 export function useData<T>(load: () => Promise<T>, deps: unknown[]): { data: T | undefined; error: unknown; loading: boolean; reload: () => void } {
   const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({ data: undefined, error: undefined, loading: true });
   const [tick, setTick] = useState(0);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+  // The caller's deps say when `load` changes.
   const run = useCallback(load, deps);
   const lastRun = useRef(run);
   useEffect(() => {

@@ -202,7 +202,7 @@ export class AssetReconciler implements OnApplicationBootstrap, BeforeApplicatio
       const listed =
         sub.kind === 'group'
           ? (await this.openApi.listAssetGroups({ ...paging, Filter: { Name: String(sent.Name) } })).Result
-          : (await this.openApi.listAssets({ ...paging, Filter: { GroupIds: [String(sent.GroupId)], ...(sent.Name ? { Name: String(sent.Name) } : {}) } })).Result;
+          : (await this.openApi.listAssets({ ...paging, Filter: { GroupIds: [String(sent.GroupId)], ...(typeof sent.Name === 'string' && sent.Name ? { Name: sent.Name } : {}) } })).Result;
       let older = false;
       for (const item of listed.Items as unknown as Array<Record<string, unknown>>) {
         const createdAtMs = Date.parse(String(item.CreateTime));

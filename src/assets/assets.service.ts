@@ -302,7 +302,7 @@ function dropNulls(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw DomainError.invalid('', 'The request body must be a JSON object.');
   }
-  const out = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null));
+  const out: Record<string, unknown> = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null));
   if (typeof out.Filter === 'object' && out.Filter !== null && !Array.isArray(out.Filter)) {
     out.Filter = Object.fromEntries(Object.entries(out.Filter).filter(([, v]) => v !== null));
   }

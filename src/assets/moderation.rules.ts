@@ -13,7 +13,8 @@ const SKIP = /^\s*skip\s*$/i;
 
 export function asksToSkipModeration(body: unknown): boolean {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
-  for (const [key, value] of Object.entries(body)) {
+  const entries: [string, unknown][] = Object.entries(body);
+  for (const [key, value] of entries) {
     const name = key.trim().toLowerCase();
     if (name === 'moderation.strategy' && isSkip(value)) return true;
     if (name !== 'moderation') continue;

@@ -3,7 +3,6 @@ import { DataSource, EntityManager } from 'typeorm';
 import { testTenantId } from '../../test/support/tenant-id';
 import { mediumModule } from '../../test/support/test-module';
 import { DomainError } from '../common/errors/domain-error';
-import { systemContext } from '../common/http/request-context';
 import { UnitOfWork } from '../database/unit-of-work';
 import { TaskEntity } from '../tasks/task.entity';
 import { TaskRepository } from '../tasks/task.repository';
@@ -19,7 +18,6 @@ import { parseUsd } from '../common/money';
  * holders a create gives it — the tenant's locked spend limit and the reservations of its task records.
  */
 describe('BillingService.reserve: a task is recorded only while charged + in flight + its estimate fit the spend limit', () => {
-  const ctx = systemContext();
   let billing: BillingService;
   let tenancy: TenancyService;
   let uow: UnitOfWork;

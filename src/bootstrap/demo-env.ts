@@ -16,7 +16,7 @@ export interface DemoEnv {
 /** `export NAME='value'` lines; values are single-quoted so no character of them is read by the shell. */
 export function renderDemoEnv(vars: DemoEnv): string {
   const quote = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
-  const lines = Object.entries(vars).map(([k, v]) => `export ${k}=${quote(v)}`);
+  const lines = (Object.keys(vars) as (keyof DemoEnv)[]).map((k) => `export ${k}=${quote(vars[k])}`);
   return `# Written by npm start (sandbox demo); read it with: source data/demo.env\n${lines.join('\n')}\n`;
 }
 

@@ -88,7 +88,8 @@ export function paramOf(path: BodyPath): string {
 
 /** Replaces the value at `path` (which must exist) in place. */
 export function setAt(body: Record<string, unknown>, path: BodyPath, value: unknown): void {
-  let parent: any = body;
-  for (const p of path.slice(0, -1)) parent = parent[p];
+  // Objects and arrays alike: an array's element is its property named by the index.
+  let parent = body as Record<string | number, unknown>;
+  for (const p of path.slice(0, -1)) parent = parent[p] as Record<string | number, unknown>;
   parent[path[path.length - 1]] = value;
 }

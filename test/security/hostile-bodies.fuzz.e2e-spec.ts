@@ -215,7 +215,7 @@ it(`${RUNS} generated hostile bodies: no 5xx, native error shapes, hostile ones 
       try {
         checkShape(route, res);
       } catch (err) {
-        throw new Error(`${where}: ${(err as Error).message}`);
+        throw new Error(`${where}: ${(err as Error).message}`, { cause: err });
       }
       if (mutation.hostile) {
         hostileSeen += 1;

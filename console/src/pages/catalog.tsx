@@ -195,8 +195,8 @@ export function PricesPage() {
                 <tr key={e.id}>
                   <td>{formatTime(e.occurred_at)}</td>
                   <td className="mono">{e.target_id}</td>
-                  <td className="num">{formatUsd(String(e.properties?.previous_usd_per_million_tokens ?? ''))}</td>
-                  <td className="num">{formatUsd(String(e.properties?.usd_per_million_tokens ?? ''))}</td>
+                  <td className="num">{formatUsd(priceProperty(e.properties, 'previous_usd_per_million_tokens'))}</td>
+                  <td className="num">{formatUsd(priceProperty(e.properties, 'usd_per_million_tokens'))}</td>
                   <td className="mono">{e.actor?.token_id ?? '—'}</td>
                 </tr>
               ))}
@@ -206,4 +206,10 @@ export function PricesPage() {
       )}
     </section>
   );
+}
+
+/** A price an audit event recorded (a decimal string); nothing when the event has no such property. */
+function priceProperty(properties: Record<string, unknown> | null, name: string): string {
+  const value = properties?.[name];
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
 }

@@ -125,13 +125,13 @@ export function TaskDetailPage({ id }: { id: string }) {
             <dt>Output</dt>
             <dd>{[t.resolution, t.ratio, t.duration ? `${t.duration}s` : null, t.video_input ? 'video input' : null].filter(Boolean).join(' · ') || '—'}</dd>
             <dt>SKU</dt>
-            <dd className="mono">{String(t.sku ?? '—')}</dd>
+            <dd className="mono">{t.sku ?? '—'}</dd>
             <dt>Tokens</dt>
             <dd>{t.tokens === null || t.tokens === undefined ? '—' : String(t.tokens)}</dd>
             <dt>Charged</dt>
             <dd>
               {formatUsd(t.amount_usd)}
-              {t.unit_price_usd_per_million_tokens ? ` at ${formatUsd(String(t.unit_price_usd_per_million_tokens))} / M tokens` : ''}
+              {t.unit_price_usd_per_million_tokens ? ` at ${formatUsd(t.unit_price_usd_per_million_tokens)} / M tokens` : ''}
             </dd>
             <dt>Created</dt>
             <dd>{formatTime(t.created_at)}</dd>

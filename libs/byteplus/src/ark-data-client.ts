@@ -68,7 +68,7 @@ export class ArkDataClient {
 
   /** Performs one call; resolves with the parsed 2xx body (undefined when empty). */
   private async call({ method, path, query, body, options }: Call): Promise<unknown> {
-    const url = `${this.baseUrl}${path}${query && [...query].length > 0 ? `?${query}` : ''}`;
+    const url = `${this.baseUrl}${path}${query && [...query].length > 0 ? `?${query.toString()}` : ''}`;
     const headers: Record<string, string> = {
       Authorization: `Bearer ${this.opts.apiKey}`,
       Accept: 'application/json',

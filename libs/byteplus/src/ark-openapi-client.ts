@@ -90,7 +90,7 @@ export class ArkOpenApiClient {
    */
   async call<T>(action: string, body: object, options?: ArkOpenApiRequestOptions): Promise<ArkOpenApiResponse<T>> {
     if (typeof action !== 'string' || !/^[A-Za-z][A-Za-z0-9]*$/.test(action)) throw new TypeError('action must be an alphanumeric name');
-    const url = `${this.baseUrl}/?${new URLSearchParams({ Action: action, Version: this.version })}`;
+    const url = `${this.baseUrl}/?${new URLSearchParams({ Action: action, Version: this.version }).toString()}`;
     const payload = JSON.stringify(body ?? {});
     const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json' };
     if (options?.requestId) headers['X-Client-Request-Id'] = options.requestId;

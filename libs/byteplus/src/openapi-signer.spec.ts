@@ -16,10 +16,7 @@ import {
 } from './openapi-signer';
 
 // The reference signer of @volcengine/openapi, used here only to compute independent expectations.
-const VolcSigner = require('@volcengine/openapi/lib/base/sign').default as new (
-  request: { method: string; region: string; pathname: string; params: Record<string, unknown>; headers: Record<string, string>; body?: string },
-  service: string,
-) => { addAuthorization(credentials: { accessKeyId: string; secretKey: string }, date: Date): void };
+import VolcSigner from '@volcengine/openapi/lib/base/sign';
 
 const AK = 'AKLTEXAMPLE0123456789';
 const SK = 'c2VjcmV0LWV4YW1wbGUta2V5LTAxMjM0NTY3ODk=';

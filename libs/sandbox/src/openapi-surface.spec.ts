@@ -27,7 +27,7 @@ function openApi(sandbox: SandboxHandle) {
     const version = opts.version === undefined ? '2024-01-01' : opts.version;
     const query = new URLSearchParams({ Action: action });
     if (version !== null) query.set('Version', version);
-    const url = `${sandbox.openApiUrl}/?${query}`;
+    const url = `${sandbox.openApiUrl}/?${query.toString()}`;
     const payload = opts.rawBody ?? JSON.stringify(body);
     const method = opts.method ?? 'POST';
     const signed = signRequest({

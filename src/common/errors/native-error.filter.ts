@@ -13,6 +13,9 @@ import { Refusal, REFUSAL_LISTENER, RefusalListener } from './refusal-listener';
 /** Seconds a client is told to wait when the database is unreachable. */
 export const DATABASE_RETRY_AFTER_S = 5;
 
+/** What the filter reads of the framework's request: the route, its query and params, the method and the headers. */
+type FilterRequest = { path?: string; originalUrl?: string; method?: string; headers?: Record<string, unknown>; params?: Record<string, string>; query?: Record<string, unknown> };
+
 export interface NativeError {
   status: number;
   code: string;
@@ -40,8 +43,8 @@ export class NativeErrorFilter implements ExceptionFilter {
 
   async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
     const http = host.switchToHttp();
-    const request = http.getRequest();
-    const response = http.getResponse();
+    const request = http.getRequest<FilterRequest>();
+    const response = http.getResponse<unknown>();
     const adapter = this.adapterHost.httpAdapter;
     const ctx = requestContextOf(request);
 

@@ -138,6 +138,7 @@ async function systemLookup(hostname: string): Promise<string[]> {
 function overrideKey(host: string): string | null {
   let name = host.trim().toLowerCase();
   if (name.endsWith('.')) name = name.slice(0, -1);
+  // eslint-disable-next-line no-control-regex -- the range \x00-\x7f is "ASCII"; anything outside it needs the IDNA form.
   if (/[^\x00-\x7f]/.test(name)) name = domainToASCII(name);
   return HOST_NAME.test(name) ? name : null;
 }
@@ -156,16 +157,8 @@ function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Error): P
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(onTimeout()), ms);
     timer.unref();
-    work.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
+    // The work's own rejection reason passes through unchanged.
+    work.finally(() => clearTimeout(timer)).then(resolve, reject);
   });
 }
 

@@ -25,6 +25,7 @@ export const DEFAULT_ALLOWED_PORTS: readonly number[] = [443, 8443];
 const DEFAULT_PORT: Record<UrlScheme, number> = { https: 443, http: 80 };
 
 /** Characters WHATWG URL parsing silently drops or rewrites, so other parsers may read differently. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses.
 const AMBIGUOUS_CHARACTERS = /[\x00-\x20\x7f\\]/;
 /** `scheme://` then the authority, as every URL parser reads it. */
 const PLAIN_AUTHORITY = /^(https?):\/\/([^/?#]*)/i;

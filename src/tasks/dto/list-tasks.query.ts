@@ -35,7 +35,7 @@ export function parseListQuery(raw: Record<string, unknown>): ListTasksQuery {
   const model = one(raw['filter.model']);
   if (model !== undefined && model !== '') {
     const stable = typeof model === 'string' ? stableNameOf(model) : undefined;
-    if (!stable) throw DomainError.invalid('filter.model', `filter.model \`${String(model)}\` is not a model name; use a stable name such as dreamina-seedance-2-0.`);
+    if (!stable) throw DomainError.invalid('filter.model', `filter.model \`${typeof model === 'string' ? model : JSON.stringify(model)}\` is not a model name; use a stable name such as dreamina-seedance-2-0.`);
     query.model = stable;
   }
   const ids = raw['filter.task_ids'];
