@@ -7,7 +7,7 @@ import { stableNameOf } from '../catalog/catalog-rules';
 import { DomainError } from '../common/errors/domain-error';
 import { TaskCrossTenantReader, TaskRecordFilter } from '../tasks/task-cross-tenant.reader';
 import { TenancyService } from '../tenancy/tenancy.service';
-import { staffFilterScope, TenantScope } from '../tenancy/tenant-scope';
+import { staffFilterScope, TenantScope } from '../common/tenant-identity/tenant-scope';
 import type { TaskExportQueryDto } from './dto/audit-queries.dto';
 import { redact } from './redact';
 

@@ -10,10 +10,10 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DomainError } from '../common/errors/domain-error';
 import { Clock } from '../common/clock';
 import { DEFAULT_TENANT_MODELS } from '../catalog/catalog-rules';
-import { ApiTokenEntity, Role } from './api-token.entity';
-import { Entitlements, MediaPolicy, TenantEntity, TenantStatus } from './tenant.entity';
-import { Principal, TenantContext } from './tenant-context';
-import { tenantIdFromTrustedRow } from './tenant-id';
+import { ApiTokenEntity } from './api-token.entity';
+import { TenantEntity } from './tenant.entity';
+import { Entitlements, MediaPolicy, Principal, Role, TenantContext, TenantStatus } from '../common/tenant-identity/tenant-context';
+import { tenantIdFromTrustedRow } from '../common/tenant-identity/tenant-id';
 import { hashToken, newToken, tokenPrefix } from './token-codec';
 
 export interface TenantView {
