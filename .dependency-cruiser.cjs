@@ -24,9 +24,9 @@ module.exports = {
       comment: "A feature module imports another module's repository or reader: it must call that module's service instead.",
       severity: 'error',
       from: { path: `^src/(?!${KERNEL}/)([^/]+)/` },
-      // The one exception, by name: TenantScopedRepository is the generic base every tenant-owned repository extends,
-      // not a repository of tenancy's own tables (it would sit in src/database/ if it did not need the tenant types).
-      to: { path: '^src/([^/]+)/.+\\.(repository|reader)\\.ts$', pathNot: ['^src/$1/', '^src/tenancy/tenant-scoped\\.repository\\.ts$'] },
+      // Repositories and readers of feature modules only: the bases every one of them extends (TenantScopedRepository,
+      // CrossTenantReader) are kernel infrastructure in src/database/.
+      to: { path: `^src/(?!${KERNEL}/)[^/]+/.+\\.(repository|reader)\\.ts$`, pathNot: '^src/$1/' },
     },
     {
       name: 'kernel-entities-only-in-data-source',

@@ -12,7 +12,7 @@ import passport from 'passport';
 import { createApp } from '../src/app.factory';
 import { loadConfig, type DatabaseConfig } from '../src/config/app-config';
 import { BearerStrategy } from '../src/tenancy/auth/bearer.strategy';
-import { tenantIdFromTrustedRow, type TenantId } from '../src/tenancy/tenant-id';
+import { tenantIdFromTrustedRow, type TenantId } from '../src/common/tenant-identity/tenant-id';
 
 export const HOST = '127.0.0.1';
 export const TASKS_PATH = '/volcark/api/v3/contents/generations/tasks';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { claimLeased } from '../database/lease-claim';
-import { CrossTenantReader } from '../tenancy/cross-tenant.reader';
+import { CrossTenantReader } from '../database/cross-tenant.reader';
 import { AssetGroupEntity } from './asset-group.entity';
 import { AssetSubmissionEntity, AssetSubmissionKind } from './asset-submission.entity';
 import { AssetEntity } from './asset.entity';

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochMs } from '../database/columns';
-import type { TenantId } from '../tenancy/tenant-id';
+import type { TenantId } from '../common/tenant-identity/tenant-id';
 
 /** An asset group, keyed by its upstream id (`group-…`) and owned by one tenant. */
 @Entity({ name: 'asset_groups' })

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
-import type { TenantId } from '../tenancy/tenant-id';
-import { ScopedWhere, TenantScopedRepository } from '../tenancy/tenant-scoped.repository';
+import type { TenantId } from '../common/tenant-identity/tenant-id';
+import { ScopedWhere, TenantScopedRepository } from '../database/tenant-scoped.repository';
 import { AssetGroupEntity } from './asset-group.entity';
 import { nameContains, Page, paging } from './asset-listing';
 

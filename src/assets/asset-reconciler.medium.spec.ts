@@ -7,7 +7,7 @@ import { mediumModule } from '../../test/support/test-module';
 import { systemContext } from '../common/http/request-context';
 import { UpstreamModule } from '../upstream/upstream.module';
 import { TenantEntity } from '../tenancy/tenant.entity';
-import type { TenantId } from '../tenancy/tenant-id';
+import type { TenantId } from '../common/tenant-identity/tenant-id';
 import { AssetsModule } from './assets.module';
 import { AssetCrossTenantReader } from './asset-cross-tenant.reader';
 import { AssetReconciler } from './asset-reconciler.service';

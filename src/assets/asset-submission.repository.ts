@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
-import type { TenantId } from '../tenancy/tenant-id';
-import { TenantScopedRepository } from '../tenancy/tenant-scoped.repository';
+import type { TenantId } from '../common/tenant-identity/tenant-id';
+import { TenantScopedRepository } from '../database/tenant-scoped.repository';
 import { AssetSubmissionEntity, AssetSubmissionStatus } from './asset-submission.entity';
 
 const OPEN: AssetSubmissionStatus[] = ['submitting', 'unknown'];

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochMs } from '../database/columns';
-import type { TenantId } from '../tenancy/tenant-id';
+import type { TenantId } from '../common/tenant-identity/tenant-id';
 
 export type AssetType = 'Image' | 'Video' | 'Audio';
 export type AssetStatus = 'Pending' | 'Processing' | 'Active' | 'Failed';

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Not, Repository } from 'typeorm';
-import type { TenantId } from '../tenancy/tenant-id';
-import { ScopedWhere, TenantScopedRepository } from '../tenancy/tenant-scoped.repository';
+import type { TenantId } from '../common/tenant-identity/tenant-id';
+import { ScopedWhere, TenantScopedRepository } from '../database/tenant-scoped.repository';
 import { AssetEntity, AssetStatus } from './asset.entity';
 import { nameContains, Page, paging } from './asset-listing';
 

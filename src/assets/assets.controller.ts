@@ -5,7 +5,7 @@ import { ReqContext } from '../common/http/req-context.decorator';
 import type { RequestContext } from '../common/http/request-context';
 import { TenantApi } from '../tenancy/auth/api-auth.decorators';
 import { CurrentTenant } from '../tenancy/auth/current-tenant.decorator';
-import type { TenantContext } from '../tenancy/tenant-context';
+import type { TenantContext } from '../common/tenant-identity/tenant-context';
 import { AssetsService } from './assets.service';
 import { ASSET_ERROR_EXAMPLES, ASSET_REQUEST_EXAMPLES, ASSET_RESPONSE_EXAMPLES } from './dto/asset-examples';
 import { ASSET_ACTIONS, CreateAssetDto, CreateAssetGroupDto, GetByIdDto, ListAssetGroupsDto, ListAssetsDto } from './dto/asset-actions.dto';

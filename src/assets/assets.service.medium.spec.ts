@@ -4,7 +4,7 @@ import { startSandbox, SandboxHandle } from '@arkgate/sandbox';
 import { mediumModule } from '../../test/support/test-module';
 import { factories, Factories } from '../../test/support/factories';
 import { UpstreamModule } from '../upstream/upstream.module';
-import type { TenantContext } from '../tenancy/tenant-context';
+import type { TenantContext } from '../common/tenant-identity/tenant-context';
 import { AssetsModule } from './assets.module';
 import { AssetsService } from './assets.service';
 

@@ -12,7 +12,7 @@ import type { RequestContext } from '../common/http/request-context';
 import { HostResolver } from '../common/net/host-resolver';
 import { checkPublicUrl } from '../common/net/public-url';
 import { CatalogService } from '../catalog/catalog.service';
-import type { TenantContext } from '../tenancy/tenant-context';
+import type { TenantContext } from '../common/tenant-identity/tenant-context';
 import type { AssetReferences } from '../tasks/asset-references';
 import type { AssetReference, MediaKind } from '../tasks/task-content.rules';
 import { AssetGroupEntity } from './asset-group.entity';

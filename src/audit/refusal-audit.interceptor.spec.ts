@@ -7,7 +7,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { Refusal } from '../common/errors/refusal-listener';
 import { attachRequestContext, RequestContext } from '../common/http/request-context';
 import type { AppConfig } from '../config/app-config';
-import type { TenantContext } from '../tenancy/tenant-context';
+import type { TenantContext } from '../common/tenant-identity/tenant-context';
 import { Audited } from './audited.decorator';
 import type { AuditInput, AuditService } from './audit.service';
 import type { RateLimitTally } from './rate-limit-tally';

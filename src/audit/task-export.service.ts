@@ -8,7 +8,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { TaskLogService } from '../tasks/task-log.service';
 import type { TaskRecordFilter } from '../tasks/task-record-filter';
 import { TenancyService } from '../tenancy/tenancy.service';
-import { staffFilterScope, TenantScope } from '../tenancy/tenant-scope';
+import { staffFilterScope, TenantScope } from '../common/tenant-identity/tenant-scope';
 import type { TaskExportQueryDto } from './dto/audit-queries.dto';
 import { redact } from './redact';
 

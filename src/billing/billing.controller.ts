@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { TenantOrStaffApi } from '../tenancy/auth/api-auth.decorators';
 import { CurrentPrincipal } from '../tenancy/auth/current-tenant.decorator';
-import type { Principal } from '../tenancy/tenant-context';
+import type { Principal } from '../common/tenant-identity/tenant-context';
 import { BillingService } from './billing.service';
 import { UsageQueryDto } from './dto/usage.query';
 import { schemaOf } from '../common/openapi/schema-of';

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { ALL_TENANTS, oneTenant } from '../tenancy/tenant-scope';
+import { ALL_TENANTS, oneTenant } from '../common/tenant-identity/tenant-scope';
 import { OUTPUT_RATIOS } from '@arkgate/byteplus';
 import { mediumModule } from '../../test/support/test-module';
 import { factories, Factories } from '../../test/support/factories';
@@ -8,7 +8,7 @@ import { systemContext } from '../common/http/request-context';
 import { DomainError } from '../common/errors/domain-error';
 import { UnitOfWork } from '../database/unit-of-work';
 import type { TaskEntity } from '../tasks/task.entity';
-import type { TenantContext } from '../tenancy/tenant-context';
+import type { TenantContext } from '../common/tenant-identity/tenant-context';
 import { BillingModule } from './billing.module';
 import { BillingService, SettlementInput } from './billing.service';
 import { LedgerEntryEntity } from './ledger-entry.entity';

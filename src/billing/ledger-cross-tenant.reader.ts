@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { CrossTenantReader } from '../tenancy/cross-tenant.reader';
-import type { TenantScope } from '../tenancy/tenant-scope';
+import { CrossTenantReader } from '../database/cross-tenant.reader';
+import type { TenantScope } from '../common/tenant-identity/tenant-scope';
 import { LedgerEntryEntity } from './ledger-entry.entity';
 
 export type UsageGroupBy = 'day' | 'model' | 'sku' | 'tenant';

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { bigintString, epochMs } from '../database/columns';
-import type { TenantId } from '../tenancy/tenant-id';
+import type { TenantId } from '../common/tenant-identity/tenant-id';
 
 /** The charge for one succeeded task. The unique task key makes a second charge impossible. */
 @Entity({ name: 'ledger_entries' })

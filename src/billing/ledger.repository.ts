@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import type { TenantId } from '../tenancy/tenant-id';
-import { assertTenantId, TenantScopedRepository } from '../tenancy/tenant-scoped.repository';
+import type { TenantId } from '../common/tenant-identity/tenant-id';
+import { assertTenantId, TenantScopedRepository } from '../database/tenant-scoped.repository';
 import { LedgerEntryEntity } from './ledger-entry.entity';
 
 /** The ledger of one tenant (reads across tenants: LedgerCrossTenantReader). */

@@ -8,7 +8,7 @@ import { TaskEntity } from '../tasks/task.entity';
 import { TaskRepository } from '../tasks/task.repository';
 import { TenancyModule } from '../tenancy/tenancy.module';
 import { TenancyService } from '../tenancy/tenancy.service';
-import type { TenantId } from '../tenancy/tenant-id';
+import type { TenantId } from '../common/tenant-identity/tenant-id';
 import { BillingModule } from './billing.module';
 import { BillingService, SpendHolders } from './billing.service';
 import { parseUsd } from '../common/money';

@@ -1,4 +1,4 @@
-import type { TenantContext } from '../tenancy/tenant-context';
+import type { TenantContext } from '../common/tenant-identity/tenant-context';
 import type { AssetReference } from './task-content.rules';
 
 /**

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { epochMs } from '../database/columns';
-import type { TenantId } from '../tenancy/tenant-id';
+import type { TenantId } from '../common/tenant-identity/tenant-id';
 
 /** An Idempotency-Key of one tenant, bound to the body it first came with and the task it made (24 h). */
 @Entity({ name: 'idempotency_keys' })

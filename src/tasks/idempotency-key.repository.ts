@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, Repository } from 'typeorm';
-import type { TenantId } from '../tenancy/tenant-id';
-import { TenantScopedRepository } from '../tenancy/tenant-scoped.repository';
+import type { TenantId } from '../common/tenant-identity/tenant-id';
+import { TenantScopedRepository } from '../database/tenant-scoped.repository';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 
 @Injectable()

@@ -6,7 +6,7 @@ import type { RequestContext } from '../common/http/request-context';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { isUniqueViolation } from '../database/unique-violation';
 import { UnitOfWork } from '../database/unit-of-work';
-import type { TenantContext } from '../tenancy/tenant-context';
+import type { TenantContext } from '../common/tenant-identity/tenant-context';
 import type { IdempotencyKey } from './dto/create-task.request';
 import { IdempotencyKeyRepository } from './idempotency-key.repository';
 import { TaskRepository } from './task.repository';

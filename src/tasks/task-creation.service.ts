@@ -7,7 +7,7 @@ import { DomainError } from '../common/errors/domain-error';
 import type { RequestContext } from '../common/http/request-context';
 import { HostResolver } from '../common/net/host-resolver';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import type { TenantContext } from '../tenancy/tenant-context';
+import type { TenantContext } from '../common/tenant-identity/tenant-context';
 import { ASSET_REFERENCES, AssetReferences } from './asset-references';
 import { CreateTaskRequest, hasReferencesAudio } from './dto/create-task.request';
 import { compactInlineMedia } from './inline-media';

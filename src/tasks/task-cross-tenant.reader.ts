@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Between, In, Repository } from 'typeorm';
 import { claimLeased } from '../database/lease-claim';
-import { CrossTenantReader } from '../tenancy/cross-tenant.reader';
-import type { TenantScope } from '../tenancy/tenant-scope';
+import { CrossTenantReader } from '../database/cross-tenant.reader';
+import type { TenantScope } from '../common/tenant-identity/tenant-scope';
 import { TaskEntity } from './task.entity';
 import type { TaskRecordFilter } from './task-record-filter';
 

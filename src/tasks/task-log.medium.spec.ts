@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { openMigratedDataSource } from '../../test/support/test-database';
 import { TaskEntity } from './task.entity';
 import { testTenantId } from '../../test/support/tenant-id';
-import { ALL_TENANTS, oneTenant, TenantScope } from '../tenancy/tenant-scope';
+import { ALL_TENANTS, oneTenant, TenantScope } from '../common/tenant-identity/tenant-scope';
 import { TaskCrossTenantReader } from './task-cross-tenant.reader';
 import type { TaskRecordFilter } from './task-record-filter';
 

@@ -6,7 +6,7 @@ import { DomainError } from '../common/errors/domain-error';
 import type { AdminTasksQuery } from './dto/admin-tasks.query';
 import { decodeTaskLogCursor, encodeTaskLogCursor } from './task-log-cursor';
 import type { TaskEntity } from './task.entity';
-import { ALL_TENANTS, staffFilterScope, TenantScope } from '../tenancy/tenant-scope';
+import { ALL_TENANTS, staffFilterScope, TenantScope } from '../common/tenant-identity/tenant-scope';
 import { TaskCrossTenantReader } from './task-cross-tenant.reader';
 import type { TaskRecordFilter } from './task-record-filter';
 

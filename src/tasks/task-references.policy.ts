@@ -7,7 +7,7 @@
 import { DomainError } from '../common/errors/domain-error';
 import type { HostResolver } from '../common/net/host-resolver';
 import { checkPublicUrl } from '../common/net/public-url';
-import type { TenantContext } from '../tenancy/tenant-context';
+import type { TenantContext } from '../common/tenant-identity/tenant-context';
 import type { AssetReferences } from './asset-references';
 import { collectReferences, setAt } from './task-references.rules';
 

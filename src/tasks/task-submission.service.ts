@@ -9,7 +9,7 @@ import type { RequestContext } from '../common/http/request-context';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { UnitOfWork } from '../database/unit-of-work';
 import { TenancyService } from '../tenancy/tenancy.service';
-import type { TenantContext } from '../tenancy/tenant-context';
+import type { TenantContext } from '../common/tenant-identity/tenant-context';
 import type { IdempotencyKey } from './dto/create-task.request';
 import { IdempotentCreate } from './idempotent-create.service';
 import { Reconciler } from './reconciler.service';

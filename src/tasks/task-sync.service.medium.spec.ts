@@ -5,7 +5,7 @@ import { factories, Factories } from '../../test/support/factories';
 import { expectedUsd, nanoToUsd } from '../../test/support/billing';
 import { LedgerEntryEntity } from '../billing/ledger-entry.entity';
 import { UpstreamModule } from '../upstream/upstream.module';
-import type { TenantContext } from '../tenancy/tenant-context';
+import type { TenantContext } from '../common/tenant-identity/tenant-context';
 import { TaskEntity } from './task.entity';
 import { TaskSyncService } from './task-sync.service';
 import { TasksModule } from './tasks.module';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { testTenantId } from '../../test/support/tenant-id';
 import { openMigratedDataSource } from '../../test/support/test-database';
-import type { TenantId } from '../tenancy/tenant-id';
+import type { TenantId } from '../common/tenant-identity/tenant-id';
 import { TenantEntity } from '../tenancy/tenant.entity';
 import { TaskEntity } from './task.entity';
 import { TaskRepository } from './task.repository';

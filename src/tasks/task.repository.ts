@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, Not, Repository } from 'typeorm';
-import type { TenantId } from '../tenancy/tenant-id';
-import { assertTenantId, ScopedWhere, TenantScopedRepository } from '../tenancy/tenant-scoped.repository';
+import type { TenantId } from '../common/tenant-identity/tenant-id';
+import { assertTenantId, ScopedWhere, TenantScopedRepository } from '../database/tenant-scoped.repository';
 import type { ListTasksQuery } from './dto/list-tasks.query';
 import { TaskEntity, TERMINAL_STATUSES, VISIBLE_STATUSES } from './task.entity';
 

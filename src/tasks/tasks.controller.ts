@@ -6,7 +6,7 @@ import type { RequestContext } from '../common/http/request-context';
 import { schemaOf } from '../common/openapi/schema-of';
 import { TenantApi } from '../tenancy/auth/api-auth.decorators';
 import { CurrentTenant } from '../tenancy/auth/current-tenant.decorator';
-import type { TenantContext } from '../tenancy/tenant-context';
+import type { TenantContext } from '../common/tenant-identity/tenant-context';
 import { CreateTaskInput } from './create-task-input.decorator';
 import { CreateTaskPipe } from './create-task.pipe';
 import { CreateTaskDto, CreateTaskResponseDto } from './dto/create-task.dto';

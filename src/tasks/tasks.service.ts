@@ -4,7 +4,7 @@ import { DomainError } from '../common/errors/domain-error';
 import type { RequestContext } from '../common/http/request-context';
 import { UnitOfWork } from '../database/unit-of-work';
 import { AuditService } from '../audit/audit.service';
-import type { TenantContext } from '../tenancy/tenant-context';
+import type { TenantContext } from '../common/tenant-identity/tenant-context';
 import { parseListQuery } from './dto/list-tasks.query';
 import { presentTask } from './dto/task.presenter';
 import { TaskEntity, VISIBLE_STATUSES } from './task.entity';

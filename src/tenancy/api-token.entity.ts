@@ -1,7 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { Role } from '../common/tenant-identity/tenant-context';
 import { epochMs } from '../database/columns';
-
-export type Role = 'tenant' | 'auditor' | 'admin';
 
 /** A bearer token; only its SHA-256 is kept, the token itself is shown once. */
 @Entity({ name: 'api_tokens' })

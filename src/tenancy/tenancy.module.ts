@@ -17,7 +17,7 @@ import { REQUEST_AUTHENTICATOR } from '../common/http/body-gate.middleware';
 import { TenantThrottlerGuard } from './auth/tenant-throttler.guard';
 import { TenancyService } from './tenancy.service';
 import { TenantEntity } from './tenant.entity';
-import type { Principal } from './tenant-context';
+import type { Principal } from '../common/tenant-identity/tenant-context';
 
 /** Staff tokens (admin, auditor) are counted too, against a limit this many times the tenant default. */
 const STAFF_LIMIT_FACTOR = 10;

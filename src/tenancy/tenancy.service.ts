@@ -10,11 +10,11 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DomainError } from '../common/errors/domain-error';
 import { Clock } from '../common/clock';
 import { DEFAULT_TENANT_MODELS } from '../catalog/catalog-rules';
-import { ApiTokenEntity, Role } from './api-token.entity';
+import { ApiTokenEntity } from './api-token.entity';
 import { ApiTokenRepository } from './api-token.repository';
-import { Entitlements, MediaPolicy, TenantEntity, TenantStatus } from './tenant.entity';
-import { Principal, TenantContext } from './tenant-context';
-import { tenantIdFromTrustedRow } from './tenant-id';
+import { TenantEntity } from './tenant.entity';
+import { Entitlements, MediaPolicy, Principal, Role, TenantContext, TenantStatus } from '../common/tenant-identity/tenant-context';
+import { tenantIdFromTrustedRow } from '../common/tenant-identity/tenant-id';
 import { hashToken, newToken, tokenPrefix } from './token-codec';
 
 export interface TenantView {

@@ -1,15 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { Entitlements, MediaPolicy, TenantStatus } from '../common/tenant-identity/tenant-context';
 import { bigintString, epochMs } from '../database/columns';
-
-export type TenantStatus = 'active' | 'suspended';
-export type MediaPolicy = 'asset_only' | 'any';
-
-export interface Entitlements {
-  video_generation: boolean;
-  asset_library: boolean;
-  /** Stable model names this tenant may call; Filter-Off models only when listed here. */
-  models: string[];
-}
 
 @Entity({ name: 'tenants' })
 export class TenantEntity {

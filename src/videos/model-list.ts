@@ -5,7 +5,7 @@
  */
 import { DomainError } from '../common/errors/domain-error';
 import { MODELS, type ModelSpec } from '../catalog/catalog-rules';
-import type { TenantContext } from '../tenancy/tenant-context';
+import type { TenantContext } from '../common/tenant-identity/tenant-context';
 
 export interface ModelObject {
   id: string;

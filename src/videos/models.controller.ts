@@ -3,7 +3,7 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { TenantApi } from '../tenancy/auth/api-auth.decorators';
 import { CurrentTenant } from '../tenancy/auth/current-tenant.decorator';
-import type { TenantContext } from '../tenancy/tenant-context';
+import type { TenantContext } from '../common/tenant-identity/tenant-context';
 import { MODELS_EXAMPLE, openAiError } from './dto/video-schemas';
 import { entitledModel, entitledModels } from './model-list';
 import { schemaOf } from '../common/openapi/schema-of';

@@ -1,7 +1,7 @@
 /** The facade's record of a video: its own id for one task. */
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochMs } from '../database/columns';
-import type { TenantId } from '../tenancy/tenant-id';
+import type { TenantId } from '../common/tenant-identity/tenant-id';
 
 /**
  * A video of the OpenAI-compatible facade: our stable `video_…` id for one task of the tenant, and the

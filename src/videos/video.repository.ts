@@ -2,8 +2,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
-import type { TenantId } from '../tenancy/tenant-id';
-import { assertTenantId, TenantScopedRepository } from '../tenancy/tenant-scoped.repository';
+import type { TenantId } from '../common/tenant-identity/tenant-id';
+import { assertTenantId, TenantScopedRepository } from '../database/tenant-scoped.repository';
 import { VideoEntity } from './video.entity';
 
 /** Videos of the facade, always read and written within one tenant. */

@@ -8,7 +8,7 @@ import { ReqContext } from '../common/http/req-context.decorator';
 import type { RequestContext } from '../common/http/request-context';
 import { TenantApi } from '../tenancy/auth/api-auth.decorators';
 import { CurrentTenant } from '../tenancy/auth/current-tenant.decorator';
-import type { TenantContext } from '../tenancy/tenant-context';
+import type { TenantContext } from '../common/tenant-identity/tenant-context';
 import { ContentReply } from './content-reply';
 import { CREATE_VIDEO_BODY, DELETED_EXAMPLE, LIST_EXAMPLE, openAiError, QUEUED_EXAMPLE, VIDEO_EXAMPLE } from './dto/video-schemas';
 import { INPUT_IMAGE_MAX_BYTES, type UploadedImage } from './video-request';

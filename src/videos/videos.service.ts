@@ -10,7 +10,7 @@ import { isUniqueViolation } from '../database/unique-violation';
 import { CreateTaskPipe } from '../tasks/create-task.pipe';
 import { TaskCreation } from '../tasks/task-creation.service';
 import { TasksService } from '../tasks/tasks.service';
-import type { TenantContext } from '../tenancy/tenant-context';
+import type { TenantContext } from '../common/tenant-identity/tenant-context';
 import { parseListVideosQuery } from './dto/list-videos.query';
 import { parseContentVariant } from './dto/video-content.query';
 import { ResultFileClient } from './result-file.client';

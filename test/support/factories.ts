@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { AssetGroupEntity } from '../../src/assets/asset-group.entity';
 import { AssetEntity } from '../../src/assets/asset.entity';
 import { TaskEntity } from '../../src/tasks/task.entity';
-import type { TenantContext } from '../../src/tenancy/tenant-context';
+import type { TenantContext } from '../../src/common/tenant-identity/tenant-context';
 import { TenantEntity } from '../../src/tenancy/tenant.entity';
 import { testTenantId } from './tenant-id';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { TenantId } from '../../src/tenancy/tenant-id';
+import type { TenantId } from '../../src/common/tenant-identity/tenant-id';
 
 /**
  * Tests' maker of a `TenantId`: the id of a tenant the test created (through the admin API or a fixture), or a fresh

@@ -2,7 +2,7 @@ import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { IncomingMessage } from 'node:http';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import type { Principal } from '../../tenancy/tenant-context';
+import type { Principal } from '../tenant-identity/tenant-context';
 import { DomainError } from '../errors/domain-error';
 import { JsonLimitScanner } from './json-limit-scanner';
 import { JsonParser } from './json-parser';

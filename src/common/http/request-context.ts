@@ -1,6 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import type { Principal } from '../../tenancy/tenant-context';
+import type { Principal } from '../tenant-identity/tenant-context';
 
 /** What arkgate keeps about the HTTP request in flight, attached once by RequestContextMiddleware. */
 export interface RequestContext {

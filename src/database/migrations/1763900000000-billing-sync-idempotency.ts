@@ -1,6 +1,34 @@
 import { MigrationInterface, QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
-import { SEED_PRICES } from '../../billing/sku-rules';
-import { parseUsd } from '../../common/money';
+
+// Frozen copies, as of this migration, of the seed price book (`SEED_PRICES`, src/billing/sku-rules.ts) and of the
+// USD parser it is stored with (`parseUsd`, src/common/money.ts). A migration is history: later changes to those
+// files must not change what this one inserts.
+
+/** SKU → USD per million tokens (docs/contract.md §2), as seeded by this migration. */
+const SEED_PRICES: ReadonlyArray<readonly [sku: string, usdPerMillionTokens: string]> = [
+  ['dreamina-seedance-2-0-480p-novideo', '7.0'],
+  ['dreamina-seedance-2-0-480p-video', '4.3'],
+  ['dreamina-seedance-2-0-720p-novideo', '7.0'],
+  ['dreamina-seedance-2-0-720p-video', '4.3'],
+  ['dreamina-seedance-2-0-1080p-novideo', '7.7'],
+  ['dreamina-seedance-2-0-1080p-video', '4.7'],
+  ['dreamina-seedance-2-0-4k-novideo', '4.0'],
+  ['dreamina-seedance-2-0-4k-video', '2.4'],
+  ['dreamina-seedance-2-0-fast-novideo', '5.6'],
+  ['dreamina-seedance-2-0-fast-video', '3.3'],
+  ['dreamina-seedance-2-0-mini-novideo', '3.5'],
+  ['dreamina-seedance-2-0-mini-video', '2.1'],
+];
+
+const NANO = 1_000_000_000n;
+const USD_PATTERN = /^(0|[1-9]\d{0,5})(\.\d{1,9})?$/;
+
+/** "7.0" USD per million tokens → 7000000000n nano-USD per million tokens. Refuses more than 9 decimals. */
+function parseUsd(value: string): bigint {
+  if (!USD_PATTERN.test(value)) throw new RangeError(`not a USD amount with at most 9 decimals: ${value}`);
+  const [whole, frac = ''] = value.split('.');
+  return BigInt(whole) * NANO + BigInt(frac.padEnd(9, '0'));
+}
 
 /**
  * The price book (seeded with docs/contract.md §2), the ledger (one entry per task, enforced by a unique key),

@@ -1,4 +1,4 @@
-import type { Role } from '../api-token.entity';
+import type { Role } from '../../common/tenant-identity/tenant-context';
 
 export type Entitlement = 'video_generation' | 'asset_library';
 

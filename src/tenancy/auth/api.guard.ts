@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { DomainError } from '../../common/errors/domain-error';
 import { requestContextOf } from '../../common/http/request-context';
-import type { Principal } from '../tenant-context';
+import type { Principal } from '../../common/tenant-identity/tenant-context';
 import { ACCESS_RULE, AccessRule } from './access-rule';
 import { UnauthenticatedRateLimiter } from './unauthenticated-rate-limiter';
 

@@ -3,7 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { IncomingMessage } from 'node:http';
 import { Strategy } from 'passport-http-bearer';
 import { TenancyService } from '../tenancy.service';
-import type { Principal } from '../tenant-context';
+import type { Principal } from '../../common/tenant-identity/tenant-context';
 import { bearerTokenOf } from './bearer-header';
 
 /**

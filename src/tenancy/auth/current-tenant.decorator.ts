@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { Principal, TenantContext } from '../tenant-context';
+import type { Principal, TenantContext } from '../../common/tenant-identity/tenant-context';
 
 /** The caller's tenant. Without one a guard was not wired: that is a bug (500), not a user error. */
 export const CurrentTenant = createParamDecorator((_: unknown, ctx: ExecutionContext): TenantContext => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { RequestAuthenticator } from '../../common/http/body-gate.middleware';
 import { TenancyService } from '../tenancy.service';
-import type { Principal } from '../tenant-context';
+import type { Principal } from '../../common/tenant-identity/tenant-context';
 import { bearerTokenOf } from './bearer-header';
 import { UnauthenticatedRateLimiter } from './unauthenticated-rate-limiter';
 

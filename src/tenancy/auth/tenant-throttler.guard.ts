@@ -1,6 +1,6 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import type { Principal } from '../tenant-context';
+import type { Principal } from '../../common/tenant-identity/tenant-context';
 
 /** Counts every authenticated call against its tenant (or, for staff tokens, the token), across all routes. */
 @Injectable()

@@ -1,7 +1,7 @@
 import { EntityManager, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
-import { UnitOfWork } from '../database/unit-of-work';
+import { UnitOfWork } from './unit-of-work';
 import { assertTenantId } from './tenant-scoped.repository';
-import type { TenantScope } from './tenant-scope';
+import type { TenantScope } from '../common/tenant-identity/tenant-scope';
 
 /**
  * Base of the classes that read (and, for background jobs, lease) tenant-owned rows across tenants. Every such

@@ -1,6 +1,6 @@
 import { EntityManager, FindManyOptions, FindOptionsWhere, ObjectLiteral, Repository } from 'typeorm';
-import { UnitOfWork } from '../database/unit-of-work';
-import type { TenantId } from './tenant-id';
+import { UnitOfWork } from './unit-of-work';
+import type { TenantId } from '../common/tenant-identity/tenant-id';
 
 /** Refuses an empty tenant id: TypeORM silently drops `undefined` from a `where`, which would read all tenants. */
 export function assertTenantId(tenantId: unknown): asserts tenantId is TenantId {

@@ -1,7 +1,7 @@
 import type { Repository } from 'typeorm';
 import { testTenantId } from '../../test/support/tenant-id';
-import type { TenantId } from './tenant-id';
-import { ALL_TENANTS, staffFilterScope } from './tenant-scope';
+import type { TenantId } from '../common/tenant-identity/tenant-id';
+import { ALL_TENANTS, staffFilterScope } from '../common/tenant-identity/tenant-scope';
 import { assertTenantId, ScopedWhere, TenantScopedRepository } from './tenant-scoped.repository';
 
 describe('tenant-scoped repository guard', () => {

@@ -1,6 +1,19 @@
-import type { Entitlements, MediaPolicy, TenantStatus } from './tenant.entity';
-import type { Role } from './api-token.entity';
 import type { TenantId } from './tenant-id';
+
+/** Who a token acts for: one tenant, or staff (auditor, admin) over every tenant. */
+export type Role = 'tenant' | 'auditor' | 'admin';
+
+export type TenantStatus = 'active' | 'suspended';
+
+/** Whether a request may reference media by URL, or only through the tenant's asset library. */
+export type MediaPolicy = 'asset_only' | 'any';
+
+export interface Entitlements {
+  video_generation: boolean;
+  asset_library: boolean;
+  /** Stable model names this tenant may call; Filter-Off models only when listed here. */
+  models: string[];
+}
 
 /**
  * The caller's tenant as the guard resolved it. Every tenant-owned read or write takes one of these
