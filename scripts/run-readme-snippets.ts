@@ -11,7 +11,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { extractSnippets, runSnippets, SnippetRun } from './readme-snippets';
+import { extractSnippets, runSnippets, type SnippetRun } from './readme-snippets';
 import { startSandboxModeGateway } from './sandbox-mode-gateway';
 
 const ROOT = join(__dirname, '..');

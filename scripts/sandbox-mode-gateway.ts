@@ -3,7 +3,7 @@
  * choosing (its own `data/`: SQLite file database unless DATABASE_URL is given, `demo.env`, the sandbox state
  * file), on a free port. Used by the README snippet runner and by tests of what survives a restart.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';

@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AdminService } from './admin/admin.service';
 import { AppModule } from './app.module';
-import type { Express, Response } from 'express';
+import type { Response } from 'express';
 import type { Server } from 'node:http';
 import { packageVersion } from './common/package-version';
 import type { DestinationStream } from 'pino';
@@ -43,7 +43,7 @@ export async function createApp(
   if (opts.httpMetrics !== false) app.use(httpMetrics(app.get(MetricsService)));
   app.use(app.get(InFlightRequests).track);
   // The root sends a browser to the API docs.
-  (app.getHttpAdapter().getInstance() as Express).get('/', (_req: unknown, res: Response) => res.redirect(302, '/docs'));
+  (app.getHttpAdapter().getInstance()).get('/', (_req: unknown, res: Response) => res.redirect(302, '/docs'));
   // No body parser: BodyGateMiddleware reads bodies, only after authentication (docs/contract.md §10).
   app.set('trust proxy', 'loopback');
   mountSwagger(app, config);

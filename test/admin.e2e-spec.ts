@@ -1,4 +1,4 @@
-import { startGateway, TestGateway } from './support/test-gateway';
+import { startGateway, type TestGateway } from './support/test-gateway';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 

@@ -1,6 +1,6 @@
 import { ASSET_REQUEST_EXAMPLES } from '../src/assets/dto/asset-examples';
 import { CREATE_EXAMPLES } from '../src/tasks/dto/task-examples';
-import { eventually, startGateway, TASKS, TestGateway } from './support/test-gateway';
+import { eventually, startGateway, TASKS, type TestGateway } from './support/test-gateway';
 import { lastUpstreamCreate } from './support/upstream-requests';
 
 const action = (name: string, version = '2024-01-01') => `/volcark/?Action=${name}&Version=${version}`;

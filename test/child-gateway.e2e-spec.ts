@@ -1,6 +1,6 @@
-import { startSandbox, SandboxHandle } from '@arkgate/sandbox';
+import { startSandbox, type SandboxHandle } from '@arkgate/sandbox';
 import { startChildGateway } from './support/child-gateway';
-import { createTestDatabase, TestDatabase } from './support/test-database';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { ADMIN_TOKEN } from './support/test-gateway';
 
 describe('the gateway as its own process', () => {

@@ -1,4 +1,4 @@
-import { startGateway, TestGateway } from './support/test-gateway';
+import { startGateway, type TestGateway } from './support/test-gateway';
 
 describe('health and API docs', () => {
   let gw: TestGateway;

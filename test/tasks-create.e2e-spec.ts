@@ -1,5 +1,5 @@
 import { CREATE_EXAMPLES } from '../src/tasks/dto/task-examples';
-import { startGateway, TASKS, TestGateway } from './support/test-gateway';
+import { startGateway, TASKS, type TestGateway } from './support/test-gateway';
 import { lastUpstreamCreate, upstreamCreates } from './support/upstream-requests';
 
 const text = (t = 'A paper boat on calm water.') => ({ type: 'text', text: t });

@@ -1,5 +1,5 @@
 import { TASK_EXAMPLE } from '../src/tasks/dto/task-examples';
-import { startGateway, eventually, TASKS, TestGateway } from './support/test-gateway';
+import { startGateway, eventually, TASKS, type TestGateway } from './support/test-gateway';
 
 const body = (extra: Record<string, unknown> = {}) => ({
   model: 'dreamina-seedance-2-0-fast',

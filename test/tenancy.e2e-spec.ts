@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ApiTokenEntity } from '../src/tenancy/api-token.entity';
-import { ADMIN_TOKEN, eventually, startGateway, TASKS, TestGateway } from './support/test-gateway';
+import { ADMIN_TOKEN, eventually, startGateway, TASKS, type TestGateway } from './support/test-gateway';
 
 const body = { model: 'dreamina-seedance-2-0-fast', content: [{ type: 'text', text: 'boat' }], duration: 4, resolution: '480p' };
 

@@ -1,5 +1,5 @@
 /** The console shell: sign-in, the navigation the token's role allows, and hash routes to the pages. */
-import { FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { roleOf, session, type Role } from './api';
 import { AuditEventsPage, ExportsPage, ReconciliationPage, VerifyPage } from './pages/audit';
 import { ModelsPage, PricesPage } from './pages/catalog';

@@ -1,5 +1,5 @@
 /** The console's only way to the gateway: the admin and audit API, with the signed-in token. */
-import { ApiProblem, problemOf } from './api-error';
+import { type ApiProblem, problemOf } from './api-error';
 
 export class ApiError extends Error {
   constructor(readonly problem: ApiProblem) {

@@ -1,5 +1,5 @@
 /** Small pieces every page uses: loading, empty and error states, fields, pagers, and a data hook. */
-import { ReactNode, useCallback, useEffect, useId, useRef, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { ApiError } from './api';
 
 export function describe(err: unknown): { message: string; code: string; status: number } {

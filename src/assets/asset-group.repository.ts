@@ -22,6 +22,6 @@ export class AssetGroupRepository extends TenantScopedRepository<AssetGroupEntit
     if (filter.ids) where.id = In(filter.ids);
     if (filter.name) where.name = nameContains(filter.name);
     if (filter.groupType) where.groupType = filter.groupType;
-    return this.findAndCount(tenantId, where, paging(page) as never);
+    return this.findAndCount(tenantId, where, paging(page));
   }
 }

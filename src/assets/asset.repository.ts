@@ -28,7 +28,7 @@ export class AssetRepository extends TenantScopedRepository<AssetEntity> {
     if (filter.groupIds) where.groupId = In(filter.groupIds);
     if (filter.statuses) where.status = In(filter.statuses as AssetStatus[]);
     if (filter.name) where.name = nameContains(filter.name);
-    return this.findAndCount(tenantId, where, paging(page) as never);
+    return this.findAndCount(tenantId, where, paging(page));
   }
 
   /** Records what upstream reported, unless the asset already reached Active or Failed. */

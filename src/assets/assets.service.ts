@@ -16,7 +16,7 @@ import type { TenantContext } from '../common/tenant-identity/tenant-context';
 import type { AssetReferences } from '../tasks/asset-references';
 import type { AssetReference, MediaKind } from '../tasks/task-content.rules';
 import { AssetGroupEntity } from './asset-group.entity';
-import { AssetEntity, AssetStatus, AssetType } from './asset.entity';
+import { AssetEntity, AssetType } from './asset.entity';
 import { AssetGroupRepository } from './asset-group.repository';
 import type { Page } from './asset-listing';
 import { AssetRepository, isSettled } from './asset.repository';
@@ -271,7 +271,7 @@ export class AssetsService implements AssetReferences {
       }
       return asset;
     }
-    const status = upstream.Status as AssetStatus;
+    const status = upstream.Status;
     const patch: Partial<AssetEntity> = {
       status,
       upstreamUrl: typeof upstream.URL === 'string' ? upstream.URL : asset.upstreamUrl,

@@ -75,7 +75,7 @@ export class TaskExportService {
       const charges = await this.billing.entriesForTasks(scope, page.map((t) => t.id));
       for (const t of page) {
         const charge = charges.get(t.id);
-        const finalResolution = typeof t.upstreamTask?.resolution === 'string' ? (t.upstreamTask.resolution as string) : t.resolution;
+        const finalResolution = typeof t.upstreamTask?.resolution === 'string' ? (t.upstreamTask.resolution) : t.resolution;
         yield exportRow({
           task_id: t.taskId,
           record_id: t.id,

@@ -161,7 +161,7 @@ export class BillingService {
     const ratios = input.ratio && input.ratio !== 'adaptive' ? [input.ratio] : [...OUTPUT_RATIOS];
     let tokens = 0;
     for (const ratio of ratios) {
-      const { width, height } = outputSize(resolution as never, ratio as never);
+      const { width, height } = outputSize(resolution, ratio);
       tokens = Math.max(tokens, estimateCompletionTokens(width, height, seconds));
     }
     const sku = skuFor({ family, resolution, hasVideoInput: input.hasVideoInput });

@@ -40,7 +40,7 @@ export abstract class TenantScopedRepository<T extends ObjectLiteral & { tenantI
   protected scoped(tenantId: TenantId, where: ScopedWhere<T> = {} as ScopedWhere<T>): FindOptionsWhere<T> {
     assertTenantId(tenantId);
     assertNoTenantIdIn(where, 'where');
-    return { ...where, tenantId } as FindOptionsWhere<T>;
+    return { ...where, tenantId };
   }
 
   async findOne(tenantId: TenantId, where: ScopedWhere<T>): Promise<T | null> {

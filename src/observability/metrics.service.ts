@@ -70,13 +70,12 @@ export class MetricsService {
       labelNames: ['sku'],
       registers,
     });
-    const self = this;
     new Gauge({
       name: 'arkgate_redis_fallbacks',
       help: 'Calls that used the in-process fallback because Redis was unreachable, since this instance started.',
       registers,
       collect() {
-        this.set(self.redis.fallbacks);
+        this.set(redis.fallbacks);
       },
     });
   }

@@ -62,8 +62,9 @@ function prettyStream(): DestinationStream {
     ignore: 'pid,hostname,request_id,tenant_id,method,route,status,duration_ms,context',
     messageFormat: (log: Record<string, unknown>, messageKey: string) => {
       const context = typeof log.context === 'string' ? `[${log.context}] ` : '';
-      const ids = [log.request_id, log.tenant_id ? `tenant ${String(log.tenant_id)}` : undefined].filter(Boolean).join(', ');
-      return `${context}${String(log[messageKey] ?? '')}${ids ? ` (${ids})` : ''}`;
+      const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : v === undefined || v === null ? '' : JSON.stringify(v));
+      const ids = [text(log.request_id), log.tenant_id ? `tenant ${text(log.tenant_id)}` : ''].filter(Boolean).join(', ');
+      return `${context}${text(log[messageKey])}${ids ? ` (${ids})` : ''}`;
     },
   });
 }

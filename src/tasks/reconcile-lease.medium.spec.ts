@@ -32,7 +32,7 @@ describe('TaskCrossTenantReader.claimForReconcile', () => {
       callbackUrl: null, requestId: 'r', errorCode: null, hiddenAt: null, createdAt: i < 70 ? 1000 + i : 100_000 + i, updatedAt: 0, finishedAt: null,
       nextSyncAt: i < 40 ? 1000 : i < 50 ? 999_999 : null, leaseOwner: null, leaseUntil: null, syncAttempts: 0, reservedNano: '5',
     }));
-    await ds.getRepository(TaskEntity).insert(rows as never);
+    await ds.getRepository(TaskEntity).insert(rows);
   });
   afterAll(async () => close());
 

@@ -24,7 +24,7 @@ describe('content rules (docs/contract.md §3)', () => {
     ['relative url', [text, img('/a.png', 'reference_image')], 'content[1].image_url.url'],
     ['javascript url', [text, img('javascript:alert(1)', 'reference_image')], 'content[1].image_url.url'],
   ])('refuses %s', (_, items, param) => {
-    expect(checkContent(items as ContentItem[]).violation?.param).toBe(param);
+    expect(checkContent(items).violation?.param).toBe(param);
   });
 
   it('first and last frame may come in either order but must be one of each', () => {

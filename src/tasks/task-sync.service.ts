@@ -44,7 +44,7 @@ export class TaskSyncService {
       const tasks = this.tasks.using(m);
       const changed = await tasks.applyUpstreamState(row.tenantId, row.id, {
         status,
-        upstreamTask: upstream as unknown as Record<string, unknown>,
+        upstreamTask: upstream,
         updatedAt: now,
         errorCode: upstream.error?.code ?? null,
         resolution: typeof upstream.resolution === 'string' ? upstream.resolution : row.resolution,

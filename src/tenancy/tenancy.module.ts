@@ -17,7 +17,7 @@ import { REQUEST_AUTHENTICATOR } from '../common/http/body-gate.middleware';
 import { TenantThrottlerGuard } from './auth/tenant-throttler.guard';
 import { TenancyService } from './tenancy.service';
 import { TenantEntity } from './tenant.entity';
-import type { Principal } from '../common/tenant-identity/tenant-context';
+import type { AuthenticatedRequest } from '../common/tenant-identity/tenant-context';
 
 /** Staff tokens (admin, auditor) are counted too, against a limit this many times the tenant default. */
 const STAFF_LIMIT_FACTOR = 10;
@@ -36,7 +36,7 @@ const STAFF_LIMIT_FACTOR = 10;
             name: 'default',
             ttl: 60_000,
             limit: (ctx) => {
-              const principal = ctx.switchToHttp().getRequest().user as Principal | undefined;
+              const principal = ctx.switchToHttp().getRequest<AuthenticatedRequest>().user;
               return principal?.tenant?.rateLimitPerMinute ?? config.defaultRateLimitPerMinute * STAFF_LIMIT_FACTOR;
             },
           },

@@ -41,7 +41,7 @@ export class VideosController {
       'Sora-only routes (remix, edits, extensions, characters) answer 400 `unsupported_operation`.',
   })
   @ApiConsumes('application/json', 'multipart/form-data')
-  @ApiBody(CREATE_VIDEO_BODY as never)
+  @ApiBody(CREATE_VIDEO_BODY)
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key and body within 24 h → the same video, no second upstream task.' })
   @ApiOkResponse({ description: 'The Video object.', schema: schemaOf(QUEUED_EXAMPLE) })
   @ApiResponse({ status: 400, description: 'Refused before any upstream call.', schema: { example: openAiError('size "1792x1024" is not offered by dreamina-seedance-2-0. Allowed sizes: 864x496, 752x560, …', 'invalid_request_error', 'invalid_request', 'size') } })

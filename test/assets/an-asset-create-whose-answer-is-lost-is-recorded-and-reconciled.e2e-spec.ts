@@ -5,7 +5,7 @@
  * tenant only and no upstream object is left orphaned. A definite refusal leaves nothing recorded.
  */
 import { DataSource } from 'typeorm';
-import { startGateway, TestGateway, eventually } from '../support/test-gateway';
+import { startGateway, type TestGateway, eventually } from '../support/test-gateway';
 
 const action = (name: string) => `/volcark/?Action=${name}&Version=2024-01-01`;
 const URL_OK = 'https://media.example.com/product.png';

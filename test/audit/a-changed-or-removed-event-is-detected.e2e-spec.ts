@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { AuditEventEntity } from '../../src/audit/audit-event.entity';
-import { startGateway, TestGateway } from '../support/test-gateway';
+import { startGateway, type TestGateway } from '../support/test-gateway';
 
 /** Tamper evidence: each event carries the previous one's hash; /audit/verify finds the first broken link. */
 describe('a changed or removed audit event is detected', () => {

@@ -1,5 +1,5 @@
 import { CREATE_EXAMPLES } from '../../src/tasks/dto/task-examples';
-import { ADMIN_TOKEN, CallResult, eventually, startGateway, TASKS, TestGateway } from '../support/test-gateway';
+import { ADMIN_TOKEN, type CallResult, eventually, startGateway, TASKS, type TestGateway } from '../support/test-gateway';
 
 /**
  * docs/contract.md §6 / issue: every state-changing call writes exactly one audit event — who, which tenant,

@@ -1,5 +1,5 @@
 import { createAndFinish } from '../support/billing';
-import { ADMIN_TOKEN, startGateway, TASKS, TestGateway } from '../support/test-gateway';
+import { ADMIN_TOKEN, startGateway, TASKS, type TestGateway } from '../support/test-gateway';
 
 /** Auditors read events and export every task record with its cost; tenants can do neither. */
 describe('audit reading and task exports', () => {

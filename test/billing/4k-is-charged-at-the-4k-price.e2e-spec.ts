@@ -1,5 +1,5 @@
 import { createAndFinish, ledger, nanoToUsd } from '../support/billing';
-import { startGateway, TestGateway } from '../support/test-gateway';
+import { startGateway, type TestGateway } from '../support/test-gateway';
 
 /** Seed 000 §2.1/§3: 4K (3840×2160 at 16:9) is charged at the 4k SKU, $4.0/M without video input. */
 describe('4k is charged at the 4k price', () => {

@@ -1,5 +1,5 @@
 import { createAndFinish, expectedUsd, ledger, nanoToUsd } from '../support/billing';
-import { eventually, startGateway, TASKS, TestGateway } from '../support/test-gateway';
+import { eventually, startGateway, TASKS, type TestGateway } from '../support/test-gateway';
 
 /** Prices are versioned: a task is charged at the price in force when it was created. */
 describe('a price change between submit and success keeps the submitted price', () => {

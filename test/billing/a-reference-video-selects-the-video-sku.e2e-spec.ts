@@ -1,5 +1,5 @@
 import { createAndFinish, ledger } from '../support/billing';
-import { startGateway, TestGateway } from '../support/test-gateway';
+import { startGateway, type TestGateway } from '../support/test-gateway';
 
 /** Seed 000 §3/§5: a request with any video_url item is charged at *-video; image or audio references are not. */
 describe('a reference video selects the video SKU', () => {

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { TaskEntity } from '../../src/tasks/task.entity';
 import { ledger, nanoToUsd } from '../support/billing';
-import { Cluster, startCluster } from '../support/cluster';
+import { type Cluster, startCluster } from '../support/cluster';
 import { eventually, TASKS } from '../support/test-gateway';
 import { testTenantId } from '../support/tenant-id';
 

@@ -1,5 +1,5 @@
 import { ledger } from '../support/billing';
-import { Cluster, startCluster } from '../support/cluster';
+import { type Cluster, startCluster } from '../support/cluster';
 import { eventually, TASKS } from '../support/test-gateway';
 
 /** A succeeded task is charged exactly once, however many readers race to settle it, on two instances. */

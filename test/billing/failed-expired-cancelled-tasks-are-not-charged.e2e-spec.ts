@@ -1,5 +1,5 @@
 import { createAndFinish, ledger } from '../support/billing';
-import { eventually, startGateway, TASKS, TestGateway } from '../support/test-gateway';
+import { eventually, startGateway, TASKS, type TestGateway } from '../support/test-gateway';
 
 /** Seed 000 §3: only tasks that produced a video are charged. */
 describe('failed, expired and cancelled tasks are not charged', () => {

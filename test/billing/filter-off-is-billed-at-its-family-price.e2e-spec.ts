@@ -1,5 +1,5 @@
 import { createAndFinish, expectedUsd, ledger, nanoToUsd } from '../support/billing';
-import { startGateway, TestGateway } from '../support/test-gateway';
+import { startGateway, type TestGateway } from '../support/test-gateway';
 
 /** Seed 000 §3: Filter-Off reuses its family's SKUs; the ledger keeps the Filter-Off name. */
 describe('Filter-Off is billed at its family price', () => {

@@ -1,4 +1,4 @@
-import { startGateway, TASKS, TestGateway } from '../support/test-gateway';
+import { startGateway, TASKS, type TestGateway } from '../support/test-gateway';
 import { upstreamCreates } from '../support/upstream-requests';
 
 /** Idempotency-Key on create: same key and body → same task, one upstream call; other body → 409. */

@@ -1,8 +1,8 @@
-import { startSandbox, SandboxHandle } from '@arkgate/sandbox';
+import { startSandbox, type SandboxHandle } from '@arkgate/sandbox';
 import { DataSource } from 'typeorm';
 import { TaskEntity } from '../../src/tasks/task.entity';
 import { ledger } from '../support/billing';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { eventually, startGateway, TASKS } from '../support/test-gateway';
 import { testTenantId } from '../support/tenant-id';
 

@@ -1,5 +1,5 @@
 import { createAndFinish } from '../support/billing';
-import { startGateway, TestGateway } from '../support/test-gateway';
+import { startGateway, type TestGateway } from '../support/test-gateway';
 
 /** /billing/usage: a tenant sees only its own charges; an admin sees any tenant's, or all. */
 describe('usage is scoped to the tenant', () => {

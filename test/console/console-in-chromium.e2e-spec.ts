@@ -1,9 +1,9 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expectedUsd } from '../support/billing';
 import { buildConsole, CHROMIUM_ARGS, CHROMIUM_PATH, SCREENSHOT_DIR } from '../support/console-build';
-import { ADMIN_TOKEN, eventually, startGateway, TASKS, TestGateway } from '../support/test-gateway';
+import { ADMIN_TOKEN, eventually, startGateway, TASKS, type TestGateway } from '../support/test-gateway';
 
 /**
  * The web console (docs/contract.md §13) in the system Chromium, against the real gateway and the sandbox: an
@@ -372,14 +372,14 @@ describe('web console in Chromium', () => {
     await page.getByLabel('Tenant id').fill(tenantId);
     const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
     expect(csvDownload.suggestedFilename()).toBe('tasks.csv');
-    const csv = readFileSync((await csvDownload.path())!, 'utf8').trim().split('\n');
+    const csv = readFileSync((await csvDownload.path()), 'utf8').trim().split('\n');
     expect(csv[0].split(',')).toEqual(expect.arrayContaining(['task_id', 'tenant_id', 'amount_usd']));
     expect(csv).toHaveLength(2);
     expect(csv[1]).toContain(taskId);
     expect(csv[1]).toContain(tenantId);
     const [ndDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download NDJSON' }).click()]);
     expect(ndDownload.suggestedFilename()).toBe('tasks.ndjson');
-    const rows = readFileSync((await ndDownload.path())!, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const rows = readFileSync((await ndDownload.path()), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(rows).toEqual([expect.objectContaining({ task_id: taskId, tenant_id: tenantId, status: 'succeeded', sku: SKU })]);
     await page.getByRole('status').filter({ hasText: 'Downloaded tasks.ndjson' }).waitFor();
     await expectLabelled(page);

@@ -1,4 +1,4 @@
-import { startGateway, TASKS, TestGateway } from '../support/test-gateway';
+import { startGateway, TASKS, type TestGateway } from '../support/test-gateway';
 
 /**
  * GET /admin/tasks, the console's task log: every tenant's records newest first, filtered by tenant,

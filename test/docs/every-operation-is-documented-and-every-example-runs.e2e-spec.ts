@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventually, startGateway, TestGateway } from '../support/test-gateway';
+import { eventually, startGateway, type TestGateway } from '../support/test-gateway';
 
 type Operation = {
   description?: string;

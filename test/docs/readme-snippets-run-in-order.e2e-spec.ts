@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { extractSnippets, runSnippets } from '../../scripts/readme-snippets';
 import { runReadme } from '../../scripts/run-readme-snippets';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { databaseUrlOf } from '../support/child-gateway';
 
 const README = join(__dirname, '..', '..', 'README.md');

@@ -1,5 +1,5 @@
 import { CREATE_EXAMPLES } from '../../src/tasks/dto/task-examples';
-import { ADMIN_TOKEN, eventually, startGateway, TestGateway } from '../support/test-gateway';
+import { ADMIN_TOKEN, eventually, startGateway, type TestGateway } from '../support/test-gateway';
 
 const TASKS = '/volcark/api/v3/contents/generations/tasks';
 

@@ -3,11 +3,11 @@
  * start revokes a token implicitly — the bootstrap admin token stays until revoked through the admin API, or is
  * replaced (old one revoked, with an audit event) when ARKGATE_ADMIN_TOKEN changes. Child processes on one database.
  */
-import { startSandbox, SandboxHandle } from '@arkgate/sandbox';
+import { startSandbox, type SandboxHandle } from '@arkgate/sandbox';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
-import { ChildGateway, startChildGateway } from '../support/child-gateway';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { type ChildGateway, startChildGateway } from '../support/child-gateway';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { ADMIN_TOKEN } from '../support/test-gateway';
 
 const NEW_ADMIN_TOKEN = 'oh-rotated-admin-token-0123456789';

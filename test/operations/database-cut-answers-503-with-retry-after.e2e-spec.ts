@@ -4,12 +4,12 @@
  * TCP proxy the test cuts (and restores). SQLite (a file): the DataSource is destroyed under the running app (and
  * initialized again).
  */
-import { createServer, Server, Socket } from 'node:net';
+import { createServer, type Server, Socket } from 'node:net';
 import { DataSource } from 'typeorm';
-import { startSandbox, SandboxHandle } from '@arkgate/sandbox';
+import { startSandbox, type SandboxHandle } from '@arkgate/sandbox';
 import { codeFor } from '../../src/common/errors/error-codes';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
-import { startGateway, TASKS, TestGateway } from '../support/test-gateway';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { startGateway, TASKS, type TestGateway } from '../support/test-gateway';
 
 const postgres = process.env.DATABASE_URL?.startsWith('postgres') ?? false;
 /** "Fast": well under the driver's default waits. */

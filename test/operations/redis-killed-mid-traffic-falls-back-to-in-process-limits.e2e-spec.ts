@@ -3,10 +3,10 @@
  * hangs, /readyz stays 200 and says `redis: "down"`, and the background sync keeps going on its own budget. The test
  * starts its own redis-server on a free port and kills it mid-traffic (a missing redis-server fails the suite).
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { RedisConnection } from '../../src/common/redis/redis-connection';
 import { freePort } from '../support/child-gateway';
-import { eventually, startGateway, TASKS, TestGateway } from '../support/test-gateway';
+import { eventually, startGateway, TASKS, type TestGateway } from '../support/test-gateway';
 
 const LIMIT = 30;
 const BODY = { model: 'dreamina-seedance-2-0-fast', content: [{ type: 'text', text: 'A paper boat on calm water.' }] };

@@ -3,11 +3,11 @@
  * released, exit 0 within ARKGATE_SHUTDOWN_GRACE_MS. A real child process and a real signal, on SQLite (a shared
  * file) or PostgreSQL (a schema) depending on DATABASE_URL.
  */
-import { startSandbox, SandboxHandle } from '@arkgate/sandbox';
+import { startSandbox, type SandboxHandle } from '@arkgate/sandbox';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { startChildGateway } from '../support/child-gateway';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { ADMIN_TOKEN, eventually, TASKS } from '../support/test-gateway';
 
 const GRACE_MS = 6000;

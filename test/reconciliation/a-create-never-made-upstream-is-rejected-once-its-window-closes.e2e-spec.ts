@@ -4,7 +4,7 @@
  * Idempotency-Key are released. One still unresolved at ARKGATE_RECONCILE_DEADLINE_S is rejected and flagged.
  */
 import { auditEvents, records } from '../support/reconciliation';
-import { eventually, startGateway, TASKS, TestGateway } from '../support/test-gateway';
+import { eventually, startGateway, TASKS, type TestGateway } from '../support/test-gateway';
 import { upstreamCreates } from '../support/upstream-requests';
 
 // $0.60984 reserved; the limit holds one reservation only.

@@ -4,7 +4,7 @@
  */
 import { createServer } from 'node:net';
 import { records } from '../support/reconciliation';
-import { startGateway, TASKS, TestGateway } from '../support/test-gateway';
+import { startGateway, TASKS, type TestGateway } from '../support/test-gateway';
 
 async function closedPort(): Promise<number> {
   return new Promise((resolve) => {

@@ -7,7 +7,7 @@
 import type { FaultSpec } from '@arkgate/sandbox';
 import { ledger } from '../support/billing';
 import { auditEvents, failRecordingAccepted, records } from '../support/reconciliation';
-import { eventually, startGateway, TASKS, TestGateway } from '../support/test-gateway';
+import { eventually, startGateway, TASKS, type TestGateway } from '../support/test-gateway';
 import { upstreamCreates } from '../support/upstream-requests';
 
 // 720p 16:9 5 s fast: $0.60984 reserved and charged; a limit of $1.30 holds two only if the first reservation is released.

@@ -3,12 +3,12 @@
  * restarted on the same database. Afterwards every task the upstream made is attached to a record or reported as an
  * orphan, no record is left `submitting`, and whatever is still unresolved is in the operator's view.
  */
-import { startSandbox, SandboxHandle } from '@arkgate/sandbox';
+import { startSandbox, type SandboxHandle } from '@arkgate/sandbox';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { TaskEntity } from '../../src/tasks/task.entity';
-import { ChildGateway, startChildGateway } from '../support/child-gateway';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { type ChildGateway, startChildGateway } from '../support/child-gateway';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { ADMIN_TOKEN, eventually, TASKS } from '../support/test-gateway';
 
 const BURST = 20;

@@ -3,7 +3,7 @@
  * with Retry-After, and once resolved the recovered task's id — never a second upstream task.
  */
 import { records } from '../support/reconciliation';
-import { eventually, startGateway, TASKS, TestGateway } from '../support/test-gateway';
+import { eventually, startGateway, TASKS, type TestGateway } from '../support/test-gateway';
 import { upstreamCreates } from '../support/upstream-requests';
 
 const body = { model: 'dreamina-seedance-2-0-fast', content: [{ type: 'text', text: 'rain on a tin roof' }], resolution: '480p', duration: 4 };

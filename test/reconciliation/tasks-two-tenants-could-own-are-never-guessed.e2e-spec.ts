@@ -3,7 +3,7 @@
  * by guess; the records stay unresolved and both tasks are listed as orphans (with usage and list-price cost) in
  * GET /admin/reconciliation, which admins and auditors may read and tenants may not.
  */
-import { ADMIN_TOKEN, eventually, startGateway, TASKS, TestGateway } from '../support/test-gateway';
+import { ADMIN_TOKEN, eventually, startGateway, TASKS, type TestGateway } from '../support/test-gateway';
 import { auditEvents, records } from '../support/reconciliation';
 import { expectedUsd } from '../support/billing';
 

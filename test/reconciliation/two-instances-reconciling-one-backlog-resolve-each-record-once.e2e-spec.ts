@@ -4,7 +4,7 @@
  * per succeeded task.
  */
 import { ledger } from '../support/billing';
-import { Cluster, startCluster } from '../support/cluster';
+import { type Cluster, startCluster } from '../support/cluster';
 import { auditEvents, records } from '../support/reconciliation';
 import { eventually, TASKS } from '../support/test-gateway';
 import { upstreamCreates } from '../support/upstream-requests';

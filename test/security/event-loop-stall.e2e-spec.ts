@@ -9,11 +9,11 @@
  * bare node:http server in a process of its own (a control that no gateway work can slow down).
  */
 import type { SandboxHandle } from '@arkgate/sandbox';
-import { ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
-import { ChildGateway, startChildGateway } from '../support/child-gateway';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { type ChildGateway, startChildGateway } from '../support/child-gateway';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { ADMIN_TOKEN, TASKS } from '../support/test-gateway';
 
 jest.setTimeout(90_000);

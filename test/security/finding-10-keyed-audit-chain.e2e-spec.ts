@@ -7,7 +7,7 @@ import { AuditService } from '../../src/audit/audit.service';
 import { createApp } from '../../src/app.factory';
 import { loadConfig } from '../../src/config/app-config';
 import { createTestDatabase } from '../support/test-database';
-import { startGateway, TestGateway } from '../support/test-gateway';
+import { startGateway, type TestGateway } from '../support/test-gateway';
 
 const AUDIT_KEY = 'audit-key-for-tests-0123456789abcdef';
 

@@ -1,4 +1,4 @@
-import { eventually, startGateway, TASKS, TestGateway } from '../support/test-gateway';
+import { eventually, startGateway, TASKS, type TestGateway } from '../support/test-gateway';
 import { lastUpstreamCreate, upstreamCreates } from '../support/upstream-requests';
 
 /**

@@ -1,4 +1,4 @@
-import { startGateway, TestGateway } from '../support/test-gateway';
+import { startGateway, type TestGateway } from '../support/test-gateway';
 
 /**
  * Issue 9, finding 7: `Moderation.Strategy=Skip` on CreateAssetGroup was accepted (200). BytePlus refuses it on

@@ -1,4 +1,4 @@
-import { startGateway, TASKS, TestGateway } from '../support/test-gateway';
+import { startGateway, TASKS, type TestGateway } from '../support/test-gateway';
 import { lastUpstreamCreate, upstreamCreates } from '../support/upstream-requests';
 
 /**

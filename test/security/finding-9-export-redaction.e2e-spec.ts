@@ -1,4 +1,4 @@
-import { ADMIN_TOKEN, startGateway, TASKS, TestGateway } from '../support/test-gateway';
+import { ADMIN_TOKEN, startGateway, TASKS, type TestGateway } from '../support/test-gateway';
 
 /**
  * Issue 9, finding 9: task exports leaked callback secrets (`token=`, `sig=`, `api_key=` query parameters) that

@@ -7,7 +7,7 @@
  * shrunk counterexample of a failure, so it can be replayed.
  */
 import fc from 'fast-check';
-import { ADMIN_TOKEN, CallResult, startGateway, TASKS, TestGateway } from '../support/test-gateway';
+import { ADMIN_TOKEN, type CallResult, startGateway, TASKS, type TestGateway } from '../support/test-gateway';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261130);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
@@ -56,7 +56,7 @@ const ROUTES: Route[] = [
       content: fc.array(fc.oneof(fc.record({ type: fc.constant('text'), text }), fc.record({ type: fc.constant('image_url'), image_url: fc.record({ url: fc.constant('asset://a-1') }) })), { minLength: 1, maxLength: 3 }),
       duration: fc.constantFrom(4, 5, -1),
       resolution: fc.constantFrom('480p', '720p'),
-    }) as fc.Arbitrary<Record<string, Json>>,
+    }),
     known: ['model', 'content', 'duration', 'resolution', 'ratio', 'callback_url', 'seed', 'generate_audio', 'references', 'frames'],
   },
   ...ASSET_ACTIONS.map<Route>((action) => ({
@@ -73,7 +73,7 @@ const ROUTES: Route[] = [
       AssetType: fc.constantFrom('Image', 'Video'),
       PageNumber: fc.integer({ min: 1, max: 3 }),
       Filter: fc.record({ Name: text, GroupIds: fc.array(fc.constant('group-x'), { maxLength: 2 }) }),
-    }) as fc.Arbitrary<Record<string, Json>>,
+    }),
     known: ['Name', 'GroupId', 'Id', 'URL', 'AssetType', 'PageNumber', 'PageSize', 'Filter', 'Moderation', 'model', 'Description', 'SortBy'],
   })),
   {
@@ -82,7 +82,7 @@ const ROUTES: Route[] = [
     path: () => '/admin/tenants',
     token: () => ADMIN_TOKEN,
     asset: false,
-    base: fc.record({ name: text.map((s) => `fuzz-${s}`), entitlements: fc.record({ video_generation: fc.boolean() }), rate_limit_per_minute: fc.integer({ min: 1, max: 1000 }) }) as fc.Arbitrary<Record<string, Json>>,
+    base: fc.record({ name: text.map((s) => `fuzz-${s}`), entitlements: fc.record({ video_generation: fc.boolean() }), rate_limit_per_minute: fc.integer({ min: 1, max: 1000 }) }),
     known: [],
   },
   {
@@ -91,7 +91,7 @@ const ROUTES: Route[] = [
     path: () => `/admin/tenants/${patchTarget}`,
     token: () => ADMIN_TOKEN,
     asset: false,
-    base: fc.record({ name: text.map((s) => `fuzz-${s}`), rate_limit_per_minute: fc.integer({ min: 1, max: 1000 }) }) as fc.Arbitrary<Record<string, Json>>,
+    base: fc.record({ name: text.map((s) => `fuzz-${s}`), rate_limit_per_minute: fc.integer({ min: 1, max: 1000 }) }),
     known: [],
   },
 ];

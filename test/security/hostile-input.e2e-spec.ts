@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { randomInt } from 'node:crypto';
 import { RateLimitTally } from '../../src/audit/rate-limit-tally';
-import { ADMIN_TOKEN, CallResult, startGateway, TASKS, TestGateway } from '../support/test-gateway';
+import { ADMIN_TOKEN, type CallResult, startGateway, TASKS, type TestGateway } from '../support/test-gateway';
 
 const TEXT = { type: 'text', text: 'a paper boat on calm water' };
 const CREATE = { model: 'dreamina-seedance-2-0-fast', content: [TEXT], duration: 4, resolution: '480p' };

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { LedgerEntryEntity } from '../../src/billing/ledger-entry.entity';
-import { eventually, TASKS, TestGateway } from './test-gateway';
+import { eventually, TASKS, type TestGateway } from './test-gateway';
 import { testTenantId } from './tenant-id';
 
 /** The ledger as stored, for one tenant (or all). */

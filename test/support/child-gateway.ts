@@ -3,7 +3,7 @@
  * SIGTERM drains, `kill -9` crashes, a restart on the same database. It talks to a sandbox the test started, as if
  * that sandbox were BytePlus.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { SandboxHandle } from '@arkgate/sandbox';
 import type { DatabaseConfig } from '../../src/config/app-config';

@@ -1,6 +1,6 @@
-import { startSandbox, SandboxOptions } from '@arkgate/sandbox';
+import { startSandbox, type SandboxOptions } from '@arkgate/sandbox';
 import { createTestDatabase } from './test-database';
-import { GatewayOptions, startGateway, TestGateway } from './test-gateway';
+import { type GatewayOptions, startGateway, type TestGateway } from './test-gateway';
 
 /** Several gateway instances on one database (a SQLite file or a PostgreSQL schema) and one sandbox. */
 export interface Cluster {

@@ -1,8 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
-import { startSandbox, SandboxHandle, SandboxOptions } from '@arkgate/sandbox';
+import { startSandbox, type SandboxHandle, type SandboxOptions } from '@arkgate/sandbox';
 import { createApp } from '../../src/app.factory';
-import { AppConfig, loadConfig, Profile } from '../../src/config/app-config';
-import { createTestDatabase, TestDatabase } from './test-database';
+import { type AppConfig, loadConfig, type Profile } from '../../src/config/app-config';
+import { createTestDatabase, type TestDatabase } from './test-database';
 
 export const ADMIN_TOKEN = 'oh-test-admin-token-0123456789abcdef';
 

@@ -8,7 +8,7 @@
  */
 import { DataSource } from 'typeorm';
 import { VideoEntity } from '../../src/videos/video.entity';
-import { eventually, startGateway, TestGateway } from '../support/test-gateway';
+import { eventually, startGateway, type TestGateway } from '../support/test-gateway';
 import { upstreamCreates } from '../support/upstream-requests';
 
 /** A trigger that aborts every write of a task id into a reserved video row. Returns the function removing it. */

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { startSandbox, SandboxHandle, syntheticMp4Bytes } from '@arkgate/sandbox';
-import { ChildGateway, startChildGateway } from '../support/child-gateway';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { startSandbox, type SandboxHandle, syntheticMp4Bytes } from '@arkgate/sandbox';
+import { type ChildGateway, startChildGateway } from '../support/child-gateway';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { ADMIN_TOKEN } from '../support/test-gateway';
 
 const SIZE = 50 * 1024 * 1024;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import OpenAI, { AuthenticationError, BadRequestError, NotFoundError, toFile } from 'openai';
-import { startGateway, TASKS, TestGateway } from '../support/test-gateway';
+import { startGateway, TASKS, type TestGateway } from '../support/test-gateway';
 import { lastUpstreamCreate, upstreamCreates } from '../support/upstream-requests';
 
 const SAMPLE_MP4 = readFileSync(join(__dirname, '../../libs/sandbox/assets/sample.mp4'));

@@ -5,7 +5,7 @@ import { sizesFor } from '../../src/videos/video-sizes';
 import { modelSpec } from '../../src/catalog/catalog-rules';
 import { VideoEntity } from '../../src/videos/video.entity';
 import { ledger } from '../support/billing';
-import { eventually, startGateway, TASKS, TestGateway } from '../support/test-gateway';
+import { eventually, startGateway, TASKS, type TestGateway } from '../support/test-gateway';
 import { lastUpstreamCreate, upstreamCreates } from '../support/upstream-requests';
 
 const SAMPLE_MP4 = readFileSync(join(__dirname, '../../libs/sandbox/assets/sample.mp4'));

@@ -1,8 +1,8 @@
 /** Auditors (and admins): audit events with filters and cursor pages, chain verification, and task exports. */
-import { FormEvent, Fragment, useState } from 'react';
+import { type FormEvent, Fragment, useState } from 'react';
 import { download, get } from '../api';
 import { formatCount, formatTime, formatUsd } from '../format';
-import { AuditFilters, auditEventsPath, EMPTY_AUDIT_FILTERS, ExportFilters, exportPath } from '../query';
+import { type AuditFilters, auditEventsPath, EMPTY_AUDIT_FILTERS, type ExportFilters, exportPath } from '../query';
 import { RECORD_STATUSES, type AuditEvent, type Page, type ReconciliationView, type UnresolvedAssetSubmission, type UnresolvedTaskRecord, type VerifyResult } from '../types';
 import { CursorPager, Empty, ErrorBox, Json, Loading, SelectField, TextField, useData } from '../ui';
 

@@ -1,8 +1,8 @@
 /** Admin: the task log across tenants (GET /admin/tasks) with filters and cursor pages, and one task's detail. */
-import { FormEvent, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { get } from '../api';
 import { formatTime, formatUsd } from '../format';
-import { EMPTY_TASK_FILTERS, TaskLogFilters, taskLogPath } from '../query';
+import { EMPTY_TASK_FILTERS, type TaskLogFilters, taskLogPath } from '../query';
 import { RECORD_STATUSES, type ModelMapping, type Page, type TaskRecord, type Tenant } from '../types';
 import { CursorPager, Empty, ErrorBox, Json, Loading, SelectField, TextField, useData } from '../ui';
 

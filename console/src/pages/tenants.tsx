@@ -1,5 +1,5 @@
 /** Admin: tenants — list with search and paging, create, edit entitlements and limits, suspend and resume. */
-import { FormEvent, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { call, get } from '../api';
 import { formatTime, formatUsd } from '../format';
 import { matchesSearch, pageOf } from '../query';

@@ -1,5 +1,5 @@
 /** Admin: tokens — issue (the secret is shown once, with a copy button), list and revoke. */
-import { FormEvent, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { call, get } from '../api';
 import { formatTime } from '../format';
 import { matchesSearch, pageOf } from '../query';

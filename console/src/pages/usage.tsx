@@ -1,8 +1,8 @@
 /** Usage (admins and auditors): charged tasks by day as a chart, a breakdown by tenant, model or SKU, and totals. */
-import { FormEvent, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { get, type Role } from '../api';
 import { dayOf, formatCount, formatUsd, usdMagnitude } from '../format';
-import { UsageGroup, usagePath } from '../query';
+import { type UsageGroup, usagePath } from '../query';
 import type { Tenant, Usage, UsageRow } from '../types';
 import { Empty, ErrorBox, Loading, SelectField, TextField, useData } from '../ui';
 

@@ -1,4 +1,4 @@
-import { ChunkedJsonBody, jsonBody } from './json-body';
+import { type ChunkedJsonBody, jsonBody } from './json-body';
 
 const MB = 1024 * 1024;
 

@@ -286,8 +286,8 @@ function check(raw: unknown, options: ModelCatalogOptions): CreateTaskParams {
     draft,
     priority: priority ?? 0,
     returnLastFrame,
-    safetyIdentifier: safetyIdentifier as string | undefined,
-    callbackUrl: callbackUrl as string | undefined,
+    safetyIdentifier: safetyIdentifier,
+    callbackUrl: callbackUrl,
     body,
   };
 }

@@ -16,6 +16,6 @@ export class NativeValidationPipe implements PipeTransform {
   }
 }
 
-function hasRules(type: Function): boolean {
+function hasRules(type: abstract new (...args: never[]) => unknown): boolean {
   return getMetadataStorage().getTargetValidationMetadatas(type, '', true, false).length > 0;
 }

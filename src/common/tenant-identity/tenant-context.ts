@@ -35,3 +35,8 @@ export interface Principal {
   readonly role: Role;
   readonly tenant?: TenantContext;
 }
+
+/** A request as the auth guard leaves it: passport sets `user` to the principal once the token is checked. */
+export interface AuthenticatedRequest {
+  user?: Principal;
+}

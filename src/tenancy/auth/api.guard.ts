@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { DomainError } from '../../common/errors/domain-error';
 import { requestContextOf } from '../../common/http/request-context';
-import type { Principal } from '../../common/tenant-identity/tenant-context';
+import type { AuthenticatedRequest, Principal } from '../../common/tenant-identity/tenant-context';
 import { ACCESS_RULE, AccessRule } from './access-rule';
 import { UnauthenticatedRateLimiter } from './unauthenticated-rate-limiter';
 
@@ -26,7 +26,7 @@ export class ApiGuard extends AuthGuard('bearer') {
     const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [context.getHandler(), context.getClass()]);
     if (!rule) throw new DomainError('forbidden', 'This route is not available.');
     if (rule.public) return true;
-    const request = context.switchToHttp().getRequest();
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const ctx = requestContextOf(request);
     if (ctx.principal) {
       request.user = ctx.principal;
@@ -38,7 +38,7 @@ export class ApiGuard extends AuthGuard('bearer') {
         throw err;
       }
     }
-    const principal = request.user as Principal;
+    const principal = request.user as Principal; // set by passport or the body gate just above
     // From here on the caller and the route are known: a refusal of a state-changing call is audited.
     ctx.principal = principal;
     ctx.handler = context.getHandler();
@@ -61,7 +61,7 @@ export class ApiGuard extends AuthGuard('bearer') {
   }
 
   override handleRequest<T = Principal>(err: unknown, user: T | false): T {
-    if (err) throw err;
+    if (err) throw err instanceof Error ? err : new Error('authentication failed', { cause: err });
     if (!user) throw new DomainError('unauthorized', 'Missing or invalid API token. Send Authorization: Bearer <token>.');
     return user;
   }

@@ -1,12 +1,12 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import type { Principal } from '../../common/tenant-identity/tenant-context';
+import type { AuthenticatedRequest, Principal } from '../../common/tenant-identity/tenant-context';
 
 /** Counts every authenticated call against its tenant (or, for staff tokens, the token), across all routes. */
 @Injectable()
 export class TenantThrottlerGuard extends ThrottlerGuard {
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
-    return !context.switchToHttp().getRequest().user;
+    return !context.switchToHttp().getRequest<AuthenticatedRequest>().user;
   }
 
   protected override async getTracker(req: Record<string, unknown>): Promise<string> {
