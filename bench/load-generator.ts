@@ -173,21 +173,18 @@ function runPaced(job: LoadJob): Promise<LoadResult> {
         outcome();
         finish();
       };
-      const req = request(
-        { host: url.hostname, port: url.port, path: url.pathname + url.search, method: job.method, headers, agent },
-        (res) => {
-          res.resume();
-          res.on('end', () =>
-            settle(() => {
-              const status = res.statusCode ?? 0;
-              statusCodes[status] = (statusCodes[status] ?? 0) + 1;
-              if (status >= 200 && status < 300) latencies.push(performance.now() - dueAt);
-              else non2xx++;
-            }),
-          );
-          res.on('error', () => settle(() => errors++));
-        },
-      );
+      const req = request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method: job.method, headers, agent }, (res) => {
+        res.resume();
+        res.on('end', () =>
+          settle(() => {
+            const status = res.statusCode ?? 0;
+            statusCodes[status] = (statusCodes[status] ?? 0) + 1;
+            if (status >= 200 && status < 300) latencies.push(performance.now() - dueAt);
+            else non2xx++;
+          }),
+        );
+        res.on('error', () => settle(() => errors++));
+      });
       req.setTimeout(TIMEOUT_S * 1000, () => {
         timeouts++;
         req.destroy(new Error('timeout'));
@@ -276,25 +273,22 @@ function download(job: DownloadJob): Promise<DownloadResult> {
       out.lastLine = out.lastLine.slice(0, SAMPLE_CHARS);
       resolve(out);
     };
-    const req = request(
-      { host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'GET', headers: job.headers, agent: false },
-      (res) => {
-        out.headersMs = round2(performance.now() - started);
-        out.status = res.statusCode ?? 0;
-        out.contentType = res.headers['content-type'] ?? null;
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          if (out.bytes === 0) out.firstByteMs = round2(performance.now() - started);
-          out.bytes += Buffer.byteLength(chunk, 'utf8');
-          const parts = (pending + chunk).split('\n');
-          pending = parts.pop() ?? '';
-          for (const line of parts) onLine(line);
-          out.endsWithNewline = chunk.endsWith('\n');
-        });
-        res.on('end', () => done());
-        res.on('error', (err) => done(err));
-      },
-    );
+    const req = request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'GET', headers: job.headers, agent: false }, (res) => {
+      out.headersMs = round2(performance.now() - started);
+      out.status = res.statusCode ?? 0;
+      out.contentType = res.headers['content-type'] ?? null;
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        if (out.bytes === 0) out.firstByteMs = round2(performance.now() - started);
+        out.bytes += Buffer.byteLength(chunk, 'utf8');
+        const parts = (pending + chunk).split('\n');
+        pending = parts.pop() ?? '';
+        for (const line of parts) onLine(line);
+        out.endsWithNewline = chunk.endsWith('\n');
+      });
+      res.on('end', () => done());
+      res.on('error', (err) => done(err));
+    });
     req.on('error', (err) => done(err));
     req.end();
   });

@@ -138,7 +138,9 @@ function describe(r: LoadResult): string {
 }
 
 function describeFailure(r: LoadResult): string {
-  const codes = Object.entries(r.statusCodes).map(([code, n]) => `${code}×${n}`).join(', ');
+  const codes = Object.entries(r.statusCodes)
+    .map(([code, n]) => `${code}×${n}`)
+    .join(', ');
   return `non2xx=${r.non2xx} errors=${r.errors} timeouts=${r.timeouts} status codes: ${codes || 'none'}`;
 }
 
@@ -164,7 +166,7 @@ export async function measureInterleaved(
   for (let round = 1; round <= settings.rounds; round++) {
     for (const spec of specs) {
       const result = await gen.run(spec, settings.connections, settings.durationS);
-        const valid = isValid(result);
+      const valid = isValid(result);
       rounds.get(spec)!.push({ ...result, round, valid });
       log(`  round ${round}/${settings.rounds} ${spec.target}: ${describe(result)}${valid ? '' : '  INVALID'}`);
       if (!valid) {

@@ -203,8 +203,7 @@ async function pollerRun(settings: PollerSettings, opts: RunOptions, dbs: BenchD
       for (const t of upstream) sandbox.control.release(t.taskId);
       log(`  ${opts.label}: released ${n} tasks; each finishes upstream ${settings.runningMs} ms later`);
 
-      const countSettled = async () =>
-        ds.getRepository(LedgerEntryEntity).count({ where: { tenantId: tenant.id } });
+      const countSettled = async () => ds.getRepository(LedgerEntryEntity).count({ where: { tenantId: tenant.id } });
       let settled = 0;
       let lastLog = Date.now();
       let windowStart: number | null = null;
@@ -234,9 +233,9 @@ async function pollerRun(settings: PollerSettings, opts: RunOptions, dbs: BenchD
       timer.restore();
 
       // Lag of every settlement: ledger entry written − task finished upstream (the sandbox's own record, in ms).
-      const entries = (await ds.getRepository(LedgerEntryEntity).find({ where: { tenantId: tenant.id }, select: { taskRef: true, taskId: true, createdAt: true } })).map(
-        (e) => ({ ref: e.taskRef, taskId: e.taskId, at: e.createdAt }),
-      );
+      const entries = (
+        await ds.getRepository(LedgerEntryEntity).find({ where: { tenantId: tenant.id }, select: { taskRef: true, taskId: true, createdAt: true } })
+      ).map((e) => ({ ref: e.taskRef, taskId: e.taskId, at: e.createdAt }));
       const seededIds = new Set(seeded.ids);
       const lags: number[] = [];
       let firstFinish: number | null = null;

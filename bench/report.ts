@@ -61,7 +61,9 @@ export function renderMarkdown(r: Report): string {
       (r.settings.pollerTasks !== undefined ? `; S5 ${r.settings.pollerTasks} in-flight tasks` : '') +
       (r.settings.exportRows !== undefined ? `; S6 ${r.settings.exportRows} task records` : ''),
     `- Peak RSS of the bench process (gateway, sandbox and baselines; not the load generator): ${r.peakRssMb.toFixed(0)} MB` +
-      ` (RSS after ${Object.entries(r.rssAfterScenarioMb).map(([k, v]) => `${k} ${v} MB`).join(', ')})`,
+      ` (RSS after ${Object.entries(r.rssAfterScenarioMb)
+        .map(([k, v]) => `${k} ${v} MB`)
+        .join(', ')})`,
     '',
   );
   lines.push(`- Databases: ${r.engines.join(', ')} (each scenario on each, one after the other; the same sandbox and load generator)`, '');

@@ -131,8 +131,12 @@ async function measure(ctx: Context, specs: LoadSpec[]): Promise<TargetSummary[]
 
 function toRow(ctx: Context, scenario: string, s: TargetSummary, comparison: string, ratios?: ReportRow['ratios']): ReportRow {
   for (const r of s.rounds.filter((x) => !x.valid)) {
-    const codes = Object.entries(r.statusCodes).map(([c, n]) => `${c}×${n}`).join(', ');
-    ctx.invalidRounds.push(`[${ctx.dbs.engine}] ${scenario} ${s.target} round ${r.round}: non2xx=${r.non2xx}, errors=${r.errors}, timeouts=${r.timeouts}, status codes ${codes || 'none'}`);
+    const codes = Object.entries(r.statusCodes)
+      .map(([c, n]) => `${c}×${n}`)
+      .join(', ');
+    ctx.invalidRounds.push(
+      `[${ctx.dbs.engine}] ${scenario} ${s.target} round ${r.round}: non2xx=${r.non2xx}, errors=${r.errors}, timeouts=${r.timeouts}, status codes ${codes || 'none'}`,
+    );
   }
   return {
     scenario,
@@ -482,11 +486,13 @@ async function main(): Promise<void> {
     peakRssMb: processPeakRssMb(),
     engines: passes.map((p) => p.engine),
     rssAfterScenarioMb,
-    rows: [...rows].sort((a, b) => a.scenario.localeCompare(b.scenario) || passes.findIndex((p) => p.engine === a.engine) - passes.findIndex((p) => p.engine === b.engine)),
+    rows: [...rows].sort(
+      (a, b) => a.scenario.localeCompare(b.scenario) || passes.findIndex((p) => p.engine === a.engine) - passes.findIndex((p) => p.engine === b.engine),
+    ),
     notes: [
       ...notes,
       'Closed-loop latencies (S1, S2, S4) include queueing at the set connection count: p50 ≈ connections ÷ req/s.',
-      'S3, autocannon overallRate: each connection sends its share back to back at the start of every second, so the load arrives as one burst per second and latency includes draining it; autocannon\'s coordinated-omission correction is off (it assumes a 1 ms interval at any rate). S3, paced open loop: one request every 1/rate s, latency counted from when the request was due (coordinated-omission free).',
+      "S3, autocannon overallRate: each connection sends its share back to back at the start of every second, so the load arrives as one burst per second and latency includes draining it; autocannon's coordinated-omission correction is off (it assumes a 1 ms interval at any rate). S3, paced open loop: one request every 1/rate s, latency counted from when the request was due (coordinated-omission free).",
       'autocannon latencies are whole milliseconds. The gateway and the sandbox share one process and event loop; the load generator is a separate process.',
       `Total run time ${((Date.now() - started) / 1000).toFixed(0)} s.`,
     ],

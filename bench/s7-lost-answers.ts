@@ -65,7 +65,12 @@ export async function lostAnswersScenario(settings: LostAnswersSettings, dbs: Be
           const res = await fetch(gateway.url + TASKS_PATH, {
             method: 'POST',
             headers: { authorization: `Bearer ${tenant.token}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ model: 'dreamina-seedance-2-0-fast', content: [{ type: 'text', text: `shot ${i}` }], resolution: '480p', duration: 4 + (i % 12) }),
+            body: JSON.stringify({
+              model: 'dreamina-seedance-2-0-fast',
+              content: [{ type: 'text', text: `shot ${i}` }],
+              resolution: '480p',
+              duration: 4 + (i % 12),
+            }),
           });
           await res.arrayBuffer();
           statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
@@ -112,7 +117,19 @@ export async function lostAnswersScenario(settings: LostAnswersSettings, dbs: Be
         validRounds: failures.length === 0 ? 1 : 0,
         totalRounds: 1,
         rounds: [],
-        details: { creates: settings.creates, upstreamCreates: made, upstreamTasks: upstreamIds.length, owned: owned.size, lost, inline, byReconciler, rejected, statuses: Object.fromEntries(statuses), burstMs, resolvedMs },
+        details: {
+          creates: settings.creates,
+          upstreamCreates: made,
+          upstreamTasks: upstreamIds.length,
+          owned: owned.size,
+          lost,
+          inline,
+          byReconciler,
+          rejected,
+          statuses: Object.fromEntries(statuses),
+          burstMs,
+          resolvedMs,
+        },
       };
       const notes = [
         `S7: ARK_TIMEOUT_MS ${ENV.ARK_TIMEOUT_MS}, inline resolution ${ENV.ARKGATE_RECONCILE_INLINE_MS} ms, reconciler every ${ENV.ARKGATE_RECONCILE_INTERVAL_MS} ms ` +

@@ -33,7 +33,11 @@ function hostileKinds(): HostileKind[] {
   return [
     { name: '140,000 keys (1.5 MB), authenticated', body: `{${Array.from({ length: 140_000 }, (_, i) => `"k${i}":${i}`).join(',')}}`, withToken: true },
     { name: '1 MB of nesting, authenticated', body: '['.repeat(MB), withToken: true },
-    { name: 'constructor keys, authenticated', body: '{"model":"dreamina-seedance-2-0-fast","content":[{"type":"text","text":"x"}],"x":{"constructor":1}}', withToken: true },
+    {
+      name: 'constructor keys, authenticated',
+      body: '{"model":"dreamina-seedance-2-0-fast","content":[{"type":"text","text":"x"}],"x":{"constructor":1}}',
+      withToken: true,
+    },
     { name: '8 MB string, parsed then refused (unknown model)', body: `${text}${'a'.repeat(8 * MB)}"}`, withToken: true, connections: 4 },
     { name: '16 MB ending in \\u0000, authenticated', body: `${text}${'a'.repeat(16 * MB)}\\u0000"}`, withToken: true, connections: 4 },
     { name: '2 MB without a token', body: ' '.repeat(2 * MB), withToken: false },
@@ -108,18 +112,32 @@ export async function hostileLoadScenario(settings: HostileLoadSettings, gen: Lo
   const phases: PhaseStats[] = [];
   const failures: string[] = [];
 
-  phases.push(await watch(gateway.url, 'quiet (probes only)', sleep(settings.durationS * 1000).then(() => undefined)));
+  phases.push(
+    await watch(
+      gateway.url,
+      'quiet (probes only)',
+      sleep(settings.durationS * 1000).then(() => undefined),
+    ),
+  );
   for (const kind of hostileKinds()) {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (kind.withToken) headers.authorization = `Bearer ${token}`;
-    const load = gen.run({ target: kind.name, url: gateway.url + TASKS_PATH, method: 'POST', headers, body: kind.body }, kind.connections ?? settings.connections, settings.durationS);
+    const load = gen.run(
+      { target: kind.name, url: gateway.url + TASKS_PATH, method: 'POST', headers, body: kind.body },
+      kind.connections ?? settings.connections,
+      settings.durationS,
+    );
     phases.push(await watch(gateway.url, kind.name, load));
     await sleep(500);
   }
 
   const rows: ReportRow[] = [];
   for (const p of phases) {
-    const codes = p.hostile ? Object.entries(p.hostile.statusCodes).map(([c, n]) => `${c}×${n}`).join(', ') : '';
+    const codes = p.hostile
+      ? Object.entries(p.hostile.statusCodes)
+          .map(([c, n]) => `${c}×${n}`)
+          .join(', ')
+      : '';
     const serverErrors = p.hostile ? Object.entries(p.hostile.statusCodes).filter(([c]) => Number(c) >= 500) : [];
     if (serverErrors.length > 0) failures.push(`S8 ${p.phase}: the gateway answered ${serverErrors.map(([c, n]) => `${c}×${n}`).join(', ')}`);
     if (p.failedProbes > 0) failures.push(`S8 ${p.phase}: ${p.failedProbes} /healthz probe(s) failed`);

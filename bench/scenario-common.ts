@@ -61,7 +61,10 @@ export class MethodTimer {
   /** Per label: calls, total ms, mean ms. */
   summary(): Record<string, { calls: number; totalMs: number; meanMs: number | null }> {
     return Object.fromEntries(
-      [...this.totals].map(([label, t]) => [label, { calls: t.calls, totalMs: round1(t.ms), meanMs: t.calls ? Math.round((t.ms / t.calls) * 100) / 100 : null }]),
+      [...this.totals].map(([label, t]) => [
+        label,
+        { calls: t.calls, totalMs: round1(t.ms), meanMs: t.calls ? Math.round((t.ms / t.calls) * 100) / 100 : null },
+      ]),
     );
   }
 

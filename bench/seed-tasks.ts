@@ -29,13 +29,7 @@ const RESOLUTION = '480p';
 const COMPLETION_TOKENS = 40594;
 
 /** Share of each finished status, out of 20: 16 succeeded, 2 failed, 1 expired, 1 cancelled. */
-const STATUS_CYCLE: TaskStatus[] = [
-  ...Array<TaskStatus>(16).fill('succeeded'),
-  'failed',
-  'failed',
-  'expired',
-  'cancelled',
-];
+const STATUS_CYCLE: TaskStatus[] = [...Array<TaskStatus>(16).fill('succeeded'), 'failed', 'failed', 'expired', 'cancelled'];
 
 /** The seeded tasks' charge, as settlement computes it at the seed price. */
 const SKU = skuFor({ family: 'fast', resolution: RESOLUTION, hasVideoInput: false });
@@ -112,16 +106,19 @@ export async function seedInFlightTasks(
       const id = randomUUID();
       ids.push(id);
       batch.push(
-        benchTaskRow({ id, taskId, tenantId, requestId: `bench-${tag}-${i}`, createdAt }, {
-          status: 'queued',
-          upstreamRequest: upstreamRequestOf(i),
-          upstreamTask: null,
-          errorCode: null,
-          updatedAt: createdAt,
-          finishedAt: null,
-          nextSyncAt,
-          reservedNano: AMOUNT_NANO.toString(),
-        }),
+        benchTaskRow(
+          { id, taskId, tenantId, requestId: `bench-${tag}-${i}`, createdAt },
+          {
+            status: 'queued',
+            upstreamRequest: upstreamRequestOf(i),
+            upstreamTask: null,
+            errorCode: null,
+            updatedAt: createdAt,
+            finishedAt: null,
+            nextSyncAt,
+            reservedNano: AMOUNT_NANO.toString(),
+          },
+        ),
       );
     }
     await insertAll(manager, TaskEntity, batch);
@@ -159,7 +156,12 @@ async function inTransactions(dataSource: DataSource, rows: number, work: (m: Ma
 async function insertAll<T extends object>(manager: Manager, entity: new () => T, rows: Partial<T>[]): Promise<void> {
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
     const chunk = rows.slice(i, i + ROWS_PER_INSERT);
-    await manager.createQueryBuilder().insert().into(entity).values(chunk as QueryDeepPartialEntity<T>[]).execute();
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(entity)
+      .values(chunk as QueryDeepPartialEntity<T>[])
+      .execute();
   }
 }
 
@@ -210,15 +212,18 @@ function seededTask(tenantId: string, tag: string, i: number, createdAt: number)
     draft: false,
     priority: 0,
   };
-  return benchTaskRow({ id: randomUUID(), taskId, tenantId, requestId: `bench-${tag}-${i}`, createdAt }, {
-    status,
-    upstreamRequest: request,
-    upstreamTask,
-    errorCode: failed ? 'OutputVideoSensitiveContentDetected' : null,
-    updatedAt: finishedAt,
-    finishedAt,
-    nextSyncAt: null,
-  });
+  return benchTaskRow(
+    { id: randomUUID(), taskId, tenantId, requestId: `bench-${tag}-${i}`, createdAt },
+    {
+      status,
+      upstreamRequest: request,
+      upstreamTask,
+      errorCode: failed ? 'OutputVideoSensitiveContentDetected' : null,
+      updatedAt: finishedAt,
+      finishedAt,
+      nextSyncAt: null,
+    },
+  );
 }
 
 /** The fields every seeded task shares (the bench's one model, resolution, ratio and duration), plus its own. */

@@ -33,7 +33,11 @@ export function extractSnippets(markdown: string): Snippet[] {
     const info = open[2].trim().split(/\s+/).filter(Boolean);
     const end = lines.findIndex((l, j) => j > i && l.startsWith(fence) && l.trim() === fence);
     const close = end === -1 ? lines.length : end;
-    const previous = lines.slice(0, i).reverse().find((l) => l.trim() !== '') ?? '';
+    const previous =
+      lines
+        .slice(0, i)
+        .reverse()
+        .find((l) => l.trim() !== '') ?? '';
     const skipped = info.includes('no-run') || /^<!--\s*no-run\s*-->$/.test(previous.trim());
     if (RUNNABLE.has(info[0] ?? '') && !skipped) out.push({ index: out.length + 1, line: i + 1, code: lines.slice(i + 1, close).join('\n') });
     i = close;

@@ -22,7 +22,11 @@ export async function runReadme(readmePath: string, opts: { databaseUrl?: string
   try {
     const gateway = await startSandboxModeGateway(dir, { databaseUrl: opts.databaseUrl });
     try {
-      const run = await runSnippets(snippets, { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir }, timeoutMs: opts.timeoutMs ?? 90_000 });
+      const run = await runSnippets(snippets, {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir },
+        timeoutMs: opts.timeoutMs ?? 90_000,
+      });
       return { ...run, gatewayOutput: gateway.output() };
     } finally {
       await gateway.stop();
@@ -40,7 +44,9 @@ if (require.main === module) {
         process.stdout.write(`${run.output}\nAll ${extractSnippets(readFileSync(readme, 'utf8')).length} README snippets succeeded.\n`);
         return;
       }
-      process.stderr.write(`README snippet ${run.failed?.index} (line ${run.failed?.line}) failed (exit ${run.exitCode}):\n${run.failed?.code}\n--- its output ---\n${run.failedOutput}\n`);
+      process.stderr.write(
+        `README snippet ${run.failed?.index} (line ${run.failed?.line}) failed (exit ${run.exitCode}):\n${run.failed?.code}\n--- its output ---\n${run.failedOutput}\n`,
+      );
       process.exit(1);
     })
     .catch((err: unknown) => {

@@ -36,7 +36,10 @@ export interface SandboxModeGateway {
  * Starts `src/main.ts` in `dir` and waits until `data/demo.env` exists (written once the gateway listens and the demo
  * tenant, admin and assets exist). A `demo.env` left by an earlier start in `dir` is removed first.
  */
-export async function startSandboxModeGateway(dir: string, opts: { port?: number; databaseUrl?: string; env?: NodeJS.ProcessEnv } = {}): Promise<SandboxModeGateway> {
+export async function startSandboxModeGateway(
+  dir: string,
+  opts: { port?: number; databaseUrl?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<SandboxModeGateway> {
   const port = opts.port ?? (await freePort());
   const demoEnv = join(dir, 'data', 'demo.env');
   rmSync(demoEnv, { force: true });

@@ -43,7 +43,10 @@ export async function createApp(
   if (opts.httpMetrics !== false) app.use(httpMetrics(app.get(MetricsService)));
   app.use(app.get(InFlightRequests).track);
   // The root sends a browser to the API docs.
-  (app.getHttpAdapter().getInstance()).get('/', (_req: unknown, res: Response) => res.redirect(302, '/docs'));
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .get('/', (_req: unknown, res: Response) => res.redirect(302, '/docs'));
   // No body parser: BodyGateMiddleware reads bodies, only after authentication (docs/contract.md §10).
   app.set('trust proxy', 'loopback');
   mountSwagger(app, config);
@@ -73,7 +76,10 @@ function mountSwagger(app: INestApplication, config: AppConfig): void {
       ].join('\n'),
     )
     .setVersion(packageVersion())
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'oh-…', description: 'An arkgate token: `oh-` followed by an opaque string (not a JWT).' }, BEARER_SCHEME)
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'oh-…', description: 'An arkgate token: `oh-` followed by an opaque string (not a JWT).' },
+      BEARER_SCHEME,
+    )
     .build();
   SwaggerModule.setup(
     'docs',

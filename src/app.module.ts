@@ -52,11 +52,7 @@ export class AppModule implements NestModule {
         VideosModule,
         ConsoleModule.forRoot(config),
       ],
-      providers: [
-        { provide: APP_FILTER, useClass: NativeErrorFilter },
-        { provide: APP_PIPE, useClass: NativeValidationPipe },
-        JsonParser,
-      ],
+      providers: [{ provide: APP_FILTER, useClass: NativeErrorFilter }, { provide: APP_PIPE, useClass: NativeValidationPipe }, JsonParser],
     };
   }
 

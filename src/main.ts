@@ -39,19 +39,19 @@ async function main(): Promise<void> {
     { ensureDemoExamples },
     { writeDemoEnv },
   ] = await Promise.all([
-      import('./app.factory'),
-      import('./bootstrap/demo-tenant'),
-      import('./bootstrap/demo-admin'),
-      import('./tasks/dto/task-examples'),
-      import('./tenancy/tenancy.service'),
-      import('./admin/admin.service'),
-      import('./common/lifecycle/graceful-shutdown'),
-      import('./common/lifecycle/in-flight-requests'),
-      import('./observability/metrics.service'),
-      import('./observability/metrics-listener'),
-      import('./bootstrap/demo-examples'),
-      import('./bootstrap/demo-env'),
-    ]);
+    import('./app.factory'),
+    import('./bootstrap/demo-tenant'),
+    import('./bootstrap/demo-admin'),
+    import('./tasks/dto/task-examples'),
+    import('./tenancy/tenancy.service'),
+    import('./admin/admin.service'),
+    import('./common/lifecycle/graceful-shutdown'),
+    import('./common/lifecycle/in-flight-requests'),
+    import('./observability/metrics.service'),
+    import('./observability/metrics-listener'),
+    import('./bootstrap/demo-examples'),
+    import('./bootstrap/demo-env'),
+  ]);
 
   let sandbox: SandboxHandle | undefined;
   if (config.upstream === 'sandbox') {

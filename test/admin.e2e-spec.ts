@@ -17,7 +17,11 @@ describe('admin API (docs/contract.md §6)', () => {
         id: expect.any(String),
         name: 'acme',
         status: 'active',
-        entitlements: { video_generation: true, asset_library: true, models: ['dreamina-seedance-2-0', 'dreamina-seedance-2-0-fast', 'dreamina-seedance-2-0-mini'] },
+        entitlements: {
+          video_generation: true,
+          asset_library: true,
+          models: ['dreamina-seedance-2-0', 'dreamina-seedance-2-0-fast', 'dreamina-seedance-2-0-mini'],
+        },
         media_policy: 'asset_only',
         rate_limit_per_minute: 600,
         spend_limit_usd: null,
@@ -27,7 +31,12 @@ describe('admin API (docs/contract.md §6)', () => {
     });
 
     it('GET list and one; PATCH any field; unknown id → 404', async () => {
-      const created = await gw.admin('POST', '/admin/tenants', { name: 'globex', media_policy: 'any', rate_limit_per_minute: 100, entitlements: { asset_library: false } });
+      const created = await gw.admin('POST', '/admin/tenants', {
+        name: 'globex',
+        media_policy: 'any',
+        rate_limit_per_minute: 100,
+        entitlements: { asset_library: false },
+      });
       expect(created.body).toMatchObject({ media_policy: 'any', rate_limit_per_minute: 100, entitlements: { asset_library: false, video_generation: true } });
       const list = await gw.admin('GET', '/admin/tenants');
       expect(list.body.map((t: { id: string }) => t.id)).toContain(created.body.id);
@@ -140,16 +149,17 @@ describe('admin API (docs/contract.md §6)', () => {
       expect(del.body.updated_at).toBeNull();
     });
 
-    it.each([
-      'dreamina-seedance-2-0-260128',
-      'dreamina-seedance-2-0-fast-260128',
-      'dreamina-seedance-2-0-mini-260615',
-    ])('a Filter-Off model mapped to the normal model id %s is refused upfront', async (normal) => {
-      const res = await gw.admin('PUT', '/admin/model-mappings/dreamina-seedance-2-0-filter-off', { upstream_model: normal });
-      expect(res.status).toBe(400);
-      expect(res.body.error).toMatchObject({ code: 'invalid_request', param: 'upstream_model' });
-      expect((await gw.admin('GET', '/admin/model-mappings')).body.find((m: { model: string }) => m.model === 'dreamina-seedance-2-0-filter-off').upstream_model).toBeNull();
-    });
+    it.each(['dreamina-seedance-2-0-260128', 'dreamina-seedance-2-0-fast-260128', 'dreamina-seedance-2-0-mini-260615'])(
+      'a Filter-Off model mapped to the normal model id %s is refused upfront',
+      async (normal) => {
+        const res = await gw.admin('PUT', '/admin/model-mappings/dreamina-seedance-2-0-filter-off', { upstream_model: normal });
+        expect(res.status).toBe(400);
+        expect(res.body.error).toMatchObject({ code: 'invalid_request', param: 'upstream_model' });
+        expect(
+          (await gw.admin('GET', '/admin/model-mappings')).body.find((m: { model: string }) => m.model === 'dreamina-seedance-2-0-filter-off').upstream_model,
+        ).toBeNull();
+      },
+    );
 
     it('a Filter-Off model mapped to a normal model’s current pin is refused', async () => {
       await gw.admin('PUT', '/admin/model-mappings/dreamina-seedance-2-0', { upstream_model: 'ep-normal-std' });

@@ -11,7 +11,13 @@ describe.each(['phanedge', 'kapon'] as const)('asset library (%s profile)', (pro
   let b: { id: string; token: string };
   const codes =
     profile === 'phanedge'
-      ? { asset: 'ResourceNotFound.Asset', group: 'ResourceNotFound.AssetGroup', forbidden: 'InvalidAction', unavailable: 'service_unavailable', upstream: 'service_error' }
+      ? {
+          asset: 'ResourceNotFound.Asset',
+          group: 'ResourceNotFound.AssetGroup',
+          forbidden: 'InvalidAction',
+          unavailable: 'service_unavailable',
+          upstream: 'service_error',
+        }
       : { asset: 'asset_not_found', group: 'asset_not_found', forbidden: 'forbidden_action', unavailable: 'channel_not_available', upstream: 'upstream_error' };
 
   beforeAll(async () => {
@@ -30,12 +36,20 @@ describe.each(['phanedge', 'kapon'] as const)('asset library (%s profile)', (pro
     return res.body.Result.Id as string;
   };
   const newAsset = async (groupId: string, extra: Record<string, unknown> = {}, token = a.token) => {
-    const res = await call('CreateAsset', { ...ASSET_REQUEST_EXAMPLES.CreateAsset.value, GroupId: groupId, URL: 'https://media.example.com/product.png', ...extra }, token);
+    const res = await call(
+      'CreateAsset',
+      { ...ASSET_REQUEST_EXAMPLES.CreateAsset.value, GroupId: groupId, URL: 'https://media.example.com/product.png', ...extra },
+      token,
+    );
     expect(res.status).toBe(200);
     return res.body.Result.Id as string;
   };
   const getAsset = (id: string, token = a.token) => call('GetAsset', { model: 'dreamina-seedance-2-0-fast', Id: id }, token);
-  const untilActive = (id: string, token = a.token) => eventually(() => getAsset(id, token), (r) => r.body?.Result?.Status === 'Active');
+  const untilActive = (id: string, token = a.token) =>
+    eventually(
+      () => getAsset(id, token),
+      (r) => r.body?.Result?.Status === 'Active',
+    );
   const expectError = (res: { status: number; body: any }, status: number, code: string, actionName?: string) => {
     expect({ status: res.status, code: res.body?.ResponseMetadata?.Error?.Code }).toEqual({ status, code });
     expect(res.body.ResponseMetadata).toMatchObject({ RequestId: expect.any(String), Service: 'ark', Region: 'ap-southeast-1', Version: expect.any(String) });
@@ -54,7 +68,11 @@ describe.each(['phanedge', 'kapon'] as const)('asset library (%s profile)', (pro
       });
       const groupId = group.body.Result.Id;
 
-      const created = await call('CreateAsset', { ...ASSET_REQUEST_EXAMPLES.CreateAsset.value, GroupId: groupId, URL: 'https://media.example.com/product.png' });
+      const created = await call('CreateAsset', {
+        ...ASSET_REQUEST_EXAMPLES.CreateAsset.value,
+        GroupId: groupId,
+        URL: 'https://media.example.com/product.png',
+      });
       expect(created.status).toBe(200);
       expect(created.body.Result).toEqual({ Id: expect.stringMatching(/^asset-\d{14}-[a-z0-9]{5}$/) });
       const assetId = created.body.Result.Id;
@@ -63,7 +81,15 @@ describe.each(['phanedge', 'kapon'] as const)('asset library (%s profile)', (pro
       expect(first.status).toBe(200);
       expect(['Pending', 'Processing']).toContain(first.body.Result.Status);
       const active = await untilActive(assetId);
-      expect(active.body.Result).toMatchObject({ Id: assetId, GroupId: groupId, AssetType: 'Image', Status: 'Active', Name: 'product-front.png', URL: expect.any(String), model: 'dreamina-seedance-2-0-fast' });
+      expect(active.body.Result).toMatchObject({
+        Id: assetId,
+        GroupId: groupId,
+        AssetType: 'Image',
+        Status: 'Active',
+        Name: 'product-front.png',
+        URL: expect.any(String),
+        model: 'dreamina-seedance-2-0-fast',
+      });
       expect(active.body.Result.ProjectName).toBeUndefined();
 
       for (const body of [
@@ -73,16 +99,26 @@ describe.each(['phanedge', 'kapon'] as const)('asset library (%s profile)', (pro
       ]) {
         const listed = await call('ListAssets', body);
         expect(listed.status).toBe(200);
-        expect(listed.body.Result).toMatchObject({ TotalCount: 1, PageNumber: 1, Items: [{ Id: assetId, GroupId: groupId, AssetType: 'Image', Status: 'Active' }] });
+        expect(listed.body.Result).toMatchObject({
+          TotalCount: 1,
+          PageNumber: 1,
+          Items: [{ Id: assetId, GroupId: groupId, AssetType: 'Image', Status: 'Active' }],
+        });
       }
 
       const task = await gw.call('POST', TASKS, {
         token: a.token,
-        body: { ...CREATE_EXAMPLES.assetImage.value, content: [CREATE_EXAMPLES.assetImage.value.content[0], { type: 'image_url', role: 'reference_image', image_url: { url: `Asset://${assetId}` } }] },
+        body: {
+          ...CREATE_EXAMPLES.assetImage.value,
+          content: [CREATE_EXAMPLES.assetImage.value.content[0], { type: 'image_url', role: 'reference_image', image_url: { url: `Asset://${assetId}` } }],
+        },
       });
       expect(task.status).toBe(200);
       expect(lastUpstreamCreate(gw.sandbox)?.content[1].image_url.url).toBe(`asset://${assetId}`);
-      const done = await eventually(() => gw.call('GET', `${TASKS}/${task.body.id}`, { token: a.token }), (r) => r.body.status === 'succeeded');
+      const done = await eventually(
+        () => gw.call('GET', `${TASKS}/${task.body.id}`, { token: a.token }),
+        (r) => r.body.status === 'succeeded',
+      );
       expect(done.body.model).toBe('dreamina-seedance-2-0-fast');
     });
 
@@ -95,7 +131,14 @@ describe.each(['phanedge', 'kapon'] as const)('asset library (%s profile)', (pro
       const body = CREATE_EXAMPLES.videoEdit.value;
       const res = await gw.call('POST', TASKS, {
         token: a.token,
-        body: { ...body, content: [body.content[0], { ...body.content[1], video_url: { url: `asset://${video}` } }, { ...body.content[2], image_url: { url: `asset://${image}` } }] },
+        body: {
+          ...body,
+          content: [
+            body.content[0],
+            { ...body.content[1], video_url: { url: `asset://${video}` } },
+            { ...body.content[2], image_url: { url: `asset://${image}` } },
+          ],
+        },
       });
       expect(res.status).toBe(200);
     });
@@ -106,7 +149,13 @@ describe.each(['phanedge', 'kapon'] as const)('asset library (%s profile)', (pro
       const groupId = await newGroup();
       const id = await newAsset(groupId);
       gw.sandbox.control.holdAsset(id, 'Processing');
-      const res = await gw.call('POST', TASKS, { token: a.token, body: { ...CREATE_EXAMPLES.assetImage.value, content: [CREATE_EXAMPLES.assetImage.value.content[0], { type: 'image_url', role: 'reference_image', image_url: { url: `asset://${id}` } }] } });
+      const res = await gw.call('POST', TASKS, {
+        token: a.token,
+        body: {
+          ...CREATE_EXAMPLES.assetImage.value,
+          content: [CREATE_EXAMPLES.assetImage.value.content[0], { type: 'image_url', role: 'reference_image', image_url: { url: `asset://${id}` } }],
+        },
+      });
       expect(res.status).toBe(400);
       expect(res.body.error).toMatchObject({ code: 'invalid_request', param: 'content[1].image_url.url' });
       expect(res.body.error.message).toContain(id);
@@ -118,7 +167,13 @@ describe.each(['phanedge', 'kapon'] as const)('asset library (%s profile)', (pro
       const groupId = await newGroup();
       const id = await newAsset(groupId);
       await untilActive(id);
-      const res = await gw.call('POST', TASKS, { token: a.token, body: { ...CREATE_EXAMPLES.videoExtend.value, content: [CREATE_EXAMPLES.videoExtend.value.content[0], { type: 'video_url', role: 'reference_video', video_url: { url: `asset://${id}` } }] } });
+      const res = await gw.call('POST', TASKS, {
+        token: a.token,
+        body: {
+          ...CREATE_EXAMPLES.videoExtend.value,
+          content: [CREATE_EXAMPLES.videoExtend.value.content[0], { type: 'video_url', role: 'reference_video', video_url: { url: `asset://${id}` } }],
+        },
+      });
       expect(res.status).toBe(400);
       expect(res.body.error.message).toContain('Image');
     });
@@ -128,11 +183,20 @@ describe.each(['phanedge', 'kapon'] as const)('asset library (%s profile)', (pro
       const created = await call('CreateAsset', { GroupId: groupId, URL: 'https://gone.example.com/missing.png', AssetType: 'Image' });
       expect(created.body.Result).toEqual({ Id: expect.any(String) });
       const id = created.body.Result.Id;
-      const failed = await eventually(() => getAsset(id), (r) => r.body.Result?.Status === 'Failed');
+      const failed = await eventually(
+        () => getAsset(id),
+        (r) => r.body.Result?.Status === 'Failed',
+      );
       expect(failed.body.Result.Error).toEqual({ Code: expect.any(String), Message: expect.any(String) });
       const listed = await call('ListAssets', { Filter: { GroupIds: [groupId], Statuses: ['Failed'] } });
       expect(listed.body.Result.Items.map((i: { Id: string }) => i.Id)).toEqual([id]);
-      const res = await gw.call('POST', TASKS, { token: a.token, body: { ...CREATE_EXAMPLES.assetImage.value, content: [CREATE_EXAMPLES.assetImage.value.content[0], { type: 'image_url', role: 'reference_image', image_url: { url: `asset://${id}` } }] } });
+      const res = await gw.call('POST', TASKS, {
+        token: a.token,
+        body: {
+          ...CREATE_EXAMPLES.assetImage.value,
+          content: [CREATE_EXAMPLES.assetImage.value.content[0], { type: 'image_url', role: 'reference_image', image_url: { url: `asset://${id}` } }],
+        },
+      });
       expect(res.status).toBe(400);
       expect(res.body.error.message).toContain('Failed');
     });
@@ -143,17 +207,28 @@ describe.each(['phanedge', 'kapon'] as const)('asset library (%s profile)', (pro
       const groupId = await newGroup();
       const res = await call('CreateAsset', { GroupId: groupId, [field]: 'https://media.example.com/a.png', AssetType: 'Image' });
       expect(res.status).toBe(200);
-      const sent = gw.sandbox.control.requests().filter((r) => r.op === 'CreateAsset').pop();
+      const sent = gw.sandbox.control
+        .requests()
+        .filter((r) => r.op === 'CreateAsset')
+        .pop();
       expect((sent?.body as Record<string, unknown>).URL).toBe('https://media.example.com/a.png');
     });
 
     it('GroupType is filled in as AIGC; ProjectName is always the platform’s', async () => {
       const res = await call('CreateAssetGroup', { Name: 'no-type', ProjectName: 'someone-elses' });
       expect(res.status).toBe(200);
-      const sent = gw.sandbox.control.requests().filter((r) => r.op === 'CreateAssetGroup').pop();
+      const sent = gw.sandbox.control
+        .requests()
+        .filter((r) => r.op === 'CreateAssetGroup')
+        .pop();
       expect(sent?.body).toMatchObject({ Name: 'no-type', GroupType: 'AIGC', ProjectName: 'default' });
       const got = await call('GetAssetGroup', { Id: res.body.Result.Id });
-      expect(got.body.Result).toMatchObject({ Id: res.body.Result.Id, Name: 'no-type', GroupType: 'AIGC', CreateTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/) });
+      expect(got.body.Result).toMatchObject({
+        Id: res.body.Result.Id,
+        Name: 'no-type',
+        GroupType: 'AIGC',
+        CreateTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      });
     });
 
     it('a just-created asset that upstream does not show yet is answered from arkgate’s record', async () => {
@@ -204,7 +279,12 @@ describe.each(['phanedge', 'kapon'] as const)('asset library (%s profile)', (pro
     it('Moderation.Strategy=Skip → 400 moderation_skip_not_allowed, nothing sent upstream', async () => {
       const groupId = await newGroup();
       gw.sandbox.control.clearRequests();
-      expectError(await call('CreateAsset', { GroupId: groupId, URL: 'https://media.example.com/a.png', AssetType: 'Image', Moderation: { Strategy: 'Skip' } }), 400, 'moderation_skip_not_allowed', 'CreateAsset');
+      expectError(
+        await call('CreateAsset', { GroupId: groupId, URL: 'https://media.example.com/a.png', AssetType: 'Image', Moderation: { Strategy: 'Skip' } }),
+        400,
+        'moderation_skip_not_allowed',
+        'CreateAsset',
+      );
       expect(gw.sandbox.control.requests().filter((r) => r.op === 'CreateAsset')).toHaveLength(0);
     });
 
@@ -214,7 +294,12 @@ describe.each(['phanedge', 'kapon'] as const)('asset library (%s profile)', (pro
 
     it('GetAssetGroup of a missing group, and CreateAsset into one → 404 in the profile code', async () => {
       expectError(await call('GetAssetGroup', { Id: 'group-20260611210000-nopes' }), 404, codes.group, 'GetAssetGroup');
-      expectError(await call('CreateAsset', { GroupId: 'group-20260611210000-nopes', URL: 'https://media.example.com/a.png', AssetType: 'Image' }), 404, codes.group, 'CreateAsset');
+      expectError(
+        await call('CreateAsset', { GroupId: 'group-20260611210000-nopes', URL: 'https://media.example.com/a.png', AssetType: 'Image' }),
+        404,
+        codes.group,
+        'CreateAsset',
+      );
     });
 
     it.each([
@@ -243,15 +328,13 @@ describe.each(['phanedge', 'kapon'] as const)('asset library (%s profile)', (pro
       expect(res.body.ResponseMetadata.Error.Message).toContain(`\`${param}\``);
     });
 
-    it.each([
-      'http://media.example.com/a.png',
-      'https://10.0.0.8/a.png',
-      'https://localhost/a.png',
-      'https://internal.example.com/a.png',
-    ])('CreateAsset with a URL that is not public https (%s) → 400', async (url) => {
-      const groupId = await newGroup();
-      expectError(await call('CreateAsset', { GroupId: groupId, URL: url, AssetType: 'Image' }), 400, 'invalid_request', 'CreateAsset');
-    });
+    it.each(['http://media.example.com/a.png', 'https://10.0.0.8/a.png', 'https://localhost/a.png', 'https://internal.example.com/a.png'])(
+      'CreateAsset with a URL that is not public https (%s) → 400',
+      async (url) => {
+        const groupId = await newGroup();
+        expectError(await call('CreateAsset', { GroupId: groupId, URL: url, AssetType: 'Image' }), 400, 'invalid_request', 'CreateAsset');
+      },
+    );
 
     it('a tenant without the asset library → 503 in the profile code', async () => {
       const t = await gw.newTenant({ entitlements: { asset_library: false } });
@@ -296,7 +379,13 @@ describe.each(['phanedge', 'kapon'] as const)('asset library (%s profile)', (pro
 
     it('asset://A’s asset in B’s task → 404 asset code, nothing sent upstream', async () => {
       gw.sandbox.control.clearRequests();
-      const res = await gw.call('POST', TASKS, { token: b.token, body: { ...CREATE_EXAMPLES.assetImage.value, content: [CREATE_EXAMPLES.assetImage.value.content[0], { type: 'image_url', role: 'reference_image', image_url: { url: `asset://${assetOfA}` } }] } });
+      const res = await gw.call('POST', TASKS, {
+        token: b.token,
+        body: {
+          ...CREATE_EXAMPLES.assetImage.value,
+          content: [CREATE_EXAMPLES.assetImage.value.content[0], { type: 'image_url', role: 'reference_image', image_url: { url: `asset://${assetOfA}` } }],
+        },
+      });
       expect(res.status).toBe(404);
       expect(res.body.error).toMatchObject({ code: codes.asset, param: 'content[1].image_url.url' });
       expect(gw.sandbox.control.requests().filter((r) => r.op === 'create')).toHaveLength(0);

@@ -25,7 +25,9 @@ describe('health and API docs', () => {
 
   it('/docs-json documents every route with the bearer scheme and the documented examples', async () => {
     const doc = (await gw.call('GET', '/docs-json')).body;
-    const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+    const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`),
+    );
     expect(routes.sort()).toEqual(
       [
         'POST /volcark/api/v3/contents/generations/tasks',
@@ -76,7 +78,10 @@ describe('health and API docs', () => {
     expect(doc.components.schemas.CreateTaskDto.properties.duration).toBeDefined();
     const reconciliation = doc.paths['/admin/reconciliation'].get;
     expect(reconciliation.responses['200'].content['application/json'].schema.example.orphans[0]).toMatchObject({ note: 'novideo assumed' });
-    expect(reconciliation.responses['200'].content['application/json'].schema.example.asset_submissions[0]).toMatchObject({ kind: 'asset', status: 'unresolved' });
+    expect(reconciliation.responses['200'].content['application/json'].schema.example.asset_submissions[0]).toMatchObject({
+      kind: 'asset',
+      status: 'unresolved',
+    });
     for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
       for (const [method, op] of Object.entries(ops)) {
         const ok = Object.entries(op.responses as Record<string, any>).find(([status]) => status.startsWith('2'));

@@ -23,8 +23,7 @@ describe.each(['phanedge', 'kapon'] as const)('task create (%s profile)', (profi
   afterAll(async () => gw?.close());
   beforeEach(() => gw.sandbox.control.clearRequests());
 
-  const create = (body: unknown, token = any.token, headers?: Record<string, string>) =>
-    gw.call('POST', TASKS, { token, body, headers });
+  const create = (body: unknown, token = any.token, headers?: Record<string, string>) => gw.call('POST', TASKS, { token, body, headers });
   const expectRefused = async (body: unknown, status: number, code: string, param?: string, token = any.token) => {
     const res = await create(body, token);
     expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status, code });
@@ -74,7 +73,13 @@ describe.each(['phanedge', 'kapon'] as const)('task create (%s profile)', (profi
 
     it('plain URLs are refused under asset_only, naming the item', async () => {
       await expectRefused(base({ content: [text(), vid('https://example.com/in.mp4')] }), 400, 'invalid_request', 'content[1].video_url.url', assetOnly.token);
-      await expectRefused(base({ content: [text(), img('data:image/png;base64,iVBORw0KGgo=', 'first_frame')] }), 400, 'invalid_request', 'content[1].image_url.url', assetOnly.token);
+      await expectRefused(
+        base({ content: [text(), img('data:image/png;base64,iVBORw0KGgo=', 'first_frame')] }),
+        400,
+        'invalid_request',
+        'content[1].image_url.url',
+        assetOnly.token,
+      );
     });
 
     it('text-only works under asset_only', async () => {
@@ -159,7 +164,13 @@ describe.each(['phanedge', 'kapon'] as const)('task create (%s profile)', (profi
 
     it('Filter-Off keeps its family capabilities: fast-filter-off refuses 1080p', async () => {
       await gw.admin('PUT', '/admin/model-mappings/dreamina-seedance-2-0-fast-filter-off', { upstream_model: 'ep-fast-filteroff' });
-      await expectRefused({ ...CREATE_EXAMPLES.filterOff.value, model: 'dreamina-seedance-2-0-fast-filter-off', resolution: '1080p' }, 400, 'invalid_request', 'resolution', granted.token);
+      await expectRefused(
+        { ...CREATE_EXAMPLES.filterOff.value, model: 'dreamina-seedance-2-0-fast-filter-off', resolution: '1080p' },
+        400,
+        'invalid_request',
+        'resolution',
+        granted.token,
+      );
       await gw.admin('DELETE', '/admin/model-mappings/dreamina-seedance-2-0-fast-filter-off');
     });
   });
@@ -189,7 +200,11 @@ describe.each(['phanedge', 'kapon'] as const)('task create (%s profile)', (profi
       ['unknown item type', { model: 'dreamina-seedance-2-0', content: [{ type: 'draft_task', draft_task: { id: 'x' } }] }, 'content[0].type'],
       ['text item without text', { model: 'dreamina-seedance-2-0', content: [{ type: 'text' }] }, 'content[0].text'],
       ['image item without url', { model: 'dreamina-seedance-2-0', content: [text(), { type: 'image_url', image_url: {} }] }, 'content[1].image_url.url'],
-      ['image item with a bad scheme', { model: 'dreamina-seedance-2-0', content: [text(), img('ftp://example.com/a.png', 'first_frame')] }, 'content[1].image_url.url'],
+      [
+        'image item with a bad scheme',
+        { model: 'dreamina-seedance-2-0', content: [text(), img('ftp://example.com/a.png', 'first_frame')] },
+        'content[1].image_url.url',
+      ],
     ])('%s → 400 invalid_request naming the field', async (_, body, param) => {
       await expectRefused(body, 400, 'invalid_request', param);
     });
@@ -287,8 +302,21 @@ describe.each(['phanedge', 'kapon'] as const)('task create (%s profile)', (profi
       ['one image without role (first frame)', [text(), img(u(1))]],
       ['first + last frame', [text(), img(u(1), 'first_frame'), img(u(2), 'last_frame')]],
       ['9 reference images', [text(), ...Array.from({ length: 9 }, (_, i) => img(u(i), 'reference_image'))]],
-      ['images + 3 videos + audio', [text(), img(u(1), 'reference_image'), vid('https://example.com/a.mp4'), vid('https://example.com/b.mp4'), vid('https://example.com/c.mp4'), aud('https://example.com/a.mp3')]],
-      ['video + 3 audio', [text(), vid('https://example.com/a.mp4'), aud('https://example.com/1.mp3'), aud('https://example.com/2.mp3'), aud('https://example.com/3.mp3')]],
+      [
+        'images + 3 videos + audio',
+        [
+          text(),
+          img(u(1), 'reference_image'),
+          vid('https://example.com/a.mp4'),
+          vid('https://example.com/b.mp4'),
+          vid('https://example.com/c.mp4'),
+          aud('https://example.com/a.mp3'),
+        ],
+      ],
+      [
+        'video + 3 audio',
+        [text(), vid('https://example.com/a.mp4'), aud('https://example.com/1.mp3'), aud('https://example.com/2.mp3'), aud('https://example.com/3.mp3')],
+      ],
       ['base64 image and audio', [text(), img('data:image/png;base64,iVBORw0KGgo=', 'reference_image'), aud('data:audio/mp3;base64,SUQz')]],
     ])('%s passes', async (_, content) => {
       expect((await create(base({ content }))).status).toBe(200);
@@ -303,9 +331,22 @@ describe.each(['phanedge', 'kapon'] as const)('task create (%s profile)', (profi
       ['4 videos', [text(), ...Array.from({ length: 4 }, (_, i) => vid(`https://example.com/${i}.mp4`))], 'content'],
       ['4 audio', [text(), vid('https://example.com/v.mp4'), ...Array.from({ length: 4 }, (_, i) => aud(`https://example.com/${i}.mp3`))], 'content'],
       ['audio as the only reference', [text(), aud('https://example.com/a.mp3')], 'content'],
-      ['more than 12 references', [text(), ...Array.from({ length: 9 }, (_, i) => img(u(i), 'reference_image')), ...Array.from({ length: 3 }, (_, i) => vid(`https://example.com/${i}.mp4`)), aud('https://example.com/a.mp3')], 'content'],
+      [
+        'more than 12 references',
+        [
+          text(),
+          ...Array.from({ length: 9 }, (_, i) => img(u(i), 'reference_image')),
+          ...Array.from({ length: 3 }, (_, i) => vid(`https://example.com/${i}.mp4`)),
+          aud('https://example.com/a.mp3'),
+        ],
+        'content',
+      ],
       ['video without reference_video role', [text(), { type: 'video_url', video_url: { url: 'https://example.com/v.mp4' } }], 'content[1].role'],
-      ['audio with an image role', [text(), vid('https://example.com/v.mp4'), { type: 'audio_url', role: 'reference_image', audio_url: { url: 'https://example.com/a.mp3' } }], 'content[2].role'],
+      [
+        'audio with an image role',
+        [text(), vid('https://example.com/v.mp4'), { type: 'audio_url', role: 'reference_image', audio_url: { url: 'https://example.com/a.mp3' } }],
+        'content[2].role',
+      ],
       ['image with a video role', [text(), img(u(1), 'reference_video')], 'content[1].role'],
       ['base64 video', [text(), vid('data:video/mp4;base64,AAAA')], 'content[1].video_url.url'],
     ])('%s → 400 invalid_request', async (_, content, param) => {
@@ -380,7 +421,14 @@ describe.each(['phanedge', 'kapon'] as const)('task create (%s profile)', (profi
 
   describe('upstream answers', () => {
     it('an upstream 4xx passes through with its status and body, and the task is not listed', async () => {
-      const body = { error: { code: 'InvalidParameter', message: 'The parameter `content[1].image_url` specified in the request is not valid: resource download failed.', param: 'content[1].image_url', type: 'BadRequest' } };
+      const body = {
+        error: {
+          code: 'InvalidParameter',
+          message: 'The parameter `content[1].image_url` specified in the request is not valid: resource download failed.',
+          param: 'content[1].image_url',
+          type: 'BadRequest',
+        },
+      };
       gw.sandbox.control.addFault({ op: 'create', kind: 'status', status: 400, body });
       const t = await gw.newTenant({ media_policy: 'any' });
       const res = await create(base(), t.token);

@@ -35,7 +35,10 @@ describe.each(['phanedge', 'kapon'] as const)('task lifecycle (%s profile)', (pr
     const id = await create({ return_last_frame: true, safety_identifier: 'user-hash-001', execution_expires_after: 3600, generate_audio: false });
     const first = await get(id);
     expect(['queued', 'running']).toContain(first.body.status);
-    const done = await eventually(() => get(id), (r) => r.body.status === 'succeeded');
+    const done = await eventually(
+      () => get(id),
+      (r) => r.body.status === 'succeeded',
+    );
     // docs/contract.md §3's object, at the 480p its token count belongs to (docs/contract.md §3)
     const { content: _c, created_at: _ca, updated_at: _ua, seed: _s, ...seedFields } = TASK_EXAMPLE;
     expect(done.body).toMatchObject({ ...seedFields, id, model: 'dreamina-seedance-2-0-fast', resolution: '480p' });
@@ -51,14 +54,20 @@ describe.each(['phanedge', 'kapon'] as const)('task lifecycle (%s profile)', (pr
 
   it('without return_last_frame there is no last_frame_url', async () => {
     const id = await create();
-    const done = await eventually(() => get(id), (r) => r.body.status === 'succeeded');
+    const done = await eventually(
+      () => get(id),
+      (r) => r.body.status === 'succeeded',
+    );
     expect(done.body.content.video_url).toBeDefined();
     expect(done.body.content.last_frame_url).toBeUndefined();
   });
 
   it('a finished task is served from the database without asking upstream again', async () => {
     const id = await create();
-    await eventually(() => get(id), (r) => r.body.status === 'succeeded');
+    await eventually(
+      () => get(id),
+      (r) => r.body.status === 'succeeded',
+    );
     gw.sandbox.control.clearRequests();
     gw.sandbox.control.addFault({ op: 'get', kind: 'status', status: 500, times: 10 });
     const again = await get(id);
@@ -77,12 +86,21 @@ describe.each(['phanedge', 'kapon'] as const)('task lifecycle (%s profile)', (pr
 
   it('failed tasks report the upstream error; expired ones say expired', async () => {
     const failing = await create();
-    gw.sandbox.control.forceOutcome(failing, 'failed', { code: 'OutputVideoSensitiveContentDetected', message: 'The output video may contain sensitive content.' });
-    const failed = await eventually(() => get(failing), (r) => r.body.status === 'failed');
+    gw.sandbox.control.forceOutcome(failing, 'failed', {
+      code: 'OutputVideoSensitiveContentDetected',
+      message: 'The output video may contain sensitive content.',
+    });
+    const failed = await eventually(
+      () => get(failing),
+      (r) => r.body.status === 'failed',
+    );
     expect(failed.body.error).toEqual({ code: 'OutputVideoSensitiveContentDetected', message: 'The output video may contain sensitive content.' });
     const expiring = await create();
     gw.sandbox.control.forceOutcome(expiring, 'expired');
-    await eventually(() => get(expiring), (r) => r.body.status === 'expired');
+    await eventually(
+      () => get(expiring),
+      (r) => r.body.status === 'expired',
+    );
   });
 
   it('while upstream is down GET answers the last known state', async () => {
@@ -107,7 +125,11 @@ describe.each(['phanedge', 'kapon'] as const)('task lifecycle (%s profile)', (pr
       lister = await gw.newTenant({ media_policy: 'any' });
       for (let i = 0; i < 3; i++) ids.push(await create({ model: 'dreamina-seedance-2-0-fast' }, lister.token));
       ids.push(await create({ model: 'dreamina-seedance-2-0-260128', resolution: '720p' }, lister.token));
-      for (const id of ids) await eventually(() => get(id, lister.token), (r) => r.body.status === 'succeeded');
+      for (const id of ids)
+        await eventually(
+          () => get(id, lister.token),
+          (r) => r.body.status === 'succeeded',
+        );
       gw.sandbox.control.holdAll('queued');
       ids.push(await create({}, lister.token));
       gw.sandbox.control.holdAll(null);
@@ -184,7 +206,10 @@ describe.each(['phanedge', 'kapon'] as const)('task lifecycle (%s profile)', (pr
     it('a running task → 409 with the seed body, and it keeps running', async () => {
       gw.sandbox.control.holdAll('running');
       const id = await create();
-      await eventually(() => get(id), (r) => r.body.status === 'running');
+      await eventually(
+        () => get(id),
+        (r) => r.body.status === 'running',
+      );
       const res = await gw.call('DELETE', `${TASKS}/${id}`, { token: t.token });
       expect(res.status).toBe(409);
       expect(res.body).toEqual({
@@ -196,7 +221,10 @@ describe.each(['phanedge', 'kapon'] as const)('task lifecycle (%s profile)', (pr
     it.each(['succeeded', 'failed', 'expired'] as const)('a %s task is hidden for the tenant: GET and list answer as if gone', async (outcome) => {
       const id = await create();
       if (outcome !== 'succeeded') gw.sandbox.control.forceOutcome(id, outcome);
-      await eventually(() => get(id), (r) => r.body.status === outcome);
+      await eventually(
+        () => get(id),
+        (r) => r.body.status === outcome,
+      );
       const res = await gw.call('DELETE', `${TASKS}/${id}`, { token: t.token });
       expect(res.status).toBe(200);
       expect((await get(id)).status).toBe(404);

@@ -51,7 +51,11 @@ describe('tenancy and auth', () => {
       const revoked = await gw.admin('DELETE', `/admin/tokens/${tokens.body[0].id}`);
       expect(revoked.status).toBe(200);
       expect(revoked.body.revoked_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
-      await eventually(() => gw.call('GET', TASKS, { token: t.token }), (r) => r.status === 401, 5000);
+      await eventually(
+        () => gw.call('GET', TASKS, { token: t.token }),
+        (r) => r.status === 401,
+        5000,
+      );
     });
   });
 

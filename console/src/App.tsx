@@ -62,7 +62,19 @@ function SignIn({ onSignedIn }: { onSignedIn: (token: string, role: Role) => voi
         <h1 id="signin-title">arkgate console</h1>
         <p className="muted">Sign in with an admin or auditor token. It is kept for this browser session only.</p>
         <Field label="Admin or auditor token">
-          {(id) => <input id={id} name="token" type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} placeholder="oh-…" required autoFocus />}
+          {(id) => (
+            <input
+              id={id}
+              name="token"
+              type="password"
+              autoComplete="off"
+              value={token}
+              onChange={(e) => setToken(e.target.value)}
+              placeholder="oh-…"
+              required
+              autoFocus
+            />
+          )}
         </Field>
         <ErrorBox error={error} />
         <button type="submit" disabled={busy || !token.trim()}>

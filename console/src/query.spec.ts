@@ -82,7 +82,10 @@ describe('API errors are shown as the API states them', () => {
   });
 
   it('the asset actions’ ResponseMetadata shape', () => {
-    expect(problemOf(404, { ResponseMetadata: { Error: { Code: 'ResourceNotFound.Asset', Message: 'gone' } } })).toMatchObject({ code: 'ResourceNotFound.Asset', message: 'gone' });
+    expect(problemOf(404, { ResponseMetadata: { Error: { Code: 'ResourceNotFound.Asset', Message: 'gone' } } })).toMatchObject({
+      code: 'ResourceNotFound.Asset',
+      message: 'gone',
+    });
   });
 
   it('plain text, an empty body, and an unreachable gateway', () => {

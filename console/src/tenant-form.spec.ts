@@ -14,7 +14,17 @@ describe('creating a tenant sends what is set and lets the API default the rest'
   });
 
   it('every field set, the rate limit as an integer', () => {
-    expect(createBody({ name: 'a', media_policy: 'any', rate_limit_per_minute: '120', spend_limit_usd: '10.5', video_generation: false, asset_library: true, models: ['dreamina-seedance-2-0'] })).toEqual({
+    expect(
+      createBody({
+        name: 'a',
+        media_policy: 'any',
+        rate_limit_per_minute: '120',
+        spend_limit_usd: '10.5',
+        video_generation: false,
+        asset_library: true,
+        models: ['dreamina-seedance-2-0'],
+      }),
+    ).toEqual({
       name: 'a',
       media_policy: 'any',
       rate_limit_per_minute: 120,
@@ -46,7 +56,11 @@ describe('editing a tenant sends only what changed', () => {
   it('models in another order are not a change; a model added is, with the whole entitlements', () => {
     expect(updateBody({ ...formOf(tenant), models: ['dreamina-seedance-2-0-fast', 'dreamina-seedance-2-0'] }, tenant)).toEqual({});
     expect(updateBody({ ...formOf(tenant), models: [...tenant.entitlements.models, 'dreamina-seedance-2-0-mini'] }, tenant)).toEqual({
-      entitlements: { video_generation: true, asset_library: true, models: ['dreamina-seedance-2-0', 'dreamina-seedance-2-0-fast', 'dreamina-seedance-2-0-mini'] },
+      entitlements: {
+        video_generation: true,
+        asset_library: true,
+        models: ['dreamina-seedance-2-0', 'dreamina-seedance-2-0-fast', 'dreamina-seedance-2-0-mini'],
+      },
     });
   });
 

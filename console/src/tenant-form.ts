@@ -22,7 +22,15 @@ export interface TenantShape {
   entitlements: { video_generation: boolean; asset_library: boolean; models: string[] };
 }
 
-export const EMPTY_TENANT_FORM: TenantForm = { name: '', media_policy: '', rate_limit_per_minute: '', spend_limit_usd: '', video_generation: true, asset_library: true, models: null };
+export const EMPTY_TENANT_FORM: TenantForm = {
+  name: '',
+  media_policy: '',
+  rate_limit_per_minute: '',
+  spend_limit_usd: '',
+  video_generation: true,
+  asset_library: true,
+  models: null,
+};
 
 export function formOf(t: TenantShape): TenantForm {
   return {

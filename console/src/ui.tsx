@@ -14,12 +14,7 @@ export function ErrorBox({ error }: { error: unknown }) {
   return (
     <div className="error" role="alert">
       <strong>{e.message}</strong>
-      {(e.code || e.status) && (
-        <span className="error-meta">
-          {' '}
-          ({[e.code, e.status ? `HTTP ${e.status}` : ''].filter(Boolean).join(', ')})
-        </span>
-      )}
+      {(e.code || e.status) && <span className="error-meta"> ({[e.code, e.status ? `HTTP ${e.status}` : ''].filter(Boolean).join(', ')})</span>}
     </div>
   );
 }
@@ -47,7 +42,16 @@ export function Field(props: { label: string; children: (id: string) => ReactNod
   );
 }
 
-export function TextField(props: { label: string; value: string; onChange: (v: string) => void; type?: string; placeholder?: string; hint?: string; required?: boolean; name?: string }) {
+export function TextField(props: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  type?: string;
+  placeholder?: string;
+  hint?: string;
+  required?: boolean;
+  name?: string;
+}) {
   return (
     <Field label={props.label} hint={props.hint}>
       {(id) => (
@@ -101,7 +105,12 @@ export function Pager(props: { page: number; pages: number; onPage: (p: number) 
 
 /** Loads data for a page; `reload` refetches after a write. */
 /** Newer / Older over cursor pages: `cursors` holds the cursor of every page seen so far (null: the first). */
-export function CursorPager(props: { label: string; cursors: Array<string | null>; onCursors: (c: Array<string | null>) => void; next: string | null | undefined }) {
+export function CursorPager(props: {
+  label: string;
+  cursors: Array<string | null>;
+  onCursors: (c: Array<string | null>) => void;
+  next: string | null | undefined;
+}) {
   const { cursors, onCursors, next } = props;
   return (
     <nav className="pager" aria-label={props.label}>

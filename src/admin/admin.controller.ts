@@ -49,17 +49,26 @@ export class AdminController {
   ) {}
 
   @Get('prices')
-  @ApiOperation({ summary: 'The price in force for each SKU (USD per million tokens)', description: 'Every SKU with the price a task created now is charged at, as a decimal USD string per million completion tokens; `effective_from` is an ISO-8601 UTC time (null for the seed prices).' })
+  @ApiOperation({
+    summary: 'The price in force for each SKU (USD per million tokens)',
+    description:
+      'Every SKU with the price a task created now is charged at, as a decimal USD string per million completion tokens; `effective_from` is an ISO-8601 UTC time (null for the seed prices).',
+  })
   @ApiOkResponse({ schema: schemaOf([{ sku: 'dreamina-seedance-2-0-720p-novideo', usd_per_million_tokens: '7.00', effective_from: null }]) })
   listPrices() {
     return this.billing.currentPrices();
   }
 
   @Put('prices/:sku')
-  @ApiOperation({ summary: 'Set a SKU price; applies to tasks created from now on (tasks already submitted keep theirs)', description: 'Adds a price version effective now. A task is always charged at the price in force when it was created.' })
+  @ApiOperation({
+    summary: 'Set a SKU price; applies to tasks created from now on (tasks already submitted keep theirs)',
+    description: 'Adds a price version effective now. A task is always charged at the price in force when it was created.',
+  })
   @nativeError(400, 'usd_per_million_tokens must be a non-negative decimal with at most 9 decimals, e.g. "7.0".', 'invalid_request', 'usd_per_million_tokens')
   @nativeError(404, 'SKU `dreamina-seedance-2-0-720p-novideo` does not exist.', 'not_found', 'sku')
-  @ApiOkResponse({ schema: schemaOf({ sku: 'dreamina-seedance-2-0-720p-novideo', usd_per_million_tokens: '7.50', effective_from: '2026-11-21T06:33:16.000Z' }) })
+  @ApiOkResponse({
+    schema: schemaOf({ sku: 'dreamina-seedance-2-0-720p-novideo', usd_per_million_tokens: '7.50', effective_from: '2026-11-21T06:33:16.000Z' }),
+  })
   @Audited('admin.price.put')
   @ApiParam({ name: 'sku', description: 'A SKU as listed by GET /admin/prices.', example: 'dreamina-seedance-2-0-720p-novideo' })
   putPrice(@Param('sku') sku: string, @Body() body: PutPriceDto, @ReqContext() ctx: RequestContext) {
@@ -67,7 +76,11 @@ export class AdminController {
   }
 
   @Post('tenants')
-  @ApiOperation({ summary: 'Create a tenant', description: 'A tenant owns tasks, assets and tokens; entitlements say which capabilities and models it may use. Issue it a token next (POST /admin/tenants/{id}/tokens).' })
+  @ApiOperation({
+    summary: 'Create a tenant',
+    description:
+      'A tenant owns tasks, assets and tokens; entitlements say which capabilities and models it may use. Issue it a token next (POST /admin/tenants/{id}/tokens).',
+  })
   @nativeError(400, 'The parameter `name` specified in the request is not valid: is required.', 'invalid_request', 'name')
   @ApiCreatedResponse({ type: TenantViewDto })
   @Audited('admin.tenant.create')
@@ -92,7 +105,10 @@ export class AdminController {
   }
 
   @Patch('tenants/:id')
-  @ApiOperation({ summary: 'Change a tenant (e.g. {"status": "suspended"}); takes effect within seconds on every instance', description: "Only the fields sent change. A suspended tenant's tokens are refused with 503 until it is active again." })
+  @ApiOperation({
+    summary: 'Change a tenant (e.g. {"status": "suspended"}); takes effect within seconds on every instance',
+    description: "Only the fields sent change. A suspended tenant's tokens are refused with 503 until it is active again.",
+  })
   @nativeError(400, 'The parameter `status` specified in the request is not valid: must be one of active, suspended.', 'invalid_request', 'status')
   @nativeError(404, 'Tenant `0b8e0a3c-6c44-4a3e-9b3c-1f9a0c7d1e2f` does not exist.', 'not_found', 'id')
   @ApiOkResponse({ type: TenantViewDto })
@@ -103,7 +119,10 @@ export class AdminController {
   }
 
   @Post('tenants/:id/tokens')
-  @ApiOperation({ summary: "Issue a tenant API token (shown once)", description: 'The `token` (`oh-…`) is in this answer only; arkgate keeps a hash of it. Send it as `Authorization: Bearer oh-…`.' })
+  @ApiOperation({
+    summary: 'Issue a tenant API token (shown once)',
+    description: 'The `token` (`oh-…`) is in this answer only; arkgate keeps a hash of it. Send it as `Authorization: Bearer oh-…`.',
+  })
   @nativeError(400, 'The parameter `name` specified in the request is not valid: is required.', 'invalid_request', 'name')
   @nativeError(404, 'Tenant `0b8e0a3c-6c44-4a3e-9b3c-1f9a0c7d1e2f` does not exist.', 'not_found', 'id')
   @ApiCreatedResponse({ type: IssuedTokenDto })
@@ -114,7 +133,10 @@ export class AdminController {
   }
 
   @Get('tenants/:id/tokens')
-  @ApiOperation({ summary: "List a tenant's tokens (never the secrets)", description: "Id, name, role, creation and revocation time of each of the tenant's tokens." })
+  @ApiOperation({
+    summary: "List a tenant's tokens (never the secrets)",
+    description: "Id, name, role, creation and revocation time of each of the tenant's tokens.",
+  })
   @nativeError(404, 'Tenant `0b8e0a3c-6c44-4a3e-9b3c-1f9a0c7d1e2f` does not exist.', 'not_found', 'id')
   @ApiOkResponse({ type: [TokenViewDto] })
   @ApiParam({ name: 'id', description: 'Tenant id (UUID).' })
@@ -123,7 +145,10 @@ export class AdminController {
   }
 
   @Post('tokens')
-  @ApiOperation({ summary: 'Issue an admin or auditor token (shown once)', description: 'An auditor token reads `/audit` and `/metrics`; an admin token everything. The `token` is in this answer only.' })
+  @ApiOperation({
+    summary: 'Issue an admin or auditor token (shown once)',
+    description: 'An auditor token reads `/audit` and `/metrics`; an admin token everything. The `token` is in this answer only.',
+  })
   @nativeError(400, 'The parameter `role` specified in the request is not valid: must be one of admin, auditor.', 'invalid_request', 'role')
   @ApiCreatedResponse({ type: IssuedTokenDto })
   @Audited('admin.token.issue')
@@ -139,7 +164,10 @@ export class AdminController {
   }
 
   @Delete('tokens/:id')
-  @ApiOperation({ summary: 'Revoke a token; every instance refuses it within seconds', description: 'Revoking is final; issue a new token to replace it. The bootstrap admin token (ARKGATE_ADMIN_TOKEN) is managed by the environment.' })
+  @ApiOperation({
+    summary: 'Revoke a token; every instance refuses it within seconds',
+    description: 'Revoking is final; issue a new token to replace it. The bootstrap admin token (ARKGATE_ADMIN_TOKEN) is managed by the environment.',
+  })
   @nativeError(404, 'Token `0b8e0a3c-6c44-4a3e-9b3c-1f9a0c7d1e2f` does not exist.', 'not_found', 'id')
   @ApiOkResponse({ type: TokenViewDto })
   @Audited('admin.token.revoke')
@@ -149,14 +177,21 @@ export class AdminController {
   }
 
   @Get('model-mappings')
-  @ApiOperation({ summary: 'Every model with the upstream model a create sends', description: 'Normal models send their official version unless pinned; a Filter-Off model sends only an exact mapping and is refused (503 model_mapping_required) without one.' })
+  @ApiOperation({
+    summary: 'Every model with the upstream model a create sends',
+    description:
+      'Normal models send their official version unless pinned; a Filter-Off model sends only an exact mapping and is refused (503 model_mapping_required) without one.',
+  })
   @ApiOkResponse({ type: [ModelMappingViewDto] })
   listMappings() {
     return this.catalog.listMappings();
   }
 
   @Put('model-mappings/:model')
-  @ApiOperation({ summary: 'Pin a model to an exact upstream version or endpoint (Filter-Off: a Filter-Off version only)', description: 'Takes effect for the next create on every instance.' })
+  @ApiOperation({
+    summary: 'Pin a model to an exact upstream version or endpoint (Filter-Off: a Filter-Off version only)',
+    description: 'Takes effect for the next create on every instance.',
+  })
   @nativeError(400, 'The parameter `upstream_model` specified in the request is not valid: is required.', 'invalid_request', 'upstream_model')
   @nativeError(404, 'Model `dreamina-seedance-9` does not exist.', 'not_found', 'model')
   @ApiOkResponse({ type: ModelMappingViewDto })
@@ -167,7 +202,10 @@ export class AdminController {
   }
 
   @Delete('model-mappings/:model')
-  @ApiOperation({ summary: 'Remove a pin: normal models return to their official version, Filter-Off to unmapped', description: 'Takes effect for the next create on every instance.' })
+  @ApiOperation({
+    summary: 'Remove a pin: normal models return to their official version, Filter-Off to unmapped',
+    description: 'Takes effect for the next create on every instance.',
+  })
   @nativeError(404, 'Model `dreamina-seedance-9` does not exist.', 'not_found', 'model')
   @ApiOkResponse({ type: ModelMappingViewDto })
   @Audited('admin.model_mapping.delete')
@@ -176,7 +214,10 @@ export class AdminController {
     return this.catalog.deleteMapping(model, ctx);
   }
   @Get('tasks')
-  @ApiOperation({ summary: "Task log across tenants, newest first, with filters and cursor pagination (every record status, the tenant's hidden tasks included)", description: 'Times are ISO-8601 UTC. Pass `next_cursor` back as `cursor` for the next page; it is null on the last page.' })
+  @ApiOperation({
+    summary: "Task log across tenants, newest first, with filters and cursor pagination (every record status, the tenant's hidden tasks included)",
+    description: 'Times are ISO-8601 UTC. Pass `next_cursor` back as `cursor` for the next page; it is null on the last page.',
+  })
   @nativeError(400, 'The parameter `limit` specified in the request is not valid: must be 1–200.', 'invalid_request', 'limit')
   @ApiOkResponse({ schema: schemaOf({ items: [TASK_LOG_EXAMPLE], next_cursor: 'WzE3OTUyNDI3OTYwMDAsIjBiOGUwYTNjIl0' }) })
   listTasks(@Query() query: AdminTasksQuery) {
@@ -184,9 +225,21 @@ export class AdminController {
   }
 
   @Get('tasks/:id')
-  @ApiOperation({ summary: 'One task record (by record id or upstream task id) with its upstream request, last upstream state and charge', description: 'For support: what was sent upstream, what upstream last said, and the ledger entry when it succeeded.' })
+  @ApiOperation({
+    summary: 'One task record (by record id or upstream task id) with its upstream request, last upstream state and charge',
+    description: 'For support: what was sent upstream, what upstream last said, and the ledger entry when it succeeded.',
+  })
   @nativeError(404, 'Task `cgt-20260611204121-462cw` does not exist.', 'task_not_found', 'id')
-  @ApiOkResponse({ schema: schemaOf({ ...TASK_LOG_EXAMPLE, sku: 'dreamina-seedance-2-0-720p-novideo', tokens: 108900, unit_price_usd_per_million_tokens: '7.00', upstream_request: { model: 'dreamina-seedance-2-0-260128' }, upstream_task: { id: 'cgt-20260611204121-462cw', status: 'succeeded' } }) })
+  @ApiOkResponse({
+    schema: schemaOf({
+      ...TASK_LOG_EXAMPLE,
+      sku: 'dreamina-seedance-2-0-720p-novideo',
+      tokens: 108900,
+      unit_price_usd_per_million_tokens: '7.00',
+      upstream_request: { model: 'dreamina-seedance-2-0-260128' },
+      upstream_task: { id: 'cgt-20260611204121-462cw', status: 'succeeded' },
+    }),
+  })
   @ApiParam({ name: 'id', description: 'Record id (UUID) or upstream task id (cgt-…).', example: 'cgt-20260611204121-462cw' })
   getTask(@Param('id') id: string) {
     return this.taskLog.getAcrossTenants(id);

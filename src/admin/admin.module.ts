@@ -8,5 +8,10 @@ import { AdminController } from './admin.controller';
 import { AdminService } from './admin.service';
 
 /** The admin API; its changes to tenants and tokens are audited here (AdminService). */
-@Module({ imports: [AuditModule, TenancyModule, CatalogModule, BillingModule, TasksModule], controllers: [AdminController], providers: [AdminService], exports: [AdminService] })
+@Module({
+  imports: [AuditModule, TenancyModule, CatalogModule, BillingModule, TasksModule],
+  controllers: [AdminController],
+  providers: [AdminService],
+  exports: [AdminService],
+})
 export class AdminModule {}

@@ -30,11 +30,34 @@ describe('admin changes to tenants and tokens are audited in their transaction (
     await admin.revokeToken(token.id, ctx);
     await admin.revokeToken(token.id, ctx);
     expect(await eventsOf(ctx.requestId)).toEqual([
-      expect.objectContaining({ action: 'admin.token.revoke', tenant_id: t.id, target_id: token.id, properties: { role: 'tenant', name: 'k', already_revoked: true } }),
+      expect.objectContaining({
+        action: 'admin.token.revoke',
+        tenant_id: t.id,
+        target_id: token.id,
+        properties: { role: 'tenant', name: 'k', already_revoked: true },
+      }),
       expect.objectContaining({ action: 'admin.token.revoke', target_id: token.id, properties: { role: 'tenant', name: 'k', already_revoked: false } }),
-      expect.objectContaining({ action: 'admin.token.issue', tenant_id: t.id, target_id: token.id, outcome: { status: 201, error_code: null }, properties: { role: 'tenant', name: 'k', prefix: expect.any(String) } }),
-      expect.objectContaining({ action: 'admin.tenant.update', tenant_id: t.id, target_id: t.id, outcome: { status: 200, error_code: null }, properties: { changes: { status: 'suspended' } } }),
-      expect.objectContaining({ action: 'admin.tenant.create', tenant_id: t.id, target_id: t.id, outcome: { status: 201, error_code: null }, properties: { input: { name: 'audited', rate_limit_per_minute: 7 } } }),
+      expect.objectContaining({
+        action: 'admin.token.issue',
+        tenant_id: t.id,
+        target_id: token.id,
+        outcome: { status: 201, error_code: null },
+        properties: { role: 'tenant', name: 'k', prefix: expect.any(String) },
+      }),
+      expect.objectContaining({
+        action: 'admin.tenant.update',
+        tenant_id: t.id,
+        target_id: t.id,
+        outcome: { status: 200, error_code: null },
+        properties: { changes: { status: 'suspended' } },
+      }),
+      expect.objectContaining({
+        action: 'admin.tenant.create',
+        tenant_id: t.id,
+        target_id: t.id,
+        outcome: { status: 201, error_code: null },
+        properties: { input: { name: 'audited', rate_limit_per_minute: 7 } },
+      }),
     ]);
   });
 
@@ -49,7 +72,11 @@ describe('admin changes to tenants and tokens are audited in their transaction (
     expect((await audit.list({ action: 'admin.token.revoke', limit: 50 })).items.filter((e) => e.target_id === BOOTSTRAP_ADMIN_TOKEN_ID)).toEqual([]);
     await admin.syncBootstrapAdmin('oh-admin-bootstrap-token-0002');
     const revoked = (await audit.list({ action: 'admin.token.revoke', limit: 50 })).items.find((e) => e.target_id === BOOTSTRAP_ADMIN_TOKEN_ID);
-    expect(revoked).toMatchObject({ tenant_id: null, actor: { token_id: null, role: null }, properties: { role: 'admin', name: 'ARKGATE_ADMIN_TOKEN', reason: 'ARKGATE_ADMIN_TOKEN changed' } });
+    expect(revoked).toMatchObject({
+      tenant_id: null,
+      actor: { token_id: null, role: null },
+      properties: { role: 'admin', name: 'ARKGATE_ADMIN_TOKEN', reason: 'ARKGATE_ADMIN_TOKEN changed' },
+    });
     const issued = (await audit.list({ action: 'admin.token.issue', limit: 50 })).items.find((e) => (e.properties as { bootstrap?: boolean }).bootstrap);
     expect(issued).toMatchObject({ tenant_id: null, outcome: { status: 201 }, properties: { role: 'admin', name: 'ARKGATE_ADMIN_TOKEN', bootstrap: true } });
   });

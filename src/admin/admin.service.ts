@@ -49,9 +49,23 @@ export class AdminService {
 export function auditEventOf(change: TenancyChange, ctx: RequestContext): AuditInput {
   switch (change.kind) {
     case 'tenant.created':
-      return { action: 'admin.tenant.create', ctx, tenantId: change.tenantId, targetId: change.tenantId, outcome: { status: 201 }, properties: { input: change.input } };
+      return {
+        action: 'admin.tenant.create',
+        ctx,
+        tenantId: change.tenantId,
+        targetId: change.tenantId,
+        outcome: { status: 201 },
+        properties: { input: change.input },
+      };
     case 'tenant.updated':
-      return { action: 'admin.tenant.update', ctx, tenantId: change.tenantId, targetId: change.tenantId, outcome: { status: 200 }, properties: { changes: change.changes } };
+      return {
+        action: 'admin.tenant.update',
+        ctx,
+        tenantId: change.tenantId,
+        targetId: change.tenantId,
+        outcome: { status: 200 },
+        properties: { changes: change.changes },
+      };
     case 'token.issued': {
       const { role, name, prefix } = change;
       return {

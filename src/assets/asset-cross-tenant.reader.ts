@@ -43,7 +43,12 @@ export class AssetCrossTenantReader extends CrossTenantReader<AssetSubmissionEnt
   /** Shutdown: ends every submission lease `owner` holds. */
   async releaseSubmissionLeases(owner: string): Promise<number> {
     const result = await this.write(() =>
-      this.repo.createQueryBuilder().update(AssetSubmissionEntity).set({ leaseOwner: null, leaseUntil: null }).where('lease_owner = :owner', { owner }).execute(),
+      this.repo
+        .createQueryBuilder()
+        .update(AssetSubmissionEntity)
+        .set({ leaseOwner: null, leaseUntil: null })
+        .where('lease_owner = :owner', { owner })
+        .execute(),
     );
     return result.affected ?? 0;
   }

@@ -43,7 +43,10 @@ describe('matching an asset-library create with an unknown outcome', () => {
 });
 
 describe('the outcome of a failed asset-library create', () => {
-  const network = (code: string) => new ArkUnavailableError('network', 'failed', undefined, { cause: Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(code), { code }) }) });
+  const network = (code: string) =>
+    new ArkUnavailableError('network', 'failed', undefined, {
+      cause: Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(code), { code }) }),
+    });
 
   it('is refused for an upstream 4xx and for a connection that was never made', () => {
     expect(createOutcomeOf(new ArkOpenApiError(400, { ResponseMetadata: { Error: { Code: 'InvalidParameter' } } }))).toBe('refused');

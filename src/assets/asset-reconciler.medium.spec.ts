@@ -48,8 +48,15 @@ describe('AssetReconciler', () => {
     upstream = m.moduleRef.get(ArkOpenApiClient);
     for (const id of tenants) {
       await ds.getRepository(TenantEntity).insert({
-        id, name: id, status: 'active', mediaPolicy: null, rateLimitPerMinute: 60, spendLimitNano: null,
-        entitlements: { video_generation: true, asset_library: true, models: [] }, createdAt: 0, updatedAt: 0,
+        id,
+        name: id,
+        status: 'active',
+        mediaPolicy: null,
+        rateLimitPerMinute: 60,
+        spendLimitNano: null,
+        entitlements: { video_generation: true, asset_library: true, models: [] },
+        createdAt: 0,
+        updatedAt: 0,
       });
     }
   });
@@ -61,8 +68,18 @@ describe('AssetReconciler', () => {
 
   const submission = async (tenantId: TenantId, name: string, createdAt: number): Promise<AssetSubmissionEntity> =>
     submissions.insert(tenantId, {
-      id: randomUUID(), kind: 'group', status: 'unknown', upstreamRequest: { Name: name, GroupType: 'AIGC', ProjectName: 'default' },
-      model: null, upstreamId: null, reason: 'test', requestId: 'r', leaseOwner: null, leaseUntil: null, createdAt, updatedAt: createdAt,
+      id: randomUUID(),
+      kind: 'group',
+      status: 'unknown',
+      upstreamRequest: { Name: name, GroupType: 'AIGC', ProjectName: 'default' },
+      model: null,
+      upstreamId: null,
+      reason: 'test',
+      requestId: 'r',
+      leaseOwner: null,
+      leaseUntil: null,
+      createdAt,
+      updatedAt: createdAt,
     });
   const statusOf = async (s: AssetSubmissionEntity) => (await submissions.findOwned(s.tenantId, s.id))?.status;
   /** A group made upstream behind the gateway's back: what a create whose answer was lost leaves there. */

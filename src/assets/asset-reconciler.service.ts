@@ -116,7 +116,12 @@ export class AssetReconciler implements OnApplicationBootstrap, BeforeApplicatio
     }
     const open = await this.crossTenant.openSubmissionsCreatedBetween(sub.kind, window.from - (window.to - window.from), window.to);
     const record = { id: sub.id, tenantId: sub.tenantId, createdAt: sub.createdAt, key: requestKey(sub.kind, sub.upstreamRequest) };
-    const decision = decide(record, candidates, open.map((o) => ({ id: o.id, tenantId: o.tenantId, createdAt: o.createdAt, key: requestKey(o.kind, o.upstreamRequest) })), this.config.ark.timeoutMs);
+    const decision = decide(
+      record,
+      candidates,
+      open.map((o) => ({ id: o.id, tenantId: o.tenantId, createdAt: o.createdAt, key: requestKey(o.kind, o.upstreamRequest) })),
+      this.config.ark.timeoutMs,
+    );
     if (decision.kind === 'attach') {
       return (await this.attach(sub, decision.upstreamId, ctx, action)) ? { state: 'attached', upstreamId: decision.upstreamId } : { state: 'open' };
     }
@@ -176,7 +181,11 @@ export class AssetReconciler implements OnApplicationBootstrap, BeforeApplicatio
           tenantId: sub.tenantId,
           targetId: upstreamId,
           outcome: { status: 200 },
-          properties: { ...properties, ...extra, ...(action === 'asset.recovered' ? { kind: sub.kind, submission_id: sub.id, request_id: sub.requestId } : {}) },
+          properties: {
+            ...properties,
+            ...extra,
+            ...(action === 'asset.recovered' ? { kind: sub.kind, submission_id: sub.id, request_id: sub.requestId } : {}),
+          },
         });
       });
       return true;
@@ -198,11 +207,22 @@ export class AssetReconciler implements OnApplicationBootstrap, BeforeApplicatio
     const sent = sub.upstreamRequest;
     const out: Candidate[] = [];
     for (let page = 1; page <= MAX_LIST_PAGES; page++) {
-      const paging = { PageNumber: page, PageSize: LIST_PAGE_SIZE, SortBy: 'CreateTime' as const, SortOrder: 'Desc' as const, ProjectName: this.config.ark.projectName };
+      const paging = {
+        PageNumber: page,
+        PageSize: LIST_PAGE_SIZE,
+        SortBy: 'CreateTime' as const,
+        SortOrder: 'Desc' as const,
+        ProjectName: this.config.ark.projectName,
+      };
       const listed =
         sub.kind === 'group'
           ? (await this.openApi.listAssetGroups({ ...paging, Filter: { Name: String(sent.Name) } })).Result
-          : (await this.openApi.listAssets({ ...paging, Filter: { GroupIds: [String(sent.GroupId)], ...(typeof sent.Name === 'string' && sent.Name ? { Name: sent.Name } : {}) } })).Result;
+          : (
+              await this.openApi.listAssets({
+                ...paging,
+                Filter: { GroupIds: [String(sent.GroupId)], ...(typeof sent.Name === 'string' && sent.Name ? { Name: sent.Name } : {}) },
+              })
+            ).Result;
       let older = false;
       for (const item of listed.Items as unknown as Array<Record<string, unknown>>) {
         const createdAtMs = Date.parse(String(item.CreateTime));

@@ -23,7 +23,11 @@ export class AssetSubmissionRepository extends TenantScopedRepository<AssetSubmi
 
   /** The call failed with an unknown outcome; `owner` (the request resolving it inline) holds it until `leaseUntil`. */
   async markUnknown(tenantId: TenantId, id: string, reason: string, owner: string, leaseUntil: number): Promise<void> {
-    await this.update(tenantId, { id, status: 'submitting' }, { status: 'unknown', reason: reason.slice(0, 300), updatedAt: Date.now(), leaseOwner: owner, leaseUntil });
+    await this.update(
+      tenantId,
+      { id, status: 'submitting' },
+      { status: 'unknown', reason: reason.slice(0, 300), updatedAt: Date.now(), leaseOwner: owner, leaseUntil },
+    );
   }
 
   /** Moves an open submission to a final status; false when another path settled it first. */
@@ -31,7 +35,14 @@ export class AssetSubmissionRepository extends TenantScopedRepository<AssetSubmi
     const affected = await this.update(
       tenantId,
       { id, status: In(OPEN) },
-      { status: patch.status, upstreamId: patch.upstreamId ?? null, reason: patch.reason?.slice(0, 300) ?? null, updatedAt: Date.now(), leaseOwner: null, leaseUntil: null },
+      {
+        status: patch.status,
+        upstreamId: patch.upstreamId ?? null,
+        reason: patch.reason?.slice(0, 300) ?? null,
+        updatedAt: Date.now(),
+        leaseOwner: null,
+        leaseUntil: null,
+      },
     );
     return affected > 0;
   }

@@ -19,11 +19,7 @@ export class AssetRepository extends TenantScopedRepository<AssetEntity> {
     return this.findOne(tenantId, { id });
   }
 
-  async listOwned(
-    tenantId: TenantId,
-    filter: { groupIds?: string[]; statuses?: string[]; name?: string },
-    page: Page,
-  ): Promise<[AssetEntity[], number]> {
+  async listOwned(tenantId: TenantId, filter: { groupIds?: string[]; statuses?: string[]; name?: string }, page: Page): Promise<[AssetEntity[], number]> {
     const where: ScopedWhere<AssetEntity> = {};
     if (filter.groupIds) where.groupId = In(filter.groupIds);
     if (filter.statuses) where.status = In(filter.statuses as AssetStatus[]);

@@ -27,18 +27,35 @@ export class AssetsController {
     description:
       'One path, the action in the query, as the BytePlus OpenAPI. Create* return only Result.Id; status, URL and failure ' +
       'reasons show in Get*/List*. Update*/Delete* → 403; Moderation.Strategy=Skip → 400 moderation_skip_not_allowed. ' +
-      'Errors come as ResponseMetadata.Error {Code, Message}. Only the caller\'s groups and assets are visible.',
+      "Errors come as ResponseMetadata.Error {Code, Message}. Only the caller's groups and assets are visible.",
   })
   @ApiQuery({ name: 'Action', enum: ASSET_ACTIONS, required: true, description: 'The asset action, as on BytePlus.' })
   @ApiQuery({ name: 'Version', enum: ['2024-01-01'], required: true, description: 'The API version; only 2024-01-01.' })
   @ApiBody({ schema: { oneOf: BODIES.map((b) => ({ $ref: getSchemaPath(b) })) }, examples: ASSET_REQUEST_EXAMPLES })
   @ApiOkResponse({
     description: '`{ResponseMetadata, Result}`',
-    content: { 'application/json': { schema: { type: 'object', properties: { ResponseMetadata: { type: 'object' }, Result: { type: 'object' } } }, examples: ASSET_RESPONSE_EXAMPLES } },
+    content: {
+      'application/json': {
+        schema: { type: 'object', properties: { ResponseMetadata: { type: 'object' }, Result: { type: 'object' } } },
+        examples: ASSET_RESPONSE_EXAMPLES,
+      },
+    },
   })
-  @ApiResponse({ status: 400, description: 'Invalid request, unknown action or version, or Moderation.Strategy=Skip.', content: { 'application/json': { examples: { moderation_skip_not_allowed: ASSET_ERROR_EXAMPLES.moderation_skip_not_allowed } } } })
-  @ApiResponse({ status: 403, description: 'Update* and Delete* are not available.', content: { 'application/json': { examples: { InvalidAction: ASSET_ERROR_EXAMPLES.InvalidAction } } } })
-  @ApiResponse({ status: 404, description: 'Asset or group missing or not the tenant\'s.', content: { 'application/json': { examples: { 'ResourceNotFound.Asset': ASSET_ERROR_EXAMPLES['ResourceNotFound.Asset'] } } } })
+  @ApiResponse({
+    status: 400,
+    description: 'Invalid request, unknown action or version, or Moderation.Strategy=Skip.',
+    content: { 'application/json': { examples: { moderation_skip_not_allowed: ASSET_ERROR_EXAMPLES.moderation_skip_not_allowed } } },
+  })
+  @ApiResponse({
+    status: 403,
+    description: 'Update* and Delete* are not available.',
+    content: { 'application/json': { examples: { InvalidAction: ASSET_ERROR_EXAMPLES.InvalidAction } } },
+  })
+  @ApiResponse({
+    status: 404,
+    description: "Asset or group missing or not the tenant's.",
+    content: { 'application/json': { examples: { 'ResourceNotFound.Asset': ASSET_ERROR_EXAMPLES['ResourceNotFound.Asset'] } } },
+  })
   action(
     @CurrentTenant() tenant: TenantContext,
     @Query('Action') action: unknown,

@@ -19,7 +19,15 @@ import { UnresolvedAssetSubmissionsReader } from './unresolved-asset-submissions
 @Module({
   imports: [TypeOrmModule.forFeature([AssetGroupEntity, AssetEntity, AssetSubmissionEntity]), AuditModule, CatalogModule, CommonModule, UpstreamModule],
   controllers: [AssetsController],
-  providers: [AssetsService, AssetGroupRepository, AssetRepository, AssetSubmissionRepository, AssetCrossTenantReader, AssetReconciler, UnresolvedAssetSubmissionsReader],
+  providers: [
+    AssetsService,
+    AssetGroupRepository,
+    AssetRepository,
+    AssetSubmissionRepository,
+    AssetCrossTenantReader,
+    AssetReconciler,
+    UnresolvedAssetSubmissionsReader,
+  ],
   exports: [AssetsService, AssetReconciler],
 })
 export class AssetsModule {}

@@ -26,7 +26,14 @@ import { AssetReconciler } from './asset-reconciler.service';
 import { AssetSubmissionEntity, AssetSubmissionKind } from './asset-submission.entity';
 import { AssetSubmissionRepository } from './asset-submission.repository';
 import {
-  AssetAction, ASSET_ACTIONS, ASSET_BODY_FIELDS, CreateAssetDto, CreateAssetGroupDto, GetByIdDto, ListAssetGroupsDto, ListAssetsDto,
+  AssetAction,
+  ASSET_ACTIONS,
+  ASSET_BODY_FIELDS,
+  CreateAssetDto,
+  CreateAssetGroupDto,
+  GetByIdDto,
+  ListAssetGroupsDto,
+  ListAssetsDto,
 } from './dto/asset-actions.dto';
 
 export const ASSET_API_VERSION = '2024-01-01';
@@ -70,7 +77,11 @@ export class AssetsService implements AssetReferences {
   async dispatch(tenant: TenantContext, action: unknown, version: unknown, rawBody: unknown, ctx: RequestContext): Promise<AssetActionResponse> {
     if (typeof action !== 'string' || action === '') throw DomainError.invalid('Action', 'The query parameter Action is required.');
     if (/^(Update|Delete)/.test(action)) {
-      throw new DomainError('forbidden_action', `Action ${action} is not available: assets and groups cannot be updated or deleted through this platform.`, 'Action');
+      throw new DomainError(
+        'forbidden_action',
+        `Action ${action} is not available: assets and groups cannot be updated or deleted through this platform.`,
+        'Action',
+      );
     }
     if (!(ASSET_ACTIONS as readonly string[]).includes(action)) {
       throw DomainError.invalid('Action', `Action ${action} is not supported. Use one of: ${ASSET_ACTIONS.join(', ')}.`);
@@ -104,10 +115,7 @@ export class AssetsService implements AssetReferences {
         throw DomainError.invalid(ref.param, `Asset \`${ref.id}\` is ${asset.status}; only Active assets can be used in a task.`);
       }
       if (ref.kind !== null && asset.assetType !== TYPE_OF_KIND[ref.kind]) {
-        throw DomainError.invalid(
-          ref.param,
-          `Asset \`${ref.id}\` is of type ${asset.assetType}; use it in a ${ITEM_OF_TYPE[asset.assetType]} item.`,
-        );
+        throw DomainError.invalid(ref.param, `Asset \`${ref.id}\` is of type ${asset.assetType}; use it in a ${ITEM_OF_TYPE[asset.assetType]} item.`);
       }
     }
   }
@@ -185,7 +193,8 @@ export class AssetsService implements AssetReferences {
     let upstreamId: string;
     try {
       upstreamId = (await this.openApi.call<{ Id: string }>(action, sent, { requestId: ctx.requestId })).Result.Id;
-      if (typeof upstreamId !== 'string' || upstreamId === '') throw new ArkUnavailableError('bad_response', `Unexpected upstream answer to ${action}: no Result.Id`);
+      if (typeof upstreamId !== 'string' || upstreamId === '')
+        throw new ArkUnavailableError('bad_response', `Unexpected upstream answer to ${action}: no Result.Id`);
     } catch (err) {
       if (createOutcomeOf(err) === 'refused') {
         await this.submissions.deleteRefused(tenant.id, sub.id);
@@ -235,11 +244,7 @@ export class AssetsService implements AssetReferences {
   private async listGroups(tenant: TenantContext, body: Record<string, unknown>) {
     const dto = validateNative(ListAssetGroupsDto, body);
     const page = pageOf(dto);
-    const [rows, total] = await this.groups.listOwned(
-      tenant.id,
-      { ids: dto.Filter?.GroupIds, name: dto.Filter?.Name, groupType: dto.Filter?.GroupType },
-      page,
-    );
+    const [rows, total] = await this.groups.listOwned(tenant.id, { ids: dto.Filter?.GroupIds, name: dto.Filter?.Name, groupType: dto.Filter?.GroupType }, page);
     return { Items: rows.map(groupView), TotalCount: total, PageNumber: page.number, PageSize: page.size };
   }
 

@@ -9,8 +9,19 @@ function chain(kinds: HashKind[], key = KEY): StoredEvent[] {
   let prev = GENESIS_HASH;
   kinds.forEach((kind, i) => {
     const fields = {
-      id: `e${i + 1}`, occurredAt: 1781181681000 + i, actorTokenId: 't', actorRole: 'admin', tenantId: null, action: 'tenant.create',
-      targetId: `x${i}`, outcomeStatus: 201, errorCode: null, requestId: `r${i}`, clientIp: '127.0.0.1', properties: { n: i }, prevHash: prev,
+      id: `e${i + 1}`,
+      occurredAt: 1781181681000 + i,
+      actorTokenId: 't',
+      actorRole: 'admin',
+      tenantId: null,
+      action: 'tenant.create',
+      targetId: `x${i}`,
+      outcomeStatus: 201,
+      errorCode: null,
+      requestId: `r${i}`,
+      clientIp: '127.0.0.1',
+      properties: { n: i },
+      prevHash: prev,
     };
     const hash = kind === 'hmac-sha256' ? keyedEventHash(fields, key) : eventHash(fields);
     out.push({ ...fields, seq: i + 1, hash, hashKind: kind });

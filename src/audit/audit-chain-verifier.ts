@@ -53,15 +53,28 @@ export class AuditChainVerifier {
         this.unverified += 1;
       } else if (keyedEventHash(e, this.key) !== e.hash) {
         return plainMatches
-          ? broken(e, 're-chained', 'the event was changed after it was written and its hash recomputed without ARKGATE_AUDIT_KEY (a plain SHA-256 where the keyed hash belongs)')
-          : broken(e, 'edited', 'the event was changed after it was written (its keyed hash does not match; or ARKGATE_AUDIT_KEY is not the key it was written with)');
+          ? broken(
+              e,
+              're-chained',
+              'the event was changed after it was written and its hash recomputed without ARKGATE_AUDIT_KEY (a plain SHA-256 where the keyed hash belongs)',
+            )
+          : broken(
+              e,
+              'edited',
+              'the event was changed after it was written (its keyed hash does not match; or ARKGATE_AUDIT_KEY is not the key it was written with)',
+            );
       }
       this.keyedSeen = true;
     } else if (e.hashKind === 'sha256') {
       if (!plainMatches) return broken(e, 'edited', 'the event was changed after it was written (its hash does not match its content)');
       if (this.keyedSeen || (this.keyedFromSeq !== null && e.seq >= this.keyedFromSeq)) {
-        const since = this.keyedFromSeq !== null && e.seq >= this.keyedFromSeq ? ` (every event from seq ${this.keyedFromSeq} on is keyed)` : ' (after a keyed event)';
-        return broken(e, 're-chained', `a plain SHA-256 hash where the chain is keyed${since}: the event was changed or the chain re-computed by a writer without ARKGATE_AUDIT_KEY`);
+        const since =
+          this.keyedFromSeq !== null && e.seq >= this.keyedFromSeq ? ` (every event from seq ${this.keyedFromSeq} on is keyed)` : ' (after a keyed event)';
+        return broken(
+          e,
+          're-chained',
+          `a plain SHA-256 hash where the chain is keyed${since}: the event was changed or the chain re-computed by a writer without ARKGATE_AUDIT_KEY`,
+        );
       }
     } else {
       return broken(e, 'edited', `the event was changed after it was written (unknown hash kind "${e.hashKind}")`);

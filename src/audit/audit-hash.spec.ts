@@ -2,9 +2,19 @@ import { canonicalJson } from '../common/canonical-json';
 import { eventHash, GENESIS_HASH, HashedFields, keyedEventHash, keyMark } from './audit-hash';
 
 const event: HashedFields = {
-  id: 'e1', occurredAt: 1781181681000, actorTokenId: 't1', actorRole: 'tenant', tenantId: 'ten', action: 'task.create',
-  targetId: 'cgt-1', outcomeStatus: 200, errorCode: null, requestId: 'r1', clientIp: '127.0.0.1',
-  properties: { upstream_request: { model: 'm', callback_url: 'https://example.com/cb' } }, prevHash: GENESIS_HASH,
+  id: 'e1',
+  occurredAt: 1781181681000,
+  actorTokenId: 't1',
+  actorRole: 'tenant',
+  tenantId: 'ten',
+  action: 'task.create',
+  targetId: 'cgt-1',
+  outcomeStatus: 200,
+  errorCode: null,
+  requestId: 'r1',
+  clientIp: '127.0.0.1',
+  properties: { upstream_request: { model: 'm', callback_url: 'https://example.com/cb' } },
+  prevHash: GENESIS_HASH,
 };
 
 describe('audit hash chain', () => {

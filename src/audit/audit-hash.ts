@@ -35,7 +35,9 @@ export function eventHash(e: HashedFields): string {
 
 /** The same text under HMAC-SHA256 with the audit key, prefixed with its kind so it can never pass for a plain hash's input. */
 export function keyedEventHash(e: HashedFields, key: string): string {
-  return createHmac('sha256', key).update(`hmac-sha256\n${hashedText(e)}`).digest('hex');
+  return createHmac('sha256', key)
+    .update(`hmac-sha256\n${hashedText(e)}`)
+    .digest('hex');
 }
 
 /** What the chain head signs to say from which seq on every event is keyed; only a holder of the key can move it. */

@@ -19,7 +19,12 @@ const EVENT_EXAMPLE = {
   client_ip: '203.0.113.7',
   properties: {
     model: 'dreamina-seedance-2-0',
-    upstream_request: { model: 'dreamina-seedance-2-0-260128', content: [{ type: 'text', text: 'A quiet cinematic shot…' }], resolution: '4k', callback_url: 'https://example.com/volcark/callback' },
+    upstream_request: {
+      model: 'dreamina-seedance-2-0-260128',
+      content: [{ type: 'text', text: 'A quiet cinematic shot…' }],
+      resolution: '4k',
+      callback_url: 'https://example.com/volcark/callback',
+    },
   },
   prev_hash: '9b74c9897bac770ffc029102a200c5de…',
   hash: '4e07408562bedb8b60ce05c1decfe3ad…',
@@ -59,18 +64,23 @@ export class AuditController {
     summary: 'Recompute the hash chain and report the first broken link',
     description:
       'kind: `edited` (an event no longer matches its hash), `removed` (a prev_hash does not match: an event was deleted or reordered), ' +
-      '`re-chained` (hashes consistent as plain SHA-256, but ARKGATE_AUDIT_KEY says they are not the gateway\'s: an edit re-hashed by a ' +
+      "`re-chained` (hashes consistent as plain SHA-256, but ARKGATE_AUDIT_KEY says they are not the gateway's: an edit re-hashed by a " +
       'writer without the key), `truncated` (the newest events are gone). Without ARKGATE_AUDIT_KEY, keyed events are checked for their links only.',
   })
   @ApiOkResponse({
     description: 'The verdict; `first_broken` is null when the chain is intact.',
     schema: schemaOf({
-        ok: false,
-        events_checked: 41,
-        first_broken: { seq: 42, id: '1f0c7a2e-…', kind: 're-chained', reason: 'the event was changed after it was written and its hash recomputed without ARKGATE_AUDIT_KEY …' },
-        audit_key: 'configured',
-        keyed_from_seq: 1,
-        unverified_keyed_events: 0,
+      ok: false,
+      events_checked: 41,
+      first_broken: {
+        seq: 42,
+        id: '1f0c7a2e-…',
+        kind: 're-chained',
+        reason: 'the event was changed after it was written and its hash recomputed without ARKGATE_AUDIT_KEY …',
+      },
+      audit_key: 'configured',
+      keyed_from_seq: 1,
+      unverified_keyed_events: 0,
     }),
   })
   verify() {
@@ -86,7 +96,9 @@ export class AuditController {
   @ApiOkResponse({
     description: 'One row per task record.',
     content: {
-      'text/csv': { schema: { type: 'string', example: 'task_id,record_id,tenant_id,tenant_name,model,…\ncgt-20260611204121-462cw,…,dreamina-seedance-2-0,…' } },
+      'text/csv': {
+        schema: { type: 'string', example: 'task_id,record_id,tenant_id,tenant_name,model,…\ncgt-20260611204121-462cw,…,dreamina-seedance-2-0,…' },
+      },
       'application/json': { schema: { type: 'string', description: 'NDJSON: one JSON object per line with the same columns.' } },
     },
   })

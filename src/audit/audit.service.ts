@@ -99,7 +99,9 @@ export class AuditService implements OnApplicationBootstrap {
     };
     const key = this.config.auditKey;
     const event = await events.append(
-      key === undefined ? { ...fields, hash: eventHash(fields), hashKind: 'sha256' } : { ...fields, hash: keyedEventHash(fields, key), hashKind: 'hmac-sha256' },
+      key === undefined
+        ? { ...fields, hash: eventHash(fields), hashKind: 'sha256' }
+        : { ...fields, hash: keyedEventHash(fields, key), hashKind: 'hmac-sha256' },
     );
     // The first keyed event marks the chain (signed with the key) as keyed from then on, so a downgrade is caught.
     let mark = {};
@@ -136,9 +138,19 @@ export class AuditService implements OnApplicationBootstrap {
     let markProblem: ChainBreak | null = null;
     if (key !== undefined) {
       if (head?.keyMark == null || head.keyedFromSeq == null) {
-        markProblem = { seq: 0, id: '', kind: 're-chained', reason: 'the chain head has no key mark although ARKGATE_AUDIT_KEY is set: it was removed by a writer without the key' };
+        markProblem = {
+          seq: 0,
+          id: '',
+          kind: 're-chained',
+          reason: 'the chain head has no key mark although ARKGATE_AUDIT_KEY is set: it was removed by a writer without the key',
+        };
       } else if (head.keyMark !== keyMark(head.keyedFromSeq, key)) {
-        markProblem = { seq: head.keyedFromSeq, id: '', kind: 're-chained', reason: 'the chain head key mark was not made with ARKGATE_AUDIT_KEY: it was changed by a writer without the key' };
+        markProblem = {
+          seq: head.keyedFromSeq,
+          id: '',
+          kind: 're-chained',
+          reason: 'the chain head key mark was not made with ARKGATE_AUDIT_KEY: it was changed by a writer without the key',
+        };
       } else {
         keyedFrom = head.keyedFromSeq;
       }

@@ -13,7 +13,11 @@ export const AUDIT_ACTION = 'arkgate:audit-action';
 export const Audited = (action: AuditActionSpec) => SetMetadata(AUDIT_ACTION, action);
 
 /** The audit action a request to this handler stands for, or undefined when the route is not audited (or this call is a read). */
-export function auditActionOf(reflector: Reflector, handler: ReturnType<ExecutionContext['getHandler']>, query: Record<string, unknown> | undefined): string | undefined {
+export function auditActionOf(
+  reflector: Reflector,
+  handler: ReturnType<ExecutionContext['getHandler']>,
+  query: Record<string, unknown> | undefined,
+): string | undefined {
   const spec = reflector.get<AuditActionSpec | undefined>(AUDIT_ACTION, handler);
   return typeof spec === 'function' ? (spec(query ?? {}) ?? undefined) : spec;
 }

@@ -2,7 +2,12 @@ import { REDACTED, redact } from './redact';
 
 describe('audit redaction', () => {
   it('keeps an ordinary upstream request as it is', () => {
-    const req = { model: 'dreamina-seedance-2-0-260128', content: [{ type: 'text', text: 'A boat' }], callback_url: 'https://example.com/volcark/callback', duration: 4 };
+    const req = {
+      model: 'dreamina-seedance-2-0-260128',
+      content: [{ type: 'text', text: 'A boat' }],
+      callback_url: 'https://example.com/volcark/callback',
+      duration: 4,
+    };
     expect(redact(req)).toEqual(req);
   });
 

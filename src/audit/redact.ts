@@ -7,7 +7,10 @@ const SECRET_PAIRS = /(^|_)(api_key|access_key|secret_key|private_key|session_id
 
 /** A field name that holds a secret: a whole word like `token` or `secret` (not `tokens`), or a pair like `api_key`. */
 function isSecretName(key: string): boolean {
-  const snake = key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().replace(/[-.\s]/g, '_');
+  const snake = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[-.\s]/g, '_');
   return snake.split('_').some((w) => SECRET_WORDS.has(w)) || SECRET_PAIRS.test(snake);
 }
 const SECRET_QUERY = /([?&](?:[^=&#]*(?:secret|password|token|key|signature|sig|auth|credential|session)[^=&#]*)=)[^&#]*/gi;

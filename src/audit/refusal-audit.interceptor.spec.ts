@@ -24,7 +24,14 @@ class Routes {
   read(): void {}
 }
 
-const TENANT: TenantContext = { id: testTenantId('t1'), name: 't', status: 'active', entitlements: { video_generation: true, asset_library: true, models: [] }, mediaPolicy: 'any', rateLimitPerMinute: 60 };
+const TENANT: TenantContext = {
+  id: testTenantId('t1'),
+  name: 't',
+  status: 'active',
+  entitlements: { video_generation: true, asset_library: true, models: [] },
+  mediaPolicy: 'any',
+  rateLimitPerMinute: 60,
+};
 
 function setup() {
   const recorded: AuditInput[] = [];
@@ -47,7 +54,12 @@ function request(handler: () => void, opts: { params?: Record<string, string>; q
 }
 
 function contextOf(req: object, handler: () => void): ExecutionContext {
-  return { getType: () => 'http', getHandler: () => handler, getClass: () => Routes, switchToHttp: () => ({ getRequest: () => req }) } as unknown as ExecutionContext;
+  return {
+    getType: () => 'http',
+    getHandler: () => handler,
+    getClass: () => Routes,
+    switchToHttp: () => ({ getRequest: () => req }),
+  } as unknown as ExecutionContext;
 }
 
 /** Runs the interceptor around a handler that throws `err`; resolves to what reached the error filter. */
@@ -87,10 +99,20 @@ describe('refusals of audited routes are recorded once, by RefusalAuditIntercept
     written.ctx.audited = true;
     await throwThrough(interceptor, written.req, Routes.prototype.remove, new DomainError('conflict', 'x'));
     await throwThrough(interceptor, request(Routes.prototype.read).req, Routes.prototype.read, new DomainError('conflict', 'x'));
-    await throwThrough(interceptor, request(Routes.prototype.action, { query: { Action: 'ListAssets' } }).req, Routes.prototype.action, new DomainError('conflict', 'x'));
+    await throwThrough(
+      interceptor,
+      request(Routes.prototype.action, { query: { Action: 'ListAssets' } }).req,
+      Routes.prototype.action,
+      new DomainError('conflict', 'x'),
+    );
     await throwThrough(interceptor, request(Routes.prototype.remove, { authenticated: false }).req, Routes.prototype.remove, new DomainError('conflict', 'x'));
     expect(recorded).toEqual([]);
-    await throwThrough(interceptor, request(Routes.prototype.action, { query: { Action: 'DeleteAsset' } }).req, Routes.prototype.action, new DomainError('forbidden_action', 'x'));
+    await throwThrough(
+      interceptor,
+      request(Routes.prototype.action, { query: { Action: 'DeleteAsset' } }).req,
+      Routes.prototype.action,
+      new DomainError('forbidden_action', 'x'),
+    );
     expect(recorded.map((e) => e.action)).toEqual(['asset.DeleteAsset']);
   });
 

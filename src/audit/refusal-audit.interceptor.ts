@@ -69,7 +69,12 @@ export class RefusalAuditInterceptor implements NestInterceptor, RefusalListener
     if (!action || !ctx.principal || ctx.audited) return;
     const params = request.params ?? {};
     try {
-      await this.audit.recordAlone({ action, ctx, targetId: params.task_id ?? params.id ?? params.model ?? params.sku ?? null, outcome: { status, errorCode: code } });
+      await this.audit.recordAlone({
+        action,
+        ctx,
+        targetId: params.task_id ?? params.id ?? params.model ?? params.sku ?? null,
+        outcome: { status, errorCode: code },
+      });
     } catch (err) {
       this.logger.error(`[${ctx.requestId}] could not write the audit event of a refused ${action}: ${(err as Error).message}`);
     }

@@ -1,8 +1,7 @@
 import { redact, REDACTED } from './redact';
 import { EXPORT_COLUMNS, exportRow } from './task-export.service';
 
-const row = () =>
-  Object.fromEntries(EXPORT_COLUMNS.map((c) => [c, null])) as unknown as Parameters<typeof exportRow>[0] & Record<string, unknown>;
+const row = () => Object.fromEntries(EXPORT_COLUMNS.map((c) => [c, null])) as unknown as Parameters<typeof exportRow>[0] & Record<string, unknown>;
 
 describe('exports redact secret query parameters of callback URLs exactly as audit events do (issue 9, finding 9)', () => {
   it.each([
@@ -19,7 +18,14 @@ describe('exports redact secret query parameters of callback URLs exactly as aud
   });
 
   it('keeps every other column as it is, token counts included', () => {
-    const plain = { ...row(), task_id: 'cgt-1', tokens: 108900, callback_url: 'https://example.com/cb?id=7', unit_price_usd_per_million_tokens: '7.0', hidden_by_tenant: false };
+    const plain = {
+      ...row(),
+      task_id: 'cgt-1',
+      tokens: 108900,
+      callback_url: 'https://example.com/cb?id=7',
+      unit_price_usd_per_million_tokens: '7.0',
+      hidden_by_tenant: false,
+    };
     expect(exportRow(plain)).toEqual(plain);
   });
 });

@@ -14,9 +14,28 @@ import { redact } from './redact';
 
 /** The columns of an export row, in order. */
 export const EXPORT_COLUMNS = [
-  'task_id', 'record_id', 'tenant_id', 'tenant_name', 'model', 'upstream_model', 'status', 'resolution', 'ratio', 'duration',
-  'video_input', 'sku', 'tokens', 'unit_price_usd_per_million_tokens', 'amount_usd', 'created_at', 'finished_at',
-  'safety_identifier', 'callback_url', 'hidden_by_tenant', 'error_code', 'request_id',
+  'task_id',
+  'record_id',
+  'tenant_id',
+  'tenant_name',
+  'model',
+  'upstream_model',
+  'status',
+  'resolution',
+  'ratio',
+  'duration',
+  'video_input',
+  'sku',
+  'tokens',
+  'unit_price_usd_per_million_tokens',
+  'amount_usd',
+  'created_at',
+  'finished_at',
+  'safety_identifier',
+  'callback_url',
+  'hidden_by_tenant',
+  'error_code',
+  'request_id',
 ] as const;
 type ExportRow = Record<(typeof EXPORT_COLUMNS)[number], string | number | boolean | null>;
 
@@ -72,10 +91,13 @@ export class TaskExportService {
       // Let other requests run between pages: SQLite answers synchronously, so without a turn of the
       // event loop a long export would hold the whole gateway.
       await new Promise((resolve) => setImmediate(resolve));
-      const charges = await this.billing.entriesForTasks(scope, page.map((t) => t.id));
+      const charges = await this.billing.entriesForTasks(
+        scope,
+        page.map((t) => t.id),
+      );
       for (const t of page) {
         const charge = charges.get(t.id);
-        const finalResolution = typeof t.upstreamTask?.resolution === 'string' ? (t.upstreamTask.resolution) : t.resolution;
+        const finalResolution = typeof t.upstreamTask?.resolution === 'string' ? t.upstreamTask.resolution : t.resolution;
         yield exportRow({
           task_id: t.taskId,
           record_id: t.id,

@@ -21,15 +21,15 @@ export class BillingController {
   @ApiOkResponse({
     description: 'Totals and one item per group key.',
     schema: schemaOf({
-        tenant_id: '0b8e0a3c-6c44-4a3e-9b3c-1f9a0c7d1e2f',
-        from: '2026-11-01T00:00:00.000Z',
-        to: '2026-12-01T00:00:00.000Z',
-        group_by: 'sku',
-        totals: { tasks: 2, tokens: 149494, amount_usd: '0.9896264' },
-        items: [
-          { key: 'dreamina-seedance-2-0-720p-novideo', tasks: 1, tokens: 108900, amount_usd: '0.7623' },
-          { key: 'dreamina-seedance-2-0-fast-novideo', tasks: 1, tokens: 40594, amount_usd: '0.2273264' },
-        ],
+      tenant_id: '0b8e0a3c-6c44-4a3e-9b3c-1f9a0c7d1e2f',
+      from: '2026-11-01T00:00:00.000Z',
+      to: '2026-12-01T00:00:00.000Z',
+      group_by: 'sku',
+      totals: { tasks: 2, tokens: 149494, amount_usd: '0.9896264' },
+      items: [
+        { key: 'dreamina-seedance-2-0-720p-novideo', tasks: 1, tokens: 108900, amount_usd: '0.7623' },
+        { key: 'dreamina-seedance-2-0-fast-novideo', tasks: 1, tokens: 40594, amount_usd: '0.2273264' },
+      ],
     }),
   })
   usage(@CurrentPrincipal() principal: Principal, @Query() query: UsageQueryDto) {

@@ -39,10 +39,31 @@ describe('BillingService.reserve: a task is recorded only while charged + in fli
 
   const newTask = (m: EntityManager, tenantId: TenantId, over: Partial<Omit<TaskEntity, 'tenantId'>> = {}) =>
     tasks.using(m).insertSubmitting(tenantId, {
-      id: randomUUID(), taskId: null, model: 'dreamina-seedance-2-0-fast', upstreamModel: 'dreamina-seedance-2-0-fast-260128',
-      status: 'submitting', upstreamRequest: {}, upstreamTask: null, hasVideoInput: false, resolution: '480p', ratio: '16:9', duration: 5,
-      safetyIdentifier: null, callbackUrl: null, requestId: 'r', errorCode: null, hiddenAt: null, createdAt: Date.now(), updatedAt: Date.now(),
-      finishedAt: null, nextSyncAt: null, leaseOwner: null, leaseUntil: null, syncAttempts: 0, reservedNano: '0', ...over,
+      id: randomUUID(),
+      taskId: null,
+      model: 'dreamina-seedance-2-0-fast',
+      upstreamModel: 'dreamina-seedance-2-0-fast-260128',
+      status: 'submitting',
+      upstreamRequest: {},
+      upstreamTask: null,
+      hasVideoInput: false,
+      resolution: '480p',
+      ratio: '16:9',
+      duration: 5,
+      safetyIdentifier: null,
+      callbackUrl: null,
+      requestId: 'r',
+      errorCode: null,
+      hiddenAt: null,
+      createdAt: Date.now(),
+      updatedAt: Date.now(),
+      finishedAt: null,
+      nextSyncAt: null,
+      leaseOwner: null,
+      leaseUntil: null,
+      syncAttempts: 0,
+      reservedNano: '0',
+      ...over,
     });
 
   /** A succeeded task of the tenant charged 50,000 tokens at fast 480p ($5.6/M) = $0.28. */
@@ -50,8 +71,14 @@ describe('BillingService.reserve: a task is recorded only while charged + in fli
     uow.transaction(async (m) => {
       const task = await newTask(m, tenantId, { status: 'succeeded', taskId: `cgt-${randomUUID()}` });
       await billing.settle(m, {
-        tenantId, taskRef: task.id, taskId: task.taskId as string, model: task.model, hasVideoInput: false,
-        taskCreatedAt: task.createdAt, resolution: '480p', completionTokens: 50_000,
+        tenantId,
+        taskRef: task.id,
+        taskId: task.taskId as string,
+        model: task.model,
+        hasVideoInput: false,
+        taskCreatedAt: task.createdAt,
+        resolution: '480p',
+        completionTokens: 50_000,
       });
     });
 
@@ -69,7 +96,10 @@ describe('BillingService.reserve: a task is recorded only while charged + in fli
     });
 
   const refusal = async (work: Promise<unknown>): Promise<DomainError> => {
-    const err = await work.then(() => undefined, (e: unknown) => e);
+    const err = await work.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     if (!(err instanceof DomainError)) throw new Error(`expected a refusal, got ${String(err)}`);
     return err;
   };
@@ -78,7 +108,10 @@ describe('BillingService.reserve: a task is recorded only while charged + in fli
     const tenantId = await newTenant(null);
     let summed = false;
     await uow.transaction((m) =>
-      billing.reserve(m, tenantId, parseUsd('100000'), { lockLimit: () => tenancy.lockSpendLimit(m, tenantId), reservedInFlight: async () => ((summed = true), 0n) }),
+      billing.reserve(m, tenantId, parseUsd('100000'), {
+        lockLimit: () => tenancy.lockSpendLimit(m, tenantId),
+        reservedInFlight: async () => ((summed = true), 0n),
+      }),
     );
     expect(summed).toBe(false);
   });

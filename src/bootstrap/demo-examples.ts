@@ -45,7 +45,9 @@ export async function ensureDemoExamples(base: string, tenant: { tenantId: strin
     const current = await call<TenantAnswer>(adminToken, 'GET', `/admin/tenants/${tenant.tenantId}`);
     const models: string[] = current.entitlements?.models ?? [];
     if (!models.includes(FILTER_OFF_MODEL)) {
-      await call<unknown>(adminToken, 'PATCH', `/admin/tenants/${tenant.tenantId}`, { entitlements: { ...current.entitlements, models: [...models, FILTER_OFF_MODEL] } });
+      await call<unknown>(adminToken, 'PATCH', `/admin/tenants/${tenant.tenantId}`, {
+        entitlements: { ...current.entitlements, models: [...models, FILTER_OFF_MODEL] },
+      });
     }
     const mappings = await call<ModelMappingAnswer[]>(adminToken, 'GET', '/admin/model-mappings');
     if (!mappings.find((m) => m.model === FILTER_OFF_MODEL)?.upstream_model) {
@@ -58,8 +60,10 @@ export async function ensureDemoExamples(base: string, tenant: { tenantId: strin
     const action = async (name: string, body: Record<string, unknown>) =>
       (await call<AssetActionAnswer>(tenant.token, 'POST', `/volcark?Action=${name}&Version=2024-01-01`, { model: ASSET_MODEL, ...body })).Result;
     const groupId = (await action('CreateAssetGroup', { Name: 'demo-examples', GroupType: 'AIGC', Description: 'Assets the documented examples use' })).Id;
-    const imageAssetId = (await action('CreateAsset', { GroupId: groupId, URL: 'https://example.com/product.png', AssetType: 'Image', Name: 'demo-image.png' })).Id;
-    const videoAssetId = (await action('CreateAsset', { GroupId: groupId, URL: 'https://example.com/clip.mp4', AssetType: 'Video', Name: 'demo-video.mp4' })).Id;
+    const imageAssetId = (await action('CreateAsset', { GroupId: groupId, URL: 'https://example.com/product.png', AssetType: 'Image', Name: 'demo-image.png' }))
+      .Id;
+    const videoAssetId = (await action('CreateAsset', { GroupId: groupId, URL: 'https://example.com/clip.mp4', AssetType: 'Video', Name: 'demo-video.mp4' }))
+      .Id;
     return { groupId, imageAssetId, videoAssetId };
   } catch (err) {
     logger.warn(`the demo assets could not be made: ${(err as Error).message}`);

@@ -16,9 +16,7 @@ export interface DemoCredentials {
 export async function ensureDemoTenant(tenancy: TenancyService, admin: AdminService, file: string): Promise<DemoCredentials> {
   const saved = await readSaved(file);
   if (saved && (await tenancy.isLiveTenantToken(saved.tenantId, saved.token))) return saved;
-  const tenant =
-    (await tenancy.findTenantByName('demo')) ??
-    (await admin.createTenant({ name: 'demo', media_policy: 'any' }, systemContext()));
+  const tenant = (await tenancy.findTenantByName('demo')) ?? (await admin.createTenant({ name: 'demo', media_policy: 'any' }, systemContext()));
   const issued = await admin.issueTenantToken(tenant.id, 'demo', systemContext());
   const creds = { tenantId: tenant.id, token: issued.token };
   await mkdir(dirname(file), { recursive: true });

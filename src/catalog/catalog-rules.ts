@@ -22,11 +22,56 @@ const ALL: readonly Resolution[] = ['480p', '720p', '1080p', '4k'];
 const LOW: readonly Resolution[] = ['480p', '720p'];
 
 export const MODELS: readonly ModelSpec[] = [
-  { name: 'dreamina-seedance-2-0', officialUpstream: 'dreamina-seedance-2-0-260128', family: 'standard', filterOff: false, resolutions: ALL, audioReference: true, flexTier: true, draft: true },
-  { name: 'dreamina-seedance-2-0-fast', officialUpstream: 'dreamina-seedance-2-0-fast-260128', family: 'fast', filterOff: false, resolutions: LOW, audioReference: true, flexTier: true, draft: true },
-  { name: 'dreamina-seedance-2-0-mini', officialUpstream: 'dreamina-seedance-2-0-mini-260615', family: 'mini', filterOff: false, resolutions: LOW, audioReference: false, flexTier: false, draft: false },
-  { name: 'dreamina-seedance-2-0-filter-off', officialUpstream: null, family: 'standard', filterOff: true, resolutions: ALL, audioReference: true, flexTier: true, draft: true },
-  { name: 'dreamina-seedance-2-0-fast-filter-off', officialUpstream: null, family: 'fast', filterOff: true, resolutions: LOW, audioReference: true, flexTier: true, draft: true },
+  {
+    name: 'dreamina-seedance-2-0',
+    officialUpstream: 'dreamina-seedance-2-0-260128',
+    family: 'standard',
+    filterOff: false,
+    resolutions: ALL,
+    audioReference: true,
+    flexTier: true,
+    draft: true,
+  },
+  {
+    name: 'dreamina-seedance-2-0-fast',
+    officialUpstream: 'dreamina-seedance-2-0-fast-260128',
+    family: 'fast',
+    filterOff: false,
+    resolutions: LOW,
+    audioReference: true,
+    flexTier: true,
+    draft: true,
+  },
+  {
+    name: 'dreamina-seedance-2-0-mini',
+    officialUpstream: 'dreamina-seedance-2-0-mini-260615',
+    family: 'mini',
+    filterOff: false,
+    resolutions: LOW,
+    audioReference: false,
+    flexTier: false,
+    draft: false,
+  },
+  {
+    name: 'dreamina-seedance-2-0-filter-off',
+    officialUpstream: null,
+    family: 'standard',
+    filterOff: true,
+    resolutions: ALL,
+    audioReference: true,
+    flexTier: true,
+    draft: true,
+  },
+  {
+    name: 'dreamina-seedance-2-0-fast-filter-off',
+    officialUpstream: null,
+    family: 'fast',
+    filterOff: true,
+    resolutions: LOW,
+    audioReference: true,
+    flexTier: true,
+    draft: true,
+  },
 ];
 
 export const STABLE_MODEL_NAMES: readonly string[] = MODELS.map((m) => m.name);
@@ -53,9 +98,7 @@ const REFUSED: ReadonlyMap<string, string> = new Map([
   ['dreamina-seedance-2-0-fast-260128-filter-off', 'dreamina-seedance-2-0-fast-filter-off'],
 ]);
 
-export type ModelResolution =
-  | { ok: true; model: ModelSpec }
-  | { ok: false; message: string };
+export type ModelResolution = { ok: true; model: ModelSpec } | { ok: false; message: string };
 
 /** Resolves a requested model name (stable name or official alias) to its spec, or says what to use. */
 export function resolveModelName(requested: string): ModelResolution {

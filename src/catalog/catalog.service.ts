@@ -120,7 +120,14 @@ export class CatalogService {
     const previous = all.get(spec.name) ?? null;
     await this.uow.transaction(async (m) => {
       await m.getRepository(ModelMappingEntity).save(this.mappings.create({ model: spec.name, upstreamModel, updatedAt: Date.now() }));
-      await this.audit.record(m, { action: 'admin.model_mapping.put', ctx, tenantId: null, targetId: spec.name, outcome: { status: 200 }, properties: { upstream_model: upstreamModel, previous } });
+      await this.audit.record(m, {
+        action: 'admin.model_mapping.put',
+        ctx,
+        tenantId: null,
+        targetId: spec.name,
+        outcome: { status: 200 },
+        properties: { upstream_model: upstreamModel, previous },
+      });
     });
     return this.getMapping(spec.name);
   }
@@ -131,7 +138,14 @@ export class CatalogService {
     const previous = (await this.currentMappings()).get(spec.name) ?? null;
     await this.uow.transaction(async (m) => {
       await m.getRepository(ModelMappingEntity).delete({ model: spec.name });
-      await this.audit.record(m, { action: 'admin.model_mapping.delete', ctx, tenantId: null, targetId: spec.name, outcome: { status: 200 }, properties: { previous } });
+      await this.audit.record(m, {
+        action: 'admin.model_mapping.delete',
+        ctx,
+        tenantId: null,
+        targetId: spec.name,
+        outcome: { status: 200 },
+        properties: { previous },
+      });
     });
     return this.getMapping(spec.name);
   }

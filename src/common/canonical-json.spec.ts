@@ -14,7 +14,13 @@ describe('canonicalJsonSha256', () => {
 
   it('is the same digest for a body with multi-megabyte strings (escapes, non-ASCII, a surrogate pair on a slice edge)', async () => {
     const long = `${'x'.repeat(1024 * 1024 - 1)}😀${'"\\\n\u0001é'.repeat(1000)}${'Q'.repeat(2 * 1024 * 1024)}\ud800`;
-    const value = { model: 'm', content: [{ type: 'image_url', image_url: { url: `data:image/png;base64,${'QUJD'.repeat(700_000)}` } }, { type: 'text', text: long }] };
+    const value = {
+      model: 'm',
+      content: [
+        { type: 'image_url', image_url: { url: `data:image/png;base64,${'QUJD'.repeat(700_000)}` } },
+        { type: 'text', text: long },
+      ],
+    };
     await expect(canonicalJsonSha256(value)).resolves.toBe(sha256(canonicalJson(value)));
   });
 });

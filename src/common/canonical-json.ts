@@ -8,7 +8,11 @@ export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
     const o = value as Record<string, unknown>;
-    return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+    return `{${Object.keys(o)
+      .sort()
+      .filter((k) => o[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
@@ -51,7 +55,7 @@ function* canonicalPieces(value: unknown): Generator<string | typeof YIELD> {
     yield '}';
   } else if (typeof value === 'string' && value.length >= LONG_STRING_CHARS) {
     yield '"';
-    for (let i = 0; i < value.length; ) {
+    for (let i = 0; i < value.length;) {
       let end = Math.min(value.length, i + LONG_STRING_CHARS);
       const last = value.charCodeAt(end - 1);
       if (end < value.length && last >= 0xd800 && last <= 0xdbff) end -= 1; // never split a surrogate pair

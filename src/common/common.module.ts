@@ -11,7 +11,16 @@ import { RedisConnection } from './redis/redis-connection';
  * that uses them (one instance: the module is static).
  */
 @Module({
-  providers: [{ provide: HostResolver, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new HostResolver(c.dnsOverrides, undefined, undefined, c.upstream === 'sandbox' ? RFC2606_ADDRESSES : undefined) }, ShutdownState, InFlightRequests, RedisConnection],
+  providers: [
+    {
+      provide: HostResolver,
+      inject: [APP_CONFIG],
+      useFactory: (c: AppConfig) => new HostResolver(c.dnsOverrides, undefined, undefined, c.upstream === 'sandbox' ? RFC2606_ADDRESSES : undefined),
+    },
+    ShutdownState,
+    InFlightRequests,
+    RedisConnection,
+  ],
   exports: [HostResolver, ShutdownState, InFlightRequests, RedisConnection],
 })
 export class CommonModule {}

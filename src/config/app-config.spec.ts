@@ -28,7 +28,11 @@ describe('config (docs/contract.md §7)', () => {
   });
 
   it('reads postgres URLs (with an optional schema) and sqlite paths', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db?schema=s1' }).database).toEqual({ type: 'postgres', url: 'postgres://u@h:5432/db', schema: 's1' });
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db?schema=s1' }).database).toEqual({
+      type: 'postgres',
+      url: 'postgres://u@h:5432/db',
+      schema: 's1',
+    });
     expect(loadConfig({ DATABASE_URL: 'sqlite:/tmp/x.db' }).database).toEqual({ type: 'sqlite', path: '/tmp/x.db' });
   });
 

@@ -8,9 +8,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export type LogFormat = 'json' | 'pretty';
 
-export type DatabaseConfig =
-  | { type: 'sqlite'; path: string }
-  | { type: 'postgres'; url: string; schema?: string };
+export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string; schema?: string };
 
 /** The typed configuration every module reads; built once at boot from the environment. */
 export interface AppConfig {
@@ -79,145 +77,283 @@ export interface AppConfig {
   consoleDir?: string;
 }
 
-const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
-const emptyToUndefined = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value);
+const emptyToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 /** The environment as read: one property per variable, each with the rule it must meet. */
 class EnvironmentVariables {
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT?: number;
 
-  @IsOptional() @Transform(emptyToUndefined) @IsIP(undefined, { message: 'must be an IP address to listen on (127.0.0.1, 0.0.0.0, ::)' })
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsIP(undefined, { message: 'must be an IP address to listen on (127.0.0.1, 0.0.0.0, ::)' })
   HOST?: string;
 
-  @IsOptional() @Transform(emptyToUndefined) @IsIn([...LOG_LEVELS])
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsIn([...LOG_LEVELS])
   LOG_LEVEL?: LogLevel;
 
-  @IsOptional() @Transform(emptyToUndefined) @IsIn(['json', 'pretty'])
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsIn(['json', 'pretty'])
   LOG_FORMAT?: LogFormat;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   METRICS_PORT?: number;
 
-  @IsOptional() @Transform(emptyToUndefined) @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, {
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, {
     message: 'must be postgres://… or sqlite:PATH',
   })
   DATABASE_URL?: string;
 
-  @IsOptional() @Transform(emptyToUndefined) @Matches(/^rediss?:\/\/.+/, { message: 'must be redis://…' })
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^rediss?:\/\/.+/, { message: 'must be redis://…' })
   REDIS_URL?: string;
 
-  @IsOptional() @Transform(emptyToUndefined) @IsString() @Matches(/^oh-[A-Za-z0-9_-]{16,}$/, {
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  @Matches(/^oh-[A-Za-z0-9_-]{16,}$/, {
     message: 'must start with oh- followed by at least 16 characters of [A-Za-z0-9_-]',
   })
   ARKGATE_ADMIN_TOKEN?: string;
 
-  @IsOptional() @Transform(emptyToUndefined) @IsIn(['phanedge', 'kapon'])
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsIn(['phanedge', 'kapon'])
   ARKGATE_PROFILE?: Profile;
 
-  @IsOptional() @Transform(emptyToUndefined) @IsIn(['byteplus', 'sandbox'])
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsIn(['byteplus', 'sandbox'])
   ARKGATE_UPSTREAM?: UpstreamKind;
 
-  @IsOptional() @Transform(emptyToUndefined) @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   ARK_BASE_URL?: string;
 
-  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
   ARK_API_KEY?: string;
 
-  @IsOptional() @Transform(emptyToUndefined) @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   ARK_OPENAPI_URL?: string;
 
-  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
   ARK_ACCESS_KEY_ID?: string;
 
-  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
   ARK_SECRET_ACCESS_KEY?: string;
 
-  @IsOptional() @Transform(emptyToUndefined) @Matches(/^[a-z0-9-]+$/, { message: 'must look like ap-southeast-1' })
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^[a-z0-9-]+$/, { message: 'must look like ap-southeast-1' })
   ARK_REGION?: string;
 
-  @IsOptional() @Transform(emptyToUndefined) @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'must be a project name' })
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'must be a project name' })
   ARK_PROJECT_NAME?: string;
 
-  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
   ARKGATE_DNS_OVERRIDES?: string;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(600000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(600000)
   ARK_TIMEOUT_MS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1024)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1024)
   ARKGATE_MAX_BODY_MB?: number;
 
-  @IsOptional() @Transform(emptyToUndefined) @IsIn(['true', 'false'])
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsIn(['true', 'false'])
   ARKGATE_DEMO?: string;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   ARKGATE_SANDBOX_PORT?: number;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   ARKGATE_SANDBOX_STATE?: string;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000000)
   ARKGATE_DEFAULT_RATE_LIMIT?: number;
 
-  @IsOptional() @Transform(emptyToUndefined) @IsIn(['true', 'false'])
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsIn(['true', 'false'])
   ARKGATE_SYNC_ENABLED?: string;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
   ARKGATE_SYNC_RPS?: number;
 
-  @IsOptional() @Transform(emptyToUndefined) @Matches(/^\d+(,\d+)*$/, { message: 'must be a comma-separated list of milliseconds' })
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^\d+(,\d+)*$/, { message: 'must be a comma-separated list of milliseconds' })
   ARKGATE_SYNC_BACKOFF_MS?: string;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(3600000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3600000)
   ARKGATE_SYNC_LEASE_MS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(60000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(60000)
   ARKGATE_SYNC_INTERVAL_MS?: number;
 
-  @IsOptional() @Transform(emptyToUndefined) @Matches(/^\d{1,5}(,\d{1,5})*$/, { message: 'must be a comma-separated list of ports' })
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^\d{1,5}(,\d{1,5})*$/, { message: 'must be a comma-separated list of ports' })
   ARKGATE_ALLOWED_URL_PORTS?: string;
 
-  @IsOptional() @Transform(emptyToUndefined) @IsString() @MinLength(16, { message: 'must be at least 16 characters' })
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters' })
   ARKGATE_AUDIT_KEY?: string;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000000)
   ARKGATE_UNAUTH_RATE_PER_MINUTE?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600000)
   ARKGATE_RECONCILE_INLINE_MS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(604800)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(604800)
   ARKGATE_RECONCILE_DEADLINE_S?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(3600000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(3600000)
   ARKGATE_RECONCILE_INTERVAL_MS?: number;
 
-  @IsOptional() @Transform(emptyToUndefined) @IsIn(['true', 'false'])
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsIn(['true', 'false'])
   ARKGATE_RECONCILE_ENABLED?: string;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600000)
   ARKGATE_RECONCILE_GRACE_MS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600000)
   ARKGATE_SHUTDOWN_GRACE_MS?: number;
 
-  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
   ARKGATE_CONSOLE_DIR?: string;
 }
 
 /** Every variable arkgate reads, in the order they are checked. */
 export const VARIABLES = [
-  'PORT', 'HOST', 'LOG_LEVEL', 'LOG_FORMAT', 'METRICS_PORT', 'DATABASE_URL', 'REDIS_URL', 'ARKGATE_ADMIN_TOKEN', 'ARKGATE_PROFILE', 'ARKGATE_UPSTREAM',
-  'ARK_BASE_URL', 'ARK_API_KEY', 'ARK_OPENAPI_URL', 'ARK_ACCESS_KEY_ID', 'ARK_SECRET_ACCESS_KEY',
-  'ARK_REGION', 'ARK_PROJECT_NAME', 'ARKGATE_DNS_OVERRIDES', 'ARK_TIMEOUT_MS', 'ARKGATE_MAX_BODY_MB',
-  'ARKGATE_DEMO', 'ARKGATE_SANDBOX_PORT', 'ARKGATE_SANDBOX_STATE', 'ARKGATE_DEFAULT_RATE_LIMIT',
-  'ARKGATE_SYNC_ENABLED', 'ARKGATE_SYNC_RPS', 'ARKGATE_SYNC_BACKOFF_MS', 'ARKGATE_SYNC_LEASE_MS', 'ARKGATE_SYNC_INTERVAL_MS',
-  'ARKGATE_ALLOWED_URL_PORTS', 'ARKGATE_AUDIT_KEY', 'ARKGATE_UNAUTH_RATE_PER_MINUTE',
-  'ARKGATE_RECONCILE_INLINE_MS', 'ARKGATE_RECONCILE_DEADLINE_S', 'ARKGATE_RECONCILE_INTERVAL_MS', 'ARKGATE_RECONCILE_ENABLED',
-  'ARKGATE_RECONCILE_GRACE_MS', 'ARKGATE_SHUTDOWN_GRACE_MS', 'ARKGATE_CONSOLE_DIR',
+  'PORT',
+  'HOST',
+  'LOG_LEVEL',
+  'LOG_FORMAT',
+  'METRICS_PORT',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'ARKGATE_ADMIN_TOKEN',
+  'ARKGATE_PROFILE',
+  'ARKGATE_UPSTREAM',
+  'ARK_BASE_URL',
+  'ARK_API_KEY',
+  'ARK_OPENAPI_URL',
+  'ARK_ACCESS_KEY_ID',
+  'ARK_SECRET_ACCESS_KEY',
+  'ARK_REGION',
+  'ARK_PROJECT_NAME',
+  'ARKGATE_DNS_OVERRIDES',
+  'ARK_TIMEOUT_MS',
+  'ARKGATE_MAX_BODY_MB',
+  'ARKGATE_DEMO',
+  'ARKGATE_SANDBOX_PORT',
+  'ARKGATE_SANDBOX_STATE',
+  'ARKGATE_DEFAULT_RATE_LIMIT',
+  'ARKGATE_SYNC_ENABLED',
+  'ARKGATE_SYNC_RPS',
+  'ARKGATE_SYNC_BACKOFF_MS',
+  'ARKGATE_SYNC_LEASE_MS',
+  'ARKGATE_SYNC_INTERVAL_MS',
+  'ARKGATE_ALLOWED_URL_PORTS',
+  'ARKGATE_AUDIT_KEY',
+  'ARKGATE_UNAUTH_RATE_PER_MINUTE',
+  'ARKGATE_RECONCILE_INLINE_MS',
+  'ARKGATE_RECONCILE_DEADLINE_S',
+  'ARKGATE_RECONCILE_INTERVAL_MS',
+  'ARKGATE_RECONCILE_ENABLED',
+  'ARKGATE_RECONCILE_GRACE_MS',
+  'ARKGATE_SHUTDOWN_GRACE_MS',
+  'ARKGATE_CONSOLE_DIR',
 ] as const;
 
 /** Thrown for a bad environment; its message is one line naming the variable. */

@@ -9,7 +9,10 @@ describe('isDatabaseUnavailable', () => {
     ['a reset connection', withCode('read ECONNRESET', 'ECONNRESET')],
     ['the pool giving up on connecting', new Error('timeout exceeded when trying to connect')],
     ['the server going away mid-query', new Error('Connection terminated unexpectedly')],
-    ['an administrator shutting the server down', new QueryFailedError('SELECT 1', [], withCode('terminating connection due to administrator command', '57P01'))],
+    [
+      'an administrator shutting the server down',
+      new QueryFailedError('SELECT 1', [], withCode('terminating connection due to administrator command', '57P01')),
+    ],
     ['a class 08 SQLSTATE', withCode('connection failure', '08006')],
     ['a closed SQLite handle', new TypeError('The database connection is not open')],
     ['an error whose cause is a refused connection', new Error('query failed', { cause: withCode('connect ECONNREFUSED', 'ECONNREFUSED') })],

@@ -28,7 +28,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     seen.add(current);
     const e = current as { name?: unknown; code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown };
     const code = typeof e.code === 'string' ? e.code : '';
-    if (NETWORK_CODES.has(code) || PG_UNAVAILABLE.has(code) || code.startsWith('08') && code.length === 5 || SQLITE_UNAVAILABLE.has(code)) return true;
+    if (NETWORK_CODES.has(code) || PG_UNAVAILABLE.has(code) || (code.startsWith('08') && code.length === 5) || SQLITE_UNAVAILABLE.has(code)) return true;
     if (typeof e.name === 'string' && TYPEORM_NOT_CONNECTED.has(e.name)) return true;
     if (typeof e.message === 'string' && MESSAGES.some((m) => m.test(e.message as string))) return true;
     current = e.driverError ?? e.cause;

@@ -24,7 +24,11 @@ export class HealthController {
     description: 'No token. For a load balancer: send traffic only while this answers 200. `redis` is ok, down or not_configured.',
   })
   @ApiOkResponse({ description: 'Ready.', schema: schemaOf({ status: 'ready', database: 'ok', redis: 'not_configured', draining: false }) })
-  @ApiResponse({ status: 503, description: 'Not ready: the database does not answer, or the instance is draining.', schema: schemaOf({ status: 'not_ready', database: 'down', redis: 'ok', draining: false }) })
+  @ApiResponse({
+    status: 503,
+    description: 'Not ready: the database does not answer, or the instance is draining.',
+    schema: schemaOf({ status: 'not_ready', database: 'down', redis: 'ok', draining: false }),
+  })
   ready() {
     return this.health.ready();
   }

@@ -42,10 +42,7 @@ export class HealthService {
     if (!this.db.isInitialized) return 'down';
     let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
-        this.db.query('SELECT 1'),
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), DATABASE_CHECK_MS))),
-      ]);
+      await Promise.race([this.db.query('SELECT 1'), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), DATABASE_CHECK_MS)))]);
       return 'ok';
     } catch {
       return 'down';

@@ -21,7 +21,10 @@ export class MetricsController {
       'Admin or auditor token; set METRICS_PORT to also serve it without a token on a port of its own.',
   })
   @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text exposition format 0.0.4.', content: { 'text/plain': { schema: { type: 'string', example: 'arkgate_http_requests_total{method="GET",route="/healthz",status="200"} 1' } } } })
+  @ApiOkResponse({
+    description: 'Prometheus text exposition format 0.0.4.',
+    content: { 'text/plain': { schema: { type: 'string', example: 'arkgate_http_requests_total{method="GET",route="/healthz",status="200"} 1' } } },
+  })
   async scrape(@Res() res: Response): Promise<void> {
     const { contentType, body } = await this.metrics.exposition();
     res.type(contentType).send(body);

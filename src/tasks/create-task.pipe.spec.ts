@@ -20,7 +20,13 @@ async function refusal(body: unknown, idempotencyKey?: string): Promise<DomainEr
 describe('CreateTaskPipe (docs/contract.md §3, §9, §10)', () => {
   it('a valid body becomes one typed request: the DTO and the normalised body, no key without the header', async () => {
     const request = await pipe.transform({
-      body: { ...valid, seed: null, CallbackURL: 'https://example.com/cb', content: [text, { type: 'image_url', role: 'first_frame', image_url: { url: 'Asset://asset-1' } }], vendor_extra: 1 },
+      body: {
+        ...valid,
+        seed: null,
+        CallbackURL: 'https://example.com/cb',
+        content: [text, { type: 'image_url', role: 'first_frame', image_url: { url: 'Asset://asset-1' } }],
+        vendor_extra: 1,
+      },
     });
     expect(request.dto).toBeInstanceOf(CreateTaskDto);
     expect(request.dto).toMatchObject({ model: 'dreamina-seedance-2-0', duration: 5, callback_url: 'https://example.com/cb' });

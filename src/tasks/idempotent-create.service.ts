@@ -67,7 +67,9 @@ export class IdempotentCreate {
       const answer = await this.answerFor(tenant, claimed.existing, key, ctx);
       if (answer) return { answer };
     }
-    throw new DomainError('idempotency_in_progress', 'A request with this Idempotency-Key is being processed; retry shortly.', 'Idempotency-Key', { 'Retry-After': '1' });
+    throw new DomainError('idempotency_in_progress', 'A request with this Idempotency-Key is being processed; retry shortly.', 'Idempotency-Key', {
+      'Retry-After': '1',
+    });
   }
 
   /** Frees the key of a create that was refused, inside the transaction that records the refusal. */

@@ -53,7 +53,7 @@ const SLICE_CHARS = 1024 * 1024;
 /** SHA-256 of the string's UTF-8, a megabyte at a time, yielding to the event loop between slices. */
 async function sha256Hex(s: string): Promise<string> {
   const hash = createHash('sha256');
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     let end = Math.min(s.length, i + SLICE_CHARS);
     const last = s.charCodeAt(end - 1);
     if (end < s.length && last >= 0xd800 && last <= 0xdbff) end -= 1; // never split a surrogate pair

@@ -21,16 +21,44 @@ describe('TaskCrossTenantReader.claimForReconcile', () => {
     ({ ds, close } = await openMigratedDataSource());
     tenantId = testTenantId();
     await ds.getRepository(TenantEntity).insert({
-      id: tenantId, name: 'reconcile', status: 'active', mediaPolicy: null, rateLimitPerMinute: 60, spendLimitNano: null,
-      entitlements: { video_generation: true, asset_library: true, models: [] }, createdAt: 0, updatedAt: 0,
+      id: tenantId,
+      name: 'reconcile',
+      status: 'active',
+      mediaPolicy: null,
+      rateLimitPerMinute: 60,
+      spendLimitNano: null,
+      entitlements: { video_generation: true, asset_library: true, models: [] },
+      createdAt: 0,
+      updatedAt: 0,
     });
     // 0–39 unknown and due, 40–49 unknown but due later, 50–69 submitting and stale, 70–79 submitting and fresh, 80–89 queued.
     const status = (i: number): TaskStatus => (i < 50 ? 'unknown' : i < 80 ? 'submitting' : 'queued');
     const rows = Array.from({ length: 90 }, (_, i) => ({
-      id: randomUUID(), taskId: i >= 80 ? `cgt-rec-${i}` : null, tenantId, model: 'dreamina-seedance-2-0', upstreamModel: 'x', status: status(i),
-      upstreamRequest: {}, upstreamTask: null, hasVideoInput: false, resolution: null, ratio: null, duration: null, safetyIdentifier: null,
-      callbackUrl: null, requestId: 'r', errorCode: null, hiddenAt: null, createdAt: i < 70 ? 1000 + i : 100_000 + i, updatedAt: 0, finishedAt: null,
-      nextSyncAt: i < 40 ? 1000 : i < 50 ? 999_999 : null, leaseOwner: null, leaseUntil: null, syncAttempts: 0, reservedNano: '5',
+      id: randomUUID(),
+      taskId: i >= 80 ? `cgt-rec-${i}` : null,
+      tenantId,
+      model: 'dreamina-seedance-2-0',
+      upstreamModel: 'x',
+      status: status(i),
+      upstreamRequest: {},
+      upstreamTask: null,
+      hasVideoInput: false,
+      resolution: null,
+      ratio: null,
+      duration: null,
+      safetyIdentifier: null,
+      callbackUrl: null,
+      requestId: 'r',
+      errorCode: null,
+      hiddenAt: null,
+      createdAt: i < 70 ? 1000 + i : 100_000 + i,
+      updatedAt: 0,
+      finishedAt: null,
+      nextSyncAt: i < 40 ? 1000 : i < 50 ? 999_999 : null,
+      leaseOwner: null,
+      leaseUntil: null,
+      syncAttempts: 0,
+      reservedNano: '5',
     }));
     await ds.getRepository(TaskEntity).insert(rows);
   });
@@ -44,7 +72,8 @@ describe('TaskCrossTenantReader.claimForReconcile', () => {
     const ids = claims.flat().map((t) => t.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBe(60);
-    for (const [i, claim] of claims.entries()) expect(claim.every((t) => t.leaseOwner === `owner-${i}` && ['unknown', 'submitting'].includes(t.status))).toBe(true);
+    for (const [i, claim] of claims.entries())
+      expect(claim.every((t) => t.leaseOwner === `owner-${i}` && ['unknown', 'submitting'].includes(t.status))).toBe(true);
     expect(await repos[0].claimForReconcile('late', now + 1, now + 70_000, staleBefore, 100)).toHaveLength(0);
 
     await repos[1].releaseReconcileLeases('owner-1');

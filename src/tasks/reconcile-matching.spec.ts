@@ -142,11 +142,19 @@ describe('matchRecords', () => {
     const mineFirst = matchRecords([mine, theirs], tasks, later, W);
     expect(mineFirst.get(mine.id)).toEqual({ kind: 'attach', taskId: 'cgt-b' });
     expect(mineFirst.has(theirs.id)).toBe(false);
-    const theirView = matchRecords([{ ...mine, claimed: false }, { ...theirs, claimed: true }], tasks, later, W);
+    const theirView = matchRecords(
+      [
+        { ...mine, claimed: false },
+        { ...theirs, claimed: true },
+      ],
+      tasks,
+      later,
+      W,
+    );
     expect(theirView.get(theirs.id)).toEqual({ kind: 'attach', taskId: 'cgt-a' });
   });
 
-  it('records that cannot match each other\'s tasks are decided independently', () => {
+  it("records that cannot match each other's tasks are decided independently", () => {
     const low = record({ tenantId: 'tenant-a' }, { resolution: '480p' });
     const high = record({ tenantId: 'tenant-b' }, { resolution: '1080p' });
     const out = matchRecords([low, high], [task('cgt-480'), task('cgt-1080', { resolution: '1080p' })], later, W);

@@ -37,11 +37,7 @@ export interface MatchCandidate {
   [field: string]: unknown;
 }
 
-export type MatchDecision =
-  | { kind: 'attach'; taskId: string }
-  | { kind: 'not_found' }
-  | { kind: 'ambiguous'; taskIds: string[] }
-  | { kind: 'pending' };
+export type MatchDecision = { kind: 'attach'; taskId: string } | { kind: 'not_found' } | { kind: 'ambiguous'; taskIds: string[] } | { kind: 'pending' };
 
 export interface MatchWindow {
   timeoutMs: number;

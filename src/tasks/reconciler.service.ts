@@ -92,7 +92,9 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
         await this.settle(row, decisions.get(row.id) ?? { decision: { kind: 'pending' } }, ctx);
       } catch (err) {
         this.logger.error(`reconciling record ${row.id} failed: ${(err as Error).message}`);
-        await this.tasks.deferReconcile(row.tenantId, row.id, this.owner, Date.now() + this.config.reconcile.intervalMs, row.reconcileReason ?? null).catch(() => undefined);
+        await this.tasks
+          .deferReconcile(row.tenantId, row.id, this.owner, Date.now() + this.config.reconcile.intervalMs, row.reconcileReason ?? null)
+          .catch(() => undefined);
       }
     }
     return claimed.length;

@@ -77,10 +77,13 @@ export class ReconciliationController {
       '`unresolved`: records whose upstream outcome is unknown, `submitting` records of a crashed instance, and records given up on ' +
       '(`reason` ambiguous or deadline). `asset_submissions`: CreateAssetGroup / CreateAsset calls (`kind` group or asset) whose ' +
       'outcome is `unknown`, left `unresolved` at the deadline, or `submitting` on a crashed instance, with the body `sent` ' +
-      'upstream (secret URL parameters and tokens redacted). `orphans`: upstream tasks no record owns, with `completion_tokens` and the cost at today\'s ' +
+      "upstream (secret URL parameters and tokens redacted). `orphans`: upstream tasks no record owns, with `completion_tokens` and the cost at today's " +
       'list price (the video-input SKU cannot be known from the task: novideo is assumed). Times are ISO-8601 UTC.',
   })
-  @ApiOkResponse({ description: 'The report; `orphans` and `orphan_totals` are null when upstream could not be listed (see `upstream_listing_error`).', schema: schemaOf(EXAMPLE) })
+  @ApiOkResponse({
+    description: 'The report; `orphans` and `orphan_totals` are null when upstream could not be listed (see `upstream_listing_error`).',
+    schema: schemaOf(EXAMPLE),
+  })
   get() {
     return this.report.report();
   }

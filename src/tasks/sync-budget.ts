@@ -38,7 +38,11 @@ export class RedisSyncBudget implements SyncBudget {
   private readonly owned: boolean;
 
   /** With a URL the budget opens (and closes) its own fast-failing client; with a client it borrows that one. */
-  constructor(redis: string | Redis, private readonly perSecond: number, private readonly prefix = 'arkgate:sync-budget') {
+  constructor(
+    redis: string | Redis,
+    private readonly perSecond: number,
+    private readonly prefix = 'arkgate:sync-budget',
+  ) {
     this.owned = typeof redis === 'string';
     this.redis = typeof redis === 'string' ? new Redis(redis, fastFailRedisOptions()) : redis;
   }
@@ -65,7 +69,10 @@ export class ResilientSyncBudget implements SyncBudget {
   private readonly shared?: RedisSyncBudget;
   private readonly local: LocalSyncBudget;
 
-  constructor(private readonly redis: RedisConnection, perSecond: number) {
+  constructor(
+    private readonly redis: RedisConnection,
+    perSecond: number,
+  ) {
     if (redis.client) this.shared = new RedisSyncBudget(redis.client, perSecond);
     this.local = new LocalSyncBudget(perSecond);
   }

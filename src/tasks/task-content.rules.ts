@@ -113,7 +113,10 @@ export function checkContent(items: ContentItem[]): { violation?: ContentViolati
     return fail(`${frames[0].param}.role`, 'a last_frame image needs a first_frame image', summary);
   }
   if (frames.length === 2) {
-    const roles = frames.map((f) => f.role).sort().join(',');
+    const roles = frames
+      .map((f) => f.role)
+      .sort()
+      .join(',');
     if (roles !== 'first_frame,last_frame') {
       return fail(`${frames[1].param}.role`, 'two frame images must be one first_frame and one last_frame', summary);
     }

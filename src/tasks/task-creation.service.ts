@@ -43,7 +43,11 @@ export class TaskCreation {
     const { model, content } = this.checkRules(tenant, request);
 
     const upstreamModel = await this.catalog.upstreamModelFor(model);
-    const { callbackUrl } = await enforceReferencePolicy(tenant, body, { assets: this.assets, resolver: this.resolver, allowedUrlPorts: this.config.allowedUrlPorts });
+    const { callbackUrl } = await enforceReferencePolicy(tenant, body, {
+      assets: this.assets,
+      resolver: this.resolver,
+      allowedUrlPorts: this.config.allowedUrlPorts,
+    });
 
     const upstreamBody: Record<string, unknown> = { ...body, model: upstreamModel };
     // What the record and the audit event keep: the request, large inline media as length and digest (docs/contract.md §10).

@@ -15,14 +15,42 @@ describe('TaskCrossTenantReader.claimDueForSync', () => {
     ({ ds, close } = await openMigratedDataSource());
     tenantId = randomUUID();
     await ds.getRepository(TenantEntity).insert({
-      id: tenantId, name: 'lease', status: 'active', mediaPolicy: null, rateLimitPerMinute: 60, spendLimitNano: null,
-      entitlements: { video_generation: true, asset_library: true, models: [] }, createdAt: 0, updatedAt: 0,
+      id: tenantId,
+      name: 'lease',
+      status: 'active',
+      mediaPolicy: null,
+      rateLimitPerMinute: 60,
+      spendLimitNano: null,
+      entitlements: { video_generation: true, asset_library: true, models: [] },
+      createdAt: 0,
+      updatedAt: 0,
     });
     const rows = Array.from({ length: 100 }, (_, i) => ({
-      id: randomUUID(), taskId: `cgt-lease-${i}`, tenantId, model: 'dreamina-seedance-2-0', upstreamModel: 'x', status: i < 90 ? 'queued' : 'succeeded',
-      upstreamRequest: {}, upstreamTask: null, hasVideoInput: false, resolution: null, ratio: null, duration: null, safetyIdentifier: null,
-      callbackUrl: null, requestId: 'r', errorCode: null, hiddenAt: null, createdAt: i, updatedAt: i, finishedAt: null,
-      nextSyncAt: i < 80 ? 1000 : 999_999, leaseOwner: null, leaseUntil: null, syncAttempts: 0, reservedNano: '0',
+      id: randomUUID(),
+      taskId: `cgt-lease-${i}`,
+      tenantId,
+      model: 'dreamina-seedance-2-0',
+      upstreamModel: 'x',
+      status: i < 90 ? 'queued' : 'succeeded',
+      upstreamRequest: {},
+      upstreamTask: null,
+      hasVideoInput: false,
+      resolution: null,
+      ratio: null,
+      duration: null,
+      safetyIdentifier: null,
+      callbackUrl: null,
+      requestId: 'r',
+      errorCode: null,
+      hiddenAt: null,
+      createdAt: i,
+      updatedAt: i,
+      finishedAt: null,
+      nextSyncAt: i < 80 ? 1000 : 999_999,
+      leaseOwner: null,
+      leaseUntil: null,
+      syncAttempts: 0,
+      reservedNano: '0',
     }));
     await ds.getRepository(TaskEntity).insert(rows as never);
   });

@@ -35,7 +35,10 @@ export class TaskLogService {
     const scope = staffFilterScope(q.tenant_id);
     const rows = await this.crossTenant.logPage(scope, { from, to, status: q.status, model }, before, limit + 1);
     const page = rows.slice(0, limit);
-    const charges = await this.billing.entriesForTasks(scope, page.map((t) => t.id));
+    const charges = await this.billing.entriesForTasks(
+      scope,
+      page.map((t) => t.id),
+    );
     const last = page[page.length - 1];
     return {
       items: page.map((t) => ({ ...summary(t), amount_usd: amountOf(charges.get(t.id)) })),

@@ -25,9 +25,16 @@ export interface ReferencePolicyDeps {
 }
 
 /** Throws the first refusal; answers the checked callback URL (null without one). */
-export async function enforceReferencePolicy(tenant: TenantContext, body: Record<string, unknown>, deps: ReferencePolicyDeps): Promise<{ callbackUrl: string | null }> {
+export async function enforceReferencePolicy(
+  tenant: TenantContext,
+  body: Record<string, unknown>,
+  deps: ReferencePolicyDeps,
+): Promise<{ callbackUrl: string | null }> {
   const refs = collectReferences(body);
-  for (const [list, what] of [[refs.assets, 'distinct asset references'], [refs.plain, 'media URLs or base64 items']] as const) {
+  for (const [list, what] of [
+    [refs.assets, 'distinct asset references'],
+    [refs.plain, 'media URLs or base64 items'],
+  ] as const) {
     if (list.length > MAX_CHECKED_REFERENCES) {
       throw DomainError.invalid(list[MAX_CHECKED_REFERENCES].param, `A task may carry at most ${MAX_CHECKED_REFERENCES} ${what}.`);
     }

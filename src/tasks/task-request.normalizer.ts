@@ -14,9 +14,24 @@ const MEDIA: FieldShape = { fields: ['url'] };
 /** Every field of a create body arkgate knows, for refusing case variants of them (docs/contract.md §10). */
 export const CREATE_TASK_FIELDS: FieldShape = {
   fields: [
-    'model', 'content', 'duration', 'ratio', 'resolution', 'generate_audio', 'watermark', 'return_last_frame',
-    'execution_expires_after', 'priority', 'safety_identifier', 'service_tier', 'draft', 'seed', 'camera_fixed',
-    'frames', 'callback_url', 'references',
+    'model',
+    'content',
+    'duration',
+    'ratio',
+    'resolution',
+    'generate_audio',
+    'watermark',
+    'return_last_frame',
+    'execution_expires_after',
+    'priority',
+    'safety_identifier',
+    'service_tier',
+    'draft',
+    'seed',
+    'camera_fixed',
+    'frames',
+    'callback_url',
+    'references',
   ],
   aliases: ['CallbackURL'],
   nested: {

@@ -103,7 +103,9 @@ export class TaskSubmission {
         if (recorded) return { id };
         return this.resolvedMeanwhile(tenant, row, id, ctx);
       } catch (err) {
-        this.logger.error(`[${ctx.requestId}] upstream accepted ${id} for record ${row.id} but recording it failed (attempt ${attempt + 1}): ${(err as Error).message}`);
+        this.logger.error(
+          `[${ctx.requestId}] upstream accepted ${id} for record ${row.id} but recording it failed (attempt ${attempt + 1}): ${(err as Error).message}`,
+        );
         if (attempt >= RECORD_RETRY_MS.length) break;
         await new Promise((r) => setTimeout(r, RECORD_RETRY_MS[attempt]));
       }
@@ -119,10 +121,18 @@ export class TaskSubmission {
     const now = Date.now();
     const until = now + this.config.reconcile.inlineMs;
     try {
-      await this.tasks.markUnknown(tenant.id, row.id, { errorCode, taskId, leaseOwner: this.holder, leaseUntil: until + this.config.ark.timeoutMs * 2, dueAt: now });
+      await this.tasks.markUnknown(tenant.id, row.id, {
+        errorCode,
+        taskId,
+        leaseOwner: this.holder,
+        leaseUntil: until + this.config.ark.timeoutMs * 2,
+        dueAt: now,
+      });
     } catch (err) {
       // The database is failing too: the record stays `submitting` and the reconciler takes it once it is stale.
-      this.logger.error(`[${ctx.requestId}] record ${row.id} could not be marked unknown${taskId ? ` (upstream id ${taskId})` : ''}: ${(err as Error).message}`);
+      this.logger.error(
+        `[${ctx.requestId}] record ${row.id} could not be marked unknown${taskId ? ` (upstream id ${taskId})` : ''}: ${(err as Error).message}`,
+      );
       throw this.unknownOutcome();
     }
     const held: TaskEntity = { ...row, status: 'unknown', taskId: taskId ?? null };
@@ -135,7 +145,9 @@ export class TaskSubmission {
       }
     }
     if (found) return { id: found };
-    await this.reconciler.handOver(held, this.holder).catch((err: Error) => this.logger.warn(`[${ctx.requestId}] handing record ${row.id} over failed: ${err.message}`));
+    await this.reconciler
+      .handOver(held, this.holder)
+      .catch((err: Error) => this.logger.warn(`[${ctx.requestId}] handing record ${row.id} over failed: ${err.message}`));
     throw this.unknownOutcome();
   }
 
@@ -146,10 +158,13 @@ export class TaskSubmission {
   private async resolvedMeanwhile(tenant: TenantContext, row: TaskEntity, answered: string, ctx: RequestContext): Promise<{ id: string }> {
     const now = await this.tasks.reload(tenant.id, row.id);
     if (now?.taskId && now.status !== 'unknown') {
-      if (now.taskId !== answered) this.logger.warn(`[${ctx.requestId}] record ${row.id} was reconciled to ${now.taskId} before its answer ${answered} arrived`);
+      if (now.taskId !== answered)
+        this.logger.warn(`[${ctx.requestId}] record ${row.id} was reconciled to ${now.taskId} before its answer ${answered} arrived`);
       return { id: now.taskId };
     }
-    this.logger.error(`[${ctx.requestId}] upstream accepted ${answered} for record ${row.id}, which reconciliation had already closed as ${now?.status ?? 'missing'}`);
+    this.logger.error(
+      `[${ctx.requestId}] upstream accepted ${answered} for record ${row.id}, which reconciliation had already closed as ${now?.status ?? 'missing'}`,
+    );
     throw this.unknownOutcome();
   }
 

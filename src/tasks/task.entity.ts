@@ -7,16 +7,7 @@ import type { TenantId } from '../common/tenant-identity/tenant-id';
  * refused upstream or never made; `unknown` ones got no usable answer and are being reconciled (docs/contract.md §9; they
  * keep their spend reservation). None of them is shown to the tenant.
  */
-export type TaskStatus =
-  | 'submitting'
-  | 'unknown'
-  | 'rejected'
-  | 'queued'
-  | 'running'
-  | 'succeeded'
-  | 'failed'
-  | 'expired'
-  | 'cancelled';
+export type TaskStatus = 'submitting' | 'unknown' | 'rejected' | 'queued' | 'running' | 'succeeded' | 'failed' | 'expired' | 'cancelled';
 
 export const TERMINAL_STATUSES: readonly TaskStatus[] = ['succeeded', 'failed', 'expired', 'cancelled'];
 

@@ -15,19 +15,45 @@ describe('TaskRepository', () => {
 
   const newTenant = async () => {
     const t = ds.getRepository(TenantEntity).create({
-      id: randomUUID(), name: `t-${randomUUID()}`, status: 'active', mediaPolicy: null, rateLimitPerMinute: 60,
-      entitlements: { video_generation: true, asset_library: true, models: [] }, createdAt: Date.now(), updatedAt: Date.now(),
+      id: randomUUID(),
+      name: `t-${randomUUID()}`,
+      status: 'active',
+      mediaPolicy: null,
+      rateLimitPerMinute: 60,
+      entitlements: { video_generation: true, asset_library: true, models: [] },
+      createdAt: Date.now(),
+      updatedAt: Date.now(),
     });
     await ds.getRepository(TenantEntity).insert(t);
     return testTenantId(t.id);
   };
   const newTask = (tenantId: TenantId, over: Partial<Omit<TaskEntity, 'tenantId'>> = {}) =>
     repo.insertSubmitting(tenantId, {
-      id: randomUUID(), taskId: `cgt-${randomUUID().slice(0, 8)}`, model: 'dreamina-seedance-2-0', upstreamModel: 'dreamina-seedance-2-0-260128',
-      status: 'queued', upstreamRequest: { model: 'dreamina-seedance-2-0-260128' }, upstreamTask: null, hasVideoInput: false,
-      resolution: '720p', ratio: '16:9', duration: 5, safetyIdentifier: null, callbackUrl: null, requestId: 'r', errorCode: null,
-      hiddenAt: null, createdAt: Date.now(), updatedAt: Date.now(), finishedAt: null, nextSyncAt: null,
-      leaseOwner: null, leaseUntil: null, syncAttempts: 0, reservedNano: '0', ...over,
+      id: randomUUID(),
+      taskId: `cgt-${randomUUID().slice(0, 8)}`,
+      model: 'dreamina-seedance-2-0',
+      upstreamModel: 'dreamina-seedance-2-0-260128',
+      status: 'queued',
+      upstreamRequest: { model: 'dreamina-seedance-2-0-260128' },
+      upstreamTask: null,
+      hasVideoInput: false,
+      resolution: '720p',
+      ratio: '16:9',
+      duration: 5,
+      safetyIdentifier: null,
+      callbackUrl: null,
+      requestId: 'r',
+      errorCode: null,
+      hiddenAt: null,
+      createdAt: Date.now(),
+      updatedAt: Date.now(),
+      finishedAt: null,
+      nextSyncAt: null,
+      leaseOwner: null,
+      leaseUntil: null,
+      syncAttempts: 0,
+      reservedNano: '0',
+      ...over,
     });
 
   beforeAll(async () => {
@@ -74,7 +100,10 @@ describe('TaskRepository', () => {
 
   it('keeps JSON snapshots and epoch-ms times exact on both engines', async () => {
     const a = await newTenant();
-    const t = await newTask(a, { createdAt: 1781181681123, upstreamRequest: { callback_url: 'https://example.com/cb', content: [{ type: 'text', text: 'é' }] } });
+    const t = await newTask(a, {
+      createdAt: 1781181681123,
+      upstreamRequest: { callback_url: 'https://example.com/cb', content: [{ type: 'text', text: 'é' }] },
+    });
     const back = await repo.reload(a, t.id);
     expect(back?.createdAt).toBe(1781181681123);
     expect(back?.upstreamRequest).toEqual({ callback_url: 'https://example.com/cb', content: [{ type: 'text', text: 'é' }] });

@@ -59,7 +59,17 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
   /** Refused upstream, or never made: no reservation any more. Only a record still waiting for its outcome is changed. */
   async markRejected(tenantId: TenantId, id: string, errorCode: string, reconcileReason: string | null = null): Promise<boolean> {
     const now = Date.now();
-    const patch: Partial<TaskEntity> = { status: 'rejected', errorCode, updatedAt: now, finishedAt: now, reservedNano: '0', nextSyncAt: null, leaseOwner: null, leaseUntil: null, reconcileReason };
+    const patch: Partial<TaskEntity> = {
+      status: 'rejected',
+      errorCode,
+      updatedAt: now,
+      finishedAt: now,
+      reservedNano: '0',
+      nextSyncAt: null,
+      leaseOwner: null,
+      leaseUntil: null,
+      reconcileReason,
+    };
     return (await this.update(tenantId, { id, status: In(['submitting', 'unknown']), taskId: IsNull() }, patch)) > 0;
   }
 
@@ -68,15 +78,30 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
    * resolves it inline) and due for the reconciler at `dueAt`. `taskId` when the upstream did answer an id that could
    * not be recorded as accepted.
    */
-  async markUnknown(tenantId: TenantId, id: string, p: { errorCode: string; taskId?: string; leaseOwner: string | null; leaseUntil: number | null; dueAt: number }): Promise<boolean> {
-    const patch: Partial<TaskEntity> = { status: 'unknown', errorCode: p.errorCode, updatedAt: Date.now(), nextSyncAt: p.dueAt, leaseOwner: p.leaseOwner, leaseUntil: p.leaseUntil };
+  async markUnknown(
+    tenantId: TenantId,
+    id: string,
+    p: { errorCode: string; taskId?: string; leaseOwner: string | null; leaseUntil: number | null; dueAt: number },
+  ): Promise<boolean> {
+    const patch: Partial<TaskEntity> = {
+      status: 'unknown',
+      errorCode: p.errorCode,
+      updatedAt: Date.now(),
+      nextSyncAt: p.dueAt,
+      leaseOwner: p.leaseOwner,
+      leaseUntil: p.leaseUntil,
+    };
     if (p.taskId) patch.taskId = p.taskId;
     return (await this.update(tenantId, { id, status: In(['submitting', 'unknown']) }, patch)) > 0;
   }
 
   /** Ends a reconciliation lease of a record that stays unresolved, saying when to look again and why (if the operator should). */
   async deferReconcile(tenantId: TenantId, id: string, owner: string, dueAt: number, reconcileReason: string | null): Promise<void> {
-    await this.update(tenantId, { id, leaseOwner: owner, status: In(['submitting', 'unknown']) }, { status: 'unknown', nextSyncAt: dueAt, leaseOwner: null, leaseUntil: null, reconcileReason });
+    await this.update(
+      tenantId,
+      { id, leaseOwner: owner, status: In(['submitting', 'unknown']) },
+      { status: 'unknown', nextSyncAt: dueAt, leaseOwner: null, leaseUntil: null, reconcileReason },
+    );
   }
 
   /**

@@ -20,7 +20,11 @@ const nativeError = (code: string, message: string, param = '', type = 'BadReque
 
 @ApiTags('tasks')
 @ApiExtraModels(CreateTaskDto)
-@ApiHeader({ name: 'X-Client-Request-Id', required: false, description: 'Your request id (1–128 printable characters): kept as the request id, echoed as X-Request-Id and sent upstream.' })
+@ApiHeader({
+  name: 'X-Client-Request-Id',
+  required: false,
+  description: 'Your request id (1–128 printable characters): kept as the request id, echoed as X-Request-Id and sent upstream.',
+})
 @TenantApi({ entitlement: 'video_generation' })
 @Controller('volcark/api/v3/contents/generations/tasks')
 export class TasksController {
@@ -47,18 +51,53 @@ export class TasksController {
     content: {
       'application/json': {
         examples: {
-          invalid_request: { value: nativeError('invalid_request', 'The parameter `model` specified in the request is not valid: model is required.', 'model') },
-          invalid_duration: { value: nativeError('invalid_duration', 'The parameter `duration` specified in the request is not valid: must be an integer from 4 to 15 seconds, or -1 to let the model choose.', 'duration') },
+          invalid_request: {
+            value: nativeError('invalid_request', 'The parameter `model` specified in the request is not valid: model is required.', 'model'),
+          },
+          invalid_duration: {
+            value: nativeError(
+              'invalid_duration',
+              'The parameter `duration` specified in the request is not valid: must be an integer from 4 to 15 seconds, or -1 to let the model choose.',
+              'duration',
+            ),
+          },
         },
       },
     },
   })
-  @ApiResponse({ status: 404, description: 'An `asset://` reference that is not this tenant\'s, or does not exist.', schema: { example: nativeError('ResourceNotFound.Asset', 'Asset `asset-20260611210100-image1` does not exist or does not belong to this account.', 'content[1].image_url.url', 'NotFound') } })
-  @ApiResponse({ status: 413, description: 'The body is larger than ARKGATE_MAX_BODY_MB, or nested or long beyond the JSON limits.', schema: { example: nativeError('request_too_large', 'Request body exceeds the limit of 64 MB.', '', 'PayloadTooLarge') } })
-  @ApiResponse({ status: 503, description: 'Not enabled, or a Filter-Off model without an exact mapping.', schema: { example: nativeError('model_mapping_required', 'Model `dreamina-seedance-2-0-filter-off` has no exact Filter-Off version mapping; ask the platform to configure one.', 'model', 'ServiceUnavailable') } })
+  @ApiResponse({
+    status: 404,
+    description: "An `asset://` reference that is not this tenant's, or does not exist.",
+    schema: {
+      example: nativeError(
+        'ResourceNotFound.Asset',
+        'Asset `asset-20260611210100-image1` does not exist or does not belong to this account.',
+        'content[1].image_url.url',
+        'NotFound',
+      ),
+    },
+  })
+  @ApiResponse({
+    status: 413,
+    description: 'The body is larger than ARKGATE_MAX_BODY_MB, or nested or long beyond the JSON limits.',
+    schema: { example: nativeError('request_too_large', 'Request body exceeds the limit of 64 MB.', '', 'PayloadTooLarge') },
+  })
+  @ApiResponse({
+    status: 503,
+    description: 'Not enabled, or a Filter-Off model without an exact mapping.',
+    schema: {
+      example: nativeError(
+        'model_mapping_required',
+        'Model `dreamina-seedance-2-0-filter-off` has no exact Filter-Off version mapping; ask the platform to configure one.',
+        'model',
+        'ServiceUnavailable',
+      ),
+    },
+  })
   @ApiResponse({
     status: 502,
-    description: 'The model service refused the connection, or gave no usable answer and the task was not found in time (the outcome is then resolved in the background; retry with the same Idempotency-Key).',
+    description:
+      'The model service refused the connection, or gave no usable answer and the task was not found in time (the outcome is then resolved in the background; retry with the same Idempotency-Key).',
     content: {
       'application/json': {
         examples: {
@@ -75,15 +114,32 @@ export class TasksController {
       },
     },
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key and body within 24 h → the same task id, no second upstream call; same key, other body → 409 idempotency_key_reused.' })
-  @ApiResponse({ status: 403, description: 'The task could pass the tenant spend limit.', schema: { example: nativeError('spend_limit_exceeded', "This task could cost up to $0.7623, which would pass the account's spend limit of $1.00 ($0.50 charged, $0.00 reserved by tasks in flight).", '', 'Forbidden') } })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Same key and body within 24 h → the same task id, no second upstream call; same key, other body → 409 idempotency_key_reused.',
+  })
+  @ApiResponse({
+    status: 403,
+    description: 'The task could pass the tenant spend limit.',
+    schema: {
+      example: nativeError(
+        'spend_limit_exceeded',
+        "This task could cost up to $0.7623, which would pass the account's spend limit of $1.00 ($0.50 charged, $0.00 reserved by tasks in flight).",
+        '',
+        'Forbidden',
+      ),
+    },
+  })
   @ApiResponse({
     status: 409,
-    description: 'Idempotency-Key reused with another body; or its first request\'s upstream outcome is still being resolved (with Retry-After).',
+    description: "Idempotency-Key reused with another body; or its first request's upstream outcome is still being resolved (with Retry-After).",
     content: {
       'application/json': {
         examples: {
-          reused: { value: nativeError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request body.', 'Idempotency-Key', 'Conflict') },
+          reused: {
+            value: nativeError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request body.', 'Idempotency-Key', 'Conflict'),
+          },
           in_progress: {
             value: nativeError(
               'idempotency_key_in_progress',
@@ -107,13 +163,21 @@ export class TasksController {
   })
   @ApiParam({ name: 'task_id', example: 'cgt-20260611204121-462cw', description: 'The id a create answered.' })
   @ApiOkResponse({ description: 'The BytePlus task object; `model` is the stable name.', schema: schemaOf(TASK_EXAMPLE) })
-  @ApiResponse({ status: 404, schema: { example: nativeError('task_not_found', 'Task `cgt-20260611204121-462cw` does not exist or does not belong to this account.', 'task_id', 'NotFound') } })
+  @ApiResponse({
+    status: 404,
+    schema: {
+      example: nativeError('task_not_found', 'Task `cgt-20260611204121-462cw` does not exist or does not belong to this account.', 'task_id', 'NotFound'),
+    },
+  })
   get(@CurrentTenant() tenant: TenantContext, @Param('task_id') taskId: string, @ReqContext() ctx: RequestContext) {
     return this.tasks.get(tenant, taskId, ctx);
   }
 
   @Get()
-  @ApiOperation({ summary: "List this tenant's tasks, newest first", description: 'Page through the tasks this tenant created (hidden ones excepted), with BytePlus\'s filters.' })
+  @ApiOperation({
+    summary: "List this tenant's tasks, newest first",
+    description: "Page through the tasks this tenant created (hidden ones excepted), with BytePlus's filters.",
+  })
   @ApiQuery({ name: 'page_num', required: false, example: 1, description: 'From 1.' })
   @ApiQuery({ name: 'page_size', required: false, example: 20, description: '1–500, default 20.' })
   @ApiQuery({ name: 'filter.status', required: false, enum: TASK_STATUSES, description: 'One task status.' })
@@ -131,12 +195,18 @@ export class TasksController {
   @Audited('task.delete')
   @ApiOperation({
     summary: 'Cancel a queued task, or hide a finished one for this tenant',
-    description: 'A queued task is cancelled upstream (never charged); a finished one is hidden from this tenant\'s reads. A running task cannot be deleted (409).',
+    description:
+      "A queued task is cancelled upstream (never charged); a finished one is hidden from this tenant's reads. A running task cannot be deleted (409).",
   })
   @ApiParam({ name: 'task_id', example: 'cgt-20260611204121-462cw', description: 'The id a create answered.' })
   @ApiOkResponse({ description: 'An empty object, as BytePlus answers.', schema: schemaOf({}) })
   @ApiResponse({ status: 409, description: 'The task is running.', schema: { example: RUNNING_DELETE_EXAMPLE } })
-  @ApiResponse({ status: 404, schema: { example: nativeError('task_not_found', 'Task `cgt-20260611204121-462cw` does not exist or does not belong to this account.', 'task_id', 'NotFound') } })
+  @ApiResponse({
+    status: 404,
+    schema: {
+      example: nativeError('task_not_found', 'Task `cgt-20260611204121-462cw` does not exist or does not belong to this account.', 'task_id', 'NotFound'),
+    },
+  })
   delete(@CurrentTenant() tenant: TenantContext, @Param('task_id') taskId: string, @ReqContext() ctx: RequestContext) {
     return this.tasks.delete(tenant, taskId, ctx);
   }

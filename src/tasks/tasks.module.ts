@@ -29,7 +29,16 @@ import { ReconciliationController } from './reconciliation.controller';
 import { ReconciliationReport } from './reconciliation-report.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([TaskEntity, IdempotencyKeyEntity]), AuditModule, CommonModule, UpstreamModule, CatalogModule, AssetsModule, BillingModule, TenancyModule],
+  imports: [
+    TypeOrmModule.forFeature([TaskEntity, IdempotencyKeyEntity]),
+    AuditModule,
+    CommonModule,
+    UpstreamModule,
+    CatalogModule,
+    AssetsModule,
+    BillingModule,
+    TenancyModule,
+  ],
   controllers: [TasksController, ReconciliationController],
   providers: [
     TasksService,

@@ -77,7 +77,13 @@ export class TasksService {
     }
     await this.uow.transaction(async (m) => {
       await this.tasks.using(m).hide(tenant.id, row.id);
-      await this.audit.record(m, { action: 'task.delete', ctx, targetId: taskId, outcome: { status: 200 }, properties: { effect: 'hidden', status: row.status } });
+      await this.audit.record(m, {
+        action: 'task.delete',
+        ctx,
+        targetId: taskId,
+        outcome: { status: 200 },
+        properties: { effect: 'hidden', status: row.status },
+      });
     });
     return {};
   }

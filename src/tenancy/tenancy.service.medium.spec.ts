@@ -61,7 +61,9 @@ describe('TenancyService (medium)', () => {
 
   it('a bootstrap token revoked through the admin API stays revoked across starts with the same value', async () => {
     await tenancy.syncBootstrapAdmin('oh-third-bootstrap-token-0000', within);
-    const row = (await tenancy.listTokens()).find((t) => t.prefix && t.revoked_at === null && t.name === 'ARKGATE_ADMIN_TOKEN' && t.id !== BOOTSTRAP_ADMIN_TOKEN_ID);
+    const row = (await tenancy.listTokens()).find(
+      (t) => t.prefix && t.revoked_at === null && t.name === 'ARKGATE_ADMIN_TOKEN' && t.id !== BOOTSTRAP_ADMIN_TOKEN_ID,
+    );
     expect(row).toBeDefined();
     await tenancy.revokeToken(row!.id, within);
     await tenancy.syncBootstrapAdmin('oh-third-bootstrap-token-0000', within);

@@ -219,9 +219,10 @@ export class TenancyService {
       return;
     }
     const row = this.tokens.build({
-      id: previous.length === 0 && !(await this.tokens.idExists(BOOTSTRAP_ADMIN_TOKEN_ID))
-        ? BOOTSTRAP_ADMIN_TOKEN_ID
-        : `${BOOTSTRAP_ADMIN_TOKEN_ID}-${randomUUID().slice(0, 8)}`,
+      id:
+        previous.length === 0 && !(await this.tokens.idExists(BOOTSTRAP_ADMIN_TOKEN_ID))
+          ? BOOTSTRAP_ADMIN_TOKEN_ID
+          : `${BOOTSTRAP_ADMIN_TOKEN_ID}-${randomUUID().slice(0, 8)}`,
       tenantId: null,
       role: 'admin',
       name: 'ARKGATE_ADMIN_TOKEN',
@@ -339,7 +340,15 @@ export class TenancyService {
   }
 
   private toTokenView(r: ApiTokenEntity): TokenView {
-    return { id: r.id, name: r.name, role: r.role, tenant_id: r.tenantId, prefix: r.tokenPrefix, created_at: isoTime(r.createdAt), revoked_at: isoTimeOrNull(r.revokedAt) };
+    return {
+      id: r.id,
+      name: r.name,
+      role: r.role,
+      tenant_id: r.tenantId,
+      prefix: r.tokenPrefix,
+      created_at: isoTime(r.createdAt),
+      revoked_at: isoTimeOrNull(r.revokedAt),
+    };
   }
 }
 

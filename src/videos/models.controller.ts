@@ -23,7 +23,10 @@ export class ModelsController {
   @ApiOperation({ summary: 'One entitled model', description: '404 when the model does not exist or this tenant is not entitled to it.' })
   @ApiParam({ name: 'id', example: 'dreamina-seedance-2-0', description: 'A stable model name.' })
   @ApiOkResponse({ description: 'OpenAI model object.', schema: schemaOf(MODELS_EXAMPLE.data[0]) })
-  @ApiResponse({ status: 404, schema: { example: openAiError('The model `sora-2` does not exist or this account is not enabled for it.', 'not_found_error', 'not_found', 'model') } })
+  @ApiResponse({
+    status: 404,
+    schema: { example: openAiError('The model `sora-2` does not exist or this account is not enabled for it.', 'not_found_error', 'not_found', 'model') },
+  })
   get(@CurrentTenant() tenant: TenantContext, @Param('id') id: string) {
     return entitledModel(tenant, id);
   }

@@ -26,8 +26,24 @@ describe('POST /v1/videos → native create body', () => {
   });
 
   it('multipart strings are read as their types', () => {
-    const r = translateCreate({ prompt: 'x', seconds: '8', size: '720x1280', generate_audio: 'false', seed: '42', watermark: 'true', return_last_frame: 'false' });
-    expect(r.native).toMatchObject({ resolution: '720p', ratio: '9:16', duration: 8, generate_audio: false, seed: 42, watermark: true, return_last_frame: false });
+    const r = translateCreate({
+      prompt: 'x',
+      seconds: '8',
+      size: '720x1280',
+      generate_audio: 'false',
+      seed: '42',
+      watermark: 'true',
+      return_last_frame: 'false',
+    });
+    expect(r.native).toMatchObject({
+      resolution: '720p',
+      ratio: '9:16',
+      duration: 8,
+      generate_audio: false,
+      seed: 42,
+      watermark: true,
+      return_last_frame: false,
+    });
   });
 
   it('an alias is normalised to the stable name', () => {
@@ -76,7 +92,9 @@ describe('POST /v1/videos → native create body', () => {
 
   it('refuses an upload that is not an image, and an upload together with image_url', () => {
     expect(refused({ prompt: 'x' }, { mimetype: 'video/mp4', buffer: Buffer.from([1]) }).param).toBe('input_reference');
-    expect(refused({ prompt: 'x', input_reference: { image_url: 'asset://a' } }, { mimetype: 'image/png', buffer: Buffer.from([1]) }).param).toBe('input_reference');
+    expect(refused({ prompt: 'x', input_reference: { image_url: 'asset://a' } }, { mimetype: 'image/png', buffer: Buffer.from([1]) }).param).toBe(
+      'input_reference',
+    );
   });
 
   it('native params are named in facade terms', () => {

@@ -101,19 +101,27 @@ function parseSeconds(raw: unknown): number {
   if (raw === undefined) return DEFAULT_SECONDS;
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,2}$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isInteger(n) || n < MIN_SECONDS || n > MAX_SECONDS) {
-    throw new DomainError('invalid_duration', `seconds must be a whole number of seconds from "${MIN_SECONDS}" to "${MAX_SECONDS}", got ${JSON.stringify(raw)}.`, 'seconds');
+    throw new DomainError(
+      'invalid_duration',
+      `seconds must be a whole number of seconds from "${MIN_SECONDS}" to "${MAX_SECONDS}", got ${JSON.stringify(raw)}.`,
+      'seconds',
+    );
   }
   return n;
 }
 
 /** The first-frame image: an uploaded file (as a data URI) or `{"image_url": …}` (https, data URI or asset://). */
 function inputReference(raw: unknown, upload: UploadedImage | undefined): Record<string, unknown>[] {
-  if (upload && raw !== undefined) throw DomainError.invalid('input_reference', 'Send input_reference either as an uploaded file or as {"image_url": …}, not both.');
+  if (upload && raw !== undefined)
+    throw DomainError.invalid('input_reference', 'Send input_reference either as an uploaded file or as {"image_url": …}, not both.');
   let url: string;
   if (upload) {
     const type = upload.mimetype.toLowerCase();
     if (!INPUT_IMAGE_TYPES.includes(type)) {
-      throw DomainError.invalid('input_reference', `input_reference must be an image (${INPUT_IMAGE_TYPES.join(', ')}), got ${JSON.stringify(upload.mimetype)}.`);
+      throw DomainError.invalid(
+        'input_reference',
+        `input_reference must be an image (${INPUT_IMAGE_TYPES.join(', ')}), got ${JSON.stringify(upload.mimetype)}.`,
+      );
     }
     if (upload.buffer.length === 0) throw DomainError.invalid('input_reference', 'input_reference is an empty file.');
     url = `data:${type};base64,${upload.buffer.toString('base64')}`;

@@ -10,7 +10,21 @@ const task = (extra: Record<string, unknown>) => ({
   ...extra,
 });
 
-const KEYS = ['completed_at', 'created_at', 'error', 'expires_at', 'id', 'model', 'object', 'progress', 'prompt', 'remixed_from_video_id', 'seconds', 'size', 'status'];
+const KEYS = [
+  'completed_at',
+  'created_at',
+  'error',
+  'expires_at',
+  'id',
+  'model',
+  'object',
+  'progress',
+  'prompt',
+  'remixed_from_video_id',
+  'seconds',
+  'size',
+  'status',
+];
 
 describe('the Video object', () => {
   it('has exactly the keys of the OpenAI shape, nulls included, and seconds as a string', () => {

@@ -1,7 +1,19 @@
 /** HTTP of the OpenAI-compatible `/v1/videos` facade: each route one call into VideosService (docs/contract.md §11). */
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBody, ApiConsumes, ApiExcludeEndpoint, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiExcludeEndpoint,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Audited } from '../audit/audited.decorator';
 import { HeaderValue } from '../common/http/header-value.decorator';
 import { ReqContext } from '../common/http/req-context.decorator';
@@ -16,7 +28,12 @@ import { VideosService } from './videos.service';
 import { schemaOf } from '../common/openapi/schema-of';
 
 const ID = { name: 'id', example: VIDEO_EXAMPLE.id, description: 'The video id a create answered (video_…).' };
-const NOT_FOUND = openAiError(`Video \`${VIDEO_EXAMPLE.id}\` does not exist or does not belong to this account.`, 'not_found_error', 'video_not_found', 'video_id');
+const NOT_FOUND = openAiError(
+  `Video \`${VIDEO_EXAMPLE.id}\` does not exist or does not belong to this account.`,
+  'not_found_error',
+  'video_not_found',
+  'video_id',
+);
 
 /** One uploaded first-frame image at most; multipart fields are few and short. */
 const UPLOAD = FileInterceptor('input_reference', { limits: { files: 1, fileSize: INPUT_IMAGE_MAX_BYTES, fields: 32, parts: 33, fieldSize: 1024 * 1024 } });
@@ -44,7 +61,18 @@ export class VideosController {
   @ApiBody(CREATE_VIDEO_BODY)
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key and body within 24 h → the same video, no second upstream task.' })
   @ApiOkResponse({ description: 'The Video object.', schema: schemaOf(QUEUED_EXAMPLE) })
-  @ApiResponse({ status: 400, description: 'Refused before any upstream call.', schema: { example: openAiError('size "1792x1024" is not offered by dreamina-seedance-2-0. Allowed sizes: 864x496, 752x560, …', 'invalid_request_error', 'invalid_request', 'size') } })
+  @ApiResponse({
+    status: 400,
+    description: 'Refused before any upstream call.',
+    schema: {
+      example: openAiError(
+        'size "1792x1024" is not offered by dreamina-seedance-2-0. Allowed sizes: 864x496, 752x560, …',
+        'invalid_request_error',
+        'invalid_request',
+        'size',
+      ),
+    },
+  })
   create(
     @CurrentTenant() tenant: TenantContext,
     @Body() body: unknown,
@@ -56,7 +84,10 @@ export class VideosController {
   }
 
   @Get()
-  @ApiOperation({ summary: "List this tenant's videos (cursor pagination)", description: 'OpenAI list shape: `data`, `first_id`, `last_id`, `has_more`; pass `last_id` as `after` for the next page.' })
+  @ApiOperation({
+    summary: "List this tenant's videos (cursor pagination)",
+    description: 'OpenAI list shape: `data`, `first_id`, `last_id`, `has_more`; pass `last_id` as `after` for the next page.',
+  })
   @ApiQuery({ name: 'after', required: false, description: 'A video id: the page starts after it.' })
   @ApiQuery({ name: 'limit', required: false, example: 20, description: '1–100, default 20.' })
   @ApiQuery({ name: 'order', required: false, enum: ['desc', 'asc'], description: 'By creation time; default desc.' })
@@ -72,7 +103,10 @@ export class VideosController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Retrieve a video (refreshed from upstream while not finished)', description: 'The Video object: `status` queued, in_progress, completed or failed, with `progress`; download with GET /v1/videos/{id}/content.' })
+  @ApiOperation({
+    summary: 'Retrieve a video (refreshed from upstream while not finished)',
+    description: 'The Video object: `status` queued, in_progress, completed or failed, with `progress`; download with GET /v1/videos/{id}/content.',
+  })
   @ApiParam(ID)
   @ApiOkResponse({ description: 'The Video object.', schema: schemaOf(VIDEO_EXAMPLE) })
   @ApiResponse({ status: 404, schema: { example: NOT_FOUND } })
@@ -82,17 +116,26 @@ export class VideosController {
 
   @Delete(':id')
   @Audited('task.delete')
-  @ApiOperation({ summary: 'Delete a video: a queued one is cancelled, a finished one hidden; in progress → 409', description: 'Same rules as deleting the native task behind it.' })
+  @ApiOperation({
+    summary: 'Delete a video: a queued one is cancelled, a finished one hidden; in progress → 409',
+    description: 'Same rules as deleting the native task behind it.',
+  })
   @ApiParam(ID)
   @ApiOkResponse({ description: 'OpenAI deletion shape.', schema: schemaOf(DELETED_EXAMPLE) })
-  @ApiResponse({ status: 409, schema: { example: openAiError('Cannot delete task because it is currently running.', 'invalid_request_error', 'InvalidAction.RunningTaskDeletion') } })
+  @ApiResponse({
+    status: 409,
+    schema: { example: openAiError('Cannot delete task because it is currently running.', 'invalid_request_error', 'InvalidAction.RunningTaskDeletion') },
+  })
   @ApiResponse({ status: 404, schema: { example: NOT_FOUND } })
   delete(@CurrentTenant() tenant: TenantContext, @Param('id') id: string, @ReqContext() ctx: RequestContext) {
     return this.videos.delete(tenant, id, ctx);
   }
 
   @Get(':id/content')
-  @ApiOperation({ summary: 'Download the video (video/mp4) or its thumbnail (the last frame, image/png), streamed through the gateway', description: 'Only once the video completed; upstream keeps results 24 hours.' })
+  @ApiOperation({
+    summary: 'Download the video (video/mp4) or its thumbnail (the last frame, image/png), streamed through the gateway',
+    description: 'Only once the video completed; upstream keeps results 24 hours.',
+  })
   @ApiParam(ID)
   @ApiQuery({ name: 'variant', required: false, enum: ['video', 'thumbnail'], description: 'video (default) or thumbnail (the last frame).' })
   @ApiHeader({ name: 'Range', required: false, description: 'One byte range, e.g. bytes=0-99 → 206 with Content-Range.' })

@@ -105,7 +105,10 @@ export class VideosService {
     const page = rows.slice(0, limit);
     // A reservation whose create has no task yet (in flight, unknown, refused) is not a video yet.
     const bound = (await Promise.all(page.map((r) => this.boundOrNull(tenant, r, ctx)))).filter((r): r is BoundVideo => r !== null);
-    const tasks = bound.length === 0 ? [] : (await this.tasks.list(tenant, { 'filter.task_ids': bound.map((r) => r.taskId).join(','), page_size: String(bound.length) })).items;
+    const tasks =
+      bound.length === 0
+        ? []
+        : (await this.tasks.list(tenant, { 'filter.task_ids': bound.map((r) => r.taskId).join(','), page_size: String(bound.length) })).items;
     const byTask = new Map(tasks.map((t) => [t.id, t]));
     // A task hidden through the native DELETE is gone from the facade too.
     const data = bound.filter((r) => byTask.has(r.taskId)).map((r) => presentVideo(r, byTask.get(r.taskId) as Record<string, unknown>));
@@ -127,12 +130,20 @@ export class VideosService {
     const task = await inFacadeTerms(this.tasks.get(tenant, row.taskId, ctx), id);
     if (task.status !== 'succeeded') {
       const status = presentVideo(row, task).status;
-      throw new DomainError('video_content_unavailable', `Video \`${id}\` has no content to download: its status is ${status}. Download it once the status is completed.`, 'video_id');
+      throw new DomainError(
+        'video_content_unavailable',
+        `Video \`${id}\` has no content to download: its status is ${status}. Download it once the status is completed.`,
+        'video_id',
+      );
     }
     const content = (task.content ?? {}) as Record<string, unknown>;
     const url = variant === 'video' ? content.video_url : content.last_frame_url;
     if (typeof url !== 'string') {
-      throw new DomainError('video_content_unavailable', `Video \`${id}\` has no ${variant}${variant === 'thumbnail' ? ' (it was created with return_last_frame=false)' : ''}.`, 'variant');
+      throw new DomainError(
+        'video_content_unavailable',
+        `Video \`${id}\` has no ${variant}${variant === 'thumbnail' ? ' (it was created with return_last_frame=false)' : ''}.`,
+        'variant',
+      );
     }
     const file = await this.files.open(url, range, ctx.requestId);
     const headers: Record<string, string> = { 'Accept-Ranges': 'bytes' };
@@ -142,7 +153,10 @@ export class VideosService {
 
   /** Sora-only operations: refused before anything else happens. */
   unsupported(operation: string): never {
-    throw new DomainError('unsupported_operation', `${operation} is a Sora-only operation and is not offered for Seedance. Supported: create, retrieve, list, delete, download content.`);
+    throw new DomainError(
+      'unsupported_operation',
+      `${operation} is a Sora-only operation and is not offered for Seedance. Supported: create, retrieve, list, delete, download content.`,
+    );
   }
 
   private async present(tenant: TenantContext, row: BoundVideo, ctx: RequestContext): Promise<VideoObject> {
@@ -174,7 +188,9 @@ export class VideosService {
   }
 
   private async dropReservation(tenant: TenantContext, row: VideoEntity, ctx: RequestContext): Promise<void> {
-    await this.videos.deleteReserved(tenant.id, row.id).catch((err: Error) => this.logger.warn(`[${ctx.requestId}] dropping the reservation of video ${row.id} failed: ${err.message}`));
+    await this.videos
+      .deleteReserved(tenant.id, row.id)
+      .catch((err: Error) => this.logger.warn(`[${ctx.requestId}] dropping the reservation of video ${row.id} failed: ${err.message}`));
   }
 
   /**

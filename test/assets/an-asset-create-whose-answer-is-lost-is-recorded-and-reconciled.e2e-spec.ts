@@ -15,8 +15,18 @@ async function expectNoUpstreamOrphans(gw: TestGateway): Promise<void> {
   const ds = gw.app.get(DataSource);
   const ownedGroups = new Set((await ds.query('SELECT id FROM asset_groups')).map((r: { id: string }) => r.id));
   const ownedAssets = new Set((await ds.query('SELECT id FROM assets')).map((r: { id: string }) => r.id));
-  expect(gw.sandbox.control.assetGroups().map((g) => g.id).filter((id) => !ownedGroups.has(id))).toEqual([]);
-  expect(gw.sandbox.control.assets().map((a) => a.id).filter((id) => !ownedAssets.has(id))).toEqual([]);
+  expect(
+    gw.sandbox.control
+      .assetGroups()
+      .map((g) => g.id)
+      .filter((id) => !ownedGroups.has(id)),
+  ).toEqual([]);
+  expect(
+    gw.sandbox.control
+      .assets()
+      .map((a) => a.id)
+      .filter((id) => !ownedAssets.has(id)),
+  ).toEqual([]);
 }
 
 describe(`an asset create whose answer is lost (${process.env.DATABASE_URL?.startsWith('postgres') ? 'PostgreSQL' : 'SQLite'})`, () => {
@@ -62,7 +72,12 @@ describe(`an asset create whose answer is lost (${process.env.DATABASE_URL?.star
     it('a CreateAsset upstream refuses (4xx) is answered as before and leaves nothing recorded', async () => {
       const group = (await call('CreateAssetGroup', { Name: 'refused' })).body.Result.Id;
       const before = await gw.app.get(DataSource).query('SELECT COUNT(*) AS n FROM asset_submissions');
-      gw.sandbox.control.addFault({ op: 'CreateAsset', kind: 'status', status: 400, body: { ResponseMetadata: { Error: { Code: 'InvalidParameter', Message: 'no' } } } });
+      gw.sandbox.control.addFault({
+        op: 'CreateAsset',
+        kind: 'status',
+        status: 400,
+        body: { ResponseMetadata: { Error: { Code: 'InvalidParameter', Message: 'no' } } },
+      });
       const res = await call('CreateAsset', { GroupId: group, URL: URL_OK, AssetType: 'Image', Name: 'refused' });
       expect(res.status).toBe(400);
       expect(await gw.app.get(DataSource).query('SELECT COUNT(*) AS n FROM asset_submissions')).toEqual(before);

@@ -15,13 +15,24 @@ describe('a changed or removed audit event is detected', () => {
   const repo = () => gw.app.get(DataSource).getRepository(AuditEventEntity);
 
   it('an intact chain verifies', async () => {
-    expect((await verify()).body).toEqual({ ok: true, events_checked: 5, first_broken: null, audit_key: 'not configured', keyed_from_seq: null, unverified_keyed_events: 0 });
+    expect((await verify()).body).toEqual({
+      ok: true,
+      events_checked: 5,
+      first_broken: null,
+      audit_key: 'not configured',
+      keyed_from_seq: null,
+      unverified_keyed_events: 0,
+    });
   });
 
   it('editing a stored event (even one field) breaks its link', async () => {
     const third = (await repo().find({ order: { seq: 'ASC' } }))[2];
     await gw.app.get(DataSource).query(`UPDATE audit_events SET outcome_status = 500 WHERE id = '${third.id}'`);
-    expect((await verify()).body).toMatchObject({ ok: false, events_checked: 2, first_broken: { seq: third.seq, id: third.id, kind: 'edited', reason: expect.stringContaining('changed') } });
+    expect((await verify()).body).toMatchObject({
+      ok: false,
+      events_checked: 2,
+      first_broken: { seq: third.seq, id: third.id, kind: 'edited', reason: expect.stringContaining('changed') },
+    });
   });
 
   it('editing properties breaks it too', async () => {

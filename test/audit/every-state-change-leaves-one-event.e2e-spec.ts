@@ -32,7 +32,10 @@ describe('every state-changing call leaves exactly one audit event', () => {
   };
 
   it('task create (accepted): actor, tenant, target, outcome and the exact upstream request with callback_url', async () => {
-    const res = await gw.call('POST', TASKS, { token: t.token, body: { ...CREATE_EXAMPLES.fourK.value, callback_url: undefined, CallbackURL: 'https://example.com/cb?token=secret123' } });
+    const res = await gw.call('POST', TASKS, {
+      token: t.token,
+      body: { ...CREATE_EXAMPLES.fourK.value, callback_url: undefined, CallbackURL: 'https://example.com/cb?token=secret123' },
+    });
     expect(res.status).toBe(200);
     const e = await one(res);
     expect(e).toMatchObject({
@@ -44,7 +47,10 @@ describe('every state-changing call leaves exactly one audit event', () => {
       request_id: res.headers.get('x-request-id'),
       client_ip: expect.stringMatching(/127\.0\.0\.1/),
     });
-    const sent = gw.sandbox.control.requests().filter((r) => r.op === 'create').pop()?.body as Record<string, unknown>;
+    const sent = gw.sandbox.control
+      .requests()
+      .filter((r) => r.op === 'create')
+      .pop()?.body as Record<string, unknown>;
     expect(e.properties.upstream_request).toEqual({ ...sent, callback_url: 'https://example.com/cb?token=[REDACTED]' });
     expect(e.properties.upstream_request.model).toBe('dreamina-seedance-2-0-260128');
   });
@@ -59,7 +65,12 @@ describe('every state-changing call leaves exactly one audit event', () => {
   });
 
   it('task create refused upstream → one event with the upstream status and code', async () => {
-    gw.sandbox.control.addFault({ op: 'create', kind: 'status', status: 400, body: { error: { code: 'InvalidParameter', message: 'bad', param: '', type: 'BadRequest' } } });
+    gw.sandbox.control.addFault({
+      op: 'create',
+      kind: 'status',
+      status: 400,
+      body: { error: { code: 'InvalidParameter', message: 'bad', param: '', type: 'BadRequest' } },
+    });
     const res = await gw.call('POST', TASKS, { token: t.token, body: CREATE_EXAMPLES.fast480p.value });
     expect(res.status).toBe(400);
     expect(await one(res)).toMatchObject({ action: 'task.create', outcome: { status: 400, error_code: 'InvalidParameter' }, target_id: null });
@@ -79,7 +90,13 @@ describe('every state-changing call leaves exactly one audit event', () => {
   it('a state-changing call refused for its role (by the guard) → one event with the caller and the target', async () => {
     const res = await gw.call('DELETE', '/admin/tokens/some-token', { token: t.token });
     expect(res.status).toBe(403);
-    expect(await one(res)).toMatchObject({ action: 'admin.token.revoke', tenant_id: t.id, target_id: 'some-token', actor: { role: 'tenant' }, outcome: { status: 403, error_code: 'forbidden' } });
+    expect(await one(res)).toMatchObject({
+      action: 'admin.token.revoke',
+      tenant_id: t.id,
+      target_id: 'some-token',
+      actor: { role: 'tenant' },
+      outcome: { status: 403, error_code: 'forbidden' },
+    });
   });
 
   it('reads leave no event', async () => {
@@ -91,16 +108,31 @@ describe('every state-changing call leaves exactly one audit event', () => {
     gw.sandbox.control.holdAll('queued');
     const queued = await gw.call('POST', TASKS, { token: t.token, body: CREATE_EXAMPLES.fast480p.value });
     const cancel = await gw.call('DELETE', `${TASKS}/${queued.body.id}`, { token: t.token });
-    expect(await one(cancel)).toMatchObject({ action: 'task.delete', target_id: queued.body.id, outcome: { status: 200 }, properties: { effect: 'cancelled' } });
+    expect(await one(cancel)).toMatchObject({
+      action: 'task.delete',
+      target_id: queued.body.id,
+      outcome: { status: 200 },
+      properties: { effect: 'cancelled' },
+    });
     gw.sandbox.control.holdAll('running');
     const running = await gw.call('POST', TASKS, { token: t.token, body: CREATE_EXAMPLES.fast480p.value });
-    await eventually(() => gw.call('GET', `${TASKS}/${running.body.id}`, { token: t.token }), (r) => r.body.status === 'running');
+    await eventually(
+      () => gw.call('GET', `${TASKS}/${running.body.id}`, { token: t.token }),
+      (r) => r.body.status === 'running',
+    );
     const refused = await gw.call('DELETE', `${TASKS}/${running.body.id}`, { token: t.token });
     expect(refused.status).toBe(409);
-    expect(await one(refused)).toMatchObject({ action: 'task.delete', target_id: running.body.id, outcome: { status: 409, error_code: 'InvalidAction.RunningTaskDeletion' } });
+    expect(await one(refused)).toMatchObject({
+      action: 'task.delete',
+      target_id: running.body.id,
+      outcome: { status: 409, error_code: 'InvalidAction.RunningTaskDeletion' },
+    });
     gw.sandbox.control.holdAll(null);
     gw.sandbox.control.forceOutcome(running.body.id, 'succeeded');
-    await eventually(() => gw.call('GET', `${TASKS}/${running.body.id}`, { token: t.token }), (r) => r.body.status === 'succeeded');
+    await eventually(
+      () => gw.call('GET', `${TASKS}/${running.body.id}`, { token: t.token }),
+      (r) => r.body.status === 'succeeded',
+    );
     const hide = await gw.call('DELETE', `${TASKS}/${running.body.id}`, { token: t.token });
     expect(await one(hide)).toMatchObject({ action: 'task.delete', outcome: { status: 200 }, properties: { effect: 'hidden' } });
   });
@@ -118,9 +150,18 @@ describe('every state-changing call leaves exactly one audit event', () => {
 
   it('every admin change leaves one event with the admin as actor', async () => {
     const created = await gw.admin('POST', '/admin/tenants', { name: 'audited' });
-    expect(await one(created)).toMatchObject({ action: 'admin.tenant.create', tenant_id: created.body.id, target_id: created.body.id, actor: { role: 'admin', token_id: adminTokenId }, outcome: { status: 201 } });
+    expect(await one(created)).toMatchObject({
+      action: 'admin.tenant.create',
+      tenant_id: created.body.id,
+      target_id: created.body.id,
+      actor: { role: 'admin', token_id: adminTokenId },
+      outcome: { status: 201 },
+    });
     const patched = await gw.admin('PATCH', `/admin/tenants/${created.body.id}`, { spend_limit_usd: '10.00', rate_limit_per_minute: 50 });
-    expect(await one(patched)).toMatchObject({ action: 'admin.tenant.update', properties: { changes: { spend_limit_usd: '10.00', rate_limit_per_minute: 50 } } });
+    expect(await one(patched)).toMatchObject({
+      action: 'admin.tenant.update',
+      properties: { changes: { spend_limit_usd: '10.00', rate_limit_per_minute: 50 } },
+    });
     const token = await gw.admin('POST', `/admin/tenants/${created.body.id}/tokens`, { name: 'k' });
     expect(await one(token)).toMatchObject({ action: 'admin.token.issue', target_id: token.body.id, tenant_id: created.body.id });
     const staff = await gw.admin('POST', '/admin/tokens', { name: 'ops', role: 'admin' });
@@ -128,11 +169,19 @@ describe('every state-changing call leaves exactly one audit event', () => {
     const revoked = await gw.admin('DELETE', `/admin/tokens/${staff.body.id}`);
     expect(await one(revoked)).toMatchObject({ action: 'admin.token.revoke', target_id: staff.body.id });
     const put = await gw.admin('PUT', '/admin/model-mappings/dreamina-seedance-2-0-filter-off', { upstream_model: 'ep-audit' });
-    expect(await one(put)).toMatchObject({ action: 'admin.model_mapping.put', target_id: 'dreamina-seedance-2-0-filter-off', properties: { upstream_model: 'ep-audit' } });
+    expect(await one(put)).toMatchObject({
+      action: 'admin.model_mapping.put',
+      target_id: 'dreamina-seedance-2-0-filter-off',
+      properties: { upstream_model: 'ep-audit' },
+    });
     const del = await gw.admin('DELETE', '/admin/model-mappings/dreamina-seedance-2-0-filter-off');
     expect(await one(del)).toMatchObject({ action: 'admin.model_mapping.delete', properties: { previous: 'ep-audit' } });
     const price = await gw.admin('PUT', '/admin/prices/dreamina-seedance-2-0-mini-video', { usd_per_million_tokens: '2.0' });
-    expect(await one(price)).toMatchObject({ action: 'admin.price.put', target_id: 'dreamina-seedance-2-0-mini-video', properties: { usd_per_million_tokens: '2.00', previous_usd_per_million_tokens: '2.10' } });
+    expect(await one(price)).toMatchObject({
+      action: 'admin.price.put',
+      target_id: 'dreamina-seedance-2-0-mini-video',
+      properties: { usd_per_million_tokens: '2.00', previous_usd_per_million_tokens: '2.10' },
+    });
     const refused = await gw.admin('POST', '/admin/tenants', { name: '' });
     expect(refused.status).toBe(400);
     expect(await one(refused)).toMatchObject({ action: 'admin.tenant.create', outcome: { status: 400, error_code: 'invalid_request' } });

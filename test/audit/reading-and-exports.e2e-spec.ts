@@ -7,7 +7,15 @@ describe('audit reading and task exports', () => {
   let a: { id: string; token: string };
   let b: { id: string; token: string };
   let auditor: { id: string; token: string };
-  const body = { model: 'dreamina-seedance-2-0', content: [{ type: 'text', text: 'boat' }], resolution: '720p', ratio: '16:9', duration: 5, safety_identifier: 'user-hash-001', callback_url: 'https://example.com/volcark/callback' };
+  const body = {
+    model: 'dreamina-seedance-2-0',
+    content: [{ type: 'text', text: 'boat' }],
+    resolution: '720p',
+    ratio: '16:9',
+    duration: 5,
+    safety_identifier: 'user-hash-001',
+    callback_url: 'https://example.com/volcark/callback',
+  };
   let succeeded: Record<string, any>;
   let failed: Record<string, any>;
 
@@ -67,7 +75,12 @@ describe('audit reading and task exports', () => {
     it('an auditor can verify, export and read usage, and nothing else', async () => {
       expect((await asAuditor('/audit/verify')).status).toBe(200);
       expect((await asAuditor('/billing/usage')).status).toBe(200);
-      for (const [method, path] of [['GET', '/admin/tenants'], ['GET', TASKS], ['POST', '/admin/tenants'], ['GET', '/admin/tasks']] as const) {
+      for (const [method, path] of [
+        ['GET', '/admin/tenants'],
+        ['GET', TASKS],
+        ['POST', '/admin/tenants'],
+        ['GET', '/admin/tasks'],
+      ] as const) {
         expect((await gw.call(method, path, { token: auditor.token, body: method === 'POST' ? { name: 'x' } : undefined })).status).toBe(403);
       }
     });
@@ -89,10 +102,36 @@ describe('audit reading and task exports', () => {
       expect(res.headers.get('content-type')).toContain('text/csv');
       const text = await res.text();
       const [header, ...lines] = text.trim().split('\n');
-      expect(header.split(',')).toEqual(expect.arrayContaining(['task_id', 'tenant_id', 'tenant_name', 'model', 'upstream_model', 'status', 'sku', 'tokens', 'unit_price_usd_per_million_tokens', 'amount_usd', 'hidden_by_tenant', 'callback_url', 'safety_identifier', 'error_code', 'video_input', 'created_at', 'finished_at']));
+      expect(header.split(',')).toEqual(
+        expect.arrayContaining([
+          'task_id',
+          'tenant_id',
+          'tenant_name',
+          'model',
+          'upstream_model',
+          'status',
+          'sku',
+          'tokens',
+          'unit_price_usd_per_million_tokens',
+          'amount_usd',
+          'hidden_by_tenant',
+          'callback_url',
+          'safety_identifier',
+          'error_code',
+          'video_input',
+          'created_at',
+          'finished_at',
+        ]),
+      );
       expect(lines).toHaveLength(3);
       const cols = header.split(',');
-      const row = (id: string) => Object.fromEntries(lines.find((l) => l.startsWith(id))!.split(',').map((v, i) => [cols[i], v]));
+      const row = (id: string) =>
+        Object.fromEntries(
+          lines
+            .find((l) => l.startsWith(id))!
+            .split(',')
+            .map((v, i) => [cols[i], v]),
+        );
       expect(row(succeeded.id)).toMatchObject({
         tenant_name: expect.stringContaining('acme'),
         model: 'dreamina-seedance-2-0',
@@ -107,15 +146,33 @@ describe('audit reading and task exports', () => {
         safety_identifier: 'user-hash-001',
         callback_url: 'https://example.com/volcark/callback',
       });
-      expect(row(failed.id)).toMatchObject({ status: 'failed', sku: '', amount_usd: '', hidden_by_tenant: 'false', error_code: 'OutputVideoSensitiveContentDetected' });
+      expect(row(failed.id)).toMatchObject({
+        status: 'failed',
+        sku: '',
+        amount_usd: '',
+        hidden_by_tenant: 'false',
+        error_code: 'OutputVideoSensitiveContentDetected',
+      });
     });
 
     it('NDJSON with filters', async () => {
-      const res = await fetch(`${gw.url}/audit/tasks/export?format=ndjson&tenant_id=${b.id}&model=dreamina-seedance-2-0-fast-260128&status=succeeded`, { headers: { authorization: `Bearer ${auditor.token}` } });
+      const res = await fetch(`${gw.url}/audit/tasks/export?format=ndjson&tenant_id=${b.id}&model=dreamina-seedance-2-0-fast-260128&status=succeeded`, {
+        headers: { authorization: `Bearer ${auditor.token}` },
+      });
       expect(res.headers.get('content-type')).toContain('application/x-ndjson');
-      const rows = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
+      const rows = (await res.text())
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect(rows).toHaveLength(1);
-      expect(rows[0]).toMatchObject({ tenant_id: b.id, model: 'dreamina-seedance-2-0-fast', sku: 'dreamina-seedance-2-0-fast-novideo', tokens: 50638, amount_usd: '0.2835728', hidden_by_tenant: false });
+      expect(rows[0]).toMatchObject({
+        tenant_id: b.id,
+        model: 'dreamina-seedance-2-0-fast',
+        sku: 'dreamina-seedance-2-0-fast-novideo',
+        tokens: 50638,
+        amount_usd: '0.2835728',
+        hidden_by_tenant: false,
+      });
       // 480p 16:9 5 s = 864×496×121/1024 = 50638 tokens × $5.6/M
     });
 

@@ -12,7 +12,13 @@ describe('4k is charged at the 4k price', () => {
   afterAll(async () => gw?.close());
 
   it('4 s of 16:9 4k = 3840×2160×97/1024 = 785700 tokens = $3.1428', async () => {
-    const task = await createAndFinish(gw, t.token, { model: 'dreamina-seedance-2-0', content: [{ type: 'text', text: 'paper boat' }], resolution: '4k', ratio: '16:9', duration: 4 });
+    const task = await createAndFinish(gw, t.token, {
+      model: 'dreamina-seedance-2-0',
+      content: [{ type: 'text', text: 'paper boat' }],
+      resolution: '4k',
+      ratio: '16:9',
+      duration: 4,
+    });
     expect(task.usage.completion_tokens).toBe(785700);
     const entry = (await ledger(gw, t.id))[0];
     expect(entry).toMatchObject({ sku: 'dreamina-seedance-2-0-4k-novideo', tokens: '785700', resolution: '4k' });
@@ -22,7 +28,10 @@ describe('4k is charged at the 4k price', () => {
   it('with a reference video: $2.4/M', async () => {
     const task = await createAndFinish(gw, t.token, {
       model: 'dreamina-seedance-2-0',
-      content: [{ type: 'text', text: 'extend' }, { type: 'video_url', role: 'reference_video', video_url: { url: 'https://example.com/v.mp4' } }],
+      content: [
+        { type: 'text', text: 'extend' },
+        { type: 'video_url', role: 'reference_video', video_url: { url: 'https://example.com/v.mp4' } },
+      ],
       resolution: '4k',
       ratio: '9:16',
       duration: 5,

@@ -24,7 +24,10 @@ describe('a price change between submit and success keeps the submitted price', 
     expect((await gw.admin('GET', '/admin/prices')).body.find((p: { sku: string }) => p.sku === sku).usd_per_million_tokens).toBe('6.25');
 
     gw.sandbox.control.release(inFlight.body.id);
-    const done = await eventually(() => gw.call('GET', `${TASKS}/${inFlight.body.id}`, { token: t.token }), (r) => r.body.status === 'succeeded');
+    const done = await eventually(
+      () => gw.call('GET', `${TASKS}/${inFlight.body.id}`, { token: t.token }),
+      (r) => r.body.status === 'succeeded',
+    );
     const old = (await ledger(gw, t.id)).find((e) => e.taskId === inFlight.body.id)!;
     expect(nanoToUsd(old.amountNano)).toBe(expectedUsd(done.body.usage.completion_tokens, '5.6'));
 

@@ -20,7 +20,11 @@ describe('a reference video selects the video SKU', () => {
     ['video edit (one clip + image)', [text, vid(1), img], 'dreamina-seedance-2-0-720p-video'],
     ['a join of three clips', [text, vid(1), vid(2), vid(3)], 'dreamina-seedance-2-0-720p-video'],
     ['image + audio references, no video', [text, img, aud], 'dreamina-seedance-2-0-720p-novideo'],
-    ['first frame only', [text, { type: 'image_url', role: 'first_frame', image_url: { url: 'https://example.com/f.png' } }], 'dreamina-seedance-2-0-720p-novideo'],
+    [
+      'first frame only',
+      [text, { type: 'image_url', role: 'first_frame', image_url: { url: 'https://example.com/f.png' } }],
+      'dreamina-seedance-2-0-720p-novideo',
+    ],
   ])('%s → %s', async (_, content, sku) => {
     const task = await createAndFinish(gw, t.token, { model: 'dreamina-seedance-2-0', content, resolution: '720p', duration: 5 });
     expect((await ledger(gw, t.id)).find((e) => e.taskId === task.id)?.sku).toBe(sku);

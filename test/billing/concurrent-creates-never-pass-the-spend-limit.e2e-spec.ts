@@ -32,11 +32,18 @@ describe('concurrent creates never pass the spend limit', () => {
 
     // settlement replaces reservations by real charges, and the total never passes the limit
     for (const r of accepted) a.sandbox.control.release(r.body.id);
-    for (const r of accepted) await eventually(() => a.call('GET', `${TASKS}/${r.body.id}`, { token: t.token }), (x) => x.body.status === 'succeeded');
+    for (const r of accepted)
+      await eventually(
+        () => a.call('GET', `${TASKS}/${r.body.id}`, { token: t.token }),
+        (x) => x.body.status === 'succeeded',
+      );
     const entries = await ledger(a, t.id);
     const total = entries.reduce((n, e) => n + BigInt(e.amountNano), 0n);
     expect(nanoToUsd(total.toString())).toBe('3.049200000');
-    const rows = await a.app.get(DataSource).getRepository(TaskEntity).find({ where: { tenantId: testTenantId(t.id) } });
+    const rows = await a.app
+      .get(DataSource)
+      .getRepository(TaskEntity)
+      .find({ where: { tenantId: testTenantId(t.id) } });
     expect(rows.every((r) => r.reservedNano === '0')).toBe(true);
   });
 
@@ -52,7 +59,10 @@ describe('concurrent creates never pass the spend limit', () => {
     expect((await a.call('POST', TASKS, { token: t.token, body })).status).toBe(403);
     a.sandbox.control.holdAll(null);
     a.sandbox.control.forceOutcome(one.body.id, 'failed');
-    await eventually(() => a.call('GET', `${TASKS}/${one.body.id}`, { token: t.token }), (x) => x.body.status === 'failed');
+    await eventually(
+      () => a.call('GET', `${TASKS}/${one.body.id}`, { token: t.token }),
+      (x) => x.body.status === 'failed',
+    );
     expect((await a.call('POST', TASKS, { token: t.token, body })).status).toBe(200);
     const lifted = await a.admin('PATCH', `/admin/tenants/${t.id}`, { spend_limit_usd: null });
     expect(lifted.body.spend_limit_usd).toBeNull();

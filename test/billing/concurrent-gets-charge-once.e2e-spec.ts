@@ -20,7 +20,10 @@ describe('concurrent GETs of a task that just succeeded charge it once', () => {
     const created = await a.call('POST', TASKS, { token: t.token, body });
     a.sandbox.control.holdAll(null);
     const id = created.body.id as string;
-    await eventually(() => a.call('GET', `${TASKS}/${id}`, { token: t.token }), (r) => r.body.status === 'running');
+    await eventually(
+      () => a.call('GET', `${TASKS}/${id}`, { token: t.token }),
+      (r) => r.body.status === 'running',
+    );
     a.sandbox.control.forceOutcome(id, 'succeeded');
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 ? b : a).call('GET', `${TASKS}/${id}`, { token: t.token })));
     expect(results.map((r) => r.status)).toEqual(Array(50).fill(200));

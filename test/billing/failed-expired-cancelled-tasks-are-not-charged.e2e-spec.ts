@@ -28,7 +28,12 @@ describe('failed, expired and cancelled tasks are not charged', () => {
   });
 
   it('a task refused upstream is not charged and holds no reservation', async () => {
-    gw.sandbox.control.addFault({ op: 'create', kind: 'status', status: 400, body: { error: { code: 'InvalidParameter', message: 'x', param: '', type: 'BadRequest' } } });
+    gw.sandbox.control.addFault({
+      op: 'create',
+      kind: 'status',
+      status: 400,
+      body: { error: { code: 'InvalidParameter', message: 'x', param: '', type: 'BadRequest' } },
+    });
     expect((await gw.call('POST', TASKS, { token: t.token, body })).status).toBe(400);
     const usage = await gw.call('GET', '/billing/usage', { token: t.token });
     expect(usage.body.totals).toEqual({ tasks: 0, tokens: 0, amount_usd: '0.00' });
@@ -40,7 +45,10 @@ describe('failed, expired and cancelled tasks are not charged', () => {
     const { DataSource } = await import('typeorm');
     const { TaskEntity } = await import('../../src/tasks/task.entity');
     const repo = gw.app.get(DataSource).getRepository(TaskEntity);
-    const row = await eventually(() => repo.findOneByOrFail({ taskId: created.body.id }), (r) => r.status === 'failed');
+    const row = await eventually(
+      () => repo.findOneByOrFail({ taskId: created.body.id }),
+      (r) => r.status === 'failed',
+    );
     expect(row.reservedNano).toBe('0');
     expect((await ledger(gw, t.id)).find((e) => e.taskId === created.body.id)).toBeUndefined();
   });

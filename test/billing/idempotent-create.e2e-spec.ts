@@ -13,8 +13,7 @@ describe('idempotent create', () => {
   afterAll(async () => gw?.close());
   beforeEach(() => gw.sandbox.control.clearRequests());
 
-  const create = (key: string, b: unknown = body, token = t.token) =>
-    gw.call('POST', TASKS, { token, body: b, headers: { 'Idempotency-Key': key } });
+  const create = (key: string, b: unknown = body, token = t.token) => gw.call('POST', TASKS, { token, body: b, headers: { 'Idempotency-Key': key } });
 
   it('the same key and body twice → the same id, one upstream task', async () => {
     const first = await create('order-1');
@@ -50,7 +49,12 @@ describe('idempotent create', () => {
   });
 
   it('after an upstream refusal the same key may be retried', async () => {
-    gw.sandbox.control.addFault({ op: 'create', kind: 'status', status: 429, body: { error: { code: 'RateLimitExceeded', message: 'slow down', param: '', type: 'TooManyRequests' } } });
+    gw.sandbox.control.addFault({
+      op: 'create',
+      kind: 'status',
+      status: 429,
+      body: { error: { code: 'RateLimitExceeded', message: 'slow down', param: '', type: 'TooManyRequests' } },
+    });
     expect((await create('retry-1')).status).toBe(429);
     const retry = await create('retry-1');
     expect(retry.status).toBe(200);
@@ -61,7 +65,10 @@ describe('idempotent create', () => {
     const first = await create('old-key');
     const { DataSource } = await import('typeorm');
     const { IdempotencyKeyEntity } = await import('../../src/tasks/idempotency-key.entity');
-    await gw.app.get(DataSource).getRepository(IdempotencyKeyEntity).update({ key: 'old-key' }, { createdAt: Date.now() - 25 * 3600 * 1000 });
+    await gw.app
+      .get(DataSource)
+      .getRepository(IdempotencyKeyEntity)
+      .update({ key: 'old-key' }, { createdAt: Date.now() - 25 * 3600 * 1000 });
     const again = await create('old-key');
     expect(again.status).toBe(200);
     expect(again.body.id).not.toBe(first.body.id);

@@ -25,7 +25,10 @@ describe('tasks in flight at a restart are settled after it', () => {
     sandbox.control.holdAll('running');
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) {
-      const r = await first.call('POST', TASKS, { token: t.token, body: { model: 'dreamina-seedance-2-0', content: [{ type: 'text', text: `shot ${i}` }], resolution: '720p', duration: 5 } });
+      const r = await first.call('POST', TASKS, {
+        token: t.token,
+        body: { model: 'dreamina-seedance-2-0', content: [{ type: 'text', text: `shot ${i}` }], resolution: '720p', duration: 5 },
+      });
       ids.push(r.body.id);
     }
     await first.close();
@@ -35,7 +38,11 @@ describe('tasks in flight at a restart are settled after it', () => {
     const second = await startGateway({ sync: true, shared: { db, sandbox } });
     try {
       const repo = second.app.get(DataSource).getRepository(TaskEntity);
-      await eventually(() => repo.count({ where: { tenantId: testTenantId(t.id), status: 'succeeded' } }), (n) => n === 20, 20000);
+      await eventually(
+        () => repo.count({ where: { tenantId: testTenantId(t.id), status: 'succeeded' } }),
+        (n) => n === 20,
+        20000,
+      );
       const entries = await ledger(second, t.id);
       expect(entries.map((e) => e.taskId).sort()).toEqual([...ids].sort());
     } finally {

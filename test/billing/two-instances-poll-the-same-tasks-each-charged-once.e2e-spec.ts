@@ -38,7 +38,10 @@ describe('two instances polling the same 200 tasks charge each once', () => {
 
     const repo = a.app.get(DataSource).getRepository(TaskEntity);
     await eventually(
-      () => repo.count({ where: { tenantId: testTenantId(t.id), status: 'succeeded' } }).then(async (ok) => ok + (await repo.count({ where: { tenantId: testTenantId(t.id), status: 'failed' } }))),
+      () =>
+        repo
+          .count({ where: { tenantId: testTenantId(t.id), status: 'succeeded' } })
+          .then(async (ok) => ok + (await repo.count({ where: { tenantId: testTenantId(t.id), status: 'failed' } }))),
       (settled) => settled === 200,
       30000,
     );

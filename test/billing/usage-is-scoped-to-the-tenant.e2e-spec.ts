@@ -6,7 +6,13 @@ describe('usage is scoped to the tenant', () => {
   let gw: TestGateway;
   let a: { id: string; token: string };
   let b: { id: string; token: string };
-  const body = (duration: number) => ({ model: 'dreamina-seedance-2-0-fast', content: [{ type: 'text', text: 'boat' }], resolution: '480p', ratio: '16:9', duration });
+  const body = (duration: number) => ({
+    model: 'dreamina-seedance-2-0-fast',
+    content: [{ type: 'text', text: 'boat' }],
+    resolution: '480p',
+    ratio: '16:9',
+    duration,
+  });
   beforeAll(async () => {
     gw = await startGateway();
     a = await gw.newTenant({ media_policy: 'any' });

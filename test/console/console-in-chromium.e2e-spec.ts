@@ -31,7 +31,13 @@ describe('web console in Chromium', () => {
   let taskId = '';
   const SKU = 'dreamina-seedance-2-0-fast-novideo';
   const NEW_PRICE = '9.5';
-  const taskBody = { model: 'dreamina-seedance-2-0-fast', content: [{ type: 'text', text: 'A paper boat on calm water.' }], resolution: '480p', ratio: '16:9', duration: 4 };
+  const taskBody = {
+    model: 'dreamina-seedance-2-0-fast',
+    content: [{ type: 'text', text: 'A paper boat on calm water.' }],
+    resolution: '480p',
+    ratio: '16:9',
+    duration: 4,
+  };
 
   async function openContext(viewport = { width: 1280, height: 800 }): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ viewport, acceptDownloads: true });
@@ -124,7 +130,10 @@ describe('web console in Chromium', () => {
     await form.getByLabel('Media policy').selectOption('any');
     await form.getByLabel('Spend limit (USD)').fill('250.00');
     await form.getByRole('button', { name: 'Create tenant' }).click();
-    await page.getByRole('status').filter({ hasText: `Created tenant ${tenantName}` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Created tenant ${tenantName}` })
+      .waitFor();
     const created = (await gw.admin('GET', '/admin/tenants')).body.find((t: { name: string }) => t.name === tenantName);
     expect(created).toMatchObject({ media_policy: 'any', spend_limit_usd: '250.00', status: 'active' });
     tenantId = created.id;
@@ -134,7 +143,10 @@ describe('web console in Chromium', () => {
     const edit = page.getByRole('form', { name: `Edit ${tenantName}` });
     await edit.getByLabel('Rate limit (requests per minute)').fill('120');
     await edit.getByRole('button', { name: 'Save changes' }).click();
-    await page.getByRole('status').filter({ hasText: `Saved ${tenantName}` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Saved ${tenantName}` })
+      .waitFor();
     expect((await gw.admin('GET', `/admin/tenants/${tenantId}`)).body.rate_limit_per_minute).toBe(120);
 
     // A refusal of the API is shown as the API states it.
@@ -143,10 +155,16 @@ describe('web console in Chromium', () => {
     await expect(edit.getByRole('alert').textContent()).resolves.toContain('rate_limit_per_minute');
 
     await edit.getByRole('button', { name: 'Suspend' }).click();
-    await page.getByRole('status').filter({ hasText: `Saved ${tenantName} (suspended)` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Saved ${tenantName} (suspended)` })
+      .waitFor();
     expect((await gw.admin('GET', `/admin/tenants/${tenantId}`)).body.status).toBe('suspended');
     await edit.getByRole('button', { name: 'Resume' }).click();
-    await page.getByRole('status').filter({ hasText: `Saved ${tenantName} (active)` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Saved ${tenantName} (active)` })
+      .waitFor();
     expect((await gw.admin('GET', `/admin/tenants/${tenantId}`)).body.status).toBe('active');
     await expectLabelled(page);
     await shot(page, '01-tenants');
@@ -186,7 +204,9 @@ describe('web console in Chromium', () => {
     // A bad value is refused by the API, in its words.
     await page.getByLabel(`New price for ${SKU} (USD per million tokens)`).fill('-1');
     await page.getByRole('row').filter({ hasText: SKU }).getByRole('button', { name: 'Change' }).first().click();
-    await expect(page.getByRole('row').filter({ hasText: SKU }).getByRole('alert').textContent()).resolves.toContain('usd_per_million_tokens must be a non-negative decimal');
+    await expect(page.getByRole('row').filter({ hasText: SKU }).getByRole('alert').textContent()).resolves.toContain(
+      'usd_per_million_tokens must be a non-negative decimal',
+    );
     await expectLabelled(page);
     await shot(page, '03-prices');
   });
@@ -208,7 +228,11 @@ describe('web console in Chromium', () => {
     await page.waitForFunction(() => document.querySelectorAll('main table tbody tr').length === 1);
     await expect(page.getByRole('link', { name: otherTask.body.id }).count()).resolves.toBe(0);
     // The background sync finishes the task; the detail view follows it.
-    await eventually(() => gw.call('GET', `${TASKS}/${taskId}`, { token: tenantToken }), (r) => r.body.status === 'succeeded', 15_000);
+    await eventually(
+      () => gw.call('GET', `${TASKS}/${taskId}`, { token: tenantToken }),
+      (r) => r.body.status === 'succeeded',
+      15_000,
+    );
     await link.click();
     await page.getByRole('heading', { level: 1, name: taskId }).waitFor();
     await page.locator('.facts').getByText('succeeded').waitFor();
@@ -226,14 +250,25 @@ describe('web console in Chromium', () => {
 
   it('usage shows the succeeded task at the new price, by tenant', async () => {
     const { page } = admin;
-    await eventually(() => gw.admin('GET', `/billing/usage?tenant_id=${tenantId}`), (r) => r.body.totals?.tasks === 1, 15_000);
+    await eventually(
+      () => gw.admin('GET', `/billing/usage?tenant_id=${tenantId}`),
+      (r) => r.body.totals?.tasks === 1,
+      15_000,
+    );
     const usd = expectedUsd(40594, NEW_PRICE).replace(/0+$/, '');
     await go(page, 'usage', 'Usage');
     await page.getByLabel('Tenant').selectOption(tenantId);
     await page.getByRole('button', { name: 'Show usage' }).click();
-    await page.getByTestId('usage-total-usd').filter({ hasText: `$${usd}` }).waitFor();
+    await page
+      .getByTestId('usage-total-usd')
+      .filter({ hasText: `$${usd}` })
+      .waitFor();
     await expect(page.getByTestId('usage-total-tasks').textContent()).resolves.toBe('1');
-    await page.getByRole('row').filter({ hasText: tenantName }).filter({ hasText: `$${usd}` }).waitFor();
+    await page
+      .getByRole('row')
+      .filter({ hasText: tenantName })
+      .filter({ hasText: `$${usd}` })
+      .waitFor();
     await page.getByLabel('Group by').selectOption('sku');
     await page.getByRole('row').filter({ hasText: SKU }).waitFor();
     await expectLabelled(page);
@@ -252,7 +287,10 @@ describe('web console in Chromium', () => {
     // Once the list reloads, the row shows when it was revoked and offers no action any more.
     await row.locator('td').nth(4).filter({ hasText: /UTC$/ }).waitFor();
     await expect(row.getByRole('button').count()).resolves.toBe(0);
-    await eventually(() => gw.call('GET', TASKS, { token: issued.body.token }), (r) => r.status === 401);
+    await eventually(
+      () => gw.call('GET', TASKS, { token: issued.body.token }),
+      (r) => r.status === 401,
+    );
     // The token the task was made with is untouched.
     expect((await gw.call('GET', TASKS, { token: tenantToken })).status).toBe(200);
   });
@@ -262,7 +300,9 @@ describe('web console in Chromium', () => {
     await go(page, 'models', 'Model mappings');
     await page.getByLabel('Upstream model for dreamina-seedance-2-0-filter-off').waitFor();
     await expect(page.getByRole('row').count()).resolves.toBe(6);
-    const official = (await gw.admin('GET', '/admin/model-mappings')).body.find((m: { model: string }) => m.model === 'dreamina-seedance-2-0').official_upstream_model;
+    const official = (await gw.admin('GET', '/admin/model-mappings')).body.find(
+      (m: { model: string }) => m.model === 'dreamina-seedance-2-0',
+    ).official_upstream_model;
     await page.getByLabel('Upstream model for dreamina-seedance-2-0-filter-off').fill(official);
     const row = page.getByRole('row').filter({ has: page.getByLabel('Upstream model for dreamina-seedance-2-0-filter-off') });
     await row.getByRole('button', { name: 'Set' }).click();
@@ -281,7 +321,10 @@ describe('web console in Chromium', () => {
     gw.sandbox.control.addFault({ op: 'ListAssets', kind: 'status', status: 500, times: Infinity });
     gw.sandbox.control.addFault({ op: 'CreateAsset', kind: 'reset', afterHandling: true });
     try {
-      const created = await gw.call('POST', action('CreateAsset'), { token: lost.token, body: { GroupId: group, URL: 'https://media.example.com/recon.png', AssetType: 'Image', Name: 'console-lost' } });
+      const created = await gw.call('POST', action('CreateAsset'), {
+        token: lost.token,
+        body: { GroupId: group, URL: 'https://media.example.com/recon.png', AssetType: 'Image', Name: 'console-lost' },
+      });
       expect(created.status).toBe(502);
       await go(page, 'reconciliation', 'Reconciliation');
       await page.waitForFunction(() => !document.querySelector('.loading'));
@@ -289,9 +332,25 @@ describe('web console in Chromium', () => {
       const row = table.getByRole('row').filter({ hasText: lost.id });
       await row.waitFor();
       const cells = await row.getByRole('cell').allTextContents();
-      expect(cells).toEqual(expect.arrayContaining(['Asset', 'unknown', expect.stringContaining('Name: console-lost'), expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/)]));
+      expect(cells).toEqual(
+        expect.arrayContaining([
+          'Asset',
+          'unknown',
+          expect.stringContaining('Name: console-lost'),
+          expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/),
+        ]),
+      );
       expect(cells.join(' ')).toContain(`GroupId: ${group}`);
-      await expect(table.getByRole('columnheader').allTextContents()).resolves.toEqual(['Created', 'Tenant', 'Kind', 'Submission', 'Sent upstream', 'Status', 'Reason', 'Request id']);
+      await expect(table.getByRole('columnheader').allTextContents()).resolves.toEqual([
+        'Created',
+        'Tenant',
+        'Kind',
+        'Submission',
+        'Sent upstream',
+        'Status',
+        'Reason',
+        'Request id',
+      ]);
       await expect(page.getByRole('table', { name: /Unresolved task creates/ }).count()).resolves.toBe(0);
       await expect(page.getByRole('heading', { level: 2, name: /Upstream orphans \(0\)/ }).isVisible()).resolves.toBe(true);
     } finally {
@@ -372,14 +431,19 @@ describe('web console in Chromium', () => {
     await page.getByLabel('Tenant id').fill(tenantId);
     const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
     expect(csvDownload.suggestedFilename()).toBe('tasks.csv');
-    const csv = readFileSync((await csvDownload.path()), 'utf8').trim().split('\n');
+    const csv = readFileSync(await csvDownload.path(), 'utf8')
+      .trim()
+      .split('\n');
     expect(csv[0].split(',')).toEqual(expect.arrayContaining(['task_id', 'tenant_id', 'amount_usd']));
     expect(csv).toHaveLength(2);
     expect(csv[1]).toContain(taskId);
     expect(csv[1]).toContain(tenantId);
     const [ndDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download NDJSON' }).click()]);
     expect(ndDownload.suggestedFilename()).toBe('tasks.ndjson');
-    const rows = readFileSync((await ndDownload.path()), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const rows = readFileSync(await ndDownload.path(), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rows).toEqual([expect.objectContaining({ task_id: taskId, tenant_id: tenantId, status: 'succeeded', sku: SKU })]);
     await page.getByRole('status').filter({ hasText: 'Downloaded tasks.ndjson' }).waitFor();
     await expectLabelled(page);

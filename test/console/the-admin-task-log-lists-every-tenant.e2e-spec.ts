@@ -16,10 +16,16 @@ describe('the admin task log lists every tenant', () => {
     // Tasks stay queued, so the one tenant A deletes is cancelled, and a second delete hides it.
     gw = await startGateway({ sandbox: { queuedMs: 120_000 } });
     a = await gw.newTenant({ media_policy: 'any' });
-    b = await gw.newTenant({ media_policy: 'any', entitlements: { models: ['dreamina-seedance-2-0', 'dreamina-seedance-2-0-fast', 'dreamina-seedance-2-0-mini'] } });
+    b = await gw.newTenant({
+      media_policy: 'any',
+      entitlements: { models: ['dreamina-seedance-2-0', 'dreamina-seedance-2-0-fast', 'dreamina-seedance-2-0-mini'] },
+    });
     // Interleaved, so ordering across tenants is tested; the model alternates for the filter.
     for (let i = 0; i < 4; i++) {
-      for (const [who, t] of [['a', a], ['b', b]] as const) {
+      for (const [who, t] of [
+        ['a', a],
+        ['b', b],
+      ] as const) {
         const res = await gw.call('POST', TASKS, { token: t.token, body: body(i % 2 === 0 ? 'dreamina-seedance-2-0-fast' : 'dreamina-seedance-2-0-mini') });
         if (res.status !== 200) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
         ids[who].push(res.body.id);
@@ -93,14 +99,20 @@ describe('the admin task log lists every tenant', () => {
     expect(missing.body.error.message).toContain('cgt-20990101000000-nope');
   });
 
-  it.each([['cursor=not-a-cursor'], ['cursor=WzEsMl0'], ['limit=0'], ['limit=201'], ['status=done'], ['model=gpt-4'], ['from=yesterday'], ['from=2026-12-01&to=2026-11-01']])(
-    '%s → 400 in the native error shape',
-    async (qs) => {
-      const res = await gw.admin('GET', `/admin/tasks?${qs}`);
-      expect(res.status).toBe(400);
-      expect(res.body.error.code).toBeTruthy();
-    },
-  );
+  it.each([
+    ['cursor=not-a-cursor'],
+    ['cursor=WzEsMl0'],
+    ['limit=0'],
+    ['limit=201'],
+    ['status=done'],
+    ['model=gpt-4'],
+    ['from=yesterday'],
+    ['from=2026-12-01&to=2026-11-01'],
+  ])('%s → 400 in the native error shape', async (qs) => {
+    const res = await gw.admin('GET', `/admin/tasks?${qs}`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBeTruthy();
+  });
 
   it('only admins: auditor and tenant tokens are refused, no token is 401', async () => {
     const auditor = await gw.admin('POST', '/admin/tokens', { name: 'log-auditor', role: 'auditor' });

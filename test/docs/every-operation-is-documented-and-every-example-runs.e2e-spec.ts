@@ -78,7 +78,9 @@ describe('the API docs: every operation documented, every request example accept
   });
 
   it('every request example is accepted by the sandbox-mode gateway', async () => {
-    const tenant = await gw.newTenant({ entitlements: { models: ['dreamina-seedance-2-0', 'dreamina-seedance-2-0-fast', 'dreamina-seedance-2-0-filter-off'] } });
+    const tenant = await gw.newTenant({
+      entitlements: { models: ['dreamina-seedance-2-0', 'dreamina-seedance-2-0-fast', 'dreamina-seedance-2-0-filter-off'] },
+    });
     expect((await gw.admin('PUT', '/admin/model-mappings/dreamina-seedance-2-0-filter-off', { upstream_model: 'ep-20260611-filteroff' })).status).toBe(200);
     const action = async (name: string, body: unknown) => {
       const res = await gw.call('POST', `/volcark?Action=${name}&Version=2024-01-01`, { token: tenant.token, body });
@@ -86,10 +88,17 @@ describe('the API docs: every operation documented, every request example accept
       return res.body.Result;
     };
     const group = (await action('CreateAssetGroup', { model: 'dreamina-seedance-2-0-fast', Name: 'docs-examples', GroupType: 'AIGC' })).Id as string;
-    const image = (await action('CreateAsset', { model: 'dreamina-seedance-2-0-fast', GroupId: group, URL: 'https://example.com/product.png', AssetType: 'Image' })).Id as string;
-    const video = (await action('CreateAsset', { model: 'dreamina-seedance-2-0-fast', GroupId: group, URL: 'https://example.com/clip.mp4', AssetType: 'Video' })).Id as string;
+    const image = (
+      await action('CreateAsset', { model: 'dreamina-seedance-2-0-fast', GroupId: group, URL: 'https://example.com/product.png', AssetType: 'Image' })
+    ).Id as string;
+    const video = (
+      await action('CreateAsset', { model: 'dreamina-seedance-2-0-fast', GroupId: group, URL: 'https://example.com/clip.mp4', AssetType: 'Video' })
+    ).Id as string;
     for (const id of [image, video]) {
-      await eventually(() => action('GetAsset', { model: 'dreamina-seedance-2-0-fast', Id: id }), (a) => a.Status === 'Active');
+      await eventually(
+        () => action('GetAsset', { model: 'dreamina-seedance-2-0-fast', Id: id }),
+        (a) => a.Status === 'Active',
+      );
     }
     const own = (value: unknown): unknown => {
       let text = JSON.stringify(value).split(EXAMPLE_GROUP).join(group).split(EXAMPLE_VIDEO).join(video);

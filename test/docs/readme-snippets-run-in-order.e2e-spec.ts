@@ -69,7 +69,11 @@ describe('README snippets', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const port = (server.address() as { port: number }).port;
     try {
-      const run = await runSnippets([{ index: 1, line: 1, code: `curl -s http://127.0.0.1:${port}/` }], { cwd: tmpdir(), env: { PATH: process.env.PATH }, timeoutMs: 10_000 });
+      const run = await runSnippets([{ index: 1, line: 1, code: `curl -s http://127.0.0.1:${port}/` }], {
+        cwd: tmpdir(),
+        env: { PATH: process.env.PATH },
+        timeoutMs: 10_000,
+      });
       expect(run.ok).toBe(false);
       expect(run.failedOutput).toContain('invalid_request');
     } finally {
@@ -87,7 +91,9 @@ describe('README snippets', () => {
     it('runs every snippet of README.md in order against a sandbox-mode gateway, all succeeding', async () => {
       const run = await runReadme(README, { databaseUrl: databaseUrlOf(db.config), timeoutMs: 90_000 });
       if (!run.ok) {
-        throw new Error(`README snippet ${run.failed?.index} (line ${run.failed?.line}) failed:\n${run.failed?.code}\n--- output ---\n${run.failedOutput}\n--- gateway ---\n${run.gatewayOutput}`);
+        throw new Error(
+          `README snippet ${run.failed?.index} (line ${run.failed?.line}) failed:\n${run.failed?.code}\n--- output ---\n${run.failedOutput}\n--- gateway ---\n${run.gatewayOutput}`,
+        );
       }
       // Guards against an extractor that silently finds nothing: the README has its tenant, asset, admin and audit walks.
       expect(extractSnippets(readFileSync(README, 'utf8')).length).toBeGreaterThanOrEqual(8);

@@ -40,7 +40,10 @@ describe('Swagger UI in Chromium', () => {
     await page.locator('.modal-ux button.authorize').first().click();
     await page.locator('.modal-ux button.btn-done, .modal-ux button.close-modal').first().click();
 
-    const create = page.locator('.opblock-post').filter({ has: page.locator('[data-path="/volcark/api/v3/contents/generations/tasks"]') }).first();
+    const create = page
+      .locator('.opblock-post')
+      .filter({ has: page.locator('[data-path="/volcark/api/v3/contents/generations/tasks"]') })
+      .first();
     await create.locator('.opblock-summary').first().click();
     await create.locator('button.try-out__btn').click();
     await create.locator('button.execute').click();

@@ -36,11 +36,13 @@ describe(`a failed start changes nothing (${process.env.DATABASE_URL?.startsWith
     db = await createTestDatabase({ shareable: true });
     first = await startChildGateway({ sandbox, database: db.config });
     // Something for a start to break: a tenant with a token.
-    const tenant = await (await fetch(`${first.url}/admin/tenants`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'kept' }),
-    })).json() as { id: string };
+    const tenant = (await (
+      await fetch(`${first.url}/admin/tenants`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'kept' }),
+      })
+    ).json()) as { id: string };
     expect(tenant.id).toBeDefined();
     ds = new DataSource(dataSourceOptions(db.config));
     await ds.initialize();

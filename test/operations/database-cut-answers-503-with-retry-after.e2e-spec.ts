@@ -100,7 +100,9 @@ describe(`database cut (${postgres ? 'PostgreSQL behind a proxy the test cuts' :
 
     await expectUnavailable(gw.call('GET', TASKS, { token: tenant.token }));
     await expectUnavailable(gw.call('GET', TASKS, { token: unusedToken }));
-    await expectUnavailable(gw.call('POST', TASKS, { token: tenant.token, body: { model: 'dreamina-seedance-2-0-fast', content: [{ type: 'text', text: 'x' }] } }));
+    await expectUnavailable(
+      gw.call('POST', TASKS, { token: tenant.token, body: { model: 'dreamina-seedance-2-0-fast', content: [{ type: 'text', text: 'x' }] } }),
+    );
     await expectUnavailable(gw.admin('GET', '/admin/tenants'));
     const ready = await expectUnavailable(gw.call('GET', '/readyz'));
     expect(ready.body).toMatchObject({ status: 'not_ready', database: 'down' });

@@ -30,7 +30,11 @@ describe(`Redis killed mid-traffic (${process.env.DATABASE_URL?.startsWith('post
     redis = await startRedisServer(port);
     gw = await startGateway({ sync: true, env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
     tenant = await gw.newTenant({ rate_limit_per_minute: LIMIT });
-    await eventually(async () => (await gw.call('GET', '/readyz')).body?.redis, (r) => r === 'ok', 5000);
+    await eventually(
+      async () => (await gw.call('GET', '/readyz')).body?.redis,
+      (r) => r === 'ok',
+      5000,
+    );
   });
   afterAll(async () => {
     redis.kill('SIGKILL');

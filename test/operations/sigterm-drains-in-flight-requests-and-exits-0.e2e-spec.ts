@@ -41,21 +41,35 @@ describe(`SIGTERM drains and exits 0 (${process.env.DATABASE_URL?.startsWith('po
     });
     try {
       const call = (method: string, path: string, token: string, body?: unknown) =>
-        fetch(gw.url + path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+        fetch(gw.url + path, {
+          method,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: body ? JSON.stringify(body) : undefined,
+        });
       const tenant = (await (await call('POST', '/admin/tenants', ADMIN_TOKEN, { name: 'drain' })).json()) as { id: string };
       const { token } = (await (await call('POST', `/admin/tenants/${tenant.id}/tokens`, ADMIN_TOKEN, { name: 't' })).json()) as { token: string };
       // Tasks that stay running, so the background sync keeps leasing them.
       for (let i = 0; i < 3; i++) expect((await call('POST', TASKS, token, BODY)).status).toBe(200);
-      await eventually(async () => sandbox.control.requests().filter((r) => r.op === 'get').length, (n) => n >= 6);
+      await eventually(
+        async () => sandbox.control.requests().filter((r) => r.op === 'get').length,
+        (n) => n >= 6,
+      );
 
       sandbox.control.addFault({ op: 'create', kind: 'latency', ms: SLOW_MS });
       const creates = sandbox.control.requests().filter((r) => r.op === 'create').length;
       const slow = call('POST', TASKS, token, BODY);
-      await eventually(async () => sandbox.control.requests().filter((r) => r.op === 'create').length, (n) => n === creates + 1);
+      await eventually(
+        async () => sandbox.control.requests().filter((r) => r.op === 'create').length,
+        (n) => n === creates + 1,
+      );
 
       const signalledAt = Date.now();
       gw.kill('SIGTERM');
-      const notReady = await eventually(async () => (await fetch(`${gw.url}/readyz`)).status, (s) => s === 503, 1000);
+      const notReady = await eventually(
+        async () => (await fetch(`${gw.url}/readyz`)).status,
+        (s) => s === 503,
+        1000,
+      );
       expect(notReady).toBe(503);
 
       const answer = await slow;

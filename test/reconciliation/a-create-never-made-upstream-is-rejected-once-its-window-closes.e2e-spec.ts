@@ -26,7 +26,11 @@ describe('a create never made upstream is rejected once its window closes', () =
     expect(await records(gw, t.id)).toMatchObject([{ status: 'unknown', reservedNano: expect.not.stringMatching(/^0$/) }]);
     expect((await create()).status).toBe(409);
 
-    const [row] = await eventually(() => records(gw, t.id), (rows) => rows[0].status === 'rejected', 8000);
+    const [row] = await eventually(
+      () => records(gw, t.id),
+      (rows) => rows[0].status === 'rejected',
+      8000,
+    );
     expect(row).toMatchObject({ reservedNano: '0', taskId: null, errorCode: 'upstream_task_not_found', reconcileReason: null });
     expect(Date.now() - row.createdAt).toBeGreaterThan(1500 + 2 * 500);
     const unrecovered = (await auditEvents(gw, 'task.unrecovered')).filter((e) => e.tenantId === t.id);
@@ -41,7 +45,9 @@ describe('a create never made upstream is rejected once its window closes', () =
 describe('a record still unresolved at its deadline', () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startGateway({ env: { ARKGATE_RECONCILE_INLINE_MS: '0', ARKGATE_RECONCILE_INTERVAL_MS: '200', ARKGATE_RECONCILE_GRACE_MS: '60000', ARKGATE_RECONCILE_DEADLINE_S: '2' } });
+    gw = await startGateway({
+      env: { ARKGATE_RECONCILE_INLINE_MS: '0', ARKGATE_RECONCILE_INTERVAL_MS: '200', ARKGATE_RECONCILE_GRACE_MS: '60000', ARKGATE_RECONCILE_DEADLINE_S: '2' },
+    });
   });
   afterAll(async () => gw?.close());
 
@@ -50,11 +56,19 @@ describe('a record still unresolved at its deadline', () => {
     gw.sandbox.control.addFault({ op: 'list', kind: 'status', status: 500, times: Infinity });
     gw.sandbox.control.addFault({ op: 'create', kind: 'reset', afterHandling: true });
     expect((await gw.call('POST', TASKS, { token: t.token, body })).status).toBe(502);
-    const [row] = await eventually(() => records(gw, t.id), (rows) => rows[0].status === 'rejected', 8000);
+    const [row] = await eventually(
+      () => records(gw, t.id),
+      (rows) => rows[0].status === 'rejected',
+      8000,
+    );
     expect(row).toMatchObject({ reservedNano: '0', errorCode: 'unresolved_at_deadline', reconcileReason: 'deadline' });
     gw.sandbox.control.clearFaults();
     const view = await gw.admin('GET', '/admin/reconciliation');
-    expect(view.body.unresolved.find((u: { record_id: string }) => u.record_id === row.id)).toMatchObject({ status: 'rejected', reason: 'deadline', tenant_id: t.id });
+    expect(view.body.unresolved.find((u: { record_id: string }) => u.record_id === row.id)).toMatchObject({
+      status: 'rejected',
+      reason: 'deadline',
+      tenant_id: t.id,
+    });
     // The task the upstream did make is nobody's: the operator sees it as an orphan.
     expect(view.body.orphans).toHaveLength(1);
   });

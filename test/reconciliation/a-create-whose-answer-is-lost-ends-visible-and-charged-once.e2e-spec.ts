@@ -16,7 +16,10 @@ const body = { model: 'dreamina-seedance-2-0-fast', content: [{ type: 'text', te
 describe('a create whose answer is lost ends visible and charged once', () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startGateway({ sync: true, env: { ARKGATE_RECONCILE_INLINE_MS: '5000', ARKGATE_RECONCILE_INTERVAL_MS: '200', ARKGATE_RECONCILE_GRACE_MS: '1000' } });
+    gw = await startGateway({
+      sync: true,
+      env: { ARKGATE_RECONCILE_INLINE_MS: '5000', ARKGATE_RECONCILE_INTERVAL_MS: '200', ARKGATE_RECONCILE_GRACE_MS: '1000' },
+    });
   });
   afterAll(async () => gw?.close());
   beforeEach(() => {
@@ -27,7 +30,10 @@ describe('a create whose answer is lost ends visible and charged once', () => {
   async function expectRecoveredAndSettled(tenant: { id: string; token: string }, id: string) {
     expect(id).toMatch(/^cgt-/);
     expect(upstreamCreates(gw.sandbox)).toHaveLength(1);
-    const done = await eventually(() => gw.call('GET', `${TASKS}/${id}`, { token: tenant.token }), (r) => r.body.status === 'succeeded');
+    const done = await eventually(
+      () => gw.call('GET', `${TASKS}/${id}`, { token: tenant.token }),
+      (r) => r.body.status === 'succeeded',
+    );
     expect(done.body).toMatchObject({ id, model: 'dreamina-seedance-2-0-fast', status: 'succeeded' });
     const listed = await gw.call('GET', TASKS, { token: tenant.token });
     expect(listed.body.items.map((t: { id: string }) => t.id)).toEqual([id]);
@@ -75,7 +81,12 @@ describe('a create whose answer is lost ends visible and charged once', () => {
 
   it('a create upstream refused (4xx) is rejected at once: reservation and nothing else held', async () => {
     const tenant = await gw.newTenant({ media_policy: 'any', spend_limit_usd: '0.70' });
-    gw.sandbox.control.addFault({ op: 'create', kind: 'status', status: 400, body: { error: { code: 'InvalidParameter', message: 'no', param: '', type: 'BadRequest' } } });
+    gw.sandbox.control.addFault({
+      op: 'create',
+      kind: 'status',
+      status: 400,
+      body: { error: { code: 'InvalidParameter', message: 'no', param: '', type: 'BadRequest' } },
+    });
     expect((await gw.call('POST', TASKS, { token: tenant.token, body })).status).toBe(400);
     expect(await records(gw, tenant.id)).toMatchObject([{ status: 'rejected', reservedNano: '0' }]);
     expect((await gw.call('POST', TASKS, { token: tenant.token, body })).status).toBe(200);
@@ -85,7 +96,10 @@ describe('a create whose answer is lost ends visible and charged once', () => {
 describe('with inline resolution off', () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startGateway({ sync: true, env: { ARKGATE_RECONCILE_INLINE_MS: '0', ARKGATE_RECONCILE_INTERVAL_MS: '200', ARKGATE_RECONCILE_GRACE_MS: '1000' } });
+    gw = await startGateway({
+      sync: true,
+      env: { ARKGATE_RECONCILE_INLINE_MS: '0', ARKGATE_RECONCILE_INTERVAL_MS: '200', ARKGATE_RECONCILE_GRACE_MS: '1000' },
+    });
   });
   afterAll(async () => gw?.close());
 
@@ -97,12 +111,21 @@ describe('with inline resolution off', () => {
     expect(res.body.error).toMatchObject({ code: 'service_error', type: 'BadGateway' });
     expect(res.body.error.message).toMatch(/being resolved/);
     expect(res.body.error.message).toMatch(/same Idempotency-Key is safe/);
-    const listed = await eventually(() => gw.call('GET', TASKS, { token: tenant.token }), (r) => r.body.total === 1);
+    const listed = await eventually(
+      () => gw.call('GET', TASKS, { token: tenant.token }),
+      (r) => r.body.total === 1,
+    );
     const id = listed.body.items[0].id as string;
     expect(gw.sandbox.control.task(id)).toBeDefined();
     expect(upstreamCreates(gw.sandbox)).toHaveLength(1);
-    await eventually(() => gw.call('GET', `${TASKS}/${id}`, { token: tenant.token }), (r) => r.body.status === 'succeeded');
-    await eventually(() => ledger(gw, tenant.id), (l) => l.length === 1);
+    await eventually(
+      () => gw.call('GET', `${TASKS}/${id}`, { token: tenant.token }),
+      (r) => r.body.status === 'succeeded',
+    );
+    await eventually(
+      () => ledger(gw, tenant.id),
+      (l) => l.length === 1,
+    );
     expect((await ledger(gw, tenant.id)).map((e) => e.taskId)).toEqual([id]);
     const [row] = await records(gw, tenant.id);
     expect(row).toMatchObject({ taskId: id, reservedNano: '0' });

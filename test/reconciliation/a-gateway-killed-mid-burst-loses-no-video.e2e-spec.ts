@@ -46,8 +46,14 @@ describe('a gateway killed mid-burst loses no video', () => {
 
   it('kill -9 during a burst of creates, restart: every upstream task attached or reported, nothing left submitting', async () => {
     child = await startChildGateway({ sandbox, database: db.config, env: ENV });
-    const tenant = await json(`${child.url}/admin/tenants`, { method: 'POST', token: ADMIN_TOKEN, body: JSON.stringify({ name: 'burst', media_policy: 'any' }) });
-    const token = (await json(`${child.url}/admin/tenants/${tenant.body.id}/tokens`, { method: 'POST', token: ADMIN_TOKEN, body: JSON.stringify({ name: 't' }) })).body.token as string;
+    const tenant = await json(`${child.url}/admin/tenants`, {
+      method: 'POST',
+      token: ADMIN_TOKEN,
+      body: JSON.stringify({ name: 'burst', media_policy: 'any' }),
+    });
+    const token = (
+      await json(`${child.url}/admin/tenants/${tenant.body.id}/tokens`, { method: 'POST', token: ADMIN_TOKEN, body: JSON.stringify({ name: 't' }) })
+    ).body.token as string;
 
     const body = JSON.stringify({ model: 'dreamina-seedance-2-0-fast', content: [{ type: 'text', text: 'burst' }], resolution: '480p', duration: 4 });
     const url = child.url;
@@ -56,7 +62,11 @@ describe('a gateway killed mid-burst loses no video', () => {
     sandbox.control.addFault({ op: 'create', kind: 'latency', ms: 1000, times: Infinity });
     const sent = () => sandbox.control.requests().filter((r) => r.op === 'create').length;
     const burst = Array.from({ length: BURST }, () => json(`${url}${TASKS}`, { method: 'POST', token, body }).catch(() => null));
-    await eventually(async () => sent(), (n) => n >= 2 + BURST / 2, 10_000);
+    await eventually(
+      async () => sent(),
+      (n) => n >= 2 + BURST / 2,
+      10_000,
+    );
     child.kill('SIGKILL');
     expect(await child.exited).toBe('SIGKILL');
     await Promise.all(burst);
@@ -70,7 +80,11 @@ describe('a gateway killed mid-burst loses no video', () => {
     expect(before.some((r) => r.status === 'submitting')).toBe(true); // the crash left records mid-flight
 
     child = await startChildGateway({ sandbox, database: db.config, env: ENV });
-    const rows = await eventually(() => tasks.find(), (all) => all.every((r) => r.status !== 'submitting' && r.status !== 'unknown'), 20_000).catch(async () => tasks.find());
+    const rows = await eventually(
+      () => tasks.find(),
+      (all) => all.every((r) => r.status !== 'submitting' && r.status !== 'unknown'),
+      20_000,
+    ).catch(async () => tasks.find());
     expect(rows.filter((r) => r.status === 'submitting')).toEqual([]);
 
     const upstream = await json(`${sandbox.dataPlaneUrl}/contents/generations/tasks?page_size=500`, { token: sandbox.apiKey });

@@ -44,10 +44,18 @@ describe('an idempotent retry across an unknown outcome makes one upstream task'
   it('a key whose create never reached upstream is released: the retry is a new create', async () => {
     const t = await gw.newTenant({ media_policy: 'any' });
     const create = () => gw.call('POST', TASKS, { token: t.token, body, headers: { 'Idempotency-Key': 'order-78' } });
-    gw.sandbox.control.addFault({ op: 'create', kind: 'status', status: 429, body: { error: { code: 'RateLimitExceeded', message: 'slow', param: '', type: 'TooManyRequests' } } });
+    gw.sandbox.control.addFault({
+      op: 'create',
+      kind: 'status',
+      status: 429,
+      body: { error: { code: 'RateLimitExceeded', message: 'slow', param: '', type: 'TooManyRequests' } },
+    });
     expect((await create()).status).toBe(429);
     const retry = await create();
     expect(retry.status).toBe(200);
-    expect(await records(gw, t.id)).toMatchObject([{ status: 'rejected', reservedNano: '0' }, { taskId: retry.body.id, status: 'queued' }]);
+    expect(await records(gw, t.id)).toMatchObject([
+      { status: 'rejected', reservedNano: '0' },
+      { taskId: retry.body.id, status: 'queued' },
+    ]);
   });
 });

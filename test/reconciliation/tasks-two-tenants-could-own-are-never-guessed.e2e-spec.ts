@@ -17,7 +17,7 @@ describe('tasks two tenants could own are never guessed', () => {
   });
   afterAll(async () => gw?.close());
 
-  it('two tenants\' identical creates with lost answers → neither attached, both in the reconciliation view', async () => {
+  it("two tenants' identical creates with lost answers → neither attached, both in the reconciliation view", async () => {
     const a = await gw.newTenant({ media_policy: 'any' });
     const b = await gw.newTenant({ media_policy: 'any' });
     gw.sandbox.control.addFault({ op: 'list', kind: 'status', status: 500, times: Infinity });
@@ -29,13 +29,20 @@ describe('tasks two tenants could own are never guessed', () => {
     const both = [...(await records(gw, a.id)), ...(await records(gw, b.id))];
     const view = await eventually(
       () => gw.admin('GET', '/admin/reconciliation'),
-      (r) => r.body.unresolved.filter((u: { reason: string }) => u.reason === 'ambiguous').length === 2 && r.body.orphans?.every((o: { status: string }) => o.status === 'succeeded'),
+      (r) =>
+        r.body.unresolved.filter((u: { reason: string }) => u.reason === 'ambiguous').length === 2 &&
+        r.body.orphans?.every((o: { status: string }) => o.status === 'succeeded'),
     );
     const unresolved = view.body.unresolved.filter((u: { record_id: string }) => both.some((r) => r.id === u.record_id));
     expect(unresolved).toHaveLength(2);
     expect(new Set(unresolved.map((u: { tenant_id: string }) => u.tenant_id))).toEqual(new Set([a.id, b.id]));
     for (const u of unresolved) {
-      expect(u).toMatchObject({ status: 'unknown', reason: 'ambiguous', model: 'dreamina-seedance-2-0-fast', upstream_model: 'dreamina-seedance-2-0-fast-260128' });
+      expect(u).toMatchObject({
+        status: 'unknown',
+        reason: 'ambiguous',
+        model: 'dreamina-seedance-2-0-fast',
+        upstream_model: 'dreamina-seedance-2-0-fast-260128',
+      });
       expect(u.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     }
     expect(view.body.orphans).toHaveLength(2);

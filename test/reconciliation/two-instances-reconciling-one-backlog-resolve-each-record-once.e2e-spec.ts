@@ -39,8 +39,16 @@ describe('two instances reconciling one backlog resolve each record once', () =>
     expect((await records(a, t.id)).every((r) => r.status === 'unknown')).toBe(true);
     a.sandbox.control.clearFaults();
 
-    await eventually(() => records(a, t.id), (rows) => rows.every((r) => r.status === 'succeeded'), 20_000);
-    await eventually(() => ledger(a, t.id), (l) => l.length === N, 10_000);
+    await eventually(
+      () => records(a, t.id),
+      (rows) => rows.every((r) => r.status === 'succeeded'),
+      20_000,
+    );
+    await eventually(
+      () => ledger(a, t.id),
+      (l) => l.length === N,
+      10_000,
+    );
     const rows = await records(a, t.id);
     expect(upstreamCreates(a.sandbox)).toHaveLength(N);
     expect(new Set(rows.map((r) => r.taskId)).size).toBe(N);

@@ -31,7 +31,11 @@ beforeAll(async () => {
   // Sending a 60 MB create upstream on a busy machine may take seconds.
   gw = await startChildGateway({ sandbox: handle, database: db.config, timeoutMs: 60_000, env: { ARK_TIMEOUT_MS: '30000' } });
   admin = (path: string, body: unknown) =>
-    fetch(gw.url + path, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<Record<string, string>>);
+    fetch(gw.url + path, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then((r) => r.json() as Promise<Record<string, string>>);
   const tenant = await admin('/admin/tenants', { name: `stall-${Date.now()}` });
   ({ token } = await admin(`/admin/tenants/${tenant.id}/tokens`, { name: 'stall' }));
 });
@@ -63,7 +67,11 @@ it('/healthz answers within 100 ms while a 64 MB hostile body and a 140,000-key 
     ['64 MB of nesting, authenticated', 400],
     ['64 MB, no token', 401],
   ]);
-  expect(sent.map((s) => s.status)).toEqual([...sent.slice(0, 4).map((s) => s.status), ...sent.slice(0, 4).map((s) => s.status), ...sent.slice(0, 4).map((s) => s.status)]);
+  expect(sent.map((s) => s.status)).toEqual([
+    ...sent.slice(0, 4).map((s) => s.status),
+    ...sent.slice(0, 4).map((s) => s.status),
+    ...sent.slice(0, 4).map((s) => s.status),
+  ]);
   expect(latencies.length).toBeGreaterThan(10);
   if (exceeded) throw new Error(report);
 });
@@ -98,7 +106,10 @@ async function measured<T extends { exceeded: boolean; report: string }>(run: ()
  * Forks `script` (it builds its bodies, says "ready", sends them on "go" and reports each answer), and probes the
  * gateway and a control server at the same moments until the sender is done.
  */
-async function probeWhileSending(script: string, senderToken: string): Promise<{ sent: Array<{ name: string; status: number; ms: number }>; latencies: number[]; report: string; exceeded: boolean }> {
+async function probeWhileSending(
+  script: string,
+  senderToken: string,
+): Promise<{ sent: Array<{ name: string; status: number; ms: number }>; latencies: number[]; report: string; exceeded: boolean }> {
   const sender = fork(join(__dirname, script), [gw.url + TASKS, senderToken], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ready = new Promise((r) => sender.once('message', r)); // the bodies are built
   const results = new Promise<Array<{ name: string; status: number; ms: number }>>((resolve, reject) => {

@@ -31,9 +31,15 @@ describe('finding 10: the keyed audit chain', () => {
       if (i > index) rows[i].prevHash = rows[i - 1].hash;
       rows[i].hash = eventHash(rows[i]);
       if (!opts.keepKind) rows[i].hashKind = 'sha256';
-      await events(gw).update({ seq: rows[i].seq }, { outcomeStatus: rows[i].outcomeStatus, prevHash: rows[i].prevHash, hash: rows[i].hash, hashKind: rows[i].hashKind });
+      await events(gw).update(
+        { seq: rows[i].seq },
+        { outcomeStatus: rows[i].outcomeStatus, prevHash: rows[i].prevHash, hash: rows[i].hash, hashKind: rows[i].hashKind },
+      );
     }
-    await gw.app.get(DataSource).getRepository(AuditChainEntity).update({ id: 1 }, { lastHash: rows[rows.length - 1].hash });
+    await gw.app
+      .get(DataSource)
+      .getRepository(AuditChainEntity)
+      .update({ id: 1 }, { lastHash: rows[rows.length - 1].hash });
     return rows[index];
   };
 
@@ -48,7 +54,14 @@ describe('finding 10: the keyed audit chain', () => {
     it('every event is an HMAC and the intact chain verifies', async () => {
       expect((await events(gw).find()).map((e) => e.hashKind)).toEqual(Array(5).fill('hmac-sha256'));
       const first = (await events(gw).find({ order: { seq: 'ASC' } }))[0];
-      expect(await verify(gw)).toEqual({ ok: true, events_checked: 5, first_broken: null, audit_key: 'configured', keyed_from_seq: first.seq, unverified_keyed_events: 0 });
+      expect(await verify(gw)).toEqual({
+        ok: true,
+        events_checked: 5,
+        first_broken: null,
+        audit_key: 'configured',
+        keyed_from_seq: first.seq,
+        unverified_keyed_events: 0,
+      });
     });
 
     it('an edit re-chained with plain SHA-256 is reported as re-chained at the edited event', async () => {
@@ -129,16 +142,27 @@ describe('finding 10: the keyed audit chain', () => {
       const db = await createTestDatabase();
       const sandbox = await startSandbox({});
       const config = {
-        ...loadConfig({ ARKGATE_UPSTREAM: 'sandbox', ARK_API_KEY: sandbox.apiKey, ARK_BASE_URL: sandbox.dataPlaneUrl, ARKGATE_AUDIT_KEY: AUDIT_KEY, ARKGATE_SYNC_ENABLED: 'false', ARKGATE_RECONCILE_ENABLED: 'false' }),
+        ...loadConfig({
+          ARKGATE_UPSTREAM: 'sandbox',
+          ARK_API_KEY: sandbox.apiKey,
+          ARK_BASE_URL: sandbox.dataPlaneUrl,
+          ARKGATE_AUDIT_KEY: AUDIT_KEY,
+          ARKGATE_SYNC_ENABLED: 'false',
+          ARKGATE_RECONCILE_ENABLED: 'false',
+        }),
         database: db.config,
       };
       const app = await createApp(config, { logger: false });
       try {
-        const early = await app.get(AuditService).recordAlone({ action: 'test.starting', ctx: { requestId: 'r-start', ip: '127.0.0.1' } as never, outcome: { status: 200 } });
+        const early = await app
+          .get(AuditService)
+          .recordAlone({ action: 'test.starting', ctx: { requestId: 'r-start', ip: '127.0.0.1' } as never, outcome: { status: 200 } });
         const head = await app.get(DataSource).getRepository(AuditChainEntity).findOneByOrFail({ id: 1 });
         expect(head.keyedFromSeq).toBe(early.seq);
         await app.init();
-        const late = await app.get(AuditService).recordAlone({ action: 'test.started', ctx: { requestId: 'r-started', ip: '127.0.0.1' } as never, outcome: { status: 200 } });
+        const late = await app
+          .get(AuditService)
+          .recordAlone({ action: 'test.started', ctx: { requestId: 'r-started', ip: '127.0.0.1' } as never, outcome: { status: 200 } });
         expect([early.hashKind, late.hashKind]).toEqual(['hmac-sha256', 'hmac-sha256']);
         expect(await app.get(AuditService).verify()).toMatchObject({ ok: true, events_checked: 2, keyed_from_seq: early.seq });
       } finally {

@@ -20,7 +20,10 @@ describe.each(['phanedge', 'kapon'] as const)('finding 5: asset:// is checked wh
     const created = await gw.call('POST', action('CreateAsset'), { token, body: { GroupId: group.body.Result.Id, URL: url, AssetType: type } });
     expect(created.status).toBe(200);
     const id = created.body.Result.Id as string;
-    await eventually(() => gw.call('POST', action('GetAsset'), { token, body: { Id: id } }), (r) => r.body?.Result?.Status === 'Active');
+    await eventually(
+      () => gw.call('POST', action('GetAsset'), { token, body: { Id: id } }),
+      (r) => r.body?.Result?.Status === 'Active',
+    );
     return id;
   };
 
@@ -36,7 +39,12 @@ describe.each(['phanedge', 'kapon'] as const)('finding 5: asset:// is checked wh
   afterAll(async () => gw?.close());
   beforeEach(() => gw.sandbox.control.clearRequests());
 
-  const body = (extra: Record<string, unknown>) => ({ model: 'dreamina-seedance-2-0', content: [{ type: 'text', text: 'A boat, Image 1 as style.' }], duration: 5, ...extra });
+  const body = (extra: Record<string, unknown>) => ({
+    model: 'dreamina-seedance-2-0',
+    content: [{ type: 'text', text: 'A boat, Image 1 as style.' }],
+    duration: 5,
+    ...extra,
+  });
   const expectRefused = async (token: string, sent: unknown, status: number, code: string, param: string) => {
     const res = await gw.call('POST', TASKS, { token, body: sent });
     expect({ status: res.status, code: res.body?.error?.code, param: res.body?.error?.param }).toEqual({ status, code, param });
@@ -50,14 +58,21 @@ describe.each(['phanedge', 'kapon'] as const)('finding 5: asset:// is checked wh
     ['Asset:// in references', () => ({ references: { image: [`Asset://${aImage}`] } }), 'references.image[0]'],
     ['an unknown kind under references', () => ({ references: { style: `asset://${aImage}` } }), 'references.style'],
     ['an unknown field at any depth', () => ({ extra: { deep: [{ ref: `ASSET://${aImage}` }] } }), 'extra.deep[0].ref'],
-    ['a content item under a key other than its type', () => ({ content: [{ type: 'text', text: 'x', video_url: { url: `asset://${aVideo}` } }] }), 'content[0].video_url.url'],
+    [
+      'a content item under a key other than its type',
+      () => ({ content: [{ type: 'text', text: 'x', video_url: { url: `asset://${aVideo}` } }] }),
+      'content[0].video_url.url',
+    ],
   ])("another tenant's asset in %s → 404, nothing sent upstream", async (_label, extra, param) => {
     const res = await expectRefused(b.token, body(extra()), 404, assetCode, param);
     expect(res.body.error.message).toMatch(/does not exist or does not belong to this account/);
   });
 
   it('the owner may use its asset in references: Asset:// reaches upstream as asset://', async () => {
-    const res = await gw.call('POST', TASKS, { token: a.token, body: body({ references: { image: [`Asset://${aImage}`], video: [{ url: ` asset://${aVideo} ` }] } }) });
+    const res = await gw.call('POST', TASKS, {
+      token: a.token,
+      body: body({ references: { image: [`Asset://${aImage}`], video: [{ url: ` asset://${aVideo} ` }] } }),
+    });
     expect(res.status).toBe(200);
     expect(lastUpstreamCreate(gw.sandbox)?.references).toEqual({ image: [`asset://${aImage}`], video: [{ url: `asset://${aVideo}` }] });
   });

@@ -17,7 +17,11 @@ describe('finding 8: URL ports and public addresses for every URL', () => {
   const create = (sent: unknown) => gw.call('POST', TASKS, { token: any.token, body: sent });
 
   beforeAll(async () => {
-    gw = await startGateway({ env: { ARKGATE_DNS_OVERRIDES: 'example.com=93.184.215.14,hooks.example.com=93.184.215.30,media.example.com=93.184.215.20,metadata.example.com=169.254.169.254' } });
+    gw = await startGateway({
+      env: {
+        ARKGATE_DNS_OVERRIDES: 'example.com=93.184.215.14,hooks.example.com=93.184.215.30,media.example.com=93.184.215.20,metadata.example.com=169.254.169.254',
+      },
+    });
     any = await gw.newTenant({ media_policy: 'any' });
   });
   afterAll(async () => gw?.close());
@@ -63,14 +67,21 @@ describe('finding 8: URL ports and public addresses for every URL', () => {
     });
 
     it('plain URLs in references are held to the same rule', async () => {
-      await expectRefused(body({ content: [text, vid('https://media.example.com/in.mp4')], references: { image: ['http://169.254.169.254/x.png'] } }), 'references.image[0]', 'link-local');
+      await expectRefused(
+        body({ content: [text, vid('https://media.example.com/in.mp4')], references: { image: ['http://169.254.169.254/x.png'] } }),
+        'references.image[0]',
+        'link-local',
+      );
     });
 
     it('public http and https media on 80, 443 and allowed ports pass, trimmed', async () => {
       const content = [text, vid(' http://media.example.com/in.mp4 '), img('http://media.example.com:8443/a.png'), img('https://media.example.com/b.png')];
       expect((await create(body({ content }))).status).toBe(200);
       expect(lastUpstreamCreate(gw.sandbox)?.content.map((c: any) => (c.video_url ?? c.image_url)?.url)).toEqual([
-        undefined, 'http://media.example.com/in.mp4', 'http://media.example.com:8443/a.png', 'https://media.example.com/b.png',
+        undefined,
+        'http://media.example.com/in.mp4',
+        'http://media.example.com:8443/a.png',
+        'https://media.example.com/b.png',
       ]);
     });
   });

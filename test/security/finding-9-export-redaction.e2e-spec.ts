@@ -13,7 +13,10 @@ describe('finding 9: exports redact callback secrets exactly as audit events do'
   beforeAll(async () => {
     gw = await startGateway();
     const t = await gw.newTenant({ media_policy: 'any' });
-    const res = await gw.call('POST', TASKS, { token: t.token, body: { model: 'dreamina-seedance-2-0', content: [{ type: 'text', text: 'A boat.' }], duration: 5, callback_url: callback } });
+    const res = await gw.call('POST', TASKS, {
+      token: t.token,
+      body: { model: 'dreamina-seedance-2-0', content: [{ type: 'text', text: 'A boat.' }], duration: 5, callback_url: callback },
+    });
     expect(res.status).toBe(200);
     taskId = res.body.id;
   });
@@ -37,7 +40,11 @@ describe('finding 9: exports redact callback secrets exactly as audit events do'
   it('NDJSON: the callback_url column equals the audit event’s, with no secret left', async () => {
     const text = await exported('ndjson');
     for (const secret of secrets) expect(text).not.toContain(secret);
-    const row = text.trim().split('\n').map((l) => JSON.parse(l)).find((r) => r.task_id === taskId);
+    const row = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .find((r) => r.task_id === taskId);
     expect(row.callback_url).toBe(await auditedCallback());
     expect(row.callback_url).toBe(
       'https://example.com/volcark/callback?order=77&token=[REDACTED]&sig=[REDACTED]&api_key=[REDACTED]&X-Amz-Signature=[REDACTED]',

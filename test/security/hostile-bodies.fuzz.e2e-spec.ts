@@ -53,7 +53,13 @@ const ROUTES: Route[] = [
     asset: false,
     base: fc.record({
       model: fc.constantFrom('dreamina-seedance-2-0-fast', 'dreamina-seedance-2-0', 'dreamina-seedance-2-0-mini'),
-      content: fc.array(fc.oneof(fc.record({ type: fc.constant('text'), text }), fc.record({ type: fc.constant('image_url'), image_url: fc.record({ url: fc.constant('asset://a-1') }) })), { minLength: 1, maxLength: 3 }),
+      content: fc.array(
+        fc.oneof(
+          fc.record({ type: fc.constant('text'), text }),
+          fc.record({ type: fc.constant('image_url'), image_url: fc.record({ url: fc.constant('asset://a-1') }) }),
+        ),
+        { minLength: 1, maxLength: 3 },
+      ),
       duration: fc.constantFrom(4, 5, -1),
       resolution: fc.constantFrom('480p', '720p'),
     }),
@@ -82,7 +88,11 @@ const ROUTES: Route[] = [
     path: () => '/admin/tenants',
     token: () => ADMIN_TOKEN,
     asset: false,
-    base: fc.record({ name: text.map((s) => `fuzz-${s}`), entitlements: fc.record({ video_generation: fc.boolean() }), rate_limit_per_minute: fc.integer({ min: 1, max: 1000 }) }),
+    base: fc.record({
+      name: text.map((s) => `fuzz-${s}`),
+      entitlements: fc.record({ video_generation: fc.boolean() }),
+      rate_limit_per_minute: fc.integer({ min: 1, max: 1000 }),
+    }),
     known: [],
   },
   {
@@ -98,7 +108,30 @@ const ROUTES: Route[] = [
 
 /** Values of every kind, extreme numbers and odd strings included. */
 const wild: fc.Arbitrary<Json> = fc.oneof(
-  fc.constantFrom<Json>(null, true, false, 0, -0, -1, 2 ** 31, 2 ** 53, 2 ** 62, -(2 ** 63), 1e308, -1e308, 5e-324, 1.5, '', ' ', '%', '%'.repeat(300), '\\', 'ü🙂', [], {}),
+  fc.constantFrom<Json>(
+    null,
+    true,
+    false,
+    0,
+    -0,
+    -1,
+    2 ** 31,
+    2 ** 53,
+    2 ** 62,
+    -(2 ** 63),
+    1e308,
+    -1e308,
+    5e-324,
+    1.5,
+    '',
+    ' ',
+    '%',
+    '%'.repeat(300),
+    '\\',
+    'ü🙂',
+    [],
+    {},
+  ),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.integer(),
   fc.string({ maxLength: 20 }),
@@ -125,7 +158,8 @@ type Mutation = { kind: string; hostile: boolean; apply: (body: Record<string, J
 
 const at = fc.nat();
 const MUTATIONS: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.tuple(fc.constantFrom('__proto__', 'constructor', 'prototype'), at, wild).map(([key, i, value]): Mutation => ({ kind: 'prototype key',
+  fc.tuple(fc.constantFrom('__proto__', 'constructor', 'prototype'), at, wild).map(([key, i, value]): Mutation => ({
+    kind: 'prototype key',
     hostile: true,
     apply: (body) => {
       const objects = objectsIn(body);
@@ -133,7 +167,8 @@ const MUTATIONS: fc.Arbitrary<Mutation> = fc.oneof(
       return JSON.stringify(body);
     },
   })),
-  fc.tuple(fc.integer({ min: 33, max: 3000 }), fc.constantFrom('[', '{"a":'), at).map(([depth, open, i]): Mutation => ({ kind: 'deep nesting',
+  fc.tuple(fc.integer({ min: 33, max: 3000 }), fc.constantFrom('[', '{"a":'), at).map(([depth, open, i]): Mutation => ({
+    kind: 'deep nesting',
     hostile: true,
     apply: (body) => {
       const close = open === '[' ? ']' : '}';
@@ -142,7 +177,8 @@ const MUTATIONS: fc.Arbitrary<Mutation> = fc.oneof(
       return JSON.stringify(body).replace('"__NEST__"', `${open.repeat(depth)}${open === '[' ? '' : '1'}${close.repeat(depth)}`);
     },
   })),
-  fc.tuple(fc.integer({ min: 10_001, max: 12_000 }), fc.boolean(), at).map(([n, asKeys, i]): Mutation => ({ kind: 'too many keys or items',
+  fc.tuple(fc.integer({ min: 10_001, max: 12_000 }), fc.boolean(), at).map(([n, asKeys, i]): Mutation => ({
+    kind: 'too many keys or items',
     hostile: true,
     apply: (body) => {
       const objects = objectsIn(body);
@@ -151,7 +187,8 @@ const MUTATIONS: fc.Arbitrary<Mutation> = fc.oneof(
       return JSON.stringify(body).replace('"__BULK__"', bulk);
     },
   })),
-  fc.tuple(at, fc.boolean(), fc.string({ maxLength: 5 })).map(([i, inKey, s]): Mutation => ({ kind: 'NUL',
+  fc.tuple(at, fc.boolean(), fc.string({ maxLength: 5 })).map(([i, inKey, s]): Mutation => ({
+    kind: 'NUL',
     hostile: true,
     apply: (body) => {
       const objects = objectsIn(body);
@@ -160,7 +197,8 @@ const MUTATIONS: fc.Arbitrary<Mutation> = fc.oneof(
       return JSON.stringify(body);
     },
   })),
-  fc.tuple(at, fc.nat(), wild).map(([i, k, value]): Mutation => ({ kind: 'case variant',
+  fc.tuple(at, fc.nat(), wild).map(([i, k, value]): Mutation => ({
+    kind: 'case variant',
     hostile: true,
     apply: (body, route) => {
       if (route.known.length === 0) {
@@ -177,7 +215,8 @@ const MUTATIONS: fc.Arbitrary<Mutation> = fc.oneof(
   })),
   fc.constant<Mutation>({ kind: 'access_token', hostile: true, apply: (body) => (put(body, 'access_token', 'oh-x'), JSON.stringify(body)) }),
   // Not hostile by construction: wrong types and extreme numbers in place of fields.
-  fc.tuple(at, fc.nat(), wild).map(([i, k, value]): Mutation => ({ kind: 'wrong type',
+  fc.tuple(at, fc.nat(), wild).map(([i, k, value]): Mutation => ({
+    kind: 'wrong type',
     hostile: false,
     apply: (body) => {
       const objects = objectsIn(body);

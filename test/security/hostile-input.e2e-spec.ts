@@ -70,7 +70,11 @@ describe('finding 1: prototype keys (constructor, __proto__, prototype) are refu
   it.each(keys)('admin create-tenant and tenant PATCH with %s', async (key) => {
     expectNative(await post('/admin/tenants', `{"name":"t","${key}":{"x":1}}`, ADMIN_TOKEN), 400, 'invalid_request', key);
     expectNative(await post('/admin/tenants', `{"name":"t","entitlements":{"${key}":1}}`, ADMIN_TOKEN), 400, 'invalid_request', key);
-    const patch = await gw.call('PATCH', `/admin/tenants/${tenant.id}`, { token: ADMIN_TOKEN, rawBody: `{"${key}":{"status":"suspended"}}`, headers: { 'content-type': 'application/json' } });
+    const patch = await gw.call('PATCH', `/admin/tenants/${tenant.id}`, {
+      token: ADMIN_TOKEN,
+      rawBody: `{"${key}":{"status":"suspended"}}`,
+      headers: { 'content-type': 'application/json' },
+    });
     expectNative(patch, 400, 'invalid_request', key);
     expect((await gw.admin('GET', `/admin/tenants/${tenant.id}`)).body.status).toBe('active');
   });
@@ -104,11 +108,15 @@ describe('finding 3: an unauthenticated body is answered 401 after at most 64 KB
 
   const send = (path: string, body: Buffer, headers: Record<string, string>) =>
     new Promise<{ status?: number; text?: string; error?: string }>((resolve) => {
-      const req = httpRequest(gw.url + path, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(body.length), ...headers } }, (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode, text }));
-      });
+      const req = httpRequest(
+        gw.url + path,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(body.length), ...headers } },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode, text }));
+        },
+      );
       req.on('error', (e) => resolve({ error: e.message }));
       req.end(body);
     });
@@ -154,7 +162,10 @@ describe('finding 4: tokens count only in the Authorization header', () => {
 
   it('a body access_token never authenticates', async () => {
     await nothingUpstream(async () => {
-      const res = await gw.call('POST', TASKS, { rawBody: JSON.stringify({ ...CREATE, access_token: tenant.token }), headers: { 'content-type': 'application/json', ...freshAddress() } });
+      const res = await gw.call('POST', TASKS, {
+        rawBody: JSON.stringify({ ...CREATE, access_token: tenant.token }),
+        headers: { 'content-type': 'application/json', ...freshAddress() },
+      });
       expectNative(res, 401, 'unauthorized');
     });
   });
@@ -175,25 +186,61 @@ describe('finding 4: tokens count only in the Authorization header', () => {
 
 describe('finding 5: case variants of known keys are refused, naming the key', () => {
   it.each(['CALLBACK_URL', 'callback_URL', 'Callback_Url', 'Model', 'CONTENT'])('task create with %s', async (key) => {
-    const body: Record<string, unknown> = { ...CREATE, [key]: key === 'CONTENT' ? [TEXT] : key === 'Model' ? 'dreamina-seedance-2-0' : 'https://169.254.169.254/' };
+    const body: Record<string, unknown> = {
+      ...CREATE,
+      [key]: key === 'CONTENT' ? [TEXT] : key === 'Model' ? 'dreamina-seedance-2-0' : 'https://169.254.169.254/',
+    };
     await nothingUpstream(async () => expectNative(await post(TASKS, JSON.stringify(body)), 400, 'invalid_request', key));
   });
 
   it('in content items and their media objects', async () => {
     await nothingUpstream(async () => {
       const item = { type: 'image_url', role: 'first_frame', image_url: { url: 'asset://x' } };
-      expectNative(await post(TASKS, JSON.stringify({ ...CREATE, content: [TEXT, { ...item, Image_Url: { url: 'https://169.254.169.254/x.png' } }] })), 400, 'invalid_request', 'content[1].Image_Url');
-      expectNative(await post(TASKS, JSON.stringify({ ...CREATE, content: [TEXT, { type: 'image_url', image_url: { url: 'asset://x', URL: 'https://10.0.0.1/' } }] })), 400, 'invalid_request', 'content[1].image_url.URL');
-      expectNative(await post(TASKS, JSON.stringify({ ...CREATE, content: [{ Type: 'text', type: 'text', text: 'x' }] })), 400, 'invalid_request', 'content[0].Type');
+      expectNative(
+        await post(TASKS, JSON.stringify({ ...CREATE, content: [TEXT, { ...item, Image_Url: { url: 'https://169.254.169.254/x.png' } }] })),
+        400,
+        'invalid_request',
+        'content[1].Image_Url',
+      );
+      expectNative(
+        await post(TASKS, JSON.stringify({ ...CREATE, content: [TEXT, { type: 'image_url', image_url: { url: 'asset://x', URL: 'https://10.0.0.1/' } }] })),
+        400,
+        'invalid_request',
+        'content[1].image_url.URL',
+      );
+      expectNative(
+        await post(TASKS, JSON.stringify({ ...CREATE, content: [{ Type: 'text', type: 'text', text: 'x' }] })),
+        400,
+        'invalid_request',
+        'content[0].Type',
+      );
     });
   });
 
   it('in asset bodies, their Moderation and Filter; URL, Url and url stay accepted', async () => {
     await nothingUpstream(async () => {
-      expectAssetError(await post(ASSETS('CreateAsset'), JSON.stringify({ GroupId: 'g', uRL: 'https://example.com/a.png', AssetType: 'Image' })), 400, 'invalid_request');
-      expectAssetError(await post(ASSETS('CreateAsset'), JSON.stringify({ GroupId: 'g', URL: 'https://example.com/a.png', AssetType: 'Image', Moderation: { strategy: 'Skip' } })), 400, 'moderation_skip_not_allowed');
+      expectAssetError(
+        await post(ASSETS('CreateAsset'), JSON.stringify({ GroupId: 'g', uRL: 'https://example.com/a.png', AssetType: 'Image' })),
+        400,
+        'invalid_request',
+      );
+      expectAssetError(
+        await post(
+          ASSETS('CreateAsset'),
+          JSON.stringify({ GroupId: 'g', URL: 'https://example.com/a.png', AssetType: 'Image', Moderation: { strategy: 'Skip' } }),
+        ),
+        400,
+        'moderation_skip_not_allowed',
+      );
       // A case variant inside Moderation that does not ask to skip is refused as a case variant.
-      expectAssetError(await post(ASSETS('CreateAsset'), JSON.stringify({ GroupId: 'g', URL: 'https://example.com/a.png', AssetType: 'Image', Moderation: { strategy: 'Default' } })), 400, 'invalid_request');
+      expectAssetError(
+        await post(
+          ASSETS('CreateAsset'),
+          JSON.stringify({ GroupId: 'g', URL: 'https://example.com/a.png', AssetType: 'Image', Moderation: { strategy: 'Default' } }),
+        ),
+        400,
+        'invalid_request',
+      );
       expectAssetError(await post(ASSETS('ListAssets'), JSON.stringify({ Filter: { name: 'x' } })), 400, 'invalid_request');
       expectAssetError(await post(ASSETS('CreateAssetGroup'), JSON.stringify({ Name: 'g', name: 'h' })), 400, 'invalid_request');
     });
@@ -230,7 +277,14 @@ describe('finding 6: NUL, deep nesting and out-of-range numbers → 400 on every
 
   it.each([33, 5_000, 100_000])('nesting %i levels deep', async (depth) => {
     await nothingUpstream(async () => {
-      expectNative(await post(TASKS, `{"model":"dreamina-seedance-2-0-fast","content":[${TEXT ? JSON.stringify(TEXT) : ''}],"x":${'['.repeat(depth)}${']'.repeat(depth)}}`), 400, 'invalid_request');
+      expectNative(
+        await post(
+          TASKS,
+          `{"model":"dreamina-seedance-2-0-fast","content":[${TEXT ? JSON.stringify(TEXT) : ''}],"x":${'['.repeat(depth)}${']'.repeat(depth)}}`,
+        ),
+        400,
+        'invalid_request',
+      );
       expectAssetError(await post(ASSETS('ListAssets'), `{"Filter":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`), 400, 'invalid_request');
     });
   });

@@ -37,7 +37,15 @@ function send(name, b, idempotencyKey) {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ name, status: res.statusCode, ms: Date.now() - started, mb: +(b.length / MB).toFixed(1), ...(res.statusCode === 200 ? {} : { body: text.slice(0, 300) }) }));
+      res.on('end', () =>
+        resolve({
+          name,
+          status: res.statusCode,
+          ms: Date.now() - started,
+          mb: +(b.length / MB).toFixed(1),
+          ...(res.statusCode === 200 ? {} : { body: text.slice(0, 300) }),
+        }),
+      );
     });
     req.on('error', (e) => resolve({ name, status: -1, error: e.message, ms: Date.now() - started }));
     req.end(b);
@@ -47,6 +55,7 @@ function send(name, b, idempotencyKey) {
 process.send('ready');
 process.once('message', async () => {
   const out = [];
-  for (const [name, b] of bodies) for (let round = 0; round < 2; round++) out.push(await send(name, b, round === 1 ? `stall-${b.length}-${Date.now()}` : undefined));
+  for (const [name, b] of bodies)
+    for (let round = 0; round < 2; round++) out.push(await send(name, b, round === 1 ? `stall-${b.length}-${Date.now()}` : undefined));
   process.send(out);
 });

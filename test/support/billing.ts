@@ -5,7 +5,10 @@ import { testTenantId } from './tenant-id';
 
 /** The ledger as stored, for one tenant (or all). */
 export async function ledger(gw: TestGateway, tenantId?: string): Promise<LedgerEntryEntity[]> {
-  return gw.app.get(DataSource).getRepository(LedgerEntryEntity).find({ where: tenantId ? { tenantId: testTenantId(tenantId) } : {}, order: { createdAt: 'ASC' } });
+  return gw.app
+    .get(DataSource)
+    .getRepository(LedgerEntryEntity)
+    .find({ where: tenantId ? { tenantId: testTenantId(tenantId) } : {}, order: { createdAt: 'ASC' } });
 }
 
 /** Independent of the code under test: tokens × USD-per-million, exact, as a decimal string of USD. */
@@ -27,6 +30,9 @@ export async function createAndFinish(gw: TestGateway, token: string, body: unkn
   if (created.status !== 200) throw new Error(`create failed: ${created.status} ${JSON.stringify(created.body)}`);
   const id = created.body.id as string;
   if (outcome) gw.sandbox.control.forceOutcome(id, outcome);
-  const done = await eventually(() => gw.call('GET', `${TASKS}/${id}`, { token }), (r) => ['succeeded', 'failed', 'expired', 'cancelled'].includes(r.body.status));
+  const done = await eventually(
+    () => gw.call('GET', `${TASKS}/${id}`, { token }),
+    (r) => ['succeeded', 'failed', 'expired', 'cancelled'].includes(r.body.status),
+  );
   return done.body as Record<string, any>;
 }

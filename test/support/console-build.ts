@@ -13,10 +13,14 @@ const ROOT = join(__dirname, '..', '..');
  */
 export async function buildConsole(): Promise<string> {
   const outDir = mkdtempSync(join(tmpdir(), 'arkgate-console-'));
-  await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(ROOT, 'console', 'vite.config.mts')], {
-    cwd: ROOT,
-    env: { ...process.env, CONSOLE_OUT_DIR: outDir, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
-  });
+  await promisify(execFile)(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(ROOT, 'console', 'vite.config.mts')],
+    {
+      cwd: ROOT,
+      env: { ...process.env, CONSOLE_OUT_DIR: outDir, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
+    },
+  );
   return outDir;
 }
 

@@ -7,7 +7,10 @@ import { testTenantId } from './tenant-id';
 
 /** Every task record of a tenant (or all), oldest first, whatever its status. */
 export function records(gw: TestGateway, tenantId?: string): Promise<TaskEntity[]> {
-  return gw.app.get(DataSource).getRepository(TaskEntity).find({ where: tenantId ? { tenantId: testTenantId(tenantId) } : {}, order: { createdAt: 'ASC' } });
+  return gw.app
+    .get(DataSource)
+    .getRepository(TaskEntity)
+    .find({ where: tenantId ? { tenantId: testTenantId(tenantId) } : {}, order: { createdAt: 'ASC' } });
 }
 
 export function auditEvents(gw: TestGateway, action: string): Promise<AuditEventEntity[]> {

@@ -22,7 +22,9 @@ async function failBindingVideos(gw: TestGateway): Promise<() => Promise<void>> 
     );
     return async () => void (await ds.query('DROP TRIGGER fail_binding_videos'));
   }
-  await ds.query(`CREATE FUNCTION fail_binding_videos() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected failure of the video row write'; END $$ LANGUAGE plpgsql`);
+  await ds.query(
+    `CREATE FUNCTION fail_binding_videos() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected failure of the video row write'; END $$ LANGUAGE plpgsql`,
+  );
   await ds.query(
     `CREATE TRIGGER fail_binding_videos BEFORE UPDATE ON videos FOR EACH ROW
      WHEN (OLD.task_id IS NULL AND NEW.task_id IS NOT NULL) EXECUTE FUNCTION fail_binding_videos()`,
@@ -38,7 +40,11 @@ describe(`a video survives a lost write of its task id (${process.env.DATABASE_U
   let videos: () => Promise<VideoEntity[]>;
   beforeAll(async () => {
     gw = await startGateway({ env: { ARKGATE_RECONCILE_INLINE_MS: '0', ARKGATE_RECONCILE_INTERVAL_MS: '100' } });
-    videos = () => gw.app.get(DataSource).getRepository(VideoEntity).find({ order: { createdAt: 'ASC' } });
+    videos = () =>
+      gw.app
+        .get(DataSource)
+        .getRepository(VideoEntity)
+        .find({ order: { createdAt: 'ASC' } });
   });
   afterAll(async () => gw?.close());
   afterEach(() => gw.sandbox.control.clearFaults());

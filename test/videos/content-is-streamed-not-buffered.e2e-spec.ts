@@ -16,7 +16,13 @@ function rssOf(pid: number): number {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(status, 'utf8'));
     if (m) return Number(m[1]) * 1024;
   }
-  return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)]).toString().trim()) * 1024;
+  return (
+    Number(
+      execFileSync('ps', ['-o', 'rss=', '-p', String(pid)])
+        .toString()
+        .trim(),
+    ) * 1024
+  );
 }
 
 /**
@@ -44,7 +50,11 @@ describe('a 50 MB video is streamed through /content, not buffered', () => {
   });
 
   const call = async (method: string, path: string, token: string, body?: unknown) => {
-    const res = await fetch(gw.url + path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(gw.url + path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return { status: res.status, body: (await res.json()) as Record<string, any> };
   };
 

@@ -17,7 +17,8 @@ describe('the openai SDK against /v1/videos', () => {
   /** The POST bodies the SDK sent (FormData is sent as multipart/form-data), to prove what it puts on the wire. */
   const sent: string[] = [];
   const recordingFetch: typeof fetch = (input, init) => {
-    if (init?.method === 'POST') sent.push(init.body instanceof FormData ? 'multipart/form-data' : new Headers(init.headers).get('content-type') ?? typeof init.body);
+    if (init?.method === 'POST')
+      sent.push(init.body instanceof FormData ? 'multipart/form-data' : (new Headers(init.headers).get('content-type') ?? typeof init.body));
     return fetch(input, init);
   };
   const clientOf = (apiKey: string) => new OpenAI({ apiKey, baseURL: `${gw.url}/v1`, maxRetries: 0, timeout: 10_000, fetch: recordingFetch });
@@ -45,7 +46,14 @@ describe('the openai SDK against /v1/videos', () => {
     sent.length = 0;
     const created = await client.videos.create({ prompt: PROMPT, size: '720x1280', seconds: '4' });
     expect(sent).toEqual(['multipart/form-data']);
-    expect(created).toMatchObject({ object: 'video', status: 'queued', size: '720x1280', seconds: '4', model: 'dreamina-seedance-2-0', remixed_from_video_id: null });
+    expect(created).toMatchObject({
+      object: 'video',
+      status: 'queued',
+      size: '720x1280',
+      seconds: '4',
+      model: 'dreamina-seedance-2-0',
+      remixed_from_video_id: null,
+    });
     expect(created.id).toMatch(/^video_/);
     expect(lastUpstreamCreate(gw.sandbox)).toMatchObject({ resolution: '720p', ratio: '9:16', duration: 4 });
 

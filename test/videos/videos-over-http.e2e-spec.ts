@@ -10,7 +10,21 @@ import { lastUpstreamCreate, upstreamCreates } from '../support/upstream-request
 
 const SAMPLE_MP4 = readFileSync(join(__dirname, '../../libs/sandbox/assets/sample.mp4'));
 const SAMPLE_PNG = readFileSync(join(__dirname, '../../libs/sandbox/assets/sample.png'));
-const VIDEO_KEYS = ['completed_at', 'created_at', 'error', 'expires_at', 'id', 'model', 'object', 'progress', 'prompt', 'remixed_from_video_id', 'seconds', 'size', 'status'];
+const VIDEO_KEYS = [
+  'completed_at',
+  'created_at',
+  'error',
+  'expires_at',
+  'id',
+  'model',
+  'object',
+  'progress',
+  'prompt',
+  'remixed_from_video_id',
+  'seconds',
+  'size',
+  'status',
+];
 const PROMPT = 'A paper boat drifting on a calm lake at dawn.';
 
 /** docs/contract.md §11 over raw HTTP: JSON and multipart creates, the size table, streamed content, scoping and billing. */
@@ -34,9 +48,16 @@ describe('/v1/videos over HTTP', () => {
 
   const create = (body: unknown, token = a.token, headers?: Record<string, string>) => gw.call('POST', '/v1/videos', { token, body, headers });
   const taskIdOf = async (videoId: string) => (await gw.app.get(DataSource).getRepository(VideoEntity).findOneByOrFail({ id: videoId })).taskId as string;
-  const completed = (id: string, token = a.token) => eventually(() => gw.call('GET', `/v1/videos/${id}`, { token }), (r) => r.body.status !== 'queued' && r.body.status !== 'in_progress');
+  const completed = (id: string, token = a.token) =>
+    eventually(
+      () => gw.call('GET', `/v1/videos/${id}`, { token }),
+      (r) => r.body.status !== 'queued' && r.body.status !== 'in_progress',
+    );
   const multipart = (form: FormData, token = a.token) =>
-    fetch(`${gw.url}/v1/videos`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, any> }));
+    fetch(`${gw.url}/v1/videos`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form }).then(async (r) => ({
+      status: r.status,
+      body: (await r.json()) as Record<string, any>,
+    }));
 
   it('a JSON create is one task: the Video object with exactly its keys, seconds as a string, visible natively by its cgt- id', async () => {
     const res = await create({ prompt: PROMPT });
@@ -202,9 +223,19 @@ describe('/v1/videos over HTTP', () => {
   it("another tenant's video: GET, content and DELETE all 404 and change nothing", async () => {
     const res = await create({ prompt: PROMPT });
     await completed(res.body.id);
-    for (const [method, path] of [['GET', `/v1/videos/${res.body.id}`], ['GET', `/v1/videos/${res.body.id}/content`], ['DELETE', `/v1/videos/${res.body.id}`]]) {
+    for (const [method, path] of [
+      ['GET', `/v1/videos/${res.body.id}`],
+      ['GET', `/v1/videos/${res.body.id}/content`],
+      ['DELETE', `/v1/videos/${res.body.id}`],
+    ]) {
       const other = await gw.call(method, path, { token: b.token });
-      expect({ path, method, status: other.status, type: other.body.error.type, code: other.body.error.code }).toEqual({ path, method, status: 404, type: 'not_found_error', code: 'video_not_found' });
+      expect({ path, method, status: other.status, type: other.body.error.type, code: other.body.error.code }).toEqual({
+        path,
+        method,
+        status: 404,
+        type: 'not_found_error',
+        code: 'video_not_found',
+      });
     }
     expect((await gw.call('GET', '/v1/videos', { token: b.token })).body.data.map((v: { id: string }) => v.id)).not.toContain(res.body.id);
     expect((await gw.call('GET', `/v1/videos/${res.body.id}`, { token: a.token })).status).toBe(200);
@@ -215,14 +246,24 @@ describe('/v1/videos over HTTP', () => {
     const facade = await create({ prompt: PROMPT, size: '1920x1080', seconds: '6' }, t.token);
     const facadeTask = await taskIdOf(facade.body.id);
     await completed(facade.body.id, t.token);
-    const native = await gw.call('POST', TASKS, { token: t.token, body: { model: 'dreamina-seedance-2-0', content: [{ type: 'text', text: PROMPT }], resolution: '1080p', ratio: '16:9', duration: 6 } });
-    await eventually(() => gw.call('GET', `${TASKS}/${native.body.id}`, { token: t.token }), (r) => r.body.status === 'succeeded');
+    const native = await gw.call('POST', TASKS, {
+      token: t.token,
+      body: { model: 'dreamina-seedance-2-0', content: [{ type: 'text', text: PROMPT }], resolution: '1080p', ratio: '16:9', duration: 6 },
+    });
+    await eventually(
+      () => gw.call('GET', `${TASKS}/${native.body.id}`, { token: t.token }),
+      (r) => r.body.status === 'succeeded',
+    );
     const entries = await ledger(gw, t.id);
     const ofFacade = entries.find((e) => e.taskId === facadeTask);
     const ofNative = entries.find((e) => e.taskId === native.body.id);
     expect(ofFacade).toBeDefined();
     expect(ofNative).toBeDefined();
-    expect({ sku: ofFacade!.sku, tokens: ofFacade!.tokens, amount: ofFacade!.amountNano }).toEqual({ sku: ofNative!.sku, tokens: ofNative!.tokens, amount: ofNative!.amountNano });
+    expect({ sku: ofFacade!.sku, tokens: ofFacade!.tokens, amount: ofFacade!.amountNano }).toEqual({
+      sku: ofNative!.sku,
+      tokens: ofNative!.tokens,
+      amount: ofNative!.amountNano,
+    });
     expect(ofFacade!.sku).toBe('dreamina-seedance-2-0-1080p-novideo');
   });
 
@@ -239,7 +280,10 @@ describe('/v1/videos over HTTP', () => {
     const cancelled = await create({ prompt: PROMPT });
     const taskId = await taskIdOf(cancelled.body.id);
     expect((await gw.call('DELETE', `${TASKS}/${taskId}`, { token: a.token })).status).toBe(200);
-    expect((await gw.call('GET', `/v1/videos/${cancelled.body.id}`, { token: a.token })).body).toMatchObject({ status: 'failed', error: { code: 'cancelled' } });
+    expect((await gw.call('GET', `/v1/videos/${cancelled.body.id}`, { token: a.token })).body).toMatchObject({
+      status: 'failed',
+      error: { code: 'cancelled' },
+    });
   });
 
   it('DELETE: a queued video is cancelled upstream and gone; an in-progress one → 409', async () => {
@@ -253,7 +297,10 @@ describe('/v1/videos over HTTP', () => {
 
     gw.sandbox.control.holdAll('running');
     const running = await create({ prompt: PROMPT });
-    await eventually(() => gw.call('GET', `/v1/videos/${running.body.id}`, { token: a.token }), (r) => r.body.status === 'in_progress');
+    await eventually(
+      () => gw.call('GET', `/v1/videos/${running.body.id}`, { token: a.token }),
+      (r) => r.body.status === 'in_progress',
+    );
     const refused = await gw.call('DELETE', `/v1/videos/${running.body.id}`, { token: a.token });
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatchObject({ type: 'invalid_request_error', code: 'InvalidAction.RunningTaskDeletion' });
@@ -290,9 +337,20 @@ describe('/v1/videos over HTTP', () => {
 
   it('Sora-only routes → 400 unsupported_operation; no token → 401 authentication_error; unknown /v1 route → 404 not_found_error', async () => {
     const video = await create({ prompt: PROMPT });
-    for (const [method, path] of [['POST', `/v1/videos/${video.body.id}/remix`], ['POST', '/v1/videos/edits'], ['POST', '/v1/videos/extensions'], ['POST', '/v1/videos/characters'], ['GET', '/v1/videos/characters/char_1']]) {
+    for (const [method, path] of [
+      ['POST', `/v1/videos/${video.body.id}/remix`],
+      ['POST', '/v1/videos/edits'],
+      ['POST', '/v1/videos/extensions'],
+      ['POST', '/v1/videos/characters'],
+      ['GET', '/v1/videos/characters/char_1'],
+    ]) {
       const res = await gw.call(method, path, { token: a.token, body: method === 'POST' ? { prompt: 'x' } : undefined });
-      expect({ path, status: res.status, code: res.body.error.code, type: res.body.error.type }).toEqual({ path, status: 400, code: 'unsupported_operation', type: 'invalid_request_error' });
+      expect({ path, status: res.status, code: res.body.error.code, type: res.body.error.type }).toEqual({
+        path,
+        status: 400,
+        code: 'unsupported_operation',
+        type: 'invalid_request_error',
+      });
     }
     const noToken = await gw.call('GET', '/v1/videos');
     expect(noToken.status).toBe(401);
@@ -306,8 +364,15 @@ describe('/v1/videos over HTTP', () => {
     const t = await gw.newTenant({ entitlements: { video_generation: true, asset_library: false, models: ['dreamina-seedance-2-0-fast'] } });
     const res = await gw.call('GET', '/v1/models', { token: t.token });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ object: 'list', data: [{ id: 'dreamina-seedance-2-0-fast', object: 'model', created: Date.UTC(2026, 0, 28) / 1000, owned_by: 'arkgate' }] });
-    expect((await gw.call('GET', '/v1/models', { token: a.token })).body.data.map((m: { id: string }) => m.id)).toEqual(['dreamina-seedance-2-0', 'dreamina-seedance-2-0-fast', 'dreamina-seedance-2-0-mini']);
+    expect(res.body).toEqual({
+      object: 'list',
+      data: [{ id: 'dreamina-seedance-2-0-fast', object: 'model', created: Date.UTC(2026, 0, 28) / 1000, owned_by: 'arkgate' }],
+    });
+    expect((await gw.call('GET', '/v1/models', { token: a.token })).body.data.map((m: { id: string }) => m.id)).toEqual([
+      'dreamina-seedance-2-0',
+      'dreamina-seedance-2-0-fast',
+      'dreamina-seedance-2-0-mini',
+    ]);
     const refused = await create({ prompt: PROMPT }, t.token);
     expect(refused.status).toBe(503);
     expect(refused.body.error.type).toBe('server_error');

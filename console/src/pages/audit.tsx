@@ -3,7 +3,15 @@ import { type FormEvent, Fragment, useState } from 'react';
 import { download, get } from '../api';
 import { formatCount, formatTime, formatUsd } from '../format';
 import { type AuditFilters, auditEventsPath, EMPTY_AUDIT_FILTERS, type ExportFilters, exportPath } from '../query';
-import { RECORD_STATUSES, type AuditEvent, type Page, type ReconciliationView, type UnresolvedAssetSubmission, type UnresolvedTaskRecord, type VerifyResult } from '../types';
+import {
+  RECORD_STATUSES,
+  type AuditEvent,
+  type Page,
+  type ReconciliationView,
+  type UnresolvedAssetSubmission,
+  type UnresolvedTaskRecord,
+  type VerifyResult,
+} from '../types';
 import { CursorPager, Empty, ErrorBox, Json, Loading, SelectField, TextField, useData } from '../ui';
 
 export function AuditEventsPage() {
@@ -107,7 +115,9 @@ export function VerifyPage() {
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">Chain verification</h1>
-      <p className="muted">Recomputes every audit event's hash in order and reports the first link that does not hold (an event changed, removed or inserted after it was written).</p>
+      <p className="muted">
+        Recomputes every audit event's hash in order and reports the first link that does not hold (an event changed, removed or inserted after it was written).
+      </p>
       <button type="button" onClick={() => void run()} disabled={state.busy}>
         {state.busy ? 'Verifying…' : 'Verify the chain'}
       </button>
@@ -151,7 +161,13 @@ export function ExportsPage() {
       <p className="muted">Every task record with its cost, hidden tasks included. The same filters apply to both formats.</p>
       <form className="filters" aria-label="Export filters" onSubmit={(e) => e.preventDefault()}>
         <TextField label="Tenant id" name="tenant_id" value={f.tenant_id} onChange={(tenant_id) => set({ tenant_id })} placeholder="all tenants" />
-        <SelectField label="Status" name="status" value={f.status} onChange={(status) => set({ status })} options={[['', 'Any status'], ...RECORD_STATUSES.map((s): [string, string] => [s, s])]} />
+        <SelectField
+          label="Status"
+          name="status"
+          value={f.status}
+          onChange={(status) => set({ status })}
+          options={[['', 'Any status'], ...RECORD_STATUSES.map((s): [string, string] => [s, s])]}
+        />
         <TextField label="Model" name="model" value={f.model} onChange={(model) => set({ model })} placeholder="any model" />
         <TextField label="Created from" name="from" type="date" value={f.from} onChange={(from) => set({ from })} />
         <TextField label="Created to (inclusive)" name="to" type="date" value={f.to} onChange={(to) => set({ to })} />
@@ -312,8 +328,8 @@ function Orphans({ view }: { view: ReconciliationView }) {
       )}
       {view.orphan_totals && (
         <p>
-          {formatCount(view.orphan_totals.tasks)} tasks, {formatCount(view.orphan_totals.completion_tokens)} completion tokens, {formatUsd(view.orphan_totals.list_price_usd)} at
-          today&apos;s list price.
+          {formatCount(view.orphan_totals.tasks)} tasks, {formatCount(view.orphan_totals.completion_tokens)} completion tokens,{' '}
+          {formatUsd(view.orphan_totals.list_price_usd)} at today&apos;s list price.
         </p>
       )}
       {!rows ? null : rows.length === 0 ? (

@@ -41,7 +41,9 @@ function MappingRow({ m, onSaved }: { m: ModelMapping; onSaved: () => void }) {
             void run('PUT');
           }}
         >
-          <Field label={`Upstream model for ${m.model}`}>{(id) => <input id={id} value={value} onChange={(e) => setValue(e.target.value)} placeholder="model version or ep-…" />}</Field>
+          <Field label={`Upstream model for ${m.model}`}>
+            {(id) => <input id={id} value={value} onChange={(e) => setValue(e.target.value)} placeholder="model version or ep-…" />}
+          </Field>
           <button type="submit" disabled={busy}>
             Set
           </button>
@@ -60,7 +62,10 @@ export function ModelsPage() {
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">Model mappings</h1>
-      <p className="muted">What each model sends upstream. A pin overrides the official version; clearing it returns a normal model to its official version and a Filter-Off model to unmapped.</p>
+      <p className="muted">
+        What each model sends upstream. A pin overrides the official version; clearing it returns a normal model to its official version and a Filter-Off model
+        to unmapped.
+      </p>
       <ErrorBox error={mappings.error} />
       {mappings.loading && !mappings.data ? (
         <Loading what="Loading model mappings" />
@@ -122,7 +127,9 @@ function PriceRow({ p, onSaved }: { p: Price; onSaved: () => void }) {
             void save();
           }}
         >
-          <Field label={`New price for ${p.sku} (USD per million tokens)`}>{(id) => <input id={id} inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} placeholder="new price" />}</Field>
+          <Field label={`New price for ${p.sku} (USD per million tokens)`}>
+            {(id) => <input id={id} inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} placeholder="new price" />}
+          </Field>
           <button type="submit" disabled={busy || !value.trim()}>
             Change
           </button>
@@ -140,7 +147,9 @@ export function PricesPage() {
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">Prices</h1>
-      <p className="muted">USD per million tokens for each SKU. A change applies to tasks created from then on; tasks already submitted keep the price they were created under.</p>
+      <p className="muted">
+        USD per million tokens for each SKU. A change applies to tasks created from then on; tasks already submitted keep the price they were created under.
+      </p>
       <ErrorBox error={prices.error} />
       {prices.loading && !prices.data ? (
         <Loading what="Loading prices" />

@@ -26,9 +26,27 @@ export function TaskLogPage() {
     <section aria-labelledby="page-title">
       <h1 id="page-title">Task log</h1>
       <form className="filters" onSubmit={apply} aria-label="Task filters">
-        <SelectField label="Tenant" name="tenant_id" value={draft.tenant_id} onChange={(tenant_id) => set({ tenant_id })} options={[['', 'All tenants'], ...(tenants.data ?? []).map((t): [string, string] => [t.id, t.name])]} />
-        <SelectField label="Status" name="status" value={draft.status} onChange={(status) => set({ status })} options={[['', 'Any status'], ...RECORD_STATUSES.map((s): [string, string] => [s, s])]} />
-        <SelectField label="Model" name="model" value={draft.model} onChange={(model) => set({ model })} options={[['', 'Any model'], ...(mappings.data ?? []).map((m): [string, string] => [m.model, m.model])]} />
+        <SelectField
+          label="Tenant"
+          name="tenant_id"
+          value={draft.tenant_id}
+          onChange={(tenant_id) => set({ tenant_id })}
+          options={[['', 'All tenants'], ...(tenants.data ?? []).map((t): [string, string] => [t.id, t.name])]}
+        />
+        <SelectField
+          label="Status"
+          name="status"
+          value={draft.status}
+          onChange={(status) => set({ status })}
+          options={[['', 'Any status'], ...RECORD_STATUSES.map((s): [string, string] => [s, s])]}
+        />
+        <SelectField
+          label="Model"
+          name="model"
+          value={draft.model}
+          onChange={(model) => set({ model })}
+          options={[['', 'Any model'], ...(mappings.data ?? []).map((m): [string, string] => [m.model, m.model])]}
+        />
         <TextField label="Created from" name="from" type="date" value={draft.from} onChange={(from) => set({ from })} />
         <TextField label="Created to (inclusive)" name="to" type="date" value={draft.to} onChange={(to) => set({ to })} />
         <div className="actions">

@@ -27,8 +27,21 @@ function TenantFields(props: { form: TenantForm; setForm: (f: TenantForm) => voi
           ['any', 'any — public URLs allowed'],
         ]}
       />
-      <TextField label="Rate limit (requests per minute)" name="rate_limit_per_minute" value={form.rate_limit_per_minute} onChange={(v) => set({ rate_limit_per_minute: v })} placeholder="default" />
-      <TextField label="Spend limit (USD)" name="spend_limit_usd" value={form.spend_limit_usd} onChange={(v) => set({ spend_limit_usd: v })} placeholder="none" hint='A decimal such as "250.00"; empty means no limit.' />
+      <TextField
+        label="Rate limit (requests per minute)"
+        name="rate_limit_per_minute"
+        value={form.rate_limit_per_minute}
+        onChange={(v) => set({ rate_limit_per_minute: v })}
+        placeholder="default"
+      />
+      <TextField
+        label="Spend limit (USD)"
+        name="spend_limit_usd"
+        value={form.spend_limit_usd}
+        onChange={(v) => set({ spend_limit_usd: v })}
+        placeholder="none"
+        hint='A decimal such as "250.00"; empty means no limit.'
+      />
       <fieldset>
         <legend>Entitlements</legend>
         <label className="check">

@@ -167,7 +167,7 @@ export function TokensPage() {
                 <tr key={t.id}>
                   <th scope="row">{t.name}</th>
                   <td>{t.role}</td>
-                  <td>{t.tenant_id ? names.get(t.tenant_id) ?? t.tenant_id : '—'}</td>
+                  <td>{t.tenant_id ? (names.get(t.tenant_id) ?? t.tenant_id) : '—'}</td>
                   <td className="mono">{t.prefix}…</td>
                   <td>{formatTime(t.created_at)}</td>
                   <td>{t.revoked_at ? formatTime(t.revoked_at) : '—'}</td>

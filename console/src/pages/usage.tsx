@@ -24,7 +24,12 @@ function DayChart({ rows }: { rows: UsageRow[] }) {
   const w = 720;
   const h = 180;
   const bar = w / Math.max(rows.length, 1);
-  const label = `Charges by day: ${rows.filter((r) => r.tasks > 0).map((r) => `${r.key} ${formatUsd(r.amount_usd)}`).join(', ') || 'none in this range'}`;
+  const label = `Charges by day: ${
+    rows
+      .filter((r) => r.tasks > 0)
+      .map((r) => `${r.key} ${formatUsd(r.amount_usd)}`)
+      .join(', ') || 'none in this range'
+  }`;
   return (
     <figure className="chart">
       <svg viewBox={`0 0 ${w} ${h + 20}`} role="img" aria-label={label} preserveAspectRatio="none">
@@ -49,7 +54,9 @@ function DayChart({ rows }: { rows: UsageRow[] }) {
           </>
         )}
       </svg>
-      <figcaption>Charged USD per day (UTC). Peak: {formatUsd(rows.reduce((m, r) => (usdMagnitude(r.amount_usd) > usdMagnitude(m) ? r.amount_usd : m), '0'))}</figcaption>
+      <figcaption>
+        Charged USD per day (UTC). Peak: {formatUsd(rows.reduce((m, r) => (usdMagnitude(r.amount_usd) > usdMagnitude(m) ? r.amount_usd : m), '0'))}
+      </figcaption>
     </figure>
   );
 }
@@ -74,9 +81,21 @@ export function UsagePage({ role }: { role: Role }) {
       <h1 id="page-title">Usage</h1>
       <form className="filters" onSubmit={apply} aria-label="Usage filters">
         {role === 'admin' ? (
-          <SelectField label="Tenant" name="tenant_id" value={draft.tenant_id} onChange={(tenant_id) => setDraft({ ...draft, tenant_id })} options={[['', 'All tenants'], ...(tenants.data ?? []).map((t): [string, string] => [t.id, t.name])]} />
+          <SelectField
+            label="Tenant"
+            name="tenant_id"
+            value={draft.tenant_id}
+            onChange={(tenant_id) => setDraft({ ...draft, tenant_id })}
+            options={[['', 'All tenants'], ...(tenants.data ?? []).map((t): [string, string] => [t.id, t.name])]}
+          />
         ) : (
-          <TextField label="Tenant id" name="tenant_id" value={draft.tenant_id} onChange={(tenant_id) => setDraft({ ...draft, tenant_id })} placeholder="all tenants" />
+          <TextField
+            label="Tenant id"
+            name="tenant_id"
+            value={draft.tenant_id}
+            onChange={(tenant_id) => setDraft({ ...draft, tenant_id })}
+            placeholder="all tenants"
+          />
         )}
         <TextField label="From" name="from" type="date" value={draft.from} onChange={(from) => setDraft({ ...draft, from })} />
         <TextField label="To (inclusive)" name="to" type="date" value={draft.to} onChange={(to) => setDraft({ ...draft, to })} />
@@ -108,18 +127,18 @@ export function UsagePage({ role }: { role: Role }) {
       ) : null}
       <h2>Breakdown</h2>
       <div className="toolbar">
-      <SelectField
-        label="Group by"
-        name="group_by"
-        value={group}
-        onChange={(g) => setGroup(g as UsageGroup)}
-        options={[
-          ['tenant', 'Tenant'],
-          ['model', 'Model'],
-          ['sku', 'SKU'],
-          ['day', 'Day'],
-        ]}
-      />
+        <SelectField
+          label="Group by"
+          name="group_by"
+          value={group}
+          onChange={(g) => setGroup(g as UsageGroup)}
+          options={[
+            ['tenant', 'Tenant'],
+            ['model', 'Model'],
+            ['sku', 'SKU'],
+            ['day', 'Day'],
+          ]}
+        />
       </div>
       <ErrorBox error={byGroup.error} />
       {byGroup.loading && !byGroup.data ? (
@@ -141,7 +160,7 @@ export function UsagePage({ role }: { role: Role }) {
             <tbody>
               {byGroup.data.items.map((r) => (
                 <tr key={r.key}>
-                  <th scope="row">{group === 'tenant' ? names.get(r.key) ?? r.key : r.key}</th>
+                  <th scope="row">{group === 'tenant' ? (names.get(r.key) ?? r.key) : r.key}</th>
                   <td className="num">{formatCount(r.tasks)}</td>
                   <td className="num">{formatCount(r.tokens)}</td>
                   <td className="num">{formatUsd(r.amount_usd)}</td>

@@ -9,8 +9,6 @@ const textTask = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-
-
 describe('ArkDataClient against the sandbox', () => {
   let sandbox: SandboxHandle;
   let client: ArkDataClient;

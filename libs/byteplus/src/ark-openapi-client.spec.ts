@@ -3,8 +3,6 @@ import { startSandbox, type SandboxHandle } from '@arkgate/sandbox';
 import { ArkOpenApiClient, type ArkOpenApiClientOptions } from './ark-openapi-client';
 import { ArkOpenApiError, ArkUnavailableError } from './ark-errors';
 
-
-
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
 describe('ArkOpenApiClient against the sandbox', () => {
@@ -98,7 +96,10 @@ describe('ArkOpenApiClient against the sandbox', () => {
     const groupId = (await client.createAssetGroup({ Name: 'g' })).Result.Id;
     const { Id } = (await client.createAsset({ GroupId: groupId, URL: 'https://gone.example.com/a.png', AssetType: 'Image' })).Result;
     sandbox.control.advance(1000);
-    expect((await client.getAsset({ Id })).Result).toMatchObject({ Status: 'Failed', Error: { Code: 'DownloadFailed', Message: expect.stringContaining('gone.example.com') } });
+    expect((await client.getAsset({ Id })).Result).toMatchObject({
+      Status: 'Failed',
+      Error: { Code: 'DownloadFailed', Message: expect.stringContaining('gone.example.com') },
+    });
   });
 
   it('calls any action with call()', async () => {
@@ -182,8 +183,18 @@ describe('ArkOpenApiClient against the sandbox', () => {
     ['no ResponseMetadata', 'ListAssets', { Result: { Items: [], TotalCount: 0 } }, (c: ArkOpenApiClient) => c.listAssets()],
     ['no Result', 'GetAsset', { ResponseMetadata: { RequestId: 'r' } }, (c: ArkOpenApiClient) => c.getAsset({ Id: 'a' })],
     ['a create without Id', 'CreateAssetGroup', { ResponseMetadata: {}, Result: {} }, (c: ArkOpenApiClient) => c.createAssetGroup({ Name: 'g' })],
-    ['a numeric Id', 'CreateAsset', { ResponseMetadata: {}, Result: { Id: 7 } }, (c: ArkOpenApiClient) => c.createAsset({ GroupId: 'g', URL: 'u', AssetType: 'Image' })],
-    ['an unknown asset Status', 'GetAsset', { ResponseMetadata: {}, Result: { Id: 'a', Status: 'Inactive' } }, (c: ArkOpenApiClient) => c.getAsset({ Id: 'a' })],
+    [
+      'a numeric Id',
+      'CreateAsset',
+      { ResponseMetadata: {}, Result: { Id: 7 } },
+      (c: ArkOpenApiClient) => c.createAsset({ GroupId: 'g', URL: 'u', AssetType: 'Image' }),
+    ],
+    [
+      'an unknown asset Status',
+      'GetAsset',
+      { ResponseMetadata: {}, Result: { Id: 'a', Status: 'Inactive' } },
+      (c: ArkOpenApiClient) => c.getAsset({ Id: 'a' }),
+    ],
     ['a group without Id', 'GetAssetGroup', { ResponseMetadata: {}, Result: { Name: 'g' } }, (c: ArkOpenApiClient) => c.getAssetGroup({ Id: 'g' })],
     ['Items not an array', 'ListAssetGroups', { ResponseMetadata: {}, Result: { Items: {}, TotalCount: 0 } }, (c: ArkOpenApiClient) => c.listAssetGroups()],
     ['a bad list item', 'ListAssets', { ResponseMetadata: {}, Result: { Items: [{ Id: 3 }], TotalCount: 1 } }, (c: ArkOpenApiClient) => c.listAssets()],

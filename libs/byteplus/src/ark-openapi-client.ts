@@ -1,4 +1,11 @@
-import { arkAssetGroupListProblem, arkAssetGroupProblem, arkAssetListProblem, arkAssetProblem, arkCreatedIdProblem, arkOpenApiEnvelopeProblem } from './ark-asset-guards';
+import {
+  arkAssetGroupListProblem,
+  arkAssetGroupProblem,
+  arkAssetListProblem,
+  arkAssetProblem,
+  arkCreatedIdProblem,
+  arkOpenApiEnvelopeProblem,
+} from './ark-asset-guards';
 import {
   ARK_OPENAPI_SERVICE,
   ARK_OPENAPI_VERSION,

@@ -16,7 +16,16 @@ describe('jsonBody', () => {
     const long = `data:image/png;base64,${'QUJD'.repeat(Math.ceil((2.5 * MB) / 4))}`;
     // A surrogate pair straddling a slice boundary, escapes and non-ASCII text in the long string.
     const tricky = `${'x'.repeat(MB - 1)}😀${'"\\\n\u0001é'.repeat(1000)}${'y'.repeat(MB)}\ud800`;
-    const value = { model: 'm', content: [{ type: 'image_url', image_url: { url: long } }, { type: 'text', text: tricky }], n: NaN, skip: undefined, list: [undefined, () => 1] };
+    const value = {
+      model: 'm',
+      content: [
+        { type: 'image_url', image_url: { url: long } },
+        { type: 'text', text: tricky },
+      ],
+      n: NaN,
+      skip: undefined,
+      list: [undefined, () => 1],
+    };
     const body = await jsonBody(value);
     expect(typeof body).toBe('object');
     const expected = JSON.stringify(value);

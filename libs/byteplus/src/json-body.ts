@@ -58,7 +58,7 @@ function* pieces(v: unknown): Generator<string> {
       return;
     }
     yield '"';
-    for (let i = 0; i < v.length; ) {
+    for (let i = 0; i < v.length;) {
       let end = Math.min(v.length, i + SLICE_CHARS);
       // Never cut a surrogate pair: JSON.stringify would escape its halves.
       const last = v.charCodeAt(end - 1);

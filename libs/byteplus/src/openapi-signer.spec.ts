@@ -25,8 +25,7 @@ const REGION = 'ap-southeast-1';
 const SERVICE = 'ark';
 const common = { accessKeyId: AK, secretAccessKey: SK, region: REGION, service: SERVICE, now: NOW };
 
-const CREATE_BODY =
-  '{"GroupId":"group-20260328091500-abcde","URL":"https://example.com/product.png","AssetType":"Image","Name":"product-front.png"}';
+const CREATE_BODY = '{"GroupId":"group-20260328091500-abcde","URL":"https://example.com/product.png","AssetType":"Image","Name":"product-front.png"}';
 
 /*
  * Frozen vectors. Each was worked through the steps of docs/contract.md §8 separately from this code and must not
@@ -92,7 +91,7 @@ describe('V4 signing steps', () => {
 
   it('percent-encodes and sorts the query: unreserved kept, space %20, / %2F, * %2A, unicode as UTF-8', () => {
     expect(canonicalQuery({ Version: '2024-01-01', Action: 'CreateAsset' })).toBe('Action=CreateAsset&Version=2024-01-01');
-    expect(canonicalQuery({ b: 'x y', a: 'A-Z_a.z~0', 'k/*': "it's (1)!" })).toBe("a=A-Z_a.z~0&b=x%20y&k%2F%2A=it%27s%20%281%29%21");
+    expect(canonicalQuery({ b: 'x y', a: 'A-Z_a.z~0', 'k/*': "it's (1)!" })).toBe('a=A-Z_a.z~0&b=x%20y&k%2F%2A=it%27s%20%281%29%21');
     expect(canonicalQuery({ name: '素材' })).toBe('name=%E7%B4%A0%E6%9D%90');
     expect(canonicalQuery({})).toBe('');
   });
@@ -186,7 +185,13 @@ describe('signRequest', () => {
   });
 
   it('signs a session token as X-Security-Token', () => {
-    const signed = signRequest({ ...common, method: 'POST', url: 'https://open.byteplusapi.com/?Action=GetAsset&Version=2024-01-01', body: '{}', sessionToken: 'tok' });
+    const signed = signRequest({
+      ...common,
+      method: 'POST',
+      url: 'https://open.byteplusapi.com/?Action=GetAsset&Version=2024-01-01',
+      body: '{}',
+      sessionToken: 'tok',
+    });
     expect(signed.headers['X-Security-Token']).toBe('tok');
     expect(signed.authorization).toContain('SignedHeaders=host;x-content-sha256;x-date;x-security-token,');
   });
@@ -236,7 +241,13 @@ describe('signRequest against the @volcengine/openapi reference signer', () => {
   it.each([
     ['POST CreateAsset with a JSON body', 'POST', { Action: 'CreateAsset', Version: '2024-01-01' }, '?Action=CreateAsset&Version=2024-01-01', CREATE_BODY],
     ['POST with the query unsorted', 'POST', { Version: '2024-01-01', Action: 'ListAssets' }, '?Version=2024-01-01&Action=ListAssets', '{"PageSize":20}'],
-    ['POST with a unicode body', 'POST', { Action: 'CreateAssetGroup', Version: '2024-01-01' }, '?Action=CreateAssetGroup&Version=2024-01-01', '{"Name":"素材组 一"}'],
+    [
+      'POST with a unicode body',
+      'POST',
+      { Action: 'CreateAssetGroup', Version: '2024-01-01' },
+      '?Action=CreateAssetGroup&Version=2024-01-01',
+      '{"Name":"素材组 一"}',
+    ],
     [
       'GET with values needing encoding',
       'GET',
@@ -292,7 +303,17 @@ describe('verifySignature', () => {
     new VolcSigner(request, SERVICE).addAuthorization({ accessKeyId: AK, secretKey: SK }, new Date(NOW));
     const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
     expect(
-      verifySignature({ method: 'POST', path: '/', query: request.params, headers: lower, rawBody: '', lookupSecret, region: REGION, service: SERVICE, now: NOW }),
+      verifySignature({
+        method: 'POST',
+        path: '/',
+        query: request.params,
+        headers: lower,
+        rawBody: '',
+        lookupSecret,
+        region: REGION,
+        service: SERVICE,
+        now: NOW,
+      }),
     ).toEqual({ ok: true, accessKeyId: AK });
   });
 
@@ -350,7 +371,11 @@ describe('verifySignature', () => {
   });
 
   it('refuses an unknown access key', () => {
-    expect(check(signedRequest({ accessKeyId: 'AKSTRANGER' }))).toMatchObject({ ok: false, code: 'InvalidAccessKey', message: expect.stringContaining('AKSTRANGER') });
+    expect(check(signedRequest({ accessKeyId: 'AKSTRANGER' }))).toMatchObject({
+      ok: false,
+      code: 'InvalidAccessKey',
+      message: expect.stringContaining('AKSTRANGER'),
+    });
   });
 
   it('refuses a scope of another region, service or date', () => {
@@ -377,7 +402,10 @@ describe('verifySignature', () => {
     ['no signature', `HMAC-SHA256 Credential=${AK}/20260328/ap-southeast-1/ark/request, SignedHeaders=host;x-date`],
     ['a signature that is not hex', `HMAC-SHA256 Credential=${AK}/20260328/ap-southeast-1/ark/request, SignedHeaders=host;x-date, Signature=${'z'.repeat(64)}`],
     ['x-date not signed', `HMAC-SHA256 Credential=${AK}/20260328/ap-southeast-1/ark/request, SignedHeaders=host, Signature=${'a'.repeat(64)}`],
-    ['a signed header that is absent', `HMAC-SHA256 Credential=${AK}/20260328/ap-southeast-1/ark/request, SignedHeaders=host;x-date;x-extra, Signature=${'a'.repeat(64)}`],
+    [
+      'a signed header that is absent',
+      `HMAC-SHA256 Credential=${AK}/20260328/ap-southeast-1/ark/request, SignedHeaders=host;x-date;x-extra, Signature=${'a'.repeat(64)}`,
+    ],
   ])('refuses a malformed Authorization (%s) with InvalidAuthorization', (_name, header) => {
     const request = signedRequest();
     request.headers.authorization = header;

@@ -50,7 +50,10 @@ export function canonicalQuery(params: QueryParams | URLSearchParams): string {
 export function formatXDate(now: Date | number): string {
   const date = typeof now === 'number' ? new Date(now) : now;
   if (Number.isNaN(date.getTime())) throw new RangeError('invalid signing date');
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  return date
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
 }
 
 /** `shortDate/region/service/request`. */
@@ -159,9 +162,7 @@ export function signRequest(input: SignRequestInput): SignedRequest {
   const forSigning: HeaderBag = { ...headers };
   if (lowerCaseHeaders(headers).host === undefined) forSigning.host = url.host;
   const present = lowerCaseHeaders(forSigning);
-  const signed = input.signedHeaders
-    ? normalizeSignedHeaders(input.signedHeaders)
-    : DEFAULT_SIGNED_HEADERS.filter((name) => present[name] !== undefined);
+  const signed = input.signedHeaders ? normalizeSignedHeaders(input.signedHeaders) : DEFAULT_SIGNED_HEADERS.filter((name) => present[name] !== undefined);
 
   const shortDate = xDate.slice(0, 8);
   const scope = credentialScope(shortDate, input.region, input.service);
@@ -174,7 +175,9 @@ export function signRequest(input: SignRequestInput): SignedRequest {
     bodySha256,
   });
   const toSign = stringToSign(xDate, scope, sha256Hex(canonical));
-  const signature = createHmac('sha256', signingKey(input.secretAccessKey, shortDate, input.region, input.service)).update(toSign).digest('hex');
+  const signature = createHmac('sha256', signingKey(input.secretAccessKey, shortDate, input.region, input.service))
+    .update(toSign)
+    .digest('hex');
   const authorization = authorizationHeader(input.accessKeyId, scope, signed, signature);
   headers.Authorization = authorization;
   return { headers, canonicalRequest: canonical, stringToSign: toSign, signature, authorization };
@@ -255,7 +258,10 @@ export function verifySignature(input: VerifySignatureInput): SignatureCheck {
   }
   const auth = parseAuthorization(header);
   if (!auth) {
-    return fail('InvalidAuthorization', 'The Authorization header is malformed; expected "HMAC-SHA256 Credential=AK/date/region/service/request, SignedHeaders=…, Signature=…".');
+    return fail(
+      'InvalidAuthorization',
+      'The Authorization header is malformed; expected "HMAC-SHA256 Credential=AK/date/region/service/request, SignedHeaders=…, Signature=…".',
+    );
   }
   const signed = normalizeSignedHeaders(auth.signedHeaders);
   if (!signed.includes('x-date')) return fail('InvalidAuthorization', 'SignedHeaders must include x-date.');
@@ -267,7 +273,10 @@ export function verifySignature(input: VerifySignatureInput): SignatureCheck {
   if (Number.isNaN(signedAt)) return fail('InvalidTimestamp', `X-Date "${xDate}" is not of the form YYYYMMDDTHHMMSSZ.`);
   if (auth.shortDate !== xDate.slice(0, 8) || auth.region !== input.region || auth.service !== input.service || auth.terminator !== SCOPE_TERMINATOR) {
     const expected = credentialScope(xDate.slice(0, 8), input.region, input.service);
-    return fail('InvalidCredentialScope', `The credential scope ${auth.shortDate}/${auth.region}/${auth.service}/${auth.terminator} is not valid; expected ${expected}.`);
+    return fail(
+      'InvalidCredentialScope',
+      `The credential scope ${auth.shortDate}/${auth.region}/${auth.service}/${auth.terminator} is not valid; expected ${expected}.`,
+    );
   }
   const now = typeof input.now === 'number' ? input.now : input.now.getTime();
   const maxSkewMs = input.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
@@ -294,7 +303,9 @@ export function verifySignature(input: VerifySignatureInput): SignatureCheck {
   });
   const scope = credentialScope(auth.shortDate, auth.region, auth.service);
   const toSign = stringToSign(xDate, scope, sha256Hex(canonical));
-  const expected = createHmac('sha256', signingKey(secret, auth.shortDate, auth.region, auth.service)).update(toSign).digest();
+  const expected = createHmac('sha256', signingKey(secret, auth.shortDate, auth.region, auth.service))
+    .update(toSign)
+    .digest();
   const given = Buffer.from(auth.signature, 'hex');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     return fail('SignatureDoesNotMatch', 'The request signature does not match the signature computed with your secret access key.');

@@ -84,7 +84,11 @@ export function outputSize(resolution: string, ratio: string): OutputSize {
 
 /** Billable completion tokens of a video of the given size and length (whole seconds). */
 export function estimateCompletionTokens(width: number, height: number, durationSeconds: number): number {
-  for (const [name, value] of [['width', width], ['height', height], ['durationSeconds', durationSeconds]] as const) {
+  for (const [name, value] of [
+    ['width', width],
+    ['height', height],
+    ['durationSeconds', durationSeconds],
+  ] as const) {
     if (!Number.isFinite(value) || value < 0) {
       throw new RangeError(`${name} must be a non-negative finite number, got ${value}`);
     }

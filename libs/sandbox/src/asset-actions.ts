@@ -4,13 +4,7 @@
  * `null` counts as absent; fields the action does not know are ignored. Every object lives in a project
  * (`ProjectName`, default `default`); a project the account does not have is `NotFound.ProjectName` (404).
  */
-import {
-  ARK_ASSET_ACTIONS,
-  ARK_ASSET_GROUP_TYPES,
-  ARK_ASSET_STATUSES,
-  ARK_ASSET_TYPES,
-  type ArkAssetAction,
-} from '@arkgate/byteplus';
+import { ARK_ASSET_ACTIONS, ARK_ASSET_GROUP_TYPES, ARK_ASSET_STATUSES, ARK_ASSET_TYPES, type ArkAssetAction } from '@arkgate/byteplus';
 import type { AssetStore, SandboxAssetGroupRecord, SandboxAssetRecord } from './asset-store';
 import { renderAsset, renderAssetGroup } from './asset-view';
 import { OpenApiRefusal } from './openapi-envelope';

@@ -163,7 +163,14 @@ describe('AssetStore snapshot and restore', () => {
     const phases = { pendingMs: 0, processingMs: 0, invisibleMs: 0 };
     const before = new AssetStore(clock, phases);
     const group = before.createGroup({ name: 'g', description: '', groupType: 'AIGC', projectName: 'default' });
-    before.createAsset({ groupId: group.id, projectName: 'default', name: 'a', assetType: 'Image', sourceUrl: 'https://example.com/a.png', moderation: 'Default' });
+    before.createAsset({
+      groupId: group.id,
+      projectName: 'default',
+      name: 'a',
+      assetType: 'Image',
+      sourceUrl: 'https://example.com/a.png',
+      moderation: 'Default',
+    });
     const saved = JSON.parse(JSON.stringify(before.snapshot())) as ReturnType<AssetStore['snapshot']>;
 
     const after = new AssetStore(clock, phases);

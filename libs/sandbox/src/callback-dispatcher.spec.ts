@@ -84,10 +84,17 @@ describe('callbacks', () => {
       const cancelled = await create(sandbox, { callback_url: 'https://example.com/c' });
       sandbox.control.forceOutcome(failing, 'failed', { code: 'InternalServiceError', message: 'boom' });
       sandbox.control.hold(expiring, 'queued');
-      await fetch(`${sandbox.dataPlaneUrl}/contents/generations/tasks/${cancelled}`, { method: 'DELETE', headers: { Authorization: `Bearer ${sandbox.apiKey}` } });
+      await fetch(`${sandbox.dataPlaneUrl}/contents/generations/tasks/${cancelled}`, {
+        method: 'DELETE',
+        headers: { Authorization: `Bearer ${sandbox.apiKey}` },
+      });
       sandbox.control.advance(3600 * 1000);
 
-      const statuses = (id: string) => sandbox.control.callbacks().filter((r) => r.taskId === id).map((r) => r.status);
+      const statuses = (id: string) =>
+        sandbox.control
+          .callbacks()
+          .filter((r) => r.taskId === id)
+          .map((r) => r.status);
       expect(statuses(failing)).toEqual(['queued', 'failed']);
       expect(statuses(expiring)).toEqual(['queued', 'expired']);
       expect(statuses(cancelled)).toEqual(['queued']);

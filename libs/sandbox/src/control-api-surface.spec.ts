@@ -174,8 +174,12 @@ describe('control API over HTTP', () => {
 
     it('lists raw groups and assets, invisible ones too, and shows one raw and as GetAsset would', async () => {
       const id = await newAsset();
-      expect((await control('GET', 'asset-groups')).body).toEqual([expect.objectContaining({ id: groupId, name: 'controls', groupType: 'AIGC', projectName: 'default' })]);
-      expect((await control('GET', 'assets')).body).toEqual([expect.objectContaining({ id, groupId, status: 'Processing', sourceUrl: 'https://example.com/a.png' })]);
+      expect((await control('GET', 'asset-groups')).body).toEqual([
+        expect.objectContaining({ id: groupId, name: 'controls', groupType: 'AIGC', projectName: 'default' }),
+      ]);
+      expect((await control('GET', 'assets')).body).toEqual([
+        expect.objectContaining({ id, groupId, status: 'Processing', sourceUrl: 'https://example.com/a.png' }),
+      ]);
       expect((await control('GET', `assets/${id}`)).body).toMatchObject({ id, assetType: 'Image', hold: null });
       expect((await control('GET', `assets/${id}/view`)).body).toMatchObject({ Id: id, Status: 'Processing', URL: 'https://example.com/a.png' });
       expect((await control('GET', 'assets/asset-nope')).status).toBe(404);

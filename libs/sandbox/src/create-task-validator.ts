@@ -14,11 +14,7 @@ import {
   type OutputResolution,
 } from '@arkgate/byteplus';
 
-export const SANDBOX_MODELS = [
-  'dreamina-seedance-2-0-260128',
-  'dreamina-seedance-2-0-fast-260128',
-  'dreamina-seedance-2-0-mini-260615',
-] as const;
+export const SANDBOX_MODELS = ['dreamina-seedance-2-0-260128', 'dreamina-seedance-2-0-fast-260128', 'dreamina-seedance-2-0-mini-260615'] as const;
 
 const REQUEST_RATIOS = ['adaptive', ...OUTPUT_RATIOS] as const;
 const CONTENT_TYPES = ['text', 'image_url', 'video_url', 'audio_url'] as const;
@@ -126,11 +122,7 @@ function oneOf<T extends string>(body: Json, field: string, allowed: readonly T[
 }
 
 export function isKnownModel(model: string, options: ModelCatalogOptions = {}): boolean {
-  return (
-    (SANDBOX_MODELS as readonly string[]).includes(model) ||
-    model.startsWith('ep-') ||
-    (options.extraModels ?? []).includes(model)
-  );
+  return (SANDBOX_MODELS as readonly string[]).includes(model) || model.startsWith('ep-') || (options.extraModels ?? []).includes(model);
 }
 
 /** Fast and Mini models (by id) only render 480p and 720p. */

@@ -416,13 +416,17 @@ describe('data plane over HTTP', () => {
       const video = await newAsset('Video');
       sandbox.control.forceAssetOutcome(image, 'Active');
       sandbox.control.forceAssetOutcome(video, 'Active');
-      const answer = await call('POST', TASKS, textTask({
-        content: [
-          textTask().content[0],
-          { type: 'video_url', role: 'reference_video', video_url: { url: `asset://${video}` } },
-          { type: 'image_url', role: 'reference_image', image_url: { url: `asset://${image}` } },
-        ],
-      }));
+      const answer = await call(
+        'POST',
+        TASKS,
+        textTask({
+          content: [
+            textTask().content[0],
+            { type: 'video_url', role: 'reference_video', video_url: { url: `asset://${video}` } },
+            { type: 'image_url', role: 'reference_image', image_url: { url: `asset://${image}` } },
+          ],
+        }),
+      );
       expect(answer.status).toBe(200);
     });
 

@@ -83,7 +83,11 @@ export class DataPlaneSurface implements SandboxSurface {
       return arkError(status, code, message, param);
     }
     if (Number.isFinite(this.opts.maxQueued) && this.store.queuedCount() >= this.opts.maxQueued) {
-      return arkError(429, 'QuotaExceeded', `The number of queued tasks has reached the limit of ${this.opts.maxQueued} for this account. Try again after some tasks have started.`);
+      return arkError(
+        429,
+        'QuotaExceeded',
+        `The number of queued tasks has reached the limit of ${this.opts.maxQueued} for this account. Try again after some tasks have started.`,
+      );
     }
     const task = this.store.create(check.params);
     const answer: Record<string, unknown> = { id: task.id };
@@ -110,15 +114,25 @@ export class DataPlaneSurface implements SandboxSurface {
     if (tier !== null && tier !== 'default' && tier !== 'flex') return invalidParam('filter.service_tier', 'must be default or flex');
     const model = query.get('filter.model');
     const idParams = query.getAll('filter.task_ids');
-    const ids = idParams.length > 0 ? new Set(idParams.flatMap((value) => value.split(',')).map((id) => id.trim()).filter(Boolean)) : null;
+    const ids =
+      idParams.length > 0
+        ? new Set(
+            idParams
+              .flatMap((value) => value.split(','))
+              .map((id) => id.trim())
+              .filter(Boolean),
+          )
+        : null;
 
-    const matching = this.store.list().filter(
-      (task) =>
-        (status === null || task.status === status) &&
-        (tier === null || task.params.serviceTier === tier) &&
-        (model === null || task.params.model === model) &&
-        (ids === null || ids.has(task.id)),
-    );
+    const matching = this.store
+      .list()
+      .filter(
+        (task) =>
+          (status === null || task.status === status) &&
+          (tier === null || task.params.serviceTier === tier) &&
+          (model === null || task.params.model === model) &&
+          (ids === null || ids.has(task.id)),
+      );
     const start = (pageNum - 1) * pageSize;
     const publicUrl = this.opts.publicUrl();
     return json({ total: matching.length, items: matching.slice(start, start + pageSize).map((task) => renderTask(task, publicUrl)) });

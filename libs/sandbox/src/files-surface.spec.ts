@@ -6,7 +6,7 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
 /** Top-level MP4 boxes as [type, size]. */
 function mp4Boxes(file: Buffer): Array<[string, number]> {
   const boxes: Array<[string, number]> = [];
-  for (let offset = 0; offset + 8 <= file.length; ) {
+  for (let offset = 0; offset + 8 <= file.length;) {
     const size = file.readUInt32BE(offset);
     const type = file.toString('latin1', offset + 4, offset + 8);
     if (size < 8) break;

@@ -106,7 +106,13 @@ describe('control-plane OpenAPI (asset library) over HTTP', () => {
       expect(answer.status).toBe(200);
       expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
       expect(answer.body).toEqual({
-        ResponseMetadata: { RequestId: expect.stringMatching(REQUEST_ID), Action: 'CreateAssetGroup', Version: '2024-01-01', Service: 'ark', Region: 'ap-southeast-1' },
+        ResponseMetadata: {
+          RequestId: expect.stringMatching(REQUEST_ID),
+          Action: 'CreateAssetGroup',
+          Version: '2024-01-01',
+          Service: 'ark',
+          Region: 'ap-southeast-1',
+        },
         Result: { Id: expect.stringMatching(/^group-\d{14}-[a-z0-9]{5}$/) },
       });
       expect(answer.body.Result.Id.slice(6, 20) >= before).toBe(true);
@@ -337,8 +343,16 @@ describe('control-plane OpenAPI (asset library) over HTTP', () => {
     });
 
     it('refuses an asset in a group that does not exist (or is in another project)', async () => {
-      expectError(await call('CreateAsset', { GroupId: 'group-20260101000000-nope0', URL: 'https://example.com/a.png', AssetType: 'Image' }), 404, 'NotFound.AssetGroup');
-      expectError(await call('CreateAsset', { GroupId: groupId, URL: 'https://example.com/a.png', AssetType: 'Image', ProjectName: 'campaigns' }), 404, 'NotFound.AssetGroup');
+      expectError(
+        await call('CreateAsset', { GroupId: 'group-20260101000000-nope0', URL: 'https://example.com/a.png', AssetType: 'Image' }),
+        404,
+        'NotFound.AssetGroup',
+      );
+      expectError(
+        await call('CreateAsset', { GroupId: groupId, URL: 'https://example.com/a.png', AssetType: 'Image', ProjectName: 'campaigns' }),
+        404,
+        'NotFound.AssetGroup',
+      );
     });
 
     it('does not show a just-created asset for the invisibility window (404, left out of lists), then does', async () => {

@@ -219,4 +219,3 @@ function guard<T>(action: () => T): T {
     throw error;
   }
 }
-

@@ -185,7 +185,12 @@ class SandboxServer {
       if (this.saved.clockOffsetMs > 0) this.clock.advance(this.saved.clockOffsetMs);
     }
     this.stateWriter = opts.stateFile
-      ? new DebouncedStateWriter(opts.stateFile, () => this.state(), 200, (err) => process.stderr.write(`sandbox: could not save ${opts.stateFile}: ${err.message}\n`))
+      ? new DebouncedStateWriter(
+          opts.stateFile,
+          () => this.state(),
+          200,
+          (err) => process.stderr.write(`sandbox: could not save ${opts.stateFile}: ${err.message}\n`),
+        )
       : undefined;
     this.http = createServer((req, res) => void this.onRequest(req, res));
     this.http.on('connection', (socket) => {

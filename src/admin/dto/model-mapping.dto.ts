@@ -13,10 +13,22 @@ export class PutModelMappingDto {
 
 export class ModelMappingViewDto {
   @ApiProperty({ example: 'dreamina-seedance-2-0-filter-off' }) model: string;
-  @ApiProperty({ nullable: true, type: String, example: 'ep-20260611-filteroff', description: 'What a create sends upstream now; null for an unmapped Filter-Off model.' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'ep-20260611-filteroff',
+    description: 'What a create sends upstream now; null for an unmapped Filter-Off model.',
+  })
   upstream_model: string | null;
   @ApiProperty({ nullable: true, type: String, example: null }) official_upstream_model: string | null;
   @ApiProperty() pinned: boolean;
   @ApiProperty() filter_off: boolean;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'ISO-8601 UTC of the last admin change; null if never mapped', example: '2026-11-21T06:33:16.000Z' }) updated_at: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'ISO-8601 UTC of the last admin change; null if never mapped',
+    example: '2026-11-21T06:33:16.000Z',
+  })
+  updated_at: string | null;
 }

@@ -1,6 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 
 /** May be left out, but not sent as null: the field has no "none" value to store. */
 const OptionalNotNull = () => ValidateIf((_o: unknown, value: unknown) => value !== undefined);
@@ -8,10 +23,14 @@ import { USD_PATTERN } from '../../common/money';
 import { STABLE_MODEL_NAMES } from '../../catalog/catalog-rules';
 
 export class EntitlementsDto {
-  @ApiPropertyOptional({ example: true }) @IsOptional() @IsBoolean({ message: 'video_generation must be a boolean' })
+  @ApiPropertyOptional({ example: true })
+  @IsOptional()
+  @IsBoolean({ message: 'video_generation must be a boolean' })
   video_generation?: boolean;
 
-  @ApiPropertyOptional({ example: true }) @IsOptional() @IsBoolean({ message: 'asset_library must be a boolean' })
+  @ApiPropertyOptional({ example: true })
+  @IsOptional()
+  @IsBoolean({ message: 'asset_library must be a boolean' })
   asset_library?: boolean;
 
   @ApiPropertyOptional({
@@ -36,11 +55,14 @@ export class CreateTenantDto {
   name: string;
 
   @ApiPropertyOptional({ type: EntitlementsDto })
-  @IsOptional() @ValidateNested() @Type(() => EntitlementsDto)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => EntitlementsDto)
   entitlements?: EntitlementsDto;
 
   @ApiPropertyOptional({ enum: ['asset_only', 'any'], description: 'Default follows the profile (phanedge: asset_only, kapon: any).' })
-  @IsOptional() @IsIn(['asset_only', 'any'], { message: 'media_policy must be asset_only or any' })
+  @IsOptional()
+  @IsIn(['asset_only', 'any'], { message: 'media_policy must be asset_only or any' })
   media_policy?: 'asset_only' | 'any';
 
   @ApiPropertyOptional({ example: 600 })
@@ -50,33 +72,58 @@ export class CreateTenantDto {
   @Max(1000000, { message: 'rate_limit_per_minute must be at most 1000000' })
   rate_limit_per_minute?: number;
 
-  @ApiPropertyOptional({ example: '250.00', nullable: true, type: String, description: 'Cap on total charges in USD; null removes it. Creates that could pass it are refused.' })
-  @IsOptional() @IsString({ message: 'spend_limit_usd must be a decimal string such as "250.00", or null' }) @Matches(USD_PATTERN, { message: 'spend_limit_usd must be a decimal string such as "250.00", or null' })
+  @ApiPropertyOptional({
+    example: '250.00',
+    nullable: true,
+    type: String,
+    description: 'Cap on total charges in USD; null removes it. Creates that could pass it are refused.',
+  })
+  @IsOptional()
+  @IsString({ message: 'spend_limit_usd must be a decimal string such as "250.00", or null' })
+  @Matches(USD_PATTERN, { message: 'spend_limit_usd must be a decimal string such as "250.00", or null' })
   spend_limit_usd?: string | null;
 }
 
 export class UpdateTenantDto {
-  @ApiPropertyOptional() @OptionalNotNull() @IsString({ message: 'name must be a string' }) @IsNotEmpty({ message: 'name must not be empty' }) @MaxLength(200)
+  @ApiPropertyOptional()
+  @OptionalNotNull()
+  @IsString({ message: 'name must be a string' })
+  @IsNotEmpty({ message: 'name must not be empty' })
+  @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional({ enum: ['active', 'suspended'] })
-  @OptionalNotNull() @IsIn(['active', 'suspended'], { message: 'status must be active or suspended' })
+  @OptionalNotNull()
+  @IsIn(['active', 'suspended'], { message: 'status must be active or suspended' })
   status?: 'active' | 'suspended';
 
   @ApiPropertyOptional({ type: EntitlementsDto })
-  @IsOptional() @ValidateNested() @Type(() => EntitlementsDto)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => EntitlementsDto)
   entitlements?: EntitlementsDto;
 
   @ApiPropertyOptional({ enum: ['asset_only', 'any'] })
-  @IsOptional() @IsIn(['asset_only', 'any'], { message: 'media_policy must be asset_only or any' })
+  @IsOptional()
+  @IsIn(['asset_only', 'any'], { message: 'media_policy must be asset_only or any' })
   media_policy?: 'asset_only' | 'any';
 
   @ApiPropertyOptional()
-  @OptionalNotNull() @IsInt({ message: 'rate_limit_per_minute must be an integer' }) @Min(1) @Max(1000000)
+  @OptionalNotNull()
+  @IsInt({ message: 'rate_limit_per_minute must be an integer' })
+  @Min(1)
+  @Max(1000000)
   rate_limit_per_minute?: number;
 
-  @ApiPropertyOptional({ example: '250.00', nullable: true, type: String, description: 'Cap on total charges in USD; null removes it. Creates that could pass it are refused.' })
-  @IsOptional() @IsString({ message: 'spend_limit_usd must be a decimal string such as "250.00", or null' }) @Matches(USD_PATTERN, { message: 'spend_limit_usd must be a decimal string such as "250.00", or null' })
+  @ApiPropertyOptional({
+    example: '250.00',
+    nullable: true,
+    type: String,
+    description: 'Cap on total charges in USD; null removes it. Creates that could pass it are refused.',
+  })
+  @IsOptional()
+  @IsString({ message: 'spend_limit_usd must be a decimal string such as "250.00", or null' })
+  @Matches(USD_PATTERN, { message: 'spend_limit_usd must be a decimal string such as "250.00", or null' })
   spend_limit_usd?: string | null;
 }
 

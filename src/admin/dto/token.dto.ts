@@ -36,5 +36,6 @@ export class TokenViewDto {
   @ApiProperty({ nullable: true, type: String }) tenant_id: string | null;
   @ApiProperty({ example: 'oh-3q2F', description: 'The first characters of the token.' }) prefix: string;
   @ApiProperty({ type: String, format: 'date-time', description: 'ISO-8601 UTC', example: '2026-11-21T06:33:16.000Z' }) created_at: string;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'ISO-8601 UTC of the revocation; null while live', example: null }) revoked_at: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'ISO-8601 UTC of the revocation; null while live', example: null })
+  revoked_at: string | null;
 }

@@ -11,8 +11,21 @@ export type AssetAction = (typeof ASSET_ACTIONS)[number];
 /** Every field of the asset action bodies, for refusing case variants of them (docs/contract.md §10); `Url`/`url` are aliases of `URL`. */
 export const ASSET_BODY_FIELDS: FieldShape = {
   fields: [
-    'model', 'ProjectName', 'PageNumber', 'PageSize', 'SortBy', 'SortOrder', 'Name', 'Description', 'GroupType',
-    'GroupId', 'URL', 'AssetType', 'Moderation', 'Id', 'Filter',
+    'model',
+    'ProjectName',
+    'PageNumber',
+    'PageSize',
+    'SortBy',
+    'SortOrder',
+    'Name',
+    'Description',
+    'GroupType',
+    'GroupId',
+    'URL',
+    'AssetType',
+    'Moderation',
+    'Id',
+    'Filter',
   ],
   aliases: ['Url', 'url'],
   nested: {
@@ -29,7 +42,8 @@ export const MAX_FILTER_NAME = 64;
 /** Fields every asset action accepts: the model (normalised like tasks) and a ProjectName that the platform replaces. */
 class AssetRequestBase {
   @ApiPropertyOptional({ example: 'dreamina-seedance-2-0-fast', description: 'Stable model name or official alias.' })
-  @IsOptional() @IsString({ message: 'model must be a string' })
+  @IsOptional()
+  @IsString({ message: 'model must be a string' })
   model?: string;
 
   @ApiPropertyOptional({ description: 'Ignored: the platform always uses its own project.' })
@@ -39,50 +53,65 @@ class AssetRequestBase {
 
 class PagingBase extends AssetRequestBase {
   @ApiPropertyOptional({ example: 1, maximum: MAX_PAGE_NUMBER })
-  @IsOptional() @IsInt({ message: 'PageNumber must be an integer' })
-  @Min(1, { message: `PageNumber must be 1–${MAX_PAGE_NUMBER}` }) @Max(MAX_PAGE_NUMBER, { message: `PageNumber must be 1–${MAX_PAGE_NUMBER}` })
+  @IsOptional()
+  @IsInt({ message: 'PageNumber must be an integer' })
+  @Min(1, { message: `PageNumber must be 1–${MAX_PAGE_NUMBER}` })
+  @Max(MAX_PAGE_NUMBER, { message: `PageNumber must be 1–${MAX_PAGE_NUMBER}` })
   PageNumber?: number;
 
   @ApiPropertyOptional({ example: 20, maximum: 100 })
-  @IsOptional() @IsInt({ message: 'PageSize must be an integer' }) @Min(1, { message: 'PageSize must be 1–100' }) @Max(100, { message: 'PageSize must be 1–100' })
+  @IsOptional()
+  @IsInt({ message: 'PageSize must be an integer' })
+  @Min(1, { message: 'PageSize must be 1–100' })
+  @Max(100, { message: 'PageSize must be 1–100' })
   PageSize?: number;
 
   @ApiPropertyOptional({ enum: ['CreateTime', 'UpdateTime'] })
-  @IsOptional() @IsIn(['CreateTime', 'UpdateTime'], { message: 'SortBy must be CreateTime or UpdateTime' })
+  @IsOptional()
+  @IsIn(['CreateTime', 'UpdateTime'], { message: 'SortBy must be CreateTime or UpdateTime' })
   SortBy?: 'CreateTime' | 'UpdateTime';
 
   @ApiPropertyOptional({ enum: ['Desc', 'Asc'] })
-  @IsOptional() @IsIn(['Desc', 'Asc'], { message: 'SortOrder must be Desc or Asc' })
+  @IsOptional()
+  @IsIn(['Desc', 'Asc'], { message: 'SortOrder must be Desc or Asc' })
   SortOrder?: 'Desc' | 'Asc';
 }
 
 export class CreateAssetGroupDto extends AssetRequestBase {
   @ApiProperty({ example: 'campaign-product-shots', maxLength: 64 })
-  @IsString({ message: 'Name is required and must be a string' }) @IsNotEmpty({ message: 'Name is required' }) @MaxLength(64, { message: 'Name must be at most 64 characters' })
+  @IsString({ message: 'Name is required and must be a string' })
+  @IsNotEmpty({ message: 'Name is required' })
+  @MaxLength(64, { message: 'Name must be at most 64 characters' })
   Name: string;
 
   @ApiPropertyOptional({ example: 'Assets for product videos', maxLength: 300 })
-  @IsOptional() @IsString({ message: 'Description must be a string' }) @MaxLength(300, { message: 'Description must be at most 300 characters' })
+  @IsOptional()
+  @IsString({ message: 'Description must be a string' })
+  @MaxLength(300, { message: 'Description must be at most 300 characters' })
   Description?: string;
 
   @ApiPropertyOptional({ enum: ['AIGC'], description: 'Filled in as AIGC when missing.' })
-  @IsOptional() @IsIn(['AIGC'], { message: 'GroupType must be AIGC' })
+  @IsOptional()
+  @IsIn(['AIGC'], { message: 'GroupType must be AIGC' })
   GroupType?: 'AIGC';
 }
 
 export class ModerationDto {
   @ApiPropertyOptional({ enum: ['Default'], description: 'Skip is not allowed.' })
-  @IsOptional() @IsIn(['Default'], { message: 'Strategy must be Default' })
+  @IsOptional()
+  @IsIn(['Default'], { message: 'Strategy must be Default' })
   Strategy?: string;
 }
 
 export class CreateAssetDto extends AssetRequestBase {
   @ApiProperty({ example: 'group-20260611210000-abcd1' })
-  @IsString({ message: 'GroupId is required and must be a string' }) @IsNotEmpty({ message: 'GroupId is required' })
+  @IsString({ message: 'GroupId is required and must be a string' })
+  @IsNotEmpty({ message: 'GroupId is required' })
   GroupId: string;
 
   @ApiProperty({ example: 'https://example.com/product.png', description: 'Public https URL; `Url` and `url` are accepted too.' })
-  @IsString({ message: 'URL is required and must be a string' }) @IsNotEmpty({ message: 'URL is required' })
+  @IsString({ message: 'URL is required and must be a string' })
+  @IsNotEmpty({ message: 'URL is required' })
   URL: string;
 
   @ApiProperty({ enum: ASSET_TYPES })
@@ -90,55 +119,78 @@ export class CreateAssetDto extends AssetRequestBase {
   AssetType: (typeof ASSET_TYPES)[number];
 
   @ApiPropertyOptional({ example: 'product-front.png', maxLength: 64 })
-  @IsOptional() @IsString({ message: 'Name must be a string' }) @MaxLength(64, { message: 'Name must be at most 64 characters' })
+  @IsOptional()
+  @IsString({ message: 'Name must be a string' })
+  @MaxLength(64, { message: 'Name must be at most 64 characters' })
   Name?: string;
 
   @ApiPropertyOptional({ type: ModerationDto })
-  @IsOptional() @IsObject({ message: 'Moderation must be an object' }) @ValidateNested() @Type(() => ModerationDto)
+  @IsOptional()
+  @IsObject({ message: 'Moderation must be an object' })
+  @ValidateNested()
+  @Type(() => ModerationDto)
   Moderation?: ModerationDto;
 }
 
 export class GetByIdDto extends AssetRequestBase {
   @ApiProperty({ example: 'asset-20260611210100-efgh2' })
-  @IsString({ message: 'Id is required and must be a string' }) @IsNotEmpty({ message: 'Id is required' })
+  @IsString({ message: 'Id is required and must be a string' })
+  @IsNotEmpty({ message: 'Id is required' })
   Id: string;
 }
 
 export class GroupFilterDto {
   @ApiPropertyOptional({ maxLength: MAX_FILTER_NAME, description: 'Case-insensitive substring of the name; % and _ match themselves.' })
-  @IsOptional() @IsString({ message: 'Name must be a string' }) @MaxLength(MAX_FILTER_NAME, { message: `Name must be at most ${MAX_FILTER_NAME} characters` })
+  @IsOptional()
+  @IsString({ message: 'Name must be a string' })
+  @MaxLength(MAX_FILTER_NAME, { message: `Name must be at most ${MAX_FILTER_NAME} characters` })
   Name?: string;
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional() @IsArray({ message: 'GroupIds must be an array' }) @ArrayMaxSize(100) @IsString({ each: true, message: 'GroupIds must contain strings' })
+  @IsOptional()
+  @IsArray({ message: 'GroupIds must be an array' })
+  @ArrayMaxSize(100)
+  @IsString({ each: true, message: 'GroupIds must contain strings' })
   GroupIds?: string[];
 
-  @ApiPropertyOptional({ enum: ['AIGC'] }) @IsOptional() @IsIn(['AIGC'], { message: 'GroupType must be AIGC' })
+  @ApiPropertyOptional({ enum: ['AIGC'] })
+  @IsOptional()
+  @IsIn(['AIGC'], { message: 'GroupType must be AIGC' })
   GroupType?: string;
 }
 
 export class ListAssetGroupsDto extends PagingBase {
   @ApiPropertyOptional({ type: GroupFilterDto })
-  @IsOptional() @IsObject({ message: 'Filter must be an object' }) @ValidateNested() @Type(() => GroupFilterDto)
+  @IsOptional()
+  @IsObject({ message: 'Filter must be an object' })
+  @ValidateNested()
+  @Type(() => GroupFilterDto)
   Filter?: GroupFilterDto;
 }
 
 export class AssetFilterDto extends GroupFilterDto {
   @ApiPropertyOptional({ description: 'Single-group form of GroupIds (older page).' })
-  @IsOptional() @IsString({ message: 'GroupId must be a string' })
+  @IsOptional()
+  @IsString({ message: 'GroupId must be a string' })
   GroupId?: string;
 
   @ApiPropertyOptional({ isArray: true, enum: ASSET_STATUSES })
-  @IsOptional() @IsArray({ message: 'Statuses must be an array' }) @IsIn(ASSET_STATUSES, { each: true, message: 'Statuses may contain Pending, Processing, Active, Failed' })
+  @IsOptional()
+  @IsArray({ message: 'Statuses must be an array' })
+  @IsIn(ASSET_STATUSES, { each: true, message: 'Statuses may contain Pending, Processing, Active, Failed' })
   Statuses?: string[];
 }
 
 export class ListAssetsDto extends PagingBase {
   @ApiPropertyOptional({ description: 'Top-level single-group form (older page).' })
-  @IsOptional() @IsString({ message: 'GroupId must be a string' })
+  @IsOptional()
+  @IsString({ message: 'GroupId must be a string' })
   GroupId?: string;
 
   @ApiPropertyOptional({ type: AssetFilterDto })
-  @IsOptional() @IsObject({ message: 'Filter must be an object' }) @ValidateNested() @Type(() => AssetFilterDto)
+  @IsOptional()
+  @IsObject({ message: 'Filter must be an object' })
+  @ValidateNested()
+  @Type(() => AssetFilterDto)
   Filter?: AssetFilterDto;
 }

@@ -14,7 +14,14 @@ import { Refusal, REFUSAL_LISTENER, RefusalListener } from './refusal-listener';
 export const DATABASE_RETRY_AFTER_S = 5;
 
 /** What the filter reads of the framework's request: the route, its query and params, the method and the headers. */
-type FilterRequest = { path?: string; originalUrl?: string; method?: string; headers?: Record<string, unknown>; params?: Record<string, string>; query?: Record<string, unknown> };
+type FilterRequest = {
+  path?: string;
+  originalUrl?: string;
+  method?: string;
+  headers?: Record<string, unknown>;
+  params?: Record<string, string>;
+  query?: Record<string, unknown>;
+};
 
 export interface NativeError {
   status: number;
@@ -115,12 +122,15 @@ function isUpstreamRefusal(exception: unknown): exception is ArkApiError | ArkOp
 
 function isBodyParserError(exception: unknown): boolean {
   const type = (exception as { type?: unknown } | null)?.type;
-  return type === 'entity.too.large' || type === 'entity.parse.failed' || type === 'encoding.unsupported' || (typeof type === 'string' && type.startsWith('charset'));
+  return (
+    type === 'entity.too.large' || type === 'entity.parse.failed' || type === 'encoding.unsupported' || (typeof type === 'string' && type.startsWith('charset'))
+  );
 }
 
 /** The status and code an error is answered with (no body, no logging): what a refusal is recorded as. */
 export function refusalOutcome(exception: unknown, config: Pick<AppConfig, 'profile' | 'maxBodyMb'>): Omit<Refusal, 'request' | 'ctx'> {
-  if (isUpstreamRefusal(exception)) return { status: exception.status, code: exception.code ?? `http_${exception.status}`, upstream: true, databaseUnavailable: false };
+  if (isUpstreamRefusal(exception))
+    return { status: exception.status, code: exception.code ?? `http_${exception.status}`, upstream: true, databaseUnavailable: false };
   const { status, code } = nativeErrorOf(exception, config);
   return { status, code, upstream: false, databaseUnavailable: isDatabaseUnavailable(exception) };
 }
@@ -148,7 +158,7 @@ export function nativeErrorOf(exception: unknown, config: Pick<AppConfig, 'profi
   if (bodyParserError?.type === 'entity.parse.failed') {
     return fromKey('invalid_request', 'The request body is not valid JSON.');
   }
-  if (typeof bodyParserError?.type === 'string' && bodyParserError.type.startsWith('charset') || bodyParserError?.type === 'encoding.unsupported') {
+  if ((typeof bodyParserError?.type === 'string' && bodyParserError.type.startsWith('charset')) || bodyParserError?.type === 'encoding.unsupported') {
     return fromKey('invalid_request', 'The request body encoding is not supported.');
   }
   if (exception instanceof HttpException) {

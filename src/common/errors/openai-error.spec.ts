@@ -24,12 +24,20 @@ describe('errors of the OpenAI-compatible routes', () => {
 
   it('keeps code, message and param of an upstream 4xx body', () => {
     const upstream = { error: { code: 'InvalidParameter', message: 'nope', param: 'content', type: 'BadRequest' } };
-    expect(openAiFromUpstream(400, upstream)).toEqual({ error: { message: 'nope', type: 'invalid_request_error', param: 'content', code: 'InvalidParameter' } });
+    expect(openAiFromUpstream(400, upstream)).toEqual({
+      error: { message: 'nope', type: 'invalid_request_error', param: 'content', code: 'InvalidParameter' },
+    });
     expect(openAiFromUpstream(404, 'not json').error).toMatchObject({ type: 'not_found_error', code: null });
   });
 
   it('applies to /v1 and below only', () => {
-    expect(['/v1', '/v1/videos', '/v1/models', '/v1x', '/volcark/api/v3/contents/generations/tasks'].map((path) => isOpenAiRoute({ path }))).toEqual([true, true, true, false, false]);
+    expect(['/v1', '/v1/videos', '/v1/models', '/v1x', '/volcark/api/v3/contents/generations/tasks'].map((path) => isOpenAiRoute({ path }))).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 
   it('tells OpenAI clients not to retry what a retry cannot fix or could duplicate', () => {

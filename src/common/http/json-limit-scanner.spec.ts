@@ -15,7 +15,10 @@ describe('JSON limits scanned as the body arrives (docs/contract.md §10)', () =
   it('passes an ordinary create body, whatever the chunking', () => {
     const body = JSON.stringify({
       model: 'dreamina-seedance-2-0-fast',
-      content: [{ type: 'text', text: 'a "quoted" \\ prompt with {braces} [and] commas, and ünïcode' }, { type: 'image_url', image_url: { url: 'asset://a-1' } }],
+      content: [
+        { type: 'text', text: 'a "quoted" \\ prompt with {braces} [and] commas, and ünïcode' },
+        { type: 'image_url', image_url: { url: 'asset://a-1' } },
+      ],
       duration: 4,
       nested: { a: [1, 2, [3, { b: null }]], constructorish: true, my_constructor: 1 },
     });

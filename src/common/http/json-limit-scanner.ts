@@ -40,12 +40,18 @@ const BACKSLASH = 0x5c;
 /** What a backslash escape stands for (only the ASCII that a key comparison needs). */
 function simpleEscape(c: number): string {
   switch (c) {
-    case 0x62: return '\b';
-    case 0x66: return '\f';
-    case 0x6e: return '\n';
-    case 0x72: return '\r';
-    case 0x74: return '\t';
-    default: return String.fromCharCode(c);
+    case 0x62:
+      return '\b';
+    case 0x66:
+      return '\f';
+    case 0x6e:
+      return '\n';
+    case 0x72:
+      return '\r';
+    case 0x74:
+      return '\t';
+    default:
+      return String.fromCharCode(c);
   }
 }
 

@@ -44,7 +44,10 @@ export class JsonParser implements OnModuleDestroy {
     const worker = this.ensureWorker();
     const id = this.nextId++;
     // Handed over without a copy when the bytes own their memory (a body buffer does); else copied once.
-    const owned = bytes.byteOffset === 0 && bytes.buffer.byteLength >= bytes.length && bytes.buffer.byteLength - bytes.length < WORKER_FROM_BYTES ? bytes : Buffer.from(bytes);
+    const owned =
+      bytes.byteOffset === 0 && bytes.buffer.byteLength >= bytes.length && bytes.buffer.byteLength - bytes.length < WORKER_FROM_BYTES
+        ? bytes
+        : Buffer.from(bytes);
     const view = new Uint8Array(owned.buffer, owned.byteOffset, owned.length);
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });

@@ -30,11 +30,7 @@ function firstLeaf(errors: ValidationError[], prefix = ''): Leaf | undefined {
  * Validates a plain body against a class-validator DTO and throws the first problem as a native
  * error whose `param` names the field (`content[1].image_url.url`).
  */
-export function validateNative<T extends object>(
-  cls: ClassConstructor<T>,
-  plain: unknown,
-  opts: { forbidUnknown?: boolean } = {},
-): T {
+export function validateNative<T extends object>(cls: ClassConstructor<T>, plain: unknown, opts: { forbidUnknown?: boolean } = {}): T {
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     throw new DomainError('invalid_request', 'The request body must be a JSON object.');
   }

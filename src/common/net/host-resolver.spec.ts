@@ -22,9 +22,9 @@ describe('parseDnsOverrides', () => {
   });
 
   it('gives a repeated host several addresses, in order, without duplicates', () => {
-    expect(
-      parseDnsOverrides('rebind.example.com=93.184.215.14,rebind.example.com=10.0.0.1,REBIND.example.com.=93.184.215.14'),
-    ).toEqual(new Map([['rebind.example.com', ['93.184.215.14', '10.0.0.1']]]));
+    expect(parseDnsOverrides('rebind.example.com=93.184.215.14,rebind.example.com=10.0.0.1,REBIND.example.com.=93.184.215.14')).toEqual(
+      new Map([['rebind.example.com', ['93.184.215.14', '10.0.0.1']]]),
+    );
   });
 
   it('compares hosts case-insensitively and without a trailing dot', () => {
@@ -94,10 +94,7 @@ describe('HostResolver', () => {
   });
 
   it('answers every address of a repeated override', async () => {
-    const resolver = new HostResolver(
-      parseDnsOverrides('rebind.example.com=93.184.215.14,rebind.example.com=10.0.0.1'),
-      noDns(),
-    );
+    const resolver = new HostResolver(parseDnsOverrides('rebind.example.com=93.184.215.14,rebind.example.com=10.0.0.1'), noDns());
     await expect(resolver.resolve('rebind.example.com')).resolves.toEqual(['93.184.215.14', '10.0.0.1']);
   });
 
@@ -159,15 +156,12 @@ describe('HostResolver', () => {
     await expect(resolver.resolve('slow.test')).rejects.toThrow(/timed out after 20 ms/);
   });
 
-  it.each(['', '   ', '[]', '[1.2.3.4]', '[::1', 'exa mple.com', 'a/b', 'user@example.com'])(
-    'refuses %j without asking DNS',
-    async (host) => {
-      const lookup = noDns();
-      const resolver = new HostResolver(new Map(), lookup);
-      await expect(resolver.resolve(host)).rejects.toThrow(HostResolutionError);
-      expect(lookup).not.toHaveBeenCalled();
-    },
-  );
+  it.each(['', '   ', '[]', '[1.2.3.4]', '[::1', 'exa mple.com', 'a/b', 'user@example.com'])('refuses %j without asking DNS', async (host) => {
+    const lookup = noDns();
+    const resolver = new HostResolver(new Map(), lookup);
+    await expect(resolver.resolve(host)).rejects.toThrow(HostResolutionError);
+    expect(lookup).not.toHaveBeenCalled();
+  });
 });
 
 describe('HostResolver with the RFC 2606 answers of sandbox mode', () => {

@@ -249,16 +249,22 @@ describe('checkPublicUrl ports (docs/contract.md §10: 443 or ARKGATE_ALLOWED_UR
   it('a configured list replaces 8443 (443 stays because the config always adds it)', async () => {
     const custom: UrlPolicy = { ...callback, ports: [443, 9443] };
     expect((await checkPublicUrl('https://example.com:9443/cb', resolver, custom)).ok).toBe(true);
-    expect(await checkPublicUrl('https://example.com:8443/cb', resolver, custom)).toEqual({ ok: false, reason: 'callback_url port 8443 is not allowed (allowed: 443, 9443)' });
+    expect(await checkPublicUrl('https://example.com:8443/cb', resolver, custom)).toEqual({
+      ok: false,
+      reason: 'callback_url port 8443 is not allowed (allowed: 443, 9443)',
+    });
   });
 
   describe('content media may be http: port 80 (its default) is allowed besides the list', () => {
-    it.each(['http://example.com/in.mp4', 'http://example.com:80/in.mp4', 'http://example.com:8443/in.mp4', 'https://example.com/in.mp4', 'HTTP://example.com/in.mp4'])(
-      'accepts %s',
-      async (raw) => {
-        expect((await checkPublicUrl(raw, resolver, media)).ok).toBe(true);
-      },
-    );
+    it.each([
+      'http://example.com/in.mp4',
+      'http://example.com:80/in.mp4',
+      'http://example.com:8443/in.mp4',
+      'https://example.com/in.mp4',
+      'HTTP://example.com/in.mp4',
+    ])('accepts %s', async (raw) => {
+      expect((await checkPublicUrl(raw, resolver, media)).ok).toBe(true);
+    });
 
     it.each([
       ['http://example.com:6379/in.mp4', 'content[1].video_url.url port 6379 is not allowed (allowed: 80, 443, 8443)'],

@@ -52,7 +52,9 @@ export class BillingSyncIdempotency1763900000000 implements MigrationInterface {
     );
     await q.createIndex('prices', new TableIndex({ name: 'idx_prices_sku_effective', columnNames: ['sku', 'effective_from'] }));
     for (const [i, [sku, usd]] of SEED_PRICES.entries()) {
-      await q.query(`INSERT INTO prices (id, sku, nano_per_million, effective_from, created_at) VALUES ('seed-price-${String(i + 1).padStart(2, '0')}', '${sku}', ${parseUsd(usd)}, 0, 0)`);
+      await q.query(
+        `INSERT INTO prices (id, sku, nano_per_million, effective_from, created_at) VALUES ('seed-price-${String(i + 1).padStart(2, '0')}', '${sku}', ${parseUsd(usd)}, 0, 0)`,
+      );
     }
 
     await q.createTable(

@@ -1,8 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min,
-  Validate, ValidateIf, ValidateNested, ValidatorConstraint, ValidatorConstraintInterface,
+  ArrayNotEmpty,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  Validate,
+  ValidateIf,
+  ValidateNested,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
 } from 'class-validator';
 import { errorKey } from '../../common/http/native-validation';
 
@@ -98,14 +113,19 @@ export class CreateTaskDto {
   @IsIn(RESOLUTIONS, { message: `resolution must be one of ${RESOLUTIONS.join(', ')}` })
   resolution?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsBoolean({ message: 'generate_audio must be a boolean' })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean({ message: 'generate_audio must be a boolean' })
   generate_audio?: boolean;
 
-  @ApiPropertyOptional() @IsOptional() @IsBoolean({ message: 'watermark must be a boolean' })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean({ message: 'watermark must be a boolean' })
   watermark?: boolean;
 
   @ApiPropertyOptional({ description: 'Return content.last_frame_url when the task succeeds.' })
-  @IsOptional() @IsBoolean({ message: 'return_last_frame must be a boolean' })
+  @IsOptional()
+  @IsBoolean({ message: 'return_last_frame must be a boolean' })
   return_last_frame?: boolean;
 
   @ApiPropertyOptional({ minimum: 3600, maximum: 259200, example: 3600 })
@@ -133,7 +153,9 @@ export class CreateTaskDto {
   @IsIn(['default', 'flex'], { message: 'service_tier must be default or flex' })
   service_tier?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsBoolean({ message: 'draft must be a boolean' })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean({ message: 'draft must be a boolean' })
   draft?: boolean;
 
   @ApiPropertyOptional({ minimum: -1, maximum: 4294967295 })
@@ -143,7 +165,9 @@ export class CreateTaskDto {
   @Max(4294967295, { message: 'seed must be between -1 and 4294967295' })
   seed?: number;
 
-  @ApiPropertyOptional() @IsOptional() @IsBoolean({ message: 'camera_fixed must be a boolean' })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean({ message: 'camera_fixed must be a boolean' })
   camera_fixed?: boolean;
 
   @ApiPropertyOptional({ minimum: 29, maximum: 289, description: 'Older models only (25 + 4n).' })
@@ -153,7 +177,10 @@ export class CreateTaskDto {
   @Max(289, { message: 'frames must be between 29 and 289' })
   frames?: number;
 
-  @ApiPropertyOptional({ description: 'Native status callback: a non-empty https URL whose host resolves only to public addresses. `CallbackURL` is accepted as an alias.', example: 'https://example.com/volcark/callback' })
+  @ApiPropertyOptional({
+    description: 'Native status callback: a non-empty https URL whose host resolves only to public addresses. `CallbackURL` is accepted as an alias.',
+    example: 'https://example.com/volcark/callback',
+  })
   @IsOptional()
   @IsString({ message: 'callback_url must be a string' })
   callback_url?: string;

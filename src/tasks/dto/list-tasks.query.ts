@@ -35,12 +35,19 @@ export function parseListQuery(raw: Record<string, unknown>): ListTasksQuery {
   const model = one(raw['filter.model']);
   if (model !== undefined && model !== '') {
     const stable = typeof model === 'string' ? stableNameOf(model) : undefined;
-    if (!stable) throw DomainError.invalid('filter.model', `filter.model \`${typeof model === 'string' ? model : JSON.stringify(model)}\` is not a model name; use a stable name such as dreamina-seedance-2-0.`);
+    if (!stable)
+      throw DomainError.invalid(
+        'filter.model',
+        `filter.model \`${typeof model === 'string' ? model : JSON.stringify(model)}\` is not a model name; use a stable name such as dreamina-seedance-2-0.`,
+      );
     query.model = stable;
   }
   const ids = raw['filter.task_ids'];
   if (ids !== undefined) {
-    const list = (Array.isArray(ids) ? ids : [ids]).flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter(Boolean);
+    const list = (Array.isArray(ids) ? ids : [ids])
+      .flatMap((v) => String(v).split(','))
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (list.length > MAX_PAGE_SIZE) throw DomainError.invalid('filter.task_ids', `at most ${MAX_PAGE_SIZE} task ids.`);
     if (list.length > 0) query.taskIds = [...new Set(list)];
   }

@@ -51,7 +51,10 @@ export const CREATE_EXAMPLES = {
     value: {
       model: 'dreamina-seedance-2-0',
       content: [
-        { type: 'text', text: 'Edit Video 1: replace the red mug with a glass teapot while preserving the original camera movement. Use Image 1 as the style reference.' },
+        {
+          type: 'text',
+          text: 'Edit Video 1: replace the red mug with a glass teapot while preserving the original camera movement. Use Image 1 as the style reference.',
+        },
         { type: 'video_url', role: 'reference_video', video_url: { url: 'asset://asset-20260611210200-video1' } },
         { type: 'image_url', role: 'reference_image', image_url: { url: 'asset://asset-20260611210100-image1' } },
       ],

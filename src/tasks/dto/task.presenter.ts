@@ -1,7 +1,18 @@
 import type { TaskEntity } from '../task.entity';
 
 /** Request fields a task record shows while it has no upstream task object yet. */
-const REQUEST_FIELDS = ['resolution', 'ratio', 'duration', 'service_tier', 'execution_expires_after', 'generate_audio', 'draft', 'priority', 'safety_identifier', 'seed'];
+const REQUEST_FIELDS = [
+  'resolution',
+  'ratio',
+  'duration',
+  'service_tier',
+  'execution_expires_after',
+  'generate_audio',
+  'draft',
+  'priority',
+  'safety_identifier',
+  'seed',
+];
 
 /** The BytePlus task object as the tenant sees it: `model` is the stable name, never the upstream id. */
 export function presentTask(row: TaskEntity): Record<string, unknown> {

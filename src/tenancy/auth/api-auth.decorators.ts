@@ -39,8 +39,7 @@ export const TenantApi = (opts: { entitlement?: Entitlement } = {}) =>
   );
 
 /** An admin route. */
-export const AdminApi = () =>
-  applyDecorators(authenticated({ roles: ['admin'] }), nativeError(403, 'Admin token required.', 'forbidden'));
+export const AdminApi = () => applyDecorators(authenticated({ roles: ['admin'] }), nativeError(403, 'Admin token required.', 'forbidden'));
 
 /** A read-only audit route: auditors and admins. */
 export const AuditorApi = () =>

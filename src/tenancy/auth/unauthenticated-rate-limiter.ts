@@ -26,9 +26,14 @@ export class UnauthenticatedRateLimiter {
       const record = await this.storage.increment(`arkgate:unauth:${ip}`, WINDOW_MS, limit, WINDOW_MS, 'unauthenticated');
       if (record.isBlocked) {
         const retryAfter = String(Math.max(1, record.timeToBlockExpire || record.timeToExpire));
-        return new DomainError('rate_limited', 'Too many requests without a valid API token from this address. Retry after the time in the Retry-After header.', '', {
-          'Retry-After': retryAfter,
-        });
+        return new DomainError(
+          'rate_limited',
+          'Too many requests without a valid API token from this address. Retry after the time in the Retry-After header.',
+          '',
+          {
+            'Retry-After': retryAfter,
+          },
+        );
       }
     } catch (err) {
       this.logger.warn(`unauthenticated rate counter unavailable: ${(err as Error).message}`);

@@ -15,7 +15,8 @@ const CREATE_PROPERTIES = {
     type: 'string',
     default: '1280x720',
     enum: STANDARD_SIZES,
-    description: 'An exact Seedance output size: 480p and 720p on every model, 1080p and 4k on dreamina-seedance-2-0 only. Anything else → 400 listing the allowed sizes.',
+    description:
+      'An exact Seedance output size: 480p and 720p on every model, 1080p and 4k on dreamina-seedance-2-0 only. Anything else → 400 listing the allowed sizes.',
   },
   generate_audio: { type: 'boolean', description: 'Default true upstream.' },
   seed: { type: 'integer' },
@@ -44,9 +45,15 @@ export const CREATE_VIDEO_BODY = {
   },
   examples: {
     textToVideo: { summary: '720p 16:9, 5 s (all defaults)', value: { prompt: 'A paper boat drifting on a calm lake at dawn.' } },
-    vertical4s: { summary: 'Fast model, 720p 9:16, 4 s', value: { prompt: 'A paper boat drifting on a calm lake at dawn.', model: 'dreamina-seedance-2-0-fast', size: '720x1280', seconds: '4' } },
+    vertical4s: {
+      summary: 'Fast model, 720p 9:16, 4 s',
+      value: { prompt: 'A paper boat drifting on a calm lake at dawn.', model: 'dreamina-seedance-2-0-fast', size: '720x1280', seconds: '4' },
+    },
     fourK: { summary: '4k 16:9 (standard model only)', value: { prompt: 'A paper boat drifting on a calm lake at dawn.', size: '3840x2160', seconds: '4' } },
-    firstFrame: { summary: 'First frame from an image asset (replace the asset id with one of yours)', value: { prompt: 'The boat starts to move.', input_reference: { image_url: 'asset://asset-20260611210100-efgh2' } } },
+    firstFrame: {
+      summary: 'First frame from an image asset (replace the asset id with one of yours)',
+      value: { prompt: 'The boat starts to move.', input_reference: { image_url: 'asset://asset-20260611210100-efgh2' } },
+    },
   },
 };
 
