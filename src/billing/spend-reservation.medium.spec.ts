@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { taskDraft } from '../../test/support/factories';
 import { testTenantId } from '../../test/support/tenant-id';
 import { mediumModule } from '../../test/support/test-module';
 import { DomainError } from '../common/errors/domain-error';
@@ -38,33 +39,7 @@ describe('BillingService.reserve: a task is recorded only while charged + in fli
     testTenantId((await tenancy.createTenant({ name: `t-${randomUUID()}`, spend_limit_usd: spendLimitUsd }, async () => undefined)).id);
 
   const newTask = (m: EntityManager, tenantId: TenantId, over: Partial<Omit<TaskEntity, 'tenantId'>> = {}) =>
-    tasks.using(m).insertSubmitting(tenantId, {
-      id: randomUUID(),
-      taskId: null,
-      model: 'dreamina-seedance-2-0-fast',
-      upstreamModel: 'dreamina-seedance-2-0-fast-260128',
-      status: 'submitting',
-      upstreamRequest: {},
-      upstreamTask: null,
-      hasVideoInput: false,
-      resolution: '480p',
-      ratio: '16:9',
-      duration: 5,
-      safetyIdentifier: null,
-      callbackUrl: null,
-      requestId: 'r',
-      errorCode: null,
-      hiddenAt: null,
-      createdAt: Date.now(),
-      updatedAt: Date.now(),
-      finishedAt: null,
-      nextSyncAt: null,
-      leaseOwner: null,
-      leaseUntil: null,
-      syncAttempts: 0,
-      reservedNano: '0',
-      ...over,
-    });
+    tasks.using(m).insertSubmitting(tenantId, taskDraft({ taskId: null, status: 'submitting', upstreamRequest: {}, resolution: '480p', ...over }));
 
   /** A succeeded task of the tenant charged 50,000 tokens at fast 480p ($5.6/M) = $0.28. */
   const charge = (tenantId: TenantId) =>

@@ -66,6 +66,17 @@ export abstract class TenantScopedRepository<T extends ObjectLiteral & { tenantI
   }
 
   /** Writes wait for open transactions on SQLite's shared connection (see UnitOfWork). */
+  /** The exact sum of an integer column (stored as text or bigint, e.g. nano-USD) over the tenant's rows; 0 when none. */
+  protected async sumOf(tenantId: TenantId, column: string): Promise<bigint> {
+    assertTenantId(tenantId);
+    const row = await this.repo
+      .createQueryBuilder('r')
+      .select(`CAST(COALESCE(SUM(r.${column}), 0) AS TEXT)`, 'total')
+      .where('r.tenant_id = :tenantId', { tenantId })
+      .getRawOne<{ total: string }>();
+    return BigInt(row?.total ?? '0');
+  }
+
   protected write<R>(work: () => Promise<R>): Promise<R> {
     return UnitOfWork.for(this.repo.manager.connection).write(this.repo.manager, work);
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { taskDraft } from '../../test/support/factories';
 import { testTenantId } from '../../test/support/tenant-id';
 import { openMigratedDataSource } from '../../test/support/test-database';
 import type { TenantId } from '../common/tenant-identity/tenant-id';
@@ -28,33 +29,17 @@ describe('TaskRepository', () => {
     return testTenantId(t.id);
   };
   const newTask = (tenantId: TenantId, over: Partial<Omit<TaskEntity, 'tenantId'>> = {}) =>
-    repo.insertSubmitting(tenantId, {
-      id: randomUUID(),
-      taskId: `cgt-${randomUUID().slice(0, 8)}`,
-      model: 'dreamina-seedance-2-0',
-      upstreamModel: 'dreamina-seedance-2-0-260128',
-      status: 'queued',
-      upstreamRequest: { model: 'dreamina-seedance-2-0-260128' },
-      upstreamTask: null,
-      hasVideoInput: false,
-      resolution: '720p',
-      ratio: '16:9',
-      duration: 5,
-      safetyIdentifier: null,
-      callbackUrl: null,
-      requestId: 'r',
-      errorCode: null,
-      hiddenAt: null,
-      createdAt: Date.now(),
-      updatedAt: Date.now(),
-      finishedAt: null,
-      nextSyncAt: null,
-      leaseOwner: null,
-      leaseUntil: null,
-      syncAttempts: 0,
-      reservedNano: '0',
-      ...over,
-    });
+    repo.insertSubmitting(
+      tenantId,
+      taskDraft({
+        taskId: `cgt-${randomUUID().slice(0, 8)}`,
+        model: 'dreamina-seedance-2-0',
+        upstreamModel: 'dreamina-seedance-2-0-260128',
+        status: 'queued',
+        upstreamRequest: { model: 'dreamina-seedance-2-0-260128' },
+        ...over,
+      }),
+    );
 
   beforeAll(async () => {
     ({ ds, close } = await openMigratedDataSource());

@@ -122,14 +122,8 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
   }
 
   /** What the tenant's in-flight tasks hold against its spend limit (nano-USD). */
-  async reservedNano(tenantId: TenantId): Promise<bigint> {
-    assertTenantId(tenantId);
-    const row = await this.repo
-      .createQueryBuilder('t')
-      .select('CAST(COALESCE(SUM(t.reserved_nano), 0) AS TEXT)', 'total')
-      .where('t.tenant_id = :tenantId', { tenantId })
-      .getRawOne<{ total: string }>();
-    return BigInt(row?.total ?? '0');
+  reservedNano(tenantId: TenantId): Promise<bigint> {
+    return this.sumOf(tenantId, 'reserved_nano');
   }
 
   /** Ends a lease and says when to look again (null: never, the task is finished). */

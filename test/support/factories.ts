@@ -49,37 +49,7 @@ export function factories(ds: DataSource): Factories {
     },
 
     async newTask({ tenant, ...overrides }) {
-      const now = Date.now();
-      const id = randomUUID();
-      const row: TaskEntity = {
-        id,
-        taskId: `cgt-${id.replace(/-/g, '').slice(0, 20)}`,
-        tenantId: tenant.id,
-        model: 'dreamina-seedance-2-0-fast',
-        upstreamModel: 'dreamina-seedance-2-0-fast-260128',
-        status: 'running',
-        upstreamRequest: { model: 'dreamina-seedance-2-0-fast-260128', content: [{ type: 'text', text: 'A paper boat on calm water.' }] },
-        upstreamTask: null,
-        hasVideoInput: false,
-        resolution: '720p',
-        ratio: '16:9',
-        duration: 5,
-        safetyIdentifier: null,
-        callbackUrl: null,
-        requestId: `req-${++n}`,
-        errorCode: null,
-        hiddenAt: null,
-        createdAt: now,
-        updatedAt: now,
-        finishedAt: null,
-        nextSyncAt: null,
-        leaseOwner: null,
-        leaseUntil: null,
-        syncAttempts: 0,
-        reservedNano: '0',
-        reconcileReason: null,
-        ...overrides,
-      };
+      const row: TaskEntity = { ...taskDraft({ requestId: `req-${++n}`, ...overrides }), tenantId: tenant.id };
       await ds.getRepository(TaskEntity).save(row);
       return row;
     },
@@ -127,4 +97,42 @@ export function factories(ds: DataSource): Factories {
     },
   };
   return self;
+}
+
+/**
+ * A plausible task record without its tenant (a running fast 720p 16:9 5 s text-to-video task), not written anywhere:
+ * for tests that insert it themselves through a tenant-scoped repository, which stamps the tenant. Pass only what the
+ * test is about.
+ */
+export function taskDraft(overrides: Partial<Omit<TaskEntity, 'tenantId'>> = {}): Omit<TaskEntity, 'tenantId'> {
+  const now = Date.now();
+  const id = overrides.id ?? randomUUID();
+  return {
+    id,
+    taskId: `cgt-${id.replace(/-/g, '').slice(0, 20)}`,
+    model: 'dreamina-seedance-2-0-fast',
+    upstreamModel: 'dreamina-seedance-2-0-fast-260128',
+    status: 'running',
+    upstreamRequest: { model: 'dreamina-seedance-2-0-fast-260128', content: [{ type: 'text', text: 'A paper boat on calm water.' }] },
+    upstreamTask: null,
+    hasVideoInput: false,
+    resolution: '720p',
+    ratio: '16:9',
+    duration: 5,
+    safetyIdentifier: null,
+    callbackUrl: null,
+    requestId: 'req',
+    errorCode: null,
+    hiddenAt: null,
+    createdAt: now,
+    updatedAt: now,
+    finishedAt: null,
+    nextSyncAt: null,
+    leaseOwner: null,
+    leaseUntil: null,
+    syncAttempts: 0,
+    reservedNano: '0',
+    reconcileReason: null,
+    ...overrides,
+  };
 }
