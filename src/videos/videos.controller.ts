@@ -1,5 +1,5 @@
 /** HTTP of the OpenAI-compatible `/v1/videos` facade: each route one call into VideosService (docs/contract.md §11). */
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import {
   ApiBody,
@@ -23,7 +23,8 @@ import { CurrentTenant } from '../tenancy/auth/current-tenant.decorator';
 import type { TenantContext } from '../common/tenant-identity/tenant-context';
 import { ContentReply } from './content-reply';
 import { CREATE_VIDEO_BODY, DELETED_EXAMPLE, LIST_EXAMPLE, openAiError, QUEUED_EXAMPLE, VIDEO_EXAMPLE } from './dto/video-schemas';
-import { INPUT_IMAGE_MAX_BYTES, type UploadedImage } from './video-request';
+import { INPUT_IMAGE_MAX_BYTES } from './video-request';
+import { VideoCreateInput, VideoCreatePipe, type VideoCreateRequest } from './video-create.pipe';
 import { VideosService } from './videos.service';
 import { schemaOf } from '../common/openapi/schema-of';
 
@@ -73,14 +74,8 @@ export class VideosController {
       ),
     },
   })
-  create(
-    @CurrentTenant() tenant: TenantContext,
-    @Body() body: unknown,
-    @UploadedFile() file: UploadedImage | undefined,
-    @ReqContext() ctx: RequestContext,
-    @HeaderValue('idempotency-key') idempotencyKey?: string,
-  ) {
-    return this.videos.create(tenant, body, file, ctx, idempotencyKey);
+  create(@CurrentTenant() tenant: TenantContext, @VideoCreateInput(VideoCreatePipe) request: VideoCreateRequest, @ReqContext() ctx: RequestContext) {
+    return this.videos.create(tenant, request, ctx);
   }
 
   @Get()

@@ -7,14 +7,15 @@ import { DomainError } from '../common/errors/domain-error';
 import { ERROR_CODES } from '../common/errors/error-codes';
 import type { RequestContext } from '../common/http/request-context';
 import { isUniqueViolation } from '../database/unique-violation';
-import { CreateTaskPipe } from '../tasks/create-task.pipe';
 import { TaskCreation } from '../tasks/task-creation.service';
 import { TasksService } from '../tasks/tasks.service';
 import type { TenantContext } from '../common/tenant-identity/tenant-context';
 import { parseListVideosQuery } from './dto/list-videos.query';
 import { parseContentVariant } from './dto/video-content.query';
 import { ResultFileClient } from './result-file.client';
-import { facadeParam, translateCreate, type UploadedImage, type VideoCreate } from './video-request';
+import { inFacadeTerms, videoNotFound } from './facade-errors';
+import type { VideoCreateRequest } from './video-create.pipe';
+import type { VideoCreate } from './video-request';
 import { presentVideo, type VideoObject } from './video.presenter';
 import type { VideoEntity } from './video.entity';
 import { VideoRepository } from './video.repository';
@@ -55,14 +56,11 @@ export class VideosService {
   constructor(
     private readonly tasks: TasksService,
     private readonly creation: TaskCreation,
-    private readonly createPipe: CreateTaskPipe,
     private readonly videos: VideoRepository,
     private readonly files: ResultFileClient,
   ) {}
 
-  async create(tenant: TenantContext, raw: unknown, upload: UploadedImage | undefined, ctx: RequestContext, idempotencyKey?: string): Promise<VideoObject> {
-    const request = translateCreate(raw, upload);
-    const native = await inFacadeTerms(this.createPipe.transform({ body: request.native, idempotencyKey }));
+  async create(tenant: TenantContext, { video: request, native }: VideoCreateRequest, ctx: RequestContext): Promise<VideoObject> {
     const reserved = await this.videos.insert(tenant.id, {
       id: `video_${randomBytes(16).toString('hex')}`,
       taskId: null,
@@ -166,7 +164,7 @@ export class VideosService {
   private async liveOrThrow(tenant: TenantContext, id: string, ctx: RequestContext): Promise<BoundVideo> {
     const row = await this.videos.findLive(tenant.id, id);
     const bound = row ? await this.boundOrNull(tenant, row, ctx) : null;
-    if (!bound) throw notFound(id);
+    if (!bound) throw videoNotFound(id);
     return bound;
   }
 
@@ -227,19 +225,4 @@ export class VideosService {
 function isRefusal(err: unknown): boolean {
   if (err instanceof DomainError) return ERROR_CODES[err.key].status < 500;
   return err instanceof ArkApiError && err.status < 500;
-}
-
-function notFound(id: string): DomainError {
-  return new DomainError('video_not_found', `Video \`${id}\` does not exist or does not belong to this account.`, 'video_id');
-}
-
-/** Native errors in the facade's terms: params renamed, a missing task is a missing video. */
-async function inFacadeTerms<T>(work: Promise<T>, videoId?: string): Promise<T> {
-  try {
-    return await work;
-  } catch (err) {
-    if (!(err instanceof DomainError)) throw err;
-    if (err.key === 'task_not_found' && videoId) throw notFound(videoId);
-    throw new DomainError(err.key, err.message, facadeParam(err.param), err.headers);
-  }
 }
