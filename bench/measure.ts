@@ -14,6 +14,8 @@ export interface LoadSpec {
   url: string;
   /** Several instances of the target (`url` among them): the connections are split among them. */
   urls?: string[];
+  /** Run before each warm-up and round of this target (e.g. to switch something on the target's server). */
+  before?: () => void;
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
@@ -157,6 +159,7 @@ export async function measureInterleaved(
 ): Promise<TargetSummary[]> {
   for (const spec of specs) {
     log(`  warm-up ${spec.target} (${settings.warmupS} s)`);
+    spec.before?.();
     const warm = await gen.run(spec, settings.connections, settings.warmupS);
     if (!isValid(warm)) log(`  !! warm-up of ${spec.target} was not clean: ${describeFailure(warm)}`);
     await settle(500);
@@ -165,6 +168,7 @@ export async function measureInterleaved(
   const rounds = new Map<LoadSpec, RoundResult[]>(specs.map((s) => [s, []]));
   for (let round = 1; round <= settings.rounds; round++) {
     for (const spec of specs) {
+      spec.before?.();
       const result = await gen.run(spec, settings.connections, settings.durationS);
       const valid = isValid(result);
       rounds.get(spec)!.push({ ...result, round, valid });

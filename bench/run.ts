@@ -20,6 +20,7 @@ import { pollerScenario, type PollerSettings } from './poller';
 import { difference, plusMs, ratio, renderMarkdown, times, type Report, type ReportRow } from './report';
 import type { ScenarioOutput } from './scenario-common';
 import { seedTasks } from './seed-tasks';
+import { MetricsService } from '../src/observability/metrics.service';
 import { startChildGateway } from '../test/support/child-gateway';
 import { hostileLoadScenario } from './s8-hostile-load';
 import { ADMIN_TOKEN, startBenchSandbox, startGateway, startNestBaseline, startRawBaseline, TASKS_PATH, type GatewayTarget } from './targets';
@@ -177,9 +178,8 @@ async function scenarioS1(ctx: Context): Promise<void> {
   const { token, path, body } = await finishedTask(ctx);
   const rawBaseline = await startRawBaseline(Buffer.from(body, 'utf8'));
   const nestBaseline = await startNestBaseline(JSON.parse(body));
-  // A second gateway on the same database file, without the per-request metrics, to measure what they cost. Being the
-  // newest, its bearer strategy authenticates both gateways' requests, against the same database (see targets.ts).
-  const unmetered = await startGateway(ctx.sandbox, ctx.database, {}, { httpMetrics: false });
+  // The per-request metrics switched off and on between rounds of the same running gateway: what they cost.
+  const metrics = ctx.gateway.app.get(MetricsService);
   const headers = bearer(token);
   let gw: TargetSummary;
   let off: TargetSummary;
@@ -187,13 +187,14 @@ async function scenarioS1(ctx: Context): Promise<void> {
   let b: TargetSummary;
   try {
     [gw, off, a, b] = await measure(ctx, [
-      { target: 'gateway', url: ctx.gateway.url + path, headers },
-      { target: 'gateway without HTTP metrics', url: unmetered.url + path, headers },
+      { target: 'gateway', url: ctx.gateway.url + path, headers, before: () => (metrics.httpEnabled = true) },
+      { target: 'gateway without HTTP metrics', url: ctx.gateway.url + path, headers, before: () => (metrics.httpEnabled = false) },
       { target: 'baseline A (node:http)', url: rawBaseline.url + path, headers },
       { target: 'baseline B (bare Nest+Express)', url: nestBaseline.url + path, headers },
     ]);
   } finally {
-    await Promise.all([rawBaseline.close(), nestBaseline.close(), unmetered.close()]);
+    metrics.httpEnabled = true;
+    await Promise.all([rawBaseline.close(), nestBaseline.close()]);
   }
   const vsA = ratio(gw.reqPerSec, a.reqPerSec);
   const vsB = ratio(gw.reqPerSec, b.reqPerSec);

@@ -87,12 +87,7 @@ const openGateways: INestApplication[] = [];
  * The real gateway (on `database`: a SQLite file or a PostgreSQL schema) in front of the sandbox. `env` adds or overrides variables, e.g.
  * the background sync's (`ARKGATE_SYNC_*`).
  */
-export async function startGateway(
-  sandbox: SandboxHandle,
-  database: DatabaseConfig,
-  env: Record<string, string> = {},
-  opts: { httpMetrics?: boolean } = {},
-): Promise<GatewayTarget> {
+export async function startGateway(sandbox: SandboxHandle, database: DatabaseConfig, env: Record<string, string> = {}): Promise<GatewayTarget> {
   // The control-plane (OpenAPI) side of the sandbox, where the sandbox offers one.
   const openApi = sandbox as SandboxHandle & Partial<Record<'openApiUrl' | 'accessKeyId' | 'secretAccessKey', string>>;
   const base = loadConfig({
@@ -109,7 +104,7 @@ export async function startGateway(
   });
   const config = { ...base, database };
   // BENCH_GATEWAY_LOGS=1 keeps the gateway's warnings and errors (e.g. why it would not start).
-  const app = await createApp(config, { ...(process.env.BENCH_GATEWAY_LOGS ? {} : { logger: false }), ...opts });
+  const app = await createApp(config, process.env.BENCH_GATEWAY_LOGS ? {} : { logger: false });
   openGateways.push(app);
   const target = await listenNest(app);
 

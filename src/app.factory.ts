@@ -27,8 +27,6 @@ export async function createApp(
     logger?: false;
     syncAdmin?: boolean;
     logStream?: DestinationStream;
-    /** false: no per-request HTTP metrics (the bench measures their cost this way); default true. */
-    httpMetrics?: boolean;
   } = {},
 ): Promise<INestApplication> {
   // `logger: false` (tests) silences the request log too, unless the caller captures it with `logStream`.
@@ -40,7 +38,7 @@ export async function createApp(
   });
   if (!quiet) app.useLogger(app.get(AppLogger));
   app.disable('x-powered-by');
-  if (opts.httpMetrics !== false) app.use(httpMetrics(app.get(MetricsService)));
+  app.use(httpMetrics(app.get(MetricsService)));
   app.use(app.get(InFlightRequests).track);
   // The root sends a browser to the API docs.
   app

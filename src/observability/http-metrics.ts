@@ -8,6 +8,7 @@ import { routeTemplateOf } from './route-template';
  */
 export function httpMetrics(metrics: MetricsService) {
   return (req: Request, res: Response, next: NextFunction): void => {
+    if (!metrics.httpEnabled) return next();
     const started = process.hrtime.bigint();
     res.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -99,6 +99,12 @@ export class MetricsService {
   }
 
   /** One answered HTTP request. */
+  /**
+   * Whether each request is counted and timed (`arkgate_http_*`); on by default. The benchmark switches it off and on
+   * between rounds on one running gateway to measure what the per-request metrics cost.
+   */
+  httpEnabled = true;
+
   observeHttp(method: string, route: string, status: number, seconds: number): void {
     this.httpRequests.inc({ method, route, status: String(status) });
     this.httpDuration.observe({ method, route }, seconds);
