@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { REFUSAL_LISTENER } from '../common/errors/refusal-listener';
 import { AuditChainEntity } from './audit-chain.entity';
@@ -16,14 +15,7 @@ import { RefusalAuditInterceptor } from './refusal-audit.interceptor';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEventEntity, AuditChainEntity])],
-  providers: [
-    AuditService,
-    AuditEventRepository,
-    RateLimitTally,
-    RefusalAuditInterceptor,
-    { provide: APP_INTERCEPTOR, useExisting: RefusalAuditInterceptor },
-    { provide: REFUSAL_LISTENER, useExisting: RefusalAuditInterceptor },
-  ],
-  exports: [AuditService, REFUSAL_LISTENER],
+  providers: [AuditService, AuditEventRepository, RateLimitTally, RefusalAuditInterceptor, { provide: REFUSAL_LISTENER, useExisting: RefusalAuditInterceptor }],
+  exports: [AuditService, RateLimitTally, REFUSAL_LISTENER],
 })
 export class AuditModule {}

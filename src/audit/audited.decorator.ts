@@ -1,23 +1,12 @@
-import { ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { Reflector } from '@nestjs/core';
+import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
+import { AUDIT_ACTION, type AuditActionSpec } from './audit-action';
+import { RefusalAuditInterceptor } from './refusal-audit.interceptor';
 
-/** The audit action of a route, or a function of the query that names it (null: a read, not audited). */
-export type AuditActionSpec = string | ((query: Record<string, unknown>) => string | null);
-
-export const AUDIT_ACTION = 'arkgate:audit-action';
+export { AUDIT_ACTION, auditActionOf, type AuditActionSpec } from './audit-action';
 
 /**
- * Marks a state-changing route. Its service writes the event in the transaction of the change; if the
- * request is refused after authentication instead, RefusalAuditInterceptor writes one with the outcome.
+ * Marks a state-changing route. Its service writes the event in the transaction of the change; if the request is
+ * refused after authentication instead, RefusalAuditInterceptor writes one with the outcome. The interceptor wraps
+ * only the routes marked so: reads pay nothing for it.
  */
-export const Audited = (action: AuditActionSpec) => SetMetadata(AUDIT_ACTION, action);
-
-/** The audit action a request to this handler stands for, or undefined when the route is not audited (or this call is a read). */
-export function auditActionOf(
-  reflector: Reflector,
-  handler: ReturnType<ExecutionContext['getHandler']>,
-  query: Record<string, unknown> | undefined,
-): string | undefined {
-  const spec = reflector.get<AuditActionSpec | undefined>(AUDIT_ACTION, handler);
-  return typeof spec === 'function' ? (spec(query ?? {}) ?? undefined) : spec;
-}
+export const Audited = (action: AuditActionSpec) => applyDecorators(SetMetadata(AUDIT_ACTION, action), UseInterceptors(RefusalAuditInterceptor));

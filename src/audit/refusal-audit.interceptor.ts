@@ -5,18 +5,24 @@ import { refusalOutcome } from '../common/errors/native-error.filter';
 import { Refusal, RefusalListener } from '../common/errors/refusal-listener';
 import { RequestContext, requestContextOf } from '../common/http/request-context';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { auditActionOf } from './audited.decorator';
+import { auditActionOf } from './audit-action';
 import { AuditService } from './audit.service';
 import { RateLimitTally } from './rate-limit-tally';
 
 type RequestLike = Refusal['request'];
 
 /**
+ * Requests whose handler an instance of the interceptor wrapped: their refusals were dealt with there, not by the
+ * listener. Shared by every instance (Nest makes one per module whose routes are @Audited, besides the listener's).
+ */
+const WRAPPED = new WeakSet<object>();
+
+/**
  * Refusals of state-changing calls, audited (docs/contract.md §10): a route marked @Audited that is refused after
  * authentication leaves one event with the action, the outcome's status and code, and the target named in the path.
  *
  * Two ways in, one rule:
- * - as the global interceptor, around every handler: when the handler (its pipes included) throws, the refusal is
+ * - as the interceptor of every route marked @Audited (the decorator applies it): when the handler (its pipes included) throws, the refusal is
  *   recorded here and the error rethrown to the error filter;
  * - as the error filter's refusal listener, for what is refused before any interceptor runs: the guards' refusals
  *   after authentication (role, suspended tenant, entitlement). The guard leaves the caller and the route handler on
@@ -28,8 +34,6 @@ type RequestLike = Refusal['request'];
 @Injectable()
 export class RefusalAuditInterceptor implements NestInterceptor, RefusalListener {
   private readonly logger = new Logger(RefusalAuditInterceptor.name);
-  /** Requests whose handler this interceptor wrapped: their refusals were dealt with here, not by the listener. */
-  private readonly wrapped = new WeakSet<object>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -41,7 +45,7 @@ export class RefusalAuditInterceptor implements NestInterceptor, RefusalListener
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const request = context.switchToHttp().getRequest<RequestLike>();
-    this.wrapped.add(request);
+    WRAPPED.add(request);
     return next.handle().pipe(
       catchError((err: unknown) => {
         const ctx = requestContextOf(request);
@@ -60,7 +64,7 @@ export class RefusalAuditInterceptor implements NestInterceptor, RefusalListener
       this.rateLimits.count(ctx);
       return;
     }
-    if (this.wrapped.has(request) || refusal.databaseUnavailable || !ctx.handler) return;
+    if (WRAPPED.has(request) || refusal.databaseUnavailable || !ctx.handler) return;
     await this.record(auditActionOf(this.reflector, ctx.handler, request.query), ctx, request, refusal.status, refusal.code);
   }
 

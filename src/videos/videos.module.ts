@@ -1,6 +1,7 @@
 /** Wires the OpenAI-compatible facade onto the tasks module's public service. */
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
 import { TasksModule } from '../tasks/tasks.module';
 import { ContentReply } from './content-reply';
 import { ModelsController } from './models.controller';
@@ -12,7 +13,7 @@ import { VideosService } from './videos.service';
 
 /** The OpenAI-compatible `/v1/videos` and `/v1/models` facade (docs/contract.md §11), over the native tasks. */
 @Module({
-  imports: [TypeOrmModule.forFeature([VideoEntity]), TasksModule],
+  imports: [TypeOrmModule.forFeature([VideoEntity]), AuditModule, TasksModule],
   controllers: [VideosController, ModelsController],
   providers: [VideosService, VideoRepository, ResultFileClient, ContentReply],
 })

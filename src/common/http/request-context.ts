@@ -1,5 +1,5 @@
 import type { ExecutionContext } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type { Principal } from '../tenant-identity/tenant-context';
 
 /** What arkgate keeps about the HTTP request in flight, attached once by RequestContextMiddleware. */
@@ -23,10 +23,25 @@ export interface RequestContext {
 const KEY = Symbol('arkgate.requestContext');
 const CLIENT_ID = /^[\x21-\x7e]{1,128}$/;
 
+/** Random bytes for request ids, drawn 4 KiB at a time: one call into the CSPRNG per ~400 requests instead of each. */
+const ID_BYTES = 10;
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
+
+function randomHex(bytes: number): string {
+  if (poolOffset + bytes > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const hex = pool.toString('hex', poolOffset, poolOffset + bytes);
+  poolOffset += bytes;
+  return hex;
+}
+
 /** A BytePlus-style request id: UTC timestamp followed by random hex. */
 export function newRequestId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  return `${stamp}${randomBytes(10).toString('hex').toUpperCase()}`;
+  return `${stamp}${randomHex(ID_BYTES).toUpperCase()}`;
 }
 
 export function attachRequestContext(request: object, clientRequestId: unknown, ip: string): RequestContext {
