@@ -4,6 +4,7 @@
  * modules read them through AssetReconciler.unresolvedAcrossTenants, never through this reader, the repository or
  * AssetCrossTenantReader.
  */
+import { isoTime } from '../common/iso-time';
 import { Injectable } from '@nestjs/common';
 import { redact } from '../audit/redact';
 import { AssetSubmissionKind, AssetSubmissionStatus } from './asset-submission.entity';
@@ -32,7 +33,7 @@ export class UnresolvedAssetSubmissionsReader {
       submission_id: s.id,
       tenant_id: s.tenantId,
       kind: s.kind,
-      created_at: new Date(s.createdAt).toISOString(),
+      created_at: isoTime(s.createdAt),
       model: s.model,
       request_id: s.requestId,
       status: s.status,

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { isoTime } from '../common/iso-time';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { RequestContext } from '../common/http/request-context';
@@ -183,7 +184,7 @@ function view(e: AuditEventEntity): Record<string, unknown> {
   return {
     id: e.id,
     seq: e.seq,
-    occurred_at: new Date(e.occurredAt).toISOString(),
+    occurred_at: isoTime(e.occurredAt),
     actor: { token_id: e.actorTokenId, role: e.actorRole },
     tenant_id: e.tenantId,
     action: e.action,

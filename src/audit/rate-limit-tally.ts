@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { isoTime } from '../common/iso-time';
 import type { RequestContext } from '../common/http/request-context';
 import { AuditService } from './audit.service';
 
@@ -91,8 +92,8 @@ export class RateLimitTally implements OnModuleDestroy {
           properties: {
             summary: `rate limited ${w.count} times`,
             count: w.count,
-            from: new Date(w.since).toISOString(),
-            to: new Date(Math.min(Date.now(), w.since + WINDOW_MS)).toISOString(),
+            from: isoTime(w.since),
+            to: isoTime(Math.min(Date.now(), w.since + WINDOW_MS)),
           },
         });
       } catch (err) {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isoTimeOrNull as iso } from '../common/iso-time';
 import { stringify } from 'csv-stringify';
 import { Readable } from 'node:stream';
 import { BillingService } from '../billing/billing.service';
@@ -38,8 +39,6 @@ export const EXPORT_COLUMNS = [
   'request_id',
 ] as const;
 type ExportRow = Record<(typeof EXPORT_COLUMNS)[number], string | number | boolean | null>;
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /**
  * A row as it leaves the gateway: through the same `redact` as audit events, so a callback URL's

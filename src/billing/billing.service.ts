@@ -121,7 +121,7 @@ export class BillingService {
         properties: { usd_per_million_tokens: formatUsd(nano), previous_usd_per_million_tokens: formatUsd(BigInt(previous.nanoPerMillion)) },
       });
     });
-    return { sku, usd_per_million_tokens: formatUsd(nano), effective_from: new Date(now).toISOString() };
+    return { sku, usd_per_million_tokens: formatUsd(nano), effective_from: isoTime(now) };
   }
 
   /** Writes the one ledger entry of a task that just succeeded, inside the caller's transaction. */
@@ -226,7 +226,7 @@ export class BillingService {
     if (!(from < to)) throw DomainError.invalid('from', 'from must be before to.');
     const groupBy = query.group_by ?? 'day';
     const report = await this.usage(scope, from, to, groupBy);
-    return { tenant_id: tenantId ?? null, from: new Date(from).toISOString(), to: new Date(to).toISOString(), group_by: groupBy, ...report };
+    return { tenant_id: tenantId ?? null, from: isoTime(from), to: isoTime(to), group_by: groupBy, ...report };
   }
 
   /** Usage of the scope (one tenant, or all) in [from, to), with totals. */

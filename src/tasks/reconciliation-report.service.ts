@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { isoTime as iso } from '../common/iso-time';
 import { ArkDataClient, ArkTask } from '@arkgate/byteplus';
 import { BillingService } from '../billing/billing.service';
 import { formatUsd } from '../common/money';
@@ -14,8 +15,6 @@ const PAGE_SIZE = 500;
 /** At most this many upstream pages (20,000 tasks) per view. */
 const MAX_PAGES = 40;
 const MAX_UNRESOLVED = 1000;
-
-const iso = (ms: number): string => new Date(ms).toISOString();
 
 /**
  * The operator's view of unattributed spend (docs/contract.md §9, GET /admin/reconciliation): records whose upstream outcome

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isoTimeOrNull as iso } from '../common/iso-time';
 import { BillingService } from '../billing/billing.service';
 import { formatUsd } from '../common/money';
 import { stableNameOf } from '../catalog/catalog-rules';
@@ -9,8 +10,6 @@ import type { TaskEntity } from './task.entity';
 import { ALL_TENANTS, staffFilterScope, TenantScope } from '../common/tenant-identity/tenant-scope';
 import { TaskCrossTenantReader } from './task-cross-tenant.reader';
 import type { TaskRecordFilter } from './task-record-filter';
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /**
  * The admin task log (`GET /admin/tasks`): every tenant's task records, newest first, filtered and
