@@ -10,6 +10,7 @@ import { packageVersion } from './common/package-version';
 import type { DestinationStream } from 'pino';
 import { InFlightRequests } from './common/lifecycle/in-flight-requests';
 import { AppLogger } from './observability/app-logger';
+import { LOG_ROOT, requestLog } from './observability/request-log';
 import { httpMetrics } from './observability/http-metrics';
 import { MetricsService } from './observability/metrics.service';
 import type { AppConfig } from './config/app-config';
@@ -40,6 +41,9 @@ export async function createApp(
   app.disable('x-powered-by');
   app.use(httpMetrics(app.get(MetricsService)));
   app.use(app.get(InFlightRequests).track);
+  app.use(requestLog(app.get(LOG_ROOT)));
+  // No ETag: BytePlus sends none, and a client's If-None-Match would otherwise get a 304 it never gets from BytePlus.
+  app.set('etag', false);
   // The root sends a browser to the API docs.
   app
     .getHttpAdapter()

@@ -1,4 +1,5 @@
 import { EntityManager, FindManyOptions, FindOptionsWhere, ObjectLiteral, Repository } from 'typeorm';
+import { RowReader } from './row-reader';
 import { UnitOfWork } from './unit-of-work';
 import type { TenantId } from '../common/tenant-identity/tenant-id';
 
@@ -28,7 +29,11 @@ export type ScopedWhere<T> = Omit<FindOptionsWhere<T>, 'tenantId'>;
  * the `*-cross-tenant.reader.ts` classes, never here.
  */
 export abstract class TenantScopedRepository<T extends ObjectLiteral & { tenantId: TenantId }> {
-  protected constructor(protected readonly repo: Repository<T>) {}
+  private readonly rows: RowReader<T>;
+
+  protected constructor(protected readonly repo: Repository<T>) {
+    this.rows = new RowReader(repo);
+  }
 
   /** The same repository working inside the caller's transaction. */
   using(manager: EntityManager): this {
@@ -45,6 +50,15 @@ export abstract class TenantScopedRepository<T extends ObjectLiteral & { tenantI
 
   async findOne(tenantId: TenantId, where: ScopedWhere<T>): Promise<T | null> {
     return this.repo.findOne({ where: this.scoped(tenantId, where) });
+  }
+
+  /**
+   * One of the tenant's rows by a hand-written SQL condition (`?` placeholders), without TypeORM's query building:
+   * for reads on a hot path (RowReader).
+   */
+  protected async findOneWhere(tenantId: TenantId, condition: string, params: readonly unknown[]): Promise<T | null> {
+    assertTenantId(tenantId);
+    return this.rows.first(`tenant_id = ? AND (${condition})`, [tenantId, ...params], this.repo);
   }
 
   async findAndCount(tenantId: TenantId, where: ScopedWhere<T>, options: Omit<FindManyOptions<T>, 'where'> = {}): Promise<[T[], number]> {

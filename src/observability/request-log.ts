@@ -1,57 +1,58 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Params } from 'nestjs-pino';
-import type { DestinationStream } from 'pino';
+import type { NextFunction, Request, Response } from 'express';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import { ensureRequestContext, requestContextOf } from '../common/http/request-context';
 import type { AppConfig } from '../config/app-config';
 import { routeTemplateOf } from './route-template';
 
+/** The process's one pino logger: the request log and Nest's Logger (AppLogger) write through it. */
+export const LOG_ROOT = Symbol('arkgate.logRoot');
+
 /**
- * The request log (docs/contract.md §12): one line per request with the request id, tenant id, method, route template,
- * status and duration, and nothing else of the request: no URL (it may carry ids or a query), no header (tokens,
- * keys), no body. JSON lines, or pretty lines for a terminal (the default with the sandbox). Nest's own Logger writes
- * through the same logger, so upstream failures, reconciliations and fallbacks appear among the requests.
+ * The logger of the request log (docs/contract.md §12): JSON lines to stdout, pretty lines for a terminal (the default
+ * with the sandbox), or `destination` (tests capture the log with it).
  */
-export function requestLogParams(config: AppConfig, destination?: DestinationStream): Params {
+export function createLogRoot(config: AppConfig, destination?: DestinationStream): Logger {
   const stream = destination ?? (config.log.format === 'pretty' ? prettyStream() : undefined);
-  const options = {
-    level: config.log.level,
-    // Nothing of the raw request or response is ever serialized: no headers, no URL, no body.
-    serializers: { req: dropped, res: dropped },
-    wrapSerializers: false,
-    quietReqLogger: true,
-    // The request id of the response header and the audit trail, so Nest's log lines during a request carry it too.
-    genReqId: (req: IncomingMessage) => {
-      const ip = (req as IncomingMessage & { ip?: string }).ip ?? req.socket.remoteAddress ?? '';
-      return ensureRequestContext(req, req.headers['x-client-request-id'], ip).requestId;
-    },
-    customAttributeKeys: { reqId: 'request_id', responseTime: 'duration_ms' },
-    customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-    customSuccessMessage: (req: IncomingMessage, res: ServerResponse, ms: number) => lineOf(req, res, ms),
-    customErrorMessage: (req: IncomingMessage, res: ServerResponse) => lineOf(req, res),
-    customSuccessObject: (req: IncomingMessage, res: ServerResponse, val: Record<string, unknown>) => fieldsOf(req, res, val),
-    customErrorObject: (req: IncomingMessage, res: ServerResponse, _err: Error, val: Record<string, unknown>) => fieldsOf(req, res, val),
+  const options = { level: config.log.level };
+  return stream ? pino(options, stream) : pino(options);
+}
+
+/**
+ * Express middleware, mounted before the routes: one line per request with the request id, tenant id, method, route
+ * template, status and duration, and nothing else of the request: no URL (it may carry ids or a query), no header
+ * (tokens, keys), no body. `info` for an answer below 500, `error` for a 5xx or a request whose answer never finished.
+ *
+ * It allocates nothing per request beyond its 'close' listener, and writes only when the line's level is enabled;
+ * and it binds no logger to the request through AsyncLocalStorage: on Node 20 an active AsyncLocalStorage makes every
+ * promise of the process pay for async hooks (measured in bench/README.md § Profiles). Log lines written while serving
+ * a request name its request id in their message where it matters (e.g. `[<request id>] refresh of … failed`).
+ */
+export function requestLog(root: Logger) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    // The request id of the response header and the audit trail.
+    const ctx = ensureRequestContext(req, req.headers['x-client-request-id'], req.ip ?? req.socket.remoteAddress ?? '');
+    const started = performance.now();
+    res.once('close', () => {
+      const failed = !res.writableFinished || res.statusCode >= 500;
+      const level = failed ? 'error' : 'info';
+      if (!root.isLevelEnabled(level)) return;
+      const ms = Math.round(performance.now() - started);
+      const route = routeTemplateOf(req);
+      root[level](
+        {
+          request_id: ctx.requestId,
+          tenant_id: requestContextOf(req).principal?.tenant?.id,
+          method: req.method,
+          route,
+          status: res.statusCode,
+          duration_ms: ms,
+        },
+        `${req.method} ${route} ${res.statusCode}${res.writableFinished ? ` ${ms} ms` : ' (answer not finished)'}`,
+      );
+    });
+    next();
   };
-  return { pinoHttp: stream ? [options, stream] : options };
-}
-
-function dropped(): undefined {
-  return undefined;
-}
-
-function fieldsOf(req: IncomingMessage, res: ServerResponse, val: Record<string, unknown>): Record<string, unknown> {
-  const ctx = requestContextOf(req);
-  return {
-    tenant_id: ctx.principal?.tenant?.id,
-    method: req.method,
-    route: routeTemplateOf(req as never),
-    status: res.statusCode,
-    duration_ms: val.duration_ms,
-  };
-}
-
-function lineOf(req: IncomingMessage, res: ServerResponse, ms?: number): string {
-  return `${req.method} ${routeTemplateOf(req as never)} ${res.statusCode}${ms === undefined ? '' : ` ${ms} ms`}`;
 }
 
 function prettyStream(): DestinationStream {

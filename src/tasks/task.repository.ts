@@ -6,6 +6,9 @@ import { assertTenantId, ScopedWhere, TenantScopedRepository } from '../database
 import type { ListTasksQuery } from './dto/list-tasks.query';
 import { TaskEntity, TERMINAL_STATUSES, VISIBLE_STATUSES } from './task.entity';
 
+/** The visible statuses as a SQL list (constants, not input). */
+const VISIBLE_IN = VISIBLE_STATUSES.map((s) => `'${s}'`).join(', ');
+
 /** Task records, always read and written within one tenant (reads across tenants: TaskCrossTenantReader). */
 @Injectable()
 export class TaskRepository extends TenantScopedRepository<TaskEntity> {
@@ -15,7 +18,8 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
 
   /** A task the tenant can see: its own, accepted upstream, not hidden by a delete. */
   async findVisible(tenantId: TenantId, taskId: string): Promise<TaskEntity | null> {
-    return this.findOne(tenantId, { taskId, hiddenAt: IsNull(), status: In([...VISIBLE_STATUSES]) });
+    // Every GET of a task starts here: one prepared statement, no query building (bench/README.md § Profiles).
+    return this.findOneWhere(tenantId, `task_id = ? AND hidden_at IS NULL AND status IN (${VISIBLE_IN})`, [taskId]);
   }
 
   /** The tenant's visible tasks, newest first. */

@@ -84,6 +84,15 @@ describe('request log and /metrics', () => {
     }
   });
 
+  it('sends no ETag, as BytePlus does not: a client If-None-Match still gets the task, never a 304', async () => {
+    const first = await gw.call('GET', `${TASKS}/${taskId}`, { token: tenant.token });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('etag')).toBeNull();
+    const again = await gw.call('GET', `${TASKS}/${taskId}`, { token: tenant.token, headers: { 'if-none-match': 'W/"anything"' } });
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(taskId);
+  });
+
   it('sends / to the API docs and does not advertise Express', async () => {
     const res = await fetch(`${gw.url}/`, { redirect: 'manual' });
     expect(res.status).toBe(302);

@@ -1,0 +1,52 @@
+import type { ObjectLiteral, Repository } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+
+/**
+ * Whole entities read with one hand-written SQL statement and hydrated the way TypeORM hydrates them (the driver's
+ * value preparation and each column's transformer), without TypeORM's query building: for reads on a hot path,
+ * where building the query from find options costs more than running it (bench/README.md § Profiles).
+ *
+ * Conditions are written with `?` placeholders; they become `$1, $2, …` on PostgreSQL. The SQL of each condition is
+ * built once and kept.
+ */
+export class RowReader<T extends ObjectLiteral> {
+  private readonly statements = new Map<string, string>();
+
+  constructor(private readonly repo: Repository<T>) {}
+
+  private get columns(): readonly ColumnMetadata[] {
+    return this.repo.metadata.columns;
+  }
+
+  /**
+   * The first row matching `condition` (a SQL boolean expression over the table's columns), or null. `through` is the
+   * repository to run it on: the one this reader was made for, or the same one bound to a transaction.
+   */
+  async first(condition: string, params: readonly unknown[], through: Repository<T> = this.repo): Promise<T | null> {
+    const rows = await through.query<Record<string, unknown>[]>(this.statement(condition), [...params]);
+    return rows.length === 0 ? null : this.hydrate(rows[0]);
+  }
+
+  private statement(condition: string): string {
+    let sql = this.statements.get(condition);
+    if (sql === undefined) {
+      const driver = this.repo.manager.connection.driver;
+      const table = driver.escape(this.repo.metadata.tableName);
+      let n = 0;
+      const where = driver.options.type === 'postgres' ? condition.replace(/\?/g, () => `$${++n}`) : condition;
+      const selectList = this.columns.map((c) => driver.escape(c.databaseName)).join(', ');
+      sql = `SELECT ${selectList} FROM ${table} WHERE ${where} LIMIT 1`;
+      this.statements.set(condition, sql);
+    }
+    return sql;
+  }
+
+  private hydrate(raw: Record<string, unknown>): T {
+    const driver = this.repo.manager.connection.driver;
+    const entity = this.repo.metadata.create() as T;
+    for (const column of this.columns) {
+      (entity as Record<string, unknown>)[column.propertyName] = driver.prepareHydratedValue(raw[column.databaseName], column);
+    }
+    return entity;
+  }
+}
