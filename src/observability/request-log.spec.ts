@@ -91,6 +91,23 @@ describe('requestLog', () => {
     expect(lines.map((l) => l.status)).toEqual([500]);
   });
 
+  it('names the whole route template of a mounted router whose handler answers later', async () => {
+    const { root, lines } = capture();
+    const app = express();
+    app.use(requestLog(root));
+    const router = express.Router();
+    router.post('/api/v3/tasks', (_req, res) => {
+      setTimeout(() => res.json({ id: 'cgt-1' }), 5);
+    });
+    app.use('/volcark', router);
+    const server = app.listen(0, '127.0.0.1');
+    started.push(server);
+    await new Promise((resolve) => server.once('listening', resolve));
+    await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/volcark/api/v3/tasks`, { method: 'POST' });
+    await settle(lines, 1);
+    expect(lines[0]).toMatchObject({ method: 'POST', route: '/volcark/api/v3/tasks', status: 200 });
+  });
+
   it('keeps a context an earlier middleware attached', async () => {
     const { root, lines } = capture();
     const app = express();

@@ -23,7 +23,7 @@ export function createLogRoot(config: AppConfig, destination?: DestinationStream
  * template, status and duration, and nothing else of the request: no URL (it may carry ids or a query), no header
  * (tokens, keys), no body. `info` for an answer below 500, `error` for a 5xx or a request whose answer never finished.
  *
- * It allocates nothing per request beyond its 'close' listener, and writes only when the line's level is enabled;
+ * It allocates nothing per request beyond its two listeners, and writes only when the line's level is enabled;
  * and it binds no logger to the request through AsyncLocalStorage: on Node 20 an active AsyncLocalStorage makes every
  * promise of the process pay for async hooks (measured in bench/README.md § Profiles). Log lines written while serving
  * a request name its request id in their message where it matters (e.g. `[<request id>] refresh of … failed`).
@@ -33,7 +33,10 @@ export function requestLog(root: Logger) {
     // The request id of the response header and the audit trail.
     const ctx = ensureRequestContext(req, req.headers['x-client-request-id'], req.ip ?? req.socket.remoteAddress ?? '');
     const started = performance.now();
-    res.once('close', () => {
+    // 'finish' when the answer was handed over (the route is still known then), 'close' alone when it never was.
+    const done = () => {
+      res.off('finish', done);
+      res.off('close', done);
       const failed = !res.writableFinished || res.statusCode >= 500;
       const level = failed ? 'error' : 'info';
       if (!root.isLevelEnabled(level)) return;
@@ -50,7 +53,9 @@ export function requestLog(root: Logger) {
         },
         `${req.method} ${route} ${res.statusCode}${res.writableFinished ? ` ${ms} ms` : ' (answer not finished)'}`,
       );
-    });
+    };
+    res.once('finish', done);
+    res.once('close', done);
     next();
   };
 }
