@@ -38,9 +38,17 @@ function randomHex(bytes: number): string {
   return hex;
 }
 
+/** The `YYYYMMDDhhmmss` of the last second an id was made in: formatted once per second, not per request. */
+let stampSecond = -1;
+let stamp = '';
+
 /** A BytePlus-style request id: UTC timestamp followed by random hex. */
 export function newRequestId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  const second = Math.floor(now.getTime() / 1000);
+  if (second !== stampSecond) {
+    stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+    stampSecond = second;
+  }
   return `${stamp}${randomHex(ID_BYTES).toUpperCase()}`;
 }
 
