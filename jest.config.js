@@ -15,7 +15,13 @@ module.exports = {
     {
       ...base,
       displayName: 'unit',
-      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/console/src/**/*.spec.ts', '<rootDir>/test/architecture/**/*.spec.ts'],
+      testMatch: [
+        '<rootDir>/src/**/*.spec.ts',
+        '<rootDir>/libs/**/*.spec.ts',
+        '<rootDir>/console/src/**/*.spec.ts',
+        '<rootDir>/test/architecture/**/*.spec.ts',
+        '<rootDir>/bench/**/*.spec.ts',
+      ],
       testPathIgnorePatterns: ['/node_modules/', '\\.medium\\.spec\\.ts$'],
     },
     { ...base, displayName: 'medium', testMatch: ['<rootDir>/src/**/*.medium.spec.ts', '<rootDir>/libs/**/*.medium.spec.ts'] },

@@ -1,5 +1,6 @@
 /** The benchmark's report: its shape (also written as JSON) and its markdown rendering. */
 import type { BenchEngine } from './bench-database';
+import { type GoalResult, renderGoals } from './goals';
 import type { MeasureSettings, RoundResult } from './measure';
 
 export interface ReportRow {
@@ -41,6 +42,8 @@ export interface Report {
   rows: ReportRow[];
   notes: string[];
   invalidRounds: string[];
+  /** Each goal of issue 14 on each engine: met, missed or not measured in this run. */
+  goals?: GoalResult[];
   /** Checks of S5 and S6 that failed (counts that do not add up). */
   verificationFailures?: string[];
 }
@@ -75,6 +78,7 @@ export function renderMarkdown(r: Report): string {
     );
   }
   lines.push('');
+  if (r.goals && r.goals.length > 0) lines.push(...renderGoals(r.goals));
   if (r.verificationFailures && r.verificationFailures.length > 0) {
     lines.push('**VERIFICATION FAILED (the numbers of these rows do not describe a complete run):**', '');
     for (const line of r.verificationFailures) lines.push(`- ${line}`);

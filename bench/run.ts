@@ -17,6 +17,7 @@ import { lostAnswersScenario, type LostAnswersSettings } from './s7-lost-answers
 import { LoadGenerator, measureInterleaved, probeOnce, type LoadSpec, type MeasureSettings, type TargetSummary } from './measure';
 import { processPeakRssMb } from './memory';
 import { pollerScenario, type PollerSettings } from './poller';
+import { evaluateGoals } from './goals';
 import { difference, plusMs, ratio, renderMarkdown, times, type Report, type ReportRow } from './report';
 import type { ScenarioOutput } from './scenario-common';
 import { seedTasks } from './seed-tasks';
@@ -500,6 +501,7 @@ async function main(): Promise<void> {
     invalidRounds,
     verificationFailures,
   };
+  report.goals = evaluateGoals(report.rows, report.engines);
   const markdown = renderMarkdown(report);
   log('');
   log(markdown);

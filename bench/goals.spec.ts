@@ -1,0 +1,48 @@
+import { evaluateGoals, renderGoals } from './goals';
+import type { ReportRow } from './report';
+
+const base = { p50: null, p99: null, comparison: '', validRounds: 1, totalRounds: 1, rounds: [] };
+const row = (over: Partial<ReportRow> & Pick<ReportRow, 'scenario' | 'target'>): ReportRow => ({ reqPerSec: null, ...base, ...over });
+
+describe('evaluateGoals', () => {
+  it('marks each goal met, missed or not measured, per engine', () => {
+    const rows: ReportRow[] = [
+      row({ scenario: 'S1 GET finished task', target: 'gateway', engine: 'SQLite', reqPerSec: 4000, ratios: { reqPerSecVsB: 0.71 } }),
+      row({ scenario: 'S1 GET finished task', target: 'gateway', engine: 'PostgreSQL', reqPerSec: 2000, ratios: { reqPerSecVsB: 0.4 } }),
+      row({ scenario: 'S2 task create', target: 'gateway, 1 connection', engine: 'SQLite', ratios: { addedP50Ms: 1.5, addedP99Ms: 12 } }),
+      row({ scenario: 'S4 list page 1, status filter', target: 'x', engine: 'SQLite', p50: 4, details: { connections: 1, tasks: 1_000_000 } }),
+      row({ scenario: 'S4 list page 1, status filter', target: 'y', engine: 'SQLite', reqPerSec: 900, details: { connections: 50, tasks: 200_000 } }),
+    ];
+    const results = evaluateGoals(rows, ['SQLite', 'PostgreSQL']);
+    const verdict = (id: string, engine: string) => results.find((r) => r.id === id && r.engine === engine)?.met;
+    expect(verdict('S1', 'SQLite')).toBe(true);
+    expect(verdict('S1', 'PostgreSQL')).toBe(false);
+    expect(verdict('S2 latency', 'SQLite')).toBe(false); // p99 over 10 ms
+    expect(verdict('S2 throughput', 'SQLite')).toBeNull();
+    expect(verdict('S4 latency', 'SQLite')).toBe(true);
+    expect(verdict('S4 throughput', 'SQLite')).toBeNull(); // measured at 200k tasks only
+    expect(results.find((r) => r.id === 'S4 throughput' && r.engine === 'SQLite')?.figure).toContain('at 200000 tasks');
+  });
+
+  it('S6: the rate at N and at N/10 must both pass 100k rows/s and stay within 10%, the RSS growth ≤ 64 MB', () => {
+    const s6 = (format: string, records: number, rowsPerSec: number, rssDeltaMb: number) =>
+      row({
+        scenario: 'S6 audit export',
+        target: `${format} export, ${records} records`,
+        engine: 'SQLite',
+        details: { format, records, rowsPerSec, rssDeltaMb },
+      });
+    const results = evaluateGoals(
+      [s6('csv', 100_000, 120_000, 20), s6('csv', 1_000_000, 115_000, 40), s6('ndjson', 100_000, 150_000, 10), s6('ndjson', 1_000_000, 110_000, 30)],
+      ['SQLite'],
+    );
+    expect(results.find((r) => r.id === 'S6 csv')?.met).toBe(true);
+    expect(results.find((r) => r.id === 'S6 ndjson')?.met).toBe(false); // ×0.73 of the rate at 100k
+    expect(renderGoals(results).join('\n')).toContain('| met |');
+  });
+
+  it('an invalid row does not count', () => {
+    const results = evaluateGoals([row({ scenario: 'S1 GET finished task', target: 'gateway', validRounds: 0, ratios: { reqPerSecVsB: 0.9 } })], ['SQLite']);
+    expect(results.find((r) => r.id === 'S1')?.met).toBeNull();
+  });
+});
