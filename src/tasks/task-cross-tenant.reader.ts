@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Between, EntityManager, In, Repository } from 'typeorm';
+import { Between, In, Repository } from 'typeorm';
 import { claimLeased } from '../database/lease-claim';
 import { CrossTenantReader } from '../database/cross-tenant.reader';
 import type { TenantScope } from '../common/tenant-identity/tenant-scope';
@@ -52,29 +52,29 @@ export class TaskCrossTenantReader extends CrossTenantReader<TaskEntity> {
   }
 
   /**
-   * Background sync: ends `owner`'s leases of the given tasks, in one transaction: each group's tasks are due again at
-   * its `nextSyncAt` (null: never, they are finished) after `attempts` looks. A lease `owner` no longer holds (it
-   * expired and another instance took the task) is left alone. Returns how many leases ended.
+   * Background sync: ends `owner`'s leases of the given tasks, one statement per group (of up to 500 tasks): each
+   * group's tasks are due again at its `nextSyncAt` (null: never, they are finished) after `attempts` looks. A lease
+   * `owner` no longer holds (it expired and another instance took the task) is left alone. Single statements, not one
+   * transaction: each group stands alone, and on SQLite a statement leaves no gap for another connection's write to
+   * wait in. Returns how many leases ended.
    */
   async releaseSyncLeasesOf(owner: string, groups: { ids: string[]; nextSyncAt: number | null; attempts: number }[]): Promise<number> {
-    const work = async (m: EntityManager) => {
-      let released = 0;
-      for (const g of groups) {
-        for (let i = 0; i < g.ids.length; i += 500) {
-          const result = await m
+    let released = 0;
+    for (const g of groups) {
+      for (let i = 0; i < g.ids.length; i += 500) {
+        const result = await this.write(() =>
+          this.repo
             .createQueryBuilder()
             .update(TaskEntity)
             .set({ leaseOwner: null, leaseUntil: null, nextSyncAt: g.nextSyncAt, syncAttempts: g.attempts })
             .where('id IN (:...ids)', { ids: g.ids.slice(i, i + 500) })
             .andWhere('lease_owner = :owner', { owner })
-            .execute();
-          released += result.affected ?? 0;
-        }
+            .execute(),
+        );
+        released += result.affected ?? 0;
       }
-      return released;
-    };
-    const manager = this.repo.manager;
-    return this.write(() => (manager.queryRunner?.isTransactionActive ? work(manager) : manager.transaction(work)));
+    }
+    return released;
   }
 
   /**

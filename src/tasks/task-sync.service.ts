@@ -96,7 +96,7 @@ export class TaskSyncService {
       recorded = await this.uow.transaction(async (m) => {
         const out: Recorded[] = new Array<Recorded>(items.length);
         const prices = this.billing.priceBook(m);
-        for (const i of order) out[i] = await this.record(m, items[i].row, items[i].upstream, now, prices);
+        for (const i of order) out[i] = await this.record(m, items[i].row, items[i].upstream, now, { prices, endLease: true });
         return out;
       });
     } catch (err) {
@@ -114,8 +114,18 @@ export class TaskSyncService {
     );
   }
 
-  /** Within `m`: moves the row to what upstream reported unless it is already finished, and settles a success. */
-  private async record(m: EntityManager, row: TaskEntity, upstream: ArkTask, now: number, prices?: PriceBook): Promise<Recorded> {
+  /**
+   * Within `m`: moves the row to what upstream reported unless it is already finished, and settles a success. With
+   * `endLease` (the background sync, which holds the task's lease) a finished task's lease ends in the same change, so
+   * a settled task is never seen still leased; `prices`: the batch's price book.
+   */
+  private async record(
+    m: EntityManager,
+    row: TaskEntity,
+    upstream: ArkTask,
+    now: number,
+    opts: { prices?: PriceBook; endLease?: boolean } = {},
+  ): Promise<Recorded> {
     const status = upstream.status as TaskStatus;
     const terminal = isTerminal(status);
     const patch: Partial<TaskEntity> = {
@@ -127,6 +137,7 @@ export class TaskSyncService {
       ratio: typeof upstream.ratio === 'string' ? upstream.ratio : row.ratio,
       duration: typeof upstream.duration === 'number' ? upstream.duration : row.duration,
       ...(terminal ? { finishedAt: now, nextSyncAt: null, reservedNano: '0' } : {}),
+      ...(terminal && opts.endLease ? { leaseOwner: null, leaseUntil: null } : {}),
     };
     const changed = await this.tasks.using(m).applyUpstreamState(row.tenantId, row.id, patch);
     let chargedSku: string | undefined;
@@ -145,7 +156,7 @@ export class TaskSyncService {
           resolution: typeof upstream.resolution === 'string' ? upstream.resolution : (row.resolution ?? '720p'),
           completionTokens: typeof tokens === 'number' ? tokens : 0,
         },
-        prices,
+        opts.prices,
       );
       chargedSku = entry.sku;
     }
