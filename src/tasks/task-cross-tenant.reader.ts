@@ -61,12 +61,19 @@ export class TaskCrossTenantReader extends CrossTenantReader<TaskEntity> {
   async releaseSyncLeasesOf(owner: string, groups: { ids: string[]; nextSyncAt: number | null; attempts: number }[]): Promise<number> {
     let released = 0;
     for (const g of groups) {
+      const next = g.nextSyncAt;
       for (let i = 0; i < g.ids.length; i += 500) {
         const result = await this.write(() =>
           this.repo
             .createQueryBuilder()
             .update(TaskEntity)
-            .set({ leaseOwner: null, leaseUntil: null, nextSyncAt: g.nextSyncAt, syncAttempts: g.attempts })
+            .set({
+              leaseOwner: null,
+              leaseUntil: null,
+              // A task finished meanwhile by another path (a tenant's GET) keeps no next look.
+              nextSyncAt: next === null ? null : () => `CASE WHEN status IN ('queued', 'running') THEN ${Math.trunc(next)} ELSE NULL END`,
+              syncAttempts: g.attempts,
+            })
             .where('id IN (:...ids)', { ids: g.ids.slice(i, i + 500) })
             .andWhere('lease_owner = :owner', { owner })
             .execute(),
