@@ -20,9 +20,9 @@ interface FinishedLook {
 }
 
 /** How many refreshes of one instance run at once. */
-const CONCURRENCY = 16;
+const CONCURRENCY = 48;
 /** Most tasks one round claims. */
-const MAX_BATCH = 200;
+const MAX_BATCH = 400;
 /** Most leases ended in one transaction. */
 const LEASE_BATCH = 500;
 /** Upstream forgets tasks after 7 days; default execution_expires_after is 48 h. */

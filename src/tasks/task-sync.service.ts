@@ -12,6 +12,8 @@ import { WriteBatcher } from './write-batcher';
 
 /** Most looks of the background sync recorded in one transaction. */
 const POLLED_BATCH = 200;
+/** Transactions of looks at once on PostgreSQL (each on its own pooled connection; SQLite runs one at a time). */
+const POLLED_FLUSHES_PG = 4;
 
 /** A look of the background sync that found a change to record. */
 interface PolledChange {
@@ -37,7 +39,7 @@ interface Recorded {
 export class TaskSyncService {
   private readonly logger = new Logger(TaskSyncService.name);
   private readonly flights = new SingleFlight<TaskEntity>();
-  private readonly polled = new WriteBatcher<PolledChange, TaskEntity>((items) => this.applyAll(items), POLLED_BATCH);
+  private readonly polled: WriteBatcher<PolledChange, TaskEntity>;
 
   constructor(
     private readonly tasks: TaskRepository,
@@ -45,7 +47,9 @@ export class TaskSyncService {
     private readonly uow: UnitOfWork,
     private readonly billing: BillingService,
     @Optional() private readonly metrics?: MetricsService,
-  ) {}
+  ) {
+    this.polled = new WriteBatcher((items) => this.applyAll(items), POLLED_BATCH, uow.engine === 'postgres' ? POLLED_FLUSHES_PG : 1);
+  }
 
   /** Refreshes a non-terminal task from upstream; terminal ones come back as they are. */
   refresh(row: TaskEntity, opts: { requestId?: string } = {}): Promise<TaskEntity> {

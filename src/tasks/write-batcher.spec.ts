@@ -47,4 +47,26 @@ describe('WriteBatcher', () => {
     fail = false;
     await expect(batcher.add(5)).resolves.toBe(5);
   });
+
+  it('with room for several flushes, starts the next batch while one is still running', async () => {
+    const flushes: number[][] = [];
+    let release!: () => void;
+    const firstHeld = new Promise<void>((resolve) => (release = resolve));
+    const batcher = new WriteBatcher<number, number>(
+      async (items) => {
+        flushes.push(items);
+        if (flushes.length === 1) await firstHeld;
+        return items;
+      },
+      10,
+      2,
+    );
+    const first = batcher.add(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = batcher.add(2);
+    expect(await second).toBe(2);
+    expect(flushes).toEqual([[1], [2]]);
+    release();
+    expect(await first).toBe(1);
+  });
 });
