@@ -19,7 +19,6 @@ import { DataSource } from 'typeorm';
 import { LedgerEntryEntity } from '../src/billing/ledger-entry.entity';
 import { TaskEntity } from '../src/tasks/task.entity';
 import { TaskCrossTenantReader } from '../src/tasks/task-cross-tenant.reader';
-import { TaskRepository } from '../src/tasks/task.repository';
 import { TasksModule } from '../src/tasks/tasks.module';
 import { TaskSyncService } from '../src/tasks/task-sync.service';
 import { RssSampler, type RssSummary } from './memory';
@@ -53,6 +52,8 @@ const CREATE_CONCURRENCY = 32;
 /** Upstream GETs as the sandbox recorded them: drained from its request log every 100 ms. */
 class UpstreamGets {
   readonly at: number[] = [];
+  /** The sync's looks at each task: upstream task id → times of its GETs (ascending). */
+  readonly byTask = new Map<string, number[]>();
   private timer?: NodeJS.Timeout;
 
   constructor(private readonly sandbox: SandboxHandle) {}
@@ -90,8 +91,27 @@ class UpstreamGets {
     // Read and cleared in one synchronous step: nothing is recorded in between.
     const requests = control.requests();
     control.clearRequests();
-    for (const r of requests) if (r.op === 'get') this.at.push(r.at);
+    for (const r of requests) {
+      if (r.op !== 'get') continue;
+      this.at.push(r.at);
+      const taskId = decodeURIComponent(r.path.slice(r.path.lastIndexOf('/') + 1));
+      const looks = this.byTask.get(taskId);
+      if (looks) looks.push(r.at);
+      else this.byTask.set(taskId, [r.at]);
+    }
   }
+}
+
+/**
+ * The poll interval in effect when a task finished upstream at `finishedAt`: the gap the back-off scheduled between the
+ * sync's last look before that moment and the next one (`steps[k − 1]` after the k-th look). A task not yet looked at
+ * when it finished was due already, its first look late; it counts with the first step, the gap it would have had had
+ * that look been on time.
+ */
+export function pollIntervalAt(looks: readonly number[], finishedAt: number, steps: readonly number[]): { interval: number; looksBefore: number } {
+  let k = 0;
+  while (k < looks.length && looks[k] < finishedAt) k++;
+  return { interval: steps[Math.min(Math.max(k, 1), steps.length) - 1], looksBefore: k };
 }
 
 /** Creates `n` tasks in the sandbox through its data plane, all held queued; returns their ids and creation times. */
@@ -149,6 +169,17 @@ interface RunResult {
   /** Settled ÷ (last ledger entry − first upstream finish). */
   settledPerSecSinceFinish: number | null;
   lag: { p50: number | null; p95: number | null; p99: number | null; max: number | null; mean: number | null };
+  /**
+   * Lag ÷ the poll interval in effect when the task finished upstream (`pollIntervalAt`): the goal is p99 ≤ 2. With how
+   * many tasks had each interval (ms) and each count of looks before their finish.
+   */
+  lagPerInterval: {
+    p50: number | null;
+    p99: number | null;
+    max: number | null;
+    byInterval: Record<string, number>;
+    byLooksBefore: Record<string, number>;
+  };
   /** Upstream GETs counted: all of them, or those of the budget run's window. */
   gets: number;
   getsPerSec: number | null;
@@ -185,12 +216,11 @@ async function pollerRun(settings: PollerSettings, opts: RunOptions, dbs: BenchD
       const createS = (Date.now() - started) / 1000;
       log(`  ${opts.label}: created ${n} sandbox tasks, held queued (${createS.toFixed(1)} s)`);
 
-      const repo = gateway.app.get(TaskRepository, { strict: false });
       timer
         .wrap(gateway.app.select(TasksModule).get(TaskCrossTenantReader), 'claimDueForSync', 'claim')
         .wrap(gateway.app.get(ArkDataClient, { strict: false }), 'getTask', 'upstream GET')
-        .wrap(gateway.app.get(TaskSyncService, { strict: false }), 'apply', 'apply (transaction)')
-        .wrap(repo, 'releaseLease', 'release lease');
+        .wrap(gateway.app.get(TaskSyncService, { strict: false }), 'applyAll', 'group commit of looks (transaction)')
+        .wrap(gateway.app.select(TasksModule).get(TaskCrossTenantReader), 'releaseSyncLeasesOf', 'lease release (batch)');
       gets = new UpstreamGets(sandbox).start();
       sampler = await RssSampler.start(50);
       const elu0 = performance.eventLoopUtilization();
@@ -237,7 +267,12 @@ async function pollerRun(settings: PollerSettings, opts: RunOptions, dbs: BenchD
         await ds.getRepository(LedgerEntryEntity).find({ where: { tenantId: tenant.id }, select: { taskRef: true, taskId: true, createdAt: true } })
       ).map((e) => ({ ref: e.taskRef, taskId: e.taskId, at: e.createdAt }));
       const seededIds = new Set(seeded.ids);
+      const steps = settings.backoffMs.split(',').map(Number);
       const lags: number[] = [];
+      /** Each settled task's lag ÷ the poll interval in effect when it finished upstream. */
+      const perInterval: number[] = [];
+      const byInterval: Record<string, number> = {};
+      const byLooksBefore: Record<string, number> = {};
       let firstFinish: number | null = null;
       let lastFinish: number | null = null;
       let firstLedger: number | null = null;
@@ -253,12 +288,17 @@ async function pollerRun(settings: PollerSettings, opts: RunOptions, dbs: BenchD
           continue;
         }
         lags.push(at - record.updatedAtMs);
+        const { interval, looksBefore } = pollIntervalAt(gets.byTask.get(e.taskId) ?? [], record.updatedAtMs, steps);
+        perInterval.push((at - record.updatedAtMs) / interval);
+        byInterval[interval] = (byInterval[interval] ?? 0) + 1;
+        byLooksBefore[looksBefore] = (byLooksBefore[looksBefore] ?? 0) + 1;
         firstFinish = Math.min(firstFinish ?? Infinity, record.updatedAtMs);
         lastFinish = Math.max(lastFinish ?? -Infinity, record.updatedAtMs);
         firstLedger = Math.min(firstLedger ?? Infinity, at);
         lastLedger = Math.max(lastLedger ?? -Infinity, at);
       }
       lags.sort((a, b) => a - b);
+      perInterval.sort((a, b) => a - b);
       const distinctRefs = new Set(entries.map((e) => e.ref)).size;
 
       if (opts.windowS === undefined) {
@@ -301,6 +341,13 @@ async function pollerRun(settings: PollerSettings, opts: RunOptions, dbs: BenchD
         lastLedger,
         settledPerSec: perSec(lastLedger !== null && firstLedger !== null ? lastLedger - firstLedger : null),
         settledPerSecSinceFinish: perSec(lastLedger !== null && firstFinish !== null ? lastLedger - firstFinish : null),
+        lagPerInterval: {
+          p50: quantile(perInterval, 0.5),
+          p99: quantile(perInterval, 0.99),
+          max: perInterval.length ? perInterval[perInterval.length - 1] : null,
+          byInterval,
+          byLooksBefore,
+        },
         lag: {
           p50: quantile(lags, 0.5),
           p95: quantile(lags, 0.95),
@@ -357,6 +404,9 @@ export async function pollerScenario(settings: PollerSettings, dbs: BenchDatabas
   const mainGetRatio = main.getsPerSec === null ? null : main.getsPerSec / main.rps;
   const budgetRatio = budget.getsPerSec === null ? null : budget.getsPerSec / budget.rps;
   const fmtMs = (v: number | null) => (v === null ? 'n/a' : `${v} ms`);
+  const fmtX = (v: number | null) => (v === null ? 'n/a' : `×${v.toFixed(2)}`);
+  const perInterval = main.lagPerInterval;
+  const goal = perInterval.p99 === null ? 'n/a' : perInterval.p99 <= 2 ? 'met' : 'missed';
   const rows: ReportRow[] = [
     {
       scenario: SCENARIO,
@@ -366,12 +416,14 @@ export async function pollerScenario(settings: PollerSettings, dbs: BenchDatabas
       p50: main.lag.p50,
       p99: main.lag.p99,
       comparison:
+        `lag ÷ poll interval p99 ${fmtX(perInterval.p99)} (goal ≤ 2: ${goal}), p50 ${fmtX(perInterval.p50)}, max ${fmtX(perInterval.max)}; ` +
         `p50/p99 = settlement lag; all settled ${main.allSettledMs === null ? 'n/a' : `${seconds(main.allSettledMs)} s`} after release; ` +
         `lag p95 ${fmtMs(main.lag.p95)}, max ${fmtMs(main.lag.max)}; ${main.gets} upstream GETs (${(main.gets / n).toFixed(2)}/task), ` +
         `${main.getsPerSec?.toFixed(0) ?? 'n/a'}/s = ×${mainGetRatio?.toFixed(2) ?? 'n/a'} of budget; peak RSS ${main.rss.peakMb.toFixed(0)} MB`,
       validRounds: main.failures.length === 0 ? 1 : 0,
       totalRounds: 1,
       rounds: [],
+      ratios: { lagPerIntervalP50: perInterval.p50, lagPerIntervalP99: perInterval.p99 },
       details: { ...main, failures: undefined },
     },
     {
@@ -398,6 +450,14 @@ export async function pollerScenario(settings: PollerSettings, dbs: BenchDatabas
       `(N ÷ (last ledger entry − first upstream finish) = ${main.settledPerSecSinceFinish?.toFixed(0) ?? 'n/a'}/s). ` +
       `Lag = ledger entry created_at − the sandbox's finish time (ms); mean ${fmtMs(main.lag.mean)}. ` +
       `It includes the wait for the task's next look under the backoff (${settings.backoffMs} ms after the 1st, 2nd, … look).`,
+    `S5 poll interval: for each settled task, the back-off step in effect when it finished upstream — the gap scheduled between the sync's ` +
+      `last look before the finish (upstream GETs per task, from the sandbox's request log) and the next (after the k-th look, the k-th step; ` +
+      `a task not looked at before it finished counts with the first step) — and its lag as a multiple of it; goal p99 ≤ 2. ` +
+      `Tasks per interval: ${Object.entries(perInterval.byInterval)
+        .map(([ms, c]) => `${ms} ms ${c}`)
+        .join(', ')}; per looks before the finish: ${Object.entries(perInterval.byLooksBefore)
+        .map(([k, c]) => `${k}: ${c}`)
+        .join(', ')}.`,
     `S5 where the time goes (${n} tasks @ ${main.rps}/s): event loop ${(main.eventLoopUtilization * 100).toFixed(0)}% busy from seeding to the last settlement; ` +
       `${main.timingLine}. Busiest 1-s window ${main.busiestSecond} upstream GETs. RSS ${main.rss.startMb.toFixed(0)} → peak ${main.rss.peakMb.toFixed(0)} MB ` +
       `(heapUsed peak ${main.rss.peakHeapUsedMb.toFixed(0)} MB; longest sampling gap ${main.rss.longestGapMs.toFixed(0)} ms).`,

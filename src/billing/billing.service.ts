@@ -18,6 +18,7 @@ import { LedgerEntryEntity } from './ledger-entry.entity';
 import { chargeNano, formatUsd, parseUsd } from '../common/money';
 import { LedgerRepository } from './ledger.repository';
 import { PriceEntity } from './price.entity';
+import { PriceBook } from './price-book';
 import { SEED_PRICES, skuFor } from './sku-rules';
 
 export interface PriceView {
@@ -96,6 +97,11 @@ export class BillingService {
     return out;
   }
 
+  /** Prices read once per SKU within the transaction of `manager`, for settling many tasks in it. */
+  priceBook(manager: EntityManager): PriceBook {
+    return new PriceBook(manager);
+  }
+
   /** Adds a price version effective now: tasks created from now on are charged at it. */
   async setPrice(sku: string, usd: unknown, ctx: RequestContext): Promise<PriceView> {
     if (!KNOWN_SKUS.has(sku)) throw new DomainError('not_found', `SKU \`${sku}\` does not exist.`, 'sku');
@@ -124,11 +130,14 @@ export class BillingService {
     return { sku, usd_per_million_tokens: formatUsd(nano), effective_from: isoTime(now) };
   }
 
-  /** Writes the one ledger entry of a task that just succeeded, inside the caller's transaction. */
-  async settle(manager: EntityManager, input: SettlementInput): Promise<LedgerEntryEntity> {
+  /**
+   * Writes the one ledger entry of a task that just succeeded, inside the caller's transaction. `prices`: a price book
+   * of that transaction (`priceBook`), when it settles many tasks.
+   */
+  async settle(manager: EntityManager, input: SettlementInput, prices?: PriceBook): Promise<LedgerEntryEntity> {
     const family = familyOf(input.model);
     const sku = skuFor({ family, resolution: input.resolution, hasVideoInput: input.hasVideoInput });
-    const price = await this.priceAt(sku, input.taskCreatedAt, manager);
+    const price = prices ? await prices.at(sku, input.taskCreatedAt) : await this.priceAt(sku, input.taskCreatedAt, manager);
     const amount = chargeNano(input.completionTokens, BigInt(price.nanoPerMillion));
     const entry = manager.getRepository(LedgerEntryEntity).create({
       id: randomUUID(),

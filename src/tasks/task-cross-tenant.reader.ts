@@ -52,6 +52,39 @@ export class TaskCrossTenantReader extends CrossTenantReader<TaskEntity> {
   }
 
   /**
+   * Background sync: ends `owner`'s leases of the given tasks, one statement per group (of up to 500 tasks): each
+   * group's tasks are due again at its `nextSyncAt` (null: never, they are finished) after `attempts` looks. A lease
+   * `owner` no longer holds (it expired and another instance took the task) is left alone. Single statements, not one
+   * transaction: each group stands alone, and on SQLite a statement leaves no gap for another connection's write to
+   * wait in. Returns how many leases ended.
+   */
+  async releaseSyncLeasesOf(owner: string, groups: { ids: string[]; nextSyncAt: number | null; attempts: number }[]): Promise<number> {
+    let released = 0;
+    for (const g of groups) {
+      const next = g.nextSyncAt;
+      for (let i = 0; i < g.ids.length; i += 500) {
+        const result = await this.write(() =>
+          this.repo
+            .createQueryBuilder()
+            .update(TaskEntity)
+            .set({
+              leaseOwner: null,
+              leaseUntil: null,
+              // A task finished meanwhile by another path (a tenant's GET) keeps no next look.
+              nextSyncAt: next === null ? null : () => `CASE WHEN status IN ('queued', 'running') THEN ${Math.trunc(next)} ELSE NULL END`,
+              syncAttempts: g.attempts,
+            })
+            .where('id IN (:...ids)', { ids: g.ids.slice(i, i + 500) })
+            .andWhere('lease_owner = :owner', { owner })
+            .execute(),
+        );
+        released += result.affected ?? 0;
+      }
+    }
+    return released;
+  }
+
+  /**
    * Reconciliation: leases up to `limit` records whose outcome is unknown and due, or still `submitting` although
    * created before `staleBefore` (their instance crashed). Never one another live instance holds.
    */

@@ -5,16 +5,26 @@ import { ArkApiError } from '@arkgate/byteplus';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { TaskEntity } from './task.entity';
 import { TaskCrossTenantReader } from './task-cross-tenant.reader';
-import { TaskRepository } from './task.repository';
 import { isTerminal, TaskSyncService } from './task-sync.service';
 import { ShutdownState } from '../common/lifecycle/shutdown-state';
 import { RedisConnection } from '../common/redis/redis-connection';
 import { ResilientSyncBudget, SyncBudget } from './sync-budget';
+import { WriteBatcher } from './write-batcher';
+
+/** A look done: its lease ends, the task due again `delayMs` after the look began (null: never, it is finished). */
+interface FinishedLook {
+  id: string;
+  lookedAt: number;
+  attempts: number;
+  delayMs: number | null;
+}
 
 /** How many refreshes of one instance run at once. */
-const CONCURRENCY = 16;
+const CONCURRENCY = 48;
 /** Most tasks one round claims. */
-const MAX_BATCH = 200;
+const MAX_BATCH = 400;
+/** Most leases ended in one transaction. */
+const LEASE_BATCH = 500;
 /** Upstream forgets tasks after 7 days; default execution_expires_after is 48 h. */
 const DEFAULT_EXPIRES_AFTER_S = 172_800;
 
@@ -35,9 +45,9 @@ export class TaskPollerService implements OnApplicationBootstrap, BeforeApplicat
   private stopped = true;
   private readonly budget: SyncBudget;
   private lastGranted = 0;
+  private readonly leases = new WriteBatcher<FinishedLook, void>((looks) => this.releaseLeases(looks), LEASE_BATCH);
 
   constructor(
-    private readonly tasks: TaskRepository,
     private readonly crossTenant: TaskCrossTenantReader,
     private readonly sync: TaskSyncService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -101,21 +111,42 @@ export class TaskPollerService implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private async syncOne(row: TaskEntity): Promise<void> {
+    const lookedAt = Date.now();
     const attempts = row.syncAttempts + 1;
-    let next: number | null = Date.now() + this.backoff(attempts);
+    let delayMs: number | null = this.backoff(attempts);
     try {
-      const fresh = await this.sync.refresh(row);
-      if (isTerminal(fresh.status)) next = null;
+      const fresh = await this.sync.refreshPolled(row);
+      if (isTerminal(fresh.status)) delayMs = null;
     } catch (err) {
       if (err instanceof ArkApiError && err.status === 404 && this.pastExpiry(row)) {
         // Upstream has forgotten a task that can no longer finish: it expired.
-        const fresh = await this.sync.apply(row, { ...(row.upstreamTask ?? {}), id: row.taskId, status: 'expired' } as never);
-        if (isTerminal(fresh.status)) next = null;
+        const fresh = await this.sync.applyPolled(row, { ...(row.upstreamTask ?? {}), id: row.taskId, status: 'expired' } as never);
+        if (isTerminal(fresh.status)) delayMs = null;
       } else {
         this.logger.warn(`sync of task ${row.taskId} failed: ${(err as Error).message}`);
       }
     }
-    await this.tasks.releaseLease(row.tenantId, row.id, this.owner, next, attempts);
+    await this.leases.add({ id: row.id, lookedAt, attempts, delayMs });
+  }
+
+  /**
+   * Ends the leases of many looks at once (one transaction): looks with the same attempt count and back-off step form
+   * one group, due again at the group's earliest look + the step, so no task is looked at later than its back-off says.
+   */
+  private async releaseLeases(looks: FinishedLook[]): Promise<void[]> {
+    const groups = new Map<string, { ids: string[]; nextSyncAt: number | null; attempts: number }>();
+    for (const look of looks) {
+      const key = `${look.attempts}:${look.delayMs}`;
+      const next = look.delayMs === null ? null : look.lookedAt + look.delayMs;
+      const group = groups.get(key);
+      if (!group) groups.set(key, { ids: [look.id], nextSyncAt: next, attempts: look.attempts });
+      else {
+        group.ids.push(look.id);
+        if (next !== null && group.nextSyncAt !== null) group.nextSyncAt = Math.min(group.nextSyncAt, next);
+      }
+    }
+    await this.crossTenant.releaseSyncLeasesOf(this.owner, [...groups.values()]);
+    return looks.map(() => undefined);
   }
 
   private backoff(attempts: number): number {

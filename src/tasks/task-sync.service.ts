@@ -2,11 +2,32 @@ import { Injectable, Logger, Optional } from '@nestjs/common';
 import { ArkDataClient, ArkTask } from '@arkgate/byteplus';
 import type { EntityManager } from 'typeorm';
 import { BillingService } from '../billing/billing.service';
+import type { PriceBook } from '../billing/price-book';
 import { SingleFlight } from '../common/concurrency/single-flight';
 import { UnitOfWork } from '../database/unit-of-work';
 import { MetricsService } from '../observability/metrics.service';
 import { TaskEntity, TaskStatus, TERMINAL_STATUSES } from './task.entity';
 import { TaskRepository } from './task.repository';
+import { WriteBatcher } from './write-batcher';
+
+/** Most looks of the background sync recorded in one transaction. */
+const POLLED_BATCH = 200;
+/** Transactions of looks at once on PostgreSQL (each on its own pooled connection; SQLite runs one at a time). */
+const POLLED_FLUSHES_PG = 4;
+
+/** A look of the background sync that found a change to record. */
+interface PolledChange {
+  row: TaskEntity;
+  upstream: ArkTask;
+}
+
+/** What recording one look did. */
+interface Recorded {
+  changed: boolean;
+  settled: boolean;
+  chargedSku?: string;
+  patch: Partial<TaskEntity>;
+}
 
 /**
  * The one path that brings a task record in step with upstream, shared by GET, DELETE and the
@@ -18,6 +39,7 @@ import { TaskRepository } from './task.repository';
 export class TaskSyncService {
   private readonly logger = new Logger(TaskSyncService.name);
   private readonly flights = new SingleFlight<TaskEntity>();
+  private readonly polled: WriteBatcher<PolledChange, TaskEntity>;
 
   constructor(
     private readonly tasks: TaskRepository,
@@ -25,7 +47,9 @@ export class TaskSyncService {
     private readonly uow: UnitOfWork,
     private readonly billing: BillingService,
     @Optional() private readonly metrics?: MetricsService,
-  ) {}
+  ) {
+    this.polled = new WriteBatcher((items) => this.applyAll(items), POLLED_BATCH, uow.engine === 'postgres' ? POLLED_FLUSHES_PG : 1);
+  }
 
   /** Refreshes a non-terminal task from upstream; terminal ones come back as they are. */
   refresh(row: TaskEntity, opts: { requestId?: string } = {}): Promise<TaskEntity> {
@@ -35,28 +59,98 @@ export class TaskSyncService {
 
   /** Records what upstream reported (and settles a success); returns the row as stored afterwards. */
   apply(row: TaskEntity, upstream: ArkTask, alongside?: (m: EntityManager) => Promise<unknown>): Promise<TaskEntity> {
+    const now = Date.now();
+    let recorded: Recorded | undefined;
+    const stored = this.uow.transaction(async (m) => {
+      recorded = await this.record(m, row, upstream, now);
+      if (alongside) await alongside(m);
+      return (await this.tasks.using(m).reload(row.tenantId, row.id)) ?? row;
+    });
+    return stored.then((result) => {
+      if (recorded) this.observe(recorded, upstream, now);
+      return result;
+    });
+  }
+
+  /**
+   * The background sync's refresh: like `refresh` (and sharing its single flight with GET and DELETE), but a change
+   * is recorded through the group commit, together with the other looks of the moment, in one transaction.
+   */
+  refreshPolled(row: TaskEntity): Promise<TaskEntity> {
+    if (isTerminal(row.status) || !row.taskId) return Promise.resolve(row);
+    return this.flights.run(row.id, () => this.doRefresh(row, {}, true));
+  }
+
+  /** The background sync's `apply`: recorded through the group commit; resolves once committed. */
+  applyPolled(row: TaskEntity, upstream: ArkTask): Promise<TaskEntity> {
+    return this.polled.add({ row, upstream });
+  }
+
+  /**
+   * One transaction for many looks, each recorded exactly as `apply` records it (the conditional status change, so
+   * only one caller anywhere settles a task; the ledger entry beside it). Rows are written in id order, so two
+   * batches never wait on each other's rows in opposite orders. If the transaction fails, each look is recorded
+   * again in a transaction of its own, so one bad look fails alone.
+   */
+  private async applyAll(items: PolledChange[]): Promise<(TaskEntity | Error)[]> {
+    const now = Date.now();
+    const order = items.map((_, i) => i).sort((a, b) => (items[a].row.id < items[b].row.id ? -1 : items[a].row.id > items[b].row.id ? 1 : 0));
+    let recorded: Recorded[];
+    try {
+      recorded = await this.uow.transaction(async (m) => {
+        const out: Recorded[] = new Array<Recorded>(items.length);
+        const prices = this.billing.priceBook(m);
+        for (const i of order) out[i] = await this.record(m, items[i].row, items[i].upstream, now, { prices, endLease: true });
+        return out;
+      });
+    } catch (err) {
+      this.logger.warn(`a batch of ${items.length} sync result(s) failed (${(err as Error).message}); recording each alone`);
+      return Promise.all(items.map((it) => this.apply(it.row, it.upstream).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))))));
+    }
+    return Promise.all(
+      items.map(async ({ row, upstream }, i) => {
+        const r = recorded[i];
+        this.observe(r, upstream, now);
+        // The row as stored: this batch's change over the row it read; someone else's change is read back.
+        if (r.changed) return Object.assign(new TaskEntity(), row, r.patch);
+        return (await this.tasks.reload(row.tenantId, row.id)) ?? row;
+      }),
+    );
+  }
+
+  /**
+   * Within `m`: moves the row to what upstream reported unless it is already finished, and settles a success. With
+   * `endLease` (the background sync, which holds the task's lease) a finished task's lease ends in the same change, so
+   * a settled task is never seen still leased; `prices`: the batch's price book.
+   */
+  private async record(
+    m: EntityManager,
+    row: TaskEntity,
+    upstream: ArkTask,
+    now: number,
+    opts: { prices?: PriceBook; endLease?: boolean } = {},
+  ): Promise<Recorded> {
     const status = upstream.status as TaskStatus;
     const terminal = isTerminal(status);
-    const now = Date.now();
-    let settled = false;
+    const patch: Partial<TaskEntity> = {
+      status,
+      upstreamTask: upstream,
+      updatedAt: now,
+      errorCode: upstream.error?.code ?? null,
+      resolution: typeof upstream.resolution === 'string' ? upstream.resolution : row.resolution,
+      ratio: typeof upstream.ratio === 'string' ? upstream.ratio : row.ratio,
+      duration: typeof upstream.duration === 'number' ? upstream.duration : row.duration,
+      ...(terminal ? { finishedAt: now, nextSyncAt: null, reservedNano: '0' } : {}),
+      ...(terminal && opts.endLease ? { leaseOwner: null, leaseUntil: null } : {}),
+    };
+    const changed = await this.tasks.using(m).applyUpstreamState(row.tenantId, row.id, patch);
     let chargedSku: string | undefined;
-    const stored = this.uow.transaction(async (m) => {
-      const tasks = this.tasks.using(m);
-      const changed = await tasks.applyUpstreamState(row.tenantId, row.id, {
-        status,
-        upstreamTask: upstream,
-        updatedAt: now,
-        errorCode: upstream.error?.code ?? null,
-        resolution: typeof upstream.resolution === 'string' ? upstream.resolution : row.resolution,
-        ratio: typeof upstream.ratio === 'string' ? upstream.ratio : row.ratio,
-        duration: typeof upstream.duration === 'number' ? upstream.duration : row.duration,
-        ...(terminal ? { finishedAt: now, nextSyncAt: null, reservedNano: '0' } : {}),
-      });
-      settled = changed && terminal;
-      if (changed && status === 'succeeded') {
-        const tokens = upstream.usage?.completion_tokens;
-        if (typeof tokens !== 'number') this.logger.error(`task ${row.taskId} succeeded without usage.completion_tokens; charged 0 tokens`);
-        const entry = await this.billing.settle(m, {
+    if (changed && status === 'succeeded') {
+      const tokens = upstream.usage?.completion_tokens;
+      if (typeof tokens !== 'number') this.logger.error(`task ${row.taskId} succeeded without usage.completion_tokens; charged 0 tokens`);
+      const entry = await this.billing.settle(
+        m,
+        {
           tenantId: row.tenantId,
           taskRef: row.id,
           taskId: row.taskId as string,
@@ -65,24 +159,24 @@ export class TaskSyncService {
           taskCreatedAt: row.createdAt,
           resolution: typeof upstream.resolution === 'string' ? upstream.resolution : (row.resolution ?? '720p'),
           completionTokens: typeof tokens === 'number' ? tokens : 0,
-        });
-        chargedSku = entry.sku;
-      }
-      if (alongside) await alongside(m);
-      return (await tasks.reload(row.tenantId, row.id)) ?? row;
-    });
-    return stored.then((result) => {
-      // Counted once committed: settle lag from upstream's own finish time (unix seconds), and the charge's SKU.
-      if (settled && typeof upstream.updated_at === 'number') this.metrics?.observeSettled((now - upstream.updated_at * 1000) / 1000);
-      if (chargedSku) this.metrics?.observeCharge(chargedSku);
-      return result;
-    });
+        },
+        opts.prices,
+      );
+      chargedSku = entry.sku;
+    }
+    return { changed, settled: changed && terminal, chargedSku, patch };
   }
 
-  private async doRefresh(row: TaskEntity, opts: { requestId?: string }): Promise<TaskEntity> {
+  /** Counted once committed: settle lag from upstream's own finish time (unix seconds), and the charge's SKU. */
+  private observe(r: Recorded, upstream: ArkTask, now: number): void {
+    if (r.settled && typeof upstream.updated_at === 'number') this.metrics?.observeSettled((now - upstream.updated_at * 1000) / 1000);
+    if (r.chargedSku) this.metrics?.observeCharge(r.chargedSku);
+  }
+
+  private async doRefresh(row: TaskEntity, opts: { requestId?: string }, polled = false): Promise<TaskEntity> {
     const upstream = await this.ark.getTask(row.taskId as string, { requestId: opts.requestId });
     if (upstream.status === row.status && !isTerminal(upstream.status) && row.upstreamTask) return row;
-    return this.apply(row, upstream);
+    return polled ? this.applyPolled(row, upstream) : this.apply(row, upstream);
   }
 }
 
