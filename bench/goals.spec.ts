@@ -12,6 +12,22 @@ describe('evaluateGoals', () => {
       row({ scenario: 'S2 task create', target: 'gateway, 1 connection', engine: 'SQLite', ratios: { addedP50Ms: 1.5, addedP99Ms: 12 } }),
       row({ scenario: 'S4 list page 1, status filter', target: 'x', engine: 'SQLite', p50: 4, details: { connections: 1, tasks: 1_000_000 } }),
       row({ scenario: 'S4 list page 1, status filter', target: 'y', engine: 'SQLite', reqPerSec: 900, details: { connections: 50, tasks: 200_000 } }),
+      row({
+        scenario: 'S5 background sync',
+        target: '10000 tasks',
+        engine: 'SQLite',
+        p99: 3000,
+        ratios: { lagPerIntervalP99: 1.5 },
+        details: { tasks: 10_000 },
+      }),
+      row({
+        scenario: 'S5 background sync',
+        target: '3000 tasks',
+        engine: 'PostgreSQL',
+        p99: 9000,
+        ratios: { lagPerIntervalP99: 4.5 },
+        details: { tasks: 3000 },
+      }),
     ];
     const results = evaluateGoals(rows, ['SQLite', 'PostgreSQL']);
     const verdict = (id: string, engine: string) => results.find((r) => r.id === id && r.engine === engine)?.met;
@@ -22,6 +38,8 @@ describe('evaluateGoals', () => {
     expect(verdict('S4 latency', 'SQLite')).toBe(true);
     expect(verdict('S4 throughput', 'SQLite')).toBeNull(); // measured at 200k tasks only
     expect(results.find((r) => r.id === 'S4 throughput' && r.engine === 'SQLite')?.figure).toContain('at 200000 tasks');
+    expect(verdict('S5', 'SQLite')).toBe(true);
+    expect(verdict('S5', 'PostgreSQL')).toBeNull(); // not at 10,000 tasks
   });
 
   it('S6: the rate at N and at N/10 must both pass 100k rows/s and stay within 10%, the RSS growth ≤ 64 MB', () => {

@@ -80,12 +80,13 @@ const GOALS: Goal[] = [
     id: 'S5',
     goal: 'S5 sync, 10,000 in flight: settlement lag p99 ≤ 2 poll intervals after the upstream finish',
     check: (rows) => {
-      const r = rows.find((x) => x.scenario.startsWith('S5') && num(x.details?.lagIntervalsP99) !== null);
-      const v = num(r?.details?.lagIntervalsP99);
+      const r = rows.find((x) => x.scenario.startsWith('S5') && num(x.ratios?.lagPerIntervalP99) !== null && x.validRounds > 0);
+      const v = num(r?.ratios?.lagPerIntervalP99);
       if (!r || v === null) return notRun;
       const tasks = num(r.details?.tasks);
-      const figure = `p99 ${fmt(v, 2)} intervals (lag p99 ${fmt(r.p99)} ms${tasks === null ? '' : `, ${tasks} tasks`})`;
-      return { figure, met: tasks !== null && tasks < 10_000 ? null : v <= 2 };
+      const figure = `p99 ×${fmt(v, 2)} of the poll interval (lag p99 ${fmt(r.p99)} ms${tasks === null ? '' : `, ${tasks} tasks`})`;
+      if (tasks === null || tasks < 10_000) return { figure: `${figure} — not at 10,000 tasks`, met: null };
+      return { figure, met: v <= 2 };
     },
   },
   ...(['csv', 'ndjson'] as const).map((format): Goal => ({
