@@ -19,6 +19,8 @@ export interface LoadSpec {
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
+  /** Connections for this target instead of the run's setting (e.g. 1, for latency without queueing). */
+  connections?: number;
   /** Fixed total rate (requests per second) instead of closed-loop. */
   overallRate?: number;
   /** With `overallRate`: an open-loop paced schedule instead of autocannon (see load-generator.ts). */
@@ -160,7 +162,7 @@ export async function measureInterleaved(
   for (const spec of specs) {
     log(`  warm-up ${spec.target} (${settings.warmupS} s)`);
     spec.before?.();
-    const warm = await gen.run(spec, settings.connections, settings.warmupS);
+    const warm = await gen.run(spec, spec.connections ?? settings.connections, settings.warmupS);
     if (!isValid(warm)) log(`  !! warm-up of ${spec.target} was not clean: ${describeFailure(warm)}`);
     await settle(500);
   }
@@ -169,7 +171,7 @@ export async function measureInterleaved(
   for (let round = 1; round <= settings.rounds; round++) {
     for (const spec of specs) {
       spec.before?.();
-      const result = await gen.run(spec, settings.connections, settings.durationS);
+      const result = await gen.run(spec, spec.connections ?? settings.connections, settings.durationS);
       const valid = isValid(result);
       rounds.get(spec)!.push({ ...result, round, valid });
       log(`  round ${round}/${settings.rounds} ${spec.target}: ${describe(result)}${valid ? '' : '  INVALID'}`);

@@ -58,6 +58,41 @@ export class AuditEventRepository {
     return event;
   }
 
+  /**
+   * Appends an event and moves the chain head to its hash. On PostgreSQL in one statement (the INSERT in a CTE of the
+   * head's UPDATE): the head row is locked from `lockedHead` to COMMIT by every audited write of every instance, so each
+   * round trip less while holding it is throughput for all of them. Elsewhere, `append` then `advanceHead`.
+   */
+  async appendAndAdvance(fields: Omit<AuditEventEntity, 'seq'>): Promise<AuditEventEntity> {
+    const runner = this.events.manager.queryRunner;
+    if (this.events.manager.connection.options.type !== 'postgres' || !runner) {
+      const event = await this.append(fields);
+      await this.advanceHead(event.hash);
+      return event;
+    }
+    const event = this.events.create(fields);
+    const [insert, params] = this.events
+      .createQueryBuilder()
+      .insert()
+      .into(AuditEventEntity)
+      .values(event as never)
+      .returning('seq')
+      .updateEntity(false)
+      .getQueryAndParameters();
+    const heads = this.events.manager.connection.driver.escape(this.heads.metadata.tableName);
+    const table = this.heads.metadata.schema ? `${this.events.manager.connection.driver.escape(this.heads.metadata.schema)}.${heads}` : heads;
+    const n = params.length;
+    const result = await runner.query(
+      `WITH e AS (${insert}) UPDATE ${table} SET "last_hash" = $${n + 1} WHERE "id" = $${n + 2} RETURNING (SELECT "seq" FROM e) AS "seq"`,
+      [...(params as unknown[]), fields.hash, HEAD_ID],
+      true,
+    );
+    const row = (result.records as { seq: number | string | null }[])[0];
+    if (!row || row.seq === null) throw new Error('the audit chain head is missing');
+    event.seq = Number(row.seq);
+    return event;
+  }
+
   /** Moves the chain head to the event just appended, with the key mark when there is one to set. */
   async advanceHead(lastHash: string, mark: Partial<Pick<AuditChainEntity, 'keyedFromSeq' | 'keyMark'>> = {}): Promise<void> {
     await this.heads.update({ id: HEAD_ID }, { lastHash, ...mark });

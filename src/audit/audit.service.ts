@@ -99,19 +99,20 @@ export class AuditService implements OnApplicationBootstrap {
       prevHash: head?.lastHash ?? GENESIS_HASH,
     };
     const key = this.config.auditKey;
-    const event = await events.append(
+    const hashed: Omit<AuditEventEntity, 'seq'> =
       key === undefined
         ? { ...fields, hash: eventHash(fields), hashKind: 'sha256' }
-        : { ...fields, hash: keyedEventHash(fields, key), hashKind: 'hmac-sha256' },
-    );
+        : { ...fields, hash: keyedEventHash(fields, key), hashKind: 'hmac-sha256' };
     // The first keyed event marks the chain (signed with the key) as keyed from then on, so a downgrade is caught.
-    let mark = {};
     if (key !== undefined && head?.keyMark == null) {
+      const event = await events.append(hashed);
       const from = await this.keyedFrom(manager, event.seq);
-      mark = { keyedFromSeq: from, keyMark: keyMark(from, key) };
+      await events.advanceHead(event.hash, { keyedFromSeq: from, keyMark: keyMark(from, key) });
       this.logger.log(`audit chain keyed from seq ${from}`);
+      input.ctx.audited = true;
+      return event;
     }
-    await events.advanceHead(event.hash, mark);
+    const event = await events.appendAndAdvance(hashed);
     input.ctx.audited = true;
     return event;
   }

@@ -74,6 +74,8 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
       prepareDatabase: (sqlite: { pragma(s: string): unknown }) => {
         sqlite.pragma('busy_timeout = 5000');
         sqlite.pragma('foreign_keys = ON');
+        // Every COMMIT outside the unit of work syncs; the unit of work's own commits are synced in groups (UnitOfWork).
+        sqlite.pragma('synchronous = FULL');
       },
     };
   }

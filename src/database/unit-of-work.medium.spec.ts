@@ -1,4 +1,10 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
 import { openMigratedDataSource } from '../../test/support/test-database';
+import { dataSourceOptions } from './data-source-options';
 import { UnitOfWork } from './unit-of-work';
 
 describe('UnitOfWork (medium)', () => {
@@ -39,6 +45,76 @@ describe('UnitOfWork (medium)', () => {
       await expect(failing).rejects.toThrow('boom');
       await other;
       expect((await ds.query('SELECT id FROM uow_rows ORDER BY id')).map((r: { id: number }) => Number(r.id))).toEqual([2]);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe('UnitOfWork on a SQLite file (WAL, group commit)', () => {
+  const sqliteOnly = process.env.DATABASE_URL && !process.env.DATABASE_URL.startsWith('sqlite:') ? it.skip : it;
+
+  async function openFile(): Promise<{ ds: DataSource; path: string; close(): Promise<void> }> {
+    const dir = mkdtempSync(join(tmpdir(), 'uow-wal-'));
+    const path = join(dir, 'db.sqlite');
+    const ds = new DataSource(dataSourceOptions({ type: 'sqlite', path }));
+    await ds.initialize();
+    await ds.runMigrations();
+    return {
+      ds,
+      path,
+      close: async () => {
+        await ds.destroy();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+
+  const synchronous = async (q: { query(sql: string): Promise<{ synchronous: number }[]> }) => Number((await q.query('PRAGMA synchronous'))[0].synchronous);
+
+  sqliteOnly('concurrent transactions each resolve with their commit readable by another connection, in order', async () => {
+    const { ds, path, close } = await openFile();
+    try {
+      await ds.query('CREATE TABLE uow_wal (id INTEGER PRIMARY KEY)');
+      const uow = UnitOfWork.for(ds);
+      const other = new Database(path, { readonly: true });
+      try {
+        const seen: number[] = [];
+        await Promise.all(
+          Array.from({ length: 40 }, (_, i) =>
+            uow
+              .transaction(async (m) => {
+                await m.query(`INSERT INTO uow_wal (id) VALUES (${i + 1})`);
+              })
+              .then(() => {
+                const row = other.prepare('SELECT id FROM uow_wal WHERE id = ?').get(i + 1) as { id: number } | undefined;
+                if (row) seen.push(row.id);
+              }),
+          ),
+        );
+        expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+      } finally {
+        other.close();
+      }
+    } finally {
+      await close();
+    }
+  });
+
+  sqliteOnly('commits through the unit of work skip the inline sync; everything else keeps synchronous FULL', async () => {
+    const { ds, close } = await openFile();
+    try {
+      const uow = UnitOfWork.for(ds);
+      expect(await synchronous(ds)).toBe(2);
+      const inside = await uow.transaction((m) => synchronous(m));
+      expect(inside).toBe(1);
+      expect(await synchronous(ds)).toBe(2);
+      await expect(
+        uow.transaction(async () => {
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await synchronous(ds)).toBe(2);
     } finally {
       await close();
     }

@@ -63,6 +63,32 @@ describe('TaskRepository', () => {
     expect(await repo.update(b, { id: task.id }, { status: 'failed' })).toBe(0);
   });
 
+  it('insertSubmitting stores the record as drafted (no read-back) and refuses a tenant id in the row', async () => {
+    const a = await newTenant();
+    const inserted = await newTask(a, {
+      taskId: null,
+      status: 'submitting',
+      reservedNano: '123456789012345',
+      upstreamRequest: { model: 'm', content: [{ type: 'text', text: 'é' }] },
+      createdAt: 1234,
+      updatedAt: 1235,
+    });
+    const stored = await repo.reload(a, inserted.id);
+    expect(stored).toMatchObject({
+      id: inserted.id,
+      tenantId: a,
+      status: 'submitting',
+      taskId: null,
+      reservedNano: '123456789012345',
+      syncAttempts: 0,
+      upstreamRequest: { model: 'm', content: [{ type: 'text', text: 'é' }] },
+      createdAt: 1234,
+      updatedAt: 1235,
+    });
+    expect(inserted).toMatchObject({ tenantId: a, reservedNano: '123456789012345', syncAttempts: 0 });
+    await expect(repo.insertSubmitting(a, { ...taskDraft({}), tenantId: a } as never)).rejects.toThrow('must not name tenantId');
+  });
+
   it('lists newest first and skips hidden, submitting and rejected rows', async () => {
     const a = await newTenant();
     const old = await newTask(a, { createdAt: 1000 });
