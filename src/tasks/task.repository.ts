@@ -4,7 +4,7 @@ import { In, IsNull, Not, Repository } from 'typeorm';
 import type { TenantId } from '../common/tenant-identity/tenant-id';
 import { assertTenantId, ScopedWhere, TenantScopedRepository } from '../database/tenant-scoped.repository';
 import type { ListTasksQuery } from './dto/list-tasks.query';
-import { TaskEntity, TERMINAL_STATUSES, VISIBLE_STATUSES } from './task.entity';
+import { TaskEntity, TERMINAL_STATUSES, VISIBLE_STATUSES, type TaskStatus } from './task.entity';
 
 /** Task records, always read and written within one tenant (reads across tenants: TaskCrossTenantReader). */
 @Injectable()
@@ -18,17 +18,34 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
     return this.findOne(tenantId, { taskId, hiddenAt: IsNull(), status: In([...VISIBLE_STATUSES]) });
   }
 
-  /** The tenant's visible tasks, newest first. */
+  /**
+   * The tenant's visible tasks, newest first, and their exact total. The page is one index range in (created_at, id)
+   * order (idx_tasks_tenant_status_hidden_created_id, or idx_tasks_tenant_hidden_created_id with no status filter); the
+   * total comes from the counters the database keeps (`task_counts`), except with `task_ids`, whose COUNT the ids bound.
+   */
   async listVisible(tenantId: TenantId, q: ListTasksQuery): Promise<[TaskEntity[], number]> {
     // Only accepted tasks have an upstream id; their statuses say so, which keeps the listing index usable.
     const where: ScopedWhere<TaskEntity> = { hiddenAt: IsNull(), status: q.status ?? In([...VISIBLE_STATUSES]) };
     if (q.taskIds) where.taskId = In(q.taskIds);
     if (q.model) where.model = q.model;
-    return this.findAndCount(tenantId, where, {
-      order: { createdAt: 'DESC', id: 'DESC' },
-      skip: (q.pageNum - 1) * q.pageSize,
-      take: q.pageSize,
-    });
+    const page = { order: { createdAt: 'DESC', id: 'DESC' }, skip: (q.pageNum - 1) * q.pageSize, take: q.pageSize } as const;
+    if (q.taskIds) return this.findAndCount(tenantId, where, page);
+    const rows = await this.repo.find({ ...page, where: this.scoped(tenantId, where) });
+    return [rows, await this.visibleCount(tenantId, q.status ? [q.status] : VISIBLE_STATUSES, q.model)];
+  }
+
+  /** How many visible, not hidden tasks the tenant has in `statuses` (of `model`), from the counters `task_counts`. */
+  async visibleCount(tenantId: TenantId, statuses: readonly TaskStatus[], model?: string): Promise<number> {
+    assertTenantId(tenantId);
+    const query = this.repo.manager
+      .createQueryBuilder()
+      .select('COALESCE(SUM(c.n), 0)', 'total')
+      .from('task_counts', 'c')
+      .where('c.tenant_id = :tenantId', { tenantId })
+      .andWhere('c.status IN (:...statuses)', { statuses });
+    if (model !== undefined) query.andWhere('c.model = :model', { model });
+    const row = await query.getRawOne<{ total: string | number }>();
+    return Number(row?.total ?? 0);
   }
 
   /** Records a create before the upstream is called, so no accepted task can go unrecorded. */
