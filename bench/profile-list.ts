@@ -9,8 +9,9 @@
  *   LIST_DB=/tmp/list.sqlite npx ts-node -r tsconfig-paths/register --transpile-only bench/profile-list.ts
  *   LIST_DB=postgres://postgres@127.0.0.1:5432/test#list_s4 …   (a schema, made if missing)
  *
- * LIST_ROWS (1000000), LIST_CONNECTIONS (1,50), LIST_SECONDS (5 per connection count), LIST_PROFILE_DIR (where the
- * .cpuprofile files go; default next to the database).
+ * LIST_ROWS (1000000), LIST_CONNECTIONS (1,50), LIST_SECONDS (5 per connection count), LIST_PROFILE (0: no CPU profile),
+ * LIST_PROFILE_DIR (where the .cpuprofile files go; default next to the database). The gateway process's CPU time per
+ * request (process.cpuUsage over the load) is printed too: unlike req/s, it holds on a loaded machine.
  */
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
   const rows = Number(process.env.LIST_ROWS ?? 1_000_000);
   const seconds = Number(process.env.LIST_SECONDS ?? 5);
   const connectionCounts = (process.env.LIST_CONNECTIONS ?? '1,50').split(',').map(Number);
+  const profiling = process.env.LIST_PROFILE !== '0';
   const database = await databaseOf(target);
   const stateFile = database.type === 'sqlite' ? `${database.path}.json` : `/tmp/arkgate-list-${database.schema}.json`;
   const profileDir = process.env.LIST_PROFILE_DIR ?? dirname(stateFile);
@@ -51,10 +53,12 @@ async function main(): Promise<void> {
   }
   const headers = { authorization: `Bearer ${state.token}` };
   const url = `${gateway.url}${TASKS_PATH}?page_num=1&page_size=20&filter.status=succeeded`;
+  let firstId = '';
   for (const path of [url, `${gateway.url}${TASKS_PATH}?page_num=1&page_size=20`]) {
     // The seeding held the event loop: a keep-alive connection from before it may have been closed under the client.
     const res = await fetch(path, { headers }).catch(() => fetch(path, { headers }));
-    const page = (await res.json()) as { total?: number; items?: unknown[] };
+    const page = (await res.json()) as { total?: number; items?: { id: string }[] };
+    firstId ||= page.items?.[0]?.id ?? '';
     log(`check ${path.slice(path.indexOf('?'))}: ${res.status}, total=${page.total}, items=${page.items?.length}`);
   }
   await explain(ds, state.tenantId);
@@ -67,17 +71,34 @@ async function main(): Promise<void> {
   try {
     await gen.run({ target: 'warm-up', url, headers }, 1, 2);
     for (const connections of connectionCounts) {
-      await post('Profiler.enable');
-      await post('Profiler.start');
+      if (profiling) {
+        await post('Profiler.enable');
+        await post('Profiler.start');
+      }
+      const cpu = process.cpuUsage();
       const result = await gen.run({ target: 'list', url, headers }, connections, seconds);
+      const used = process.cpuUsage(cpu);
+      log(
+        `${connections} conn.: ${result.reqPerSec.toFixed(1)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ` +
+          `${result.requests} requests, non2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}; ` +
+          `gateway process CPU ${((used.user + used.system) / 1000 / result.requests).toFixed(2)} ms per request${profiling ? ' (profiler on)' : ''}`,
+      );
+      if (!profiling) continue;
       const { profile } = await post('Profiler.stop');
       const file = join(profileDir, `s4-${database.type}-${connections}c-${Date.now()}.cpuprofile`);
       writeFileSync(file, JSON.stringify(profile));
-      log(
-        `${connections} conn.: ${result.reqPerSec.toFixed(1)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ` +
-          `${result.requests} requests, non2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}`,
-      );
       log(execFileSync('node', [join(__dirname, 'top-frames.js'), file, '15'], { encoding: 'utf8' }));
+    }
+    if (process.env.LIST_REFERENCE === '1') {
+      // The same gateway's GET of one finished task (S1's request), as a yardstick for the list's cost.
+      const connections = Math.max(...connectionCounts);
+      const cpu = process.cpuUsage();
+      const result = await gen.run({ target: 'get', url: `${gateway.url}${TASKS_PATH}/${firstId}`, headers }, connections, seconds);
+      const used = process.cpuUsage(cpu);
+      log(
+        `reference GET of one task, ${connections} conn.: ${result.reqPerSec.toFixed(1)} req/s, p50 ${result.p50} ms, non2xx ${result.non2xx}; ` +
+          `gateway process CPU ${((used.user + used.system) / 1000 / result.requests).toFixed(2)} ms per request`,
+      );
     }
   } finally {
     session.disconnect();

@@ -6,6 +6,37 @@ import { assertTenantId, ScopedWhere, TenantScopedRepository } from '../database
 import type { ListTasksQuery } from './dto/list-tasks.query';
 import { TaskEntity, TERMINAL_STATUSES, VISIBLE_STATUSES, type TaskStatus } from './task.entity';
 
+/** The visible statuses as a SQL list (constants, not input). */
+const VISIBLE_IN = VISIBLE_STATUSES.map((s) => `'${s}'`).join(', ');
+
+/** What the list shows of a task: the fields presentTask reads (`upstreamRequest` only while there is no upstream task object). */
+export type ListedTask = Pick<TaskEntity, 'id' | 'taskId' | 'model' | 'status' | 'createdAt' | 'updatedAt' | 'upstreamTask' | 'upstreamRequest'>;
+
+/** A row of the list statement as the driver returns it (PostgreSQL: bigint as text). */
+interface ListedTaskRow {
+  id: string;
+  task_id: string | null;
+  model: string;
+  status: TaskStatus;
+  created_at: number | string;
+  updated_at: number | string;
+  upstream_task: string | null;
+  upstream_request: string | null;
+}
+
+function listedTaskOf(r: ListedTaskRow): ListedTask {
+  return {
+    id: r.id,
+    taskId: r.task_id,
+    model: r.model,
+    status: r.status,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+    upstreamTask: r.upstream_task === null ? null : (JSON.parse(r.upstream_task) as Record<string, unknown>),
+    upstreamRequest: r.upstream_request === null ? {} : (JSON.parse(r.upstream_request) as Record<string, unknown>),
+  };
+}
+
 /** Task records, always read and written within one tenant (reads across tenants: TaskCrossTenantReader). */
 @Injectable()
 export class TaskRepository extends TenantScopedRepository<TaskEntity> {
@@ -20,32 +51,45 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
 
   /**
    * The tenant's visible tasks, newest first, and their exact total. The page is one index range in (created_at, id)
-   * order (idx_tasks_tenant_status_hidden_created_id, or idx_tasks_tenant_hidden_created_id with no status filter); the
-   * total comes from the counters the database keeps (`task_counts`), except with `task_ids`, whose COUNT the ids bound.
+   * order (idx_tasks_tenant_status_hidden_created_id, or idx_tasks_tenant_hidden_created_id with no status filter), read
+   * by one hand-written statement with only the columns the list shows; the total comes from the counters the database
+   * keeps (`task_counts`), except with `task_ids`, whose COUNT the ids bound.
    */
-  async listVisible(tenantId: TenantId, q: ListTasksQuery): Promise<[TaskEntity[], number]> {
-    // Only accepted tasks have an upstream id; their statuses say so, which keeps the listing index usable.
-    const where: ScopedWhere<TaskEntity> = { hiddenAt: IsNull(), status: q.status ?? In([...VISIBLE_STATUSES]) };
-    if (q.taskIds) where.taskId = In(q.taskIds);
-    if (q.model) where.model = q.model;
-    const page = { order: { createdAt: 'DESC', id: 'DESC' }, skip: (q.pageNum - 1) * q.pageSize, take: q.pageSize } as const;
-    if (q.taskIds) return this.findAndCount(tenantId, where, page);
-    const rows = await this.repo.find({ ...page, where: this.scoped(tenantId, where) });
-    return [rows, await this.visibleCount(tenantId, q.status ? [q.status] : VISIBLE_STATUSES, q.model)];
+  async listVisible(tenantId: TenantId, q: ListTasksQuery): Promise<[ListedTask[], number]> {
+    assertTenantId(tenantId);
+    if (q.taskIds) {
+      const where: ScopedWhere<TaskEntity> = { hiddenAt: IsNull(), status: q.status ?? In([...VISIBLE_STATUSES]), taskId: In(q.taskIds) };
+      if (q.model) where.model = q.model;
+      return this.findAndCount(tenantId, where, { order: { createdAt: 'DESC', id: 'DESC' }, skip: (q.pageNum - 1) * q.pageSize, take: q.pageSize });
+    }
+    const sql =
+      'SELECT id, task_id, model, status, created_at, updated_at, upstream_task, CASE WHEN upstream_task IS NULL THEN upstream_request END AS upstream_request ' +
+      `FROM tasks WHERE tenant_id = ? AND hidden_at IS NULL AND ${q.status ? 'status = ?' : `status IN (${VISIBLE_IN})`}${q.model ? ' AND model = ?' : ''} ` +
+      'ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?';
+    const params = [tenantId, ...(q.status ? [q.status] : []), ...(q.model ? [q.model] : []), q.pageSize, (q.pageNum - 1) * q.pageSize];
+    const [rows, total] = await Promise.all([
+      this.repo.query<ListedTaskRow[]>(this.placeholders(sql), params),
+      this.visibleCount(tenantId, q.status ? [q.status] : VISIBLE_STATUSES, q.model),
+    ]);
+    return [rows.map(listedTaskOf), total];
   }
 
   /** How many visible, not hidden tasks the tenant has in `statuses` (of `model`), from the counters `task_counts`. */
   async visibleCount(tenantId: TenantId, statuses: readonly TaskStatus[], model?: string): Promise<number> {
     assertTenantId(tenantId);
-    const query = this.repo.manager
-      .createQueryBuilder()
-      .select('COALESCE(SUM(c.n), 0)', 'total')
-      .from('task_counts', 'c')
-      .where('c.tenant_id = :tenantId', { tenantId })
-      .andWhere('c.status IN (:...statuses)', { statuses });
-    if (model !== undefined) query.andWhere('c.model = :model', { model });
-    const row = await query.getRawOne<{ total: string | number }>();
-    return Number(row?.total ?? 0);
+    const sql =
+      `SELECT COALESCE(SUM(n), 0) AS total FROM task_counts WHERE tenant_id = ? AND status IN (${statuses.map(() => '?').join(', ')})` +
+      (model !== undefined ? ' AND model = ?' : '');
+    const params = [tenantId, ...statuses, ...(model !== undefined ? [model] : [])];
+    const rows = await this.repo.query<{ total: string | number }[]>(this.placeholders(sql), params);
+    return Number(rows[0]?.total ?? 0);
+  }
+
+  /** `?` placeholders as the engine wants them (PostgreSQL: $1, $2, …). */
+  private placeholders(sql: string): string {
+    if (this.repo.manager.connection.options.type !== 'postgres') return sql;
+    let n = 0;
+    return sql.replace(/\?/g, () => `$${++n}`);
   }
 
   /** Records a create before the upstream is called, so no accepted task can go unrecorded. */
