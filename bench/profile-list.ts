@@ -22,6 +22,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { DatabaseConfig } from '../src/config/app-config';
 import { LoadGenerator } from './measure';
+import { seedFinishedTasksBySql } from './seed-tasks-sql';
 import { startBenchSandbox, startGateway, TASKS_PATH } from './targets';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
   if (!state || state.rows !== rows) {
     const tenant = await gateway.newTenant('bench-list');
     started = Date.now();
-    await seedBySql(ds, tenant.id, rows);
+    await seedFinishedTasksBySql(ds, tenant.id, rows, log);
     log(`seeded ${rows} tasks by SQL in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     state = { tenantId: tenant.id, token: tenant.token, rows };
     writeFileSync(stateFile, JSON.stringify(state));
@@ -116,58 +117,6 @@ async function databaseOf(target: string): Promise<DatabaseConfig> {
   await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
   await client.end();
   return { type: 'postgres', url, schema };
-}
-
-/**
- * The tasks bench/seed-tasks.ts writes (finished, one second apart, 16 in 20 succeeded, the same JSON shapes), made by
- * one INSERT … SELECT per 100,000 rows over a generated series.
- */
-async function seedBySql(ds: DataSource, tenantId: string, rows: number): Promise<void> {
-  const pg = ds.options.type === 'postgres';
-  const tag = Math.random().toString(36).slice(2, 10);
-  const first = Date.now() - rows * 1000;
-  const cat = (...parts: string[]) => parts.join(' || ');
-  const text = (i: string) => (pg ? `${i}::text` : `CAST(${i} AS TEXT)`);
-  const status = `CASE WHEN i % 20 < 16 THEN 'succeeded' WHEN i % 20 < 18 THEN 'failed' WHEN i % 20 = 18 THEN 'expired' ELSE 'cancelled' END`;
-  const createdAt = `(${first} + i * 1000)`;
-  const request = cat(
-    `'{"model":"dreamina-seedance-2-0-fast-260128","content":[{"type":"text","text":"A quiet cinematic shot of a paper boat floating on calm water, take '`,
-    text('i'),
-    `'."}],"duration":4,"ratio":"16:9","resolution":"480p","generate_audio":false}'`,
-  );
-  const upstreamTask = cat(
-    `'{"id":"cgt-${tag}-'`,
-    text('i'),
-    `'","model":"dreamina-seedance-2-0-fast-260128","status":"'`,
-    'status',
-    `'","error":'`,
-    `CASE WHEN status = 'failed' THEN '{"code":"OutputVideoSensitiveContentDetected","message":"The output video may contain sensitive information."}' ELSE 'null' END`,
-    `',"content":'`,
-    `CASE WHEN status = 'succeeded' THEN '{"video_url":"https://ark-content.example.com/files/cgt-${tag}-' || ${text('i')} || '.mp4"}' ELSE '{}' END`,
-    `CASE WHEN status = 'succeeded' THEN ',"usage":{"completion_tokens":40594,"total_tokens":40594}' ELSE '' END`,
-    `',"created_at":'`,
-    text(`(${createdAt} / 1000)`),
-    `',"updated_at":'`,
-    text(`((${createdAt} + 45000) / 1000)`),
-    `',"seed":'`,
-    text('(1000 + i)'),
-    `',"resolution":"480p","ratio":"16:9","duration":4,"framespersecond":24,"service_tier":"default","execution_expires_after":172800,"generate_audio":false,"draft":false,"priority":0}'`,
-  );
-  const series = pg ? 'generate_series($1::bigint, $2::bigint - 1) AS g(i)' : 'seq';
-  const withSeq = pg ? '' : 'WITH RECURSIVE seq(i) AS (SELECT ? UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < ?) ';
-  const sql =
-    `INSERT INTO tasks (id, task_id, tenant_id, model, upstream_model, status, upstream_request, upstream_task, has_video_input, resolution, ratio, ` +
-    `duration, request_id, error_code, hidden_at, created_at, updated_at, finished_at, next_sync_at, sync_attempts, reserved_nano) ` +
-    `${withSeq}SELECT 'L${tag}-' || ${text('i')}, 'cgt-${tag}-' || ${text('i')}, '${tenantId}', 'dreamina-seedance-2-0-fast', ` +
-    `'dreamina-seedance-2-0-fast-260128', status, ${request}, ${upstreamTask}, ${pg ? 'false' : '0'}, '480p', '16:9', 4, 'bench-${tag}-' || ${text('i')}, ` +
-    `CASE WHEN status = 'failed' THEN 'OutputVideoSensitiveContentDetected' END, NULL, ${createdAt}, ${createdAt} + 45000, ${createdAt} + 45000, NULL, 0, 0 ` +
-    `FROM (SELECT i, ${status} AS status FROM ${series}) s`;
-  const step = 100_000;
-  for (let from = 0; from < rows; from += step) {
-    await ds.query(sql, [from, Math.min(rows, from + step)]);
-    log(`  seeded ${Math.min(rows, from + step)}/${rows}`);
-  }
-  if (pg) await ds.query('ANALYZE tasks');
 }
 
 /** The plans of the page and count queries, as the engine chose them. */

@@ -19,7 +19,7 @@ import { processPeakRssMb } from './memory';
 import { pollerScenario, type PollerSettings } from './poller';
 import { difference, plusMs, ratio, renderMarkdown, times, type Report, type ReportRow } from './report';
 import type { ScenarioOutput } from './scenario-common';
-import { seedTasks } from './seed-tasks';
+import { seedFinishedTasksBySql } from './seed-tasks-sql';
 import { MetricsService } from '../src/observability/metrics.service';
 import { startChildGateway } from '../test/support/child-gateway';
 import { hostileLoadScenario } from './s8-hostile-load';
@@ -288,7 +288,8 @@ async function scenarioS4(ctx: Context): Promise<void> {
   const n = ctx.settings.listRows;
   log(`S4 list page 1 with filter.status=succeeded over a tenant with ${n} tasks`);
   const tenant = await ctx.gateway.newTenant('bench-list');
-  const seeded = await seedTasks(ctx.gateway.app.get(DataSource), tenant.id, n, log);
+  // By SQL (the same rows as seedTasks): a million in about a minute instead of many.
+  const seeded = await seedFinishedTasksBySql(ctx.gateway.app.get(DataSource), tenant.id, n, log);
   const matching = seeded.byStatus.succeeded ?? 0;
   ctx.notes.push(
     `S4: ${n} tasks seeded in ${seeded.seconds.toFixed(1)} s (${(n / seeded.seconds).toFixed(0)} rows/s), ${matching} of them succeeded (the filter's matches).`,
