@@ -145,6 +145,8 @@ describe('the list total (task counters)', () => {
     expect(rows).toHaveLength(1);
     expect(total).toBe(2);
     expect((await repo.listVisible(a, { pageNum: 1, pageSize: 20, model: MODELS[1] }))[1]).toBe(3);
+    // a page past the end still has the total
+    expect(await repo.listVisible(a, { pageNum: 9, pageSize: 20, status: 'succeeded' })).toEqual([[], 3]);
     await expectExact(a);
   });
 

@@ -62,27 +62,33 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
       if (q.model) where.model = q.model;
       return this.findAndCount(tenantId, where, { order: { createdAt: 'DESC', id: 'DESC' }, skip: (q.pageNum - 1) * q.pageSize, take: q.pageSize });
     }
+    const statuses = q.status ? [q.status] : VISIBLE_STATUSES;
+    const count = this.countStatement(tenantId, statuses, q.model);
+    // One statement, one round trip: the page, each row carrying the total (an uncorrelated subquery, evaluated once).
     const sql =
-      'SELECT id, task_id, model, status, created_at, updated_at, upstream_task, CASE WHEN upstream_task IS NULL THEN upstream_request END AS upstream_request ' +
+      `SELECT id, task_id, model, status, created_at, updated_at, upstream_task, CASE WHEN upstream_task IS NULL THEN upstream_request END AS upstream_request, (${count.sql}) AS total ` +
       `FROM tasks WHERE tenant_id = ? AND hidden_at IS NULL AND ${q.status ? 'status = ?' : `status IN (${VISIBLE_IN})`}${q.model ? ' AND model = ?' : ''} ` +
       'ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?';
-    const params = [tenantId, ...(q.status ? [q.status] : []), ...(q.model ? [q.model] : []), q.pageSize, (q.pageNum - 1) * q.pageSize];
-    const [rows, total] = await Promise.all([
-      this.repo.query<ListedTaskRow[]>(this.placeholders(sql), params),
-      this.visibleCount(tenantId, q.status ? [q.status] : VISIBLE_STATUSES, q.model),
-    ]);
+    const params = [...count.params, tenantId, ...(q.status ? [q.status] : []), ...(q.model ? [q.model] : []), q.pageSize, (q.pageNum - 1) * q.pageSize];
+    const rows = await this.repo.query<(ListedTaskRow & { total: string | number })[]>(this.placeholders(sql), params);
+    // A page past the end has no row to carry the total.
+    const total = rows.length > 0 ? Number(rows[0].total) : await this.visibleCount(tenantId, statuses, q.model);
     return [rows.map(listedTaskOf), total];
   }
 
   /** How many visible, not hidden tasks the tenant has in `statuses` (of `model`), from the counters `task_counts`. */
   async visibleCount(tenantId: TenantId, statuses: readonly TaskStatus[], model?: string): Promise<number> {
+    const count = this.countStatement(tenantId, statuses, model);
+    const rows = await this.repo.query<{ total: string | number }[]>(this.placeholders(count.sql), count.params);
+    return Number(rows[0]?.total ?? 0);
+  }
+
+  private countStatement(tenantId: TenantId, statuses: readonly TaskStatus[], model?: string): { sql: string; params: unknown[] } {
     assertTenantId(tenantId);
     const sql =
       `SELECT COALESCE(SUM(n), 0) AS total FROM task_counts WHERE tenant_id = ? AND status IN (${statuses.map(() => '?').join(', ')})` +
       (model !== undefined ? ' AND model = ?' : '');
-    const params = [tenantId, ...statuses, ...(model !== undefined ? [model] : [])];
-    const rows = await this.repo.query<{ total: string | number }[]>(this.placeholders(sql), params);
-    return Number(rows[0]?.total ?? 0);
+    return { sql, params: [tenantId, ...statuses, ...(model !== undefined ? [model] : [])] };
   }
 
   /** `?` placeholders as the engine wants them (PostgreSQL: $1, $2, …). */
