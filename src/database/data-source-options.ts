@@ -27,6 +27,7 @@ import { AuditHashKindAndKeyMark1764500000000 } from './migrations/1764500000000
 import { CreateVideos1764700000000 } from './migrations/1764700000000-create-videos';
 import { IndexTasksForAdminLog1764800000000 } from './migrations/1764800000000-index-tasks-for-admin-log';
 import { VideosReservedBeforeCreate1764900000000 } from './migrations/1764900000000-videos-reserved-before-create';
+import { CountVisibleTasks1765000000000 } from './migrations/1765000000000-count-visible-tasks';
 
 /** Every entity, listed explicitly. */
 export const ENTITIES = [
@@ -59,6 +60,7 @@ export const MIGRATIONS = [
   CreateVideos1764700000000,
   IndexTasksForAdminLog1764800000000,
   VideosReservedBeforeCreate1764900000000,
+  CountVisibleTasks1765000000000,
 ];
 
 /** The one description of the database, shared by the app, the migration CLI and the tests. */

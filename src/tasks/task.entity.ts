@@ -16,8 +16,8 @@ export const VISIBLE_STATUSES: readonly TaskStatus[] = ['queued', 'running', ...
 
 @Entity({ name: 'tasks' })
 @Index('idx_tasks_tenant_created', ['tenantId', 'createdAt'])
-@Index('idx_tasks_tenant_status_hidden_created', ['tenantId', 'status', 'hiddenAt', 'createdAt'])
-@Index('idx_tasks_tenant_hidden_created', ['tenantId', 'hiddenAt', 'createdAt'])
+@Index('idx_tasks_tenant_status_hidden_created_id', ['tenantId', 'status', 'hiddenAt', 'createdAt', 'id'])
+@Index('idx_tasks_tenant_hidden_created_id', ['tenantId', 'hiddenAt', 'createdAt', 'id'])
 @Index('idx_tasks_status_sync', ['status', 'nextSyncAt'])
 @Index('idx_tasks_created_id', ['createdAt', 'id'])
 @Index('idx_tasks_reconcile_reason', ['reconcileReason', 'createdAt'])

@@ -4,7 +4,38 @@ import { In, IsNull, Not, Repository } from 'typeorm';
 import type { TenantId } from '../common/tenant-identity/tenant-id';
 import { assertNoTenantIdIn, assertTenantId, ScopedWhere, TenantScopedRepository } from '../database/tenant-scoped.repository';
 import type { ListTasksQuery } from './dto/list-tasks.query';
-import { TaskEntity, TERMINAL_STATUSES, VISIBLE_STATUSES } from './task.entity';
+import { TaskEntity, TERMINAL_STATUSES, VISIBLE_STATUSES, type TaskStatus } from './task.entity';
+
+/** The visible statuses as a SQL list (constants, not input). */
+const VISIBLE_IN = VISIBLE_STATUSES.map((s) => `'${s}'`).join(', ');
+
+/** What the list shows of a task: the fields presentTask reads (`upstreamRequest` only while there is no upstream task object). */
+export type ListedTask = Pick<TaskEntity, 'id' | 'taskId' | 'model' | 'status' | 'createdAt' | 'updatedAt' | 'upstreamTask' | 'upstreamRequest'>;
+
+/** A row of the list statement as the driver returns it (PostgreSQL: bigint as text). */
+interface ListedTaskRow {
+  id: string;
+  task_id: string | null;
+  model: string;
+  status: TaskStatus;
+  created_at: number | string;
+  updated_at: number | string;
+  upstream_task: string | null;
+  upstream_request: string | null;
+}
+
+function listedTaskOf(r: ListedTaskRow): ListedTask {
+  return {
+    id: r.id,
+    taskId: r.task_id,
+    model: r.model,
+    status: r.status,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+    upstreamTask: r.upstream_task === null ? null : (JSON.parse(r.upstream_task) as Record<string, unknown>),
+    upstreamRequest: r.upstream_request === null ? {} : (JSON.parse(r.upstream_request) as Record<string, unknown>),
+  };
+}
 
 /** The visible statuses as a SQL list (constants, not input). */
 const VISIBLE_IN = VISIBLE_STATUSES.map((s) => `'${s}'`).join(', ');
@@ -22,17 +53,53 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
     return this.findOneWhere(tenantId, `task_id = ? AND hidden_at IS NULL AND status IN (${VISIBLE_IN})`, [taskId]);
   }
 
-  /** The tenant's visible tasks, newest first. */
-  async listVisible(tenantId: TenantId, q: ListTasksQuery): Promise<[TaskEntity[], number]> {
-    // Only accepted tasks have an upstream id; their statuses say so, which keeps the listing index usable.
-    const where: ScopedWhere<TaskEntity> = { hiddenAt: IsNull(), status: q.status ?? In([...VISIBLE_STATUSES]) };
-    if (q.taskIds) where.taskId = In(q.taskIds);
-    if (q.model) where.model = q.model;
-    return this.findAndCount(tenantId, where, {
-      order: { createdAt: 'DESC', id: 'DESC' },
-      skip: (q.pageNum - 1) * q.pageSize,
-      take: q.pageSize,
-    });
+  /**
+   * The tenant's visible tasks, newest first, and their exact total. The page is one index range in (created_at, id)
+   * order (idx_tasks_tenant_status_hidden_created_id, or idx_tasks_tenant_hidden_created_id with no status filter), read
+   * by one hand-written statement with only the columns the list shows; the total comes from the counters the database
+   * keeps (`task_counts`), except with `task_ids`, whose COUNT the ids bound.
+   */
+  async listVisible(tenantId: TenantId, q: ListTasksQuery): Promise<[ListedTask[], number]> {
+    assertTenantId(tenantId);
+    if (q.taskIds) {
+      const where: ScopedWhere<TaskEntity> = { hiddenAt: IsNull(), status: q.status ?? In([...VISIBLE_STATUSES]), taskId: In(q.taskIds) };
+      if (q.model) where.model = q.model;
+      return this.findAndCount(tenantId, where, { order: { createdAt: 'DESC', id: 'DESC' }, skip: (q.pageNum - 1) * q.pageSize, take: q.pageSize });
+    }
+    const statuses = q.status ? [q.status] : VISIBLE_STATUSES;
+    const count = this.countStatement(tenantId, statuses, q.model);
+    // One statement, one round trip: the page, each row carrying the total (an uncorrelated subquery, evaluated once).
+    const sql =
+      `SELECT id, task_id, model, status, created_at, updated_at, upstream_task, CASE WHEN upstream_task IS NULL THEN upstream_request END AS upstream_request, (${count.sql}) AS total ` +
+      `FROM tasks WHERE tenant_id = ? AND hidden_at IS NULL AND ${q.status ? 'status = ?' : `status IN (${VISIBLE_IN})`}${q.model ? ' AND model = ?' : ''} ` +
+      'ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?';
+    const params = [...count.params, tenantId, ...(q.status ? [q.status] : []), ...(q.model ? [q.model] : []), q.pageSize, (q.pageNum - 1) * q.pageSize];
+    const rows = await this.repo.query<(ListedTaskRow & { total: string | number })[]>(this.placeholders(sql), params);
+    // A page past the end has no row to carry the total.
+    const total = rows.length > 0 ? Number(rows[0].total) : await this.visibleCount(tenantId, statuses, q.model);
+    return [rows.map(listedTaskOf), total];
+  }
+
+  /** How many visible, not hidden tasks the tenant has in `statuses` (of `model`), from the counters `task_counts`. */
+  async visibleCount(tenantId: TenantId, statuses: readonly TaskStatus[], model?: string): Promise<number> {
+    const count = this.countStatement(tenantId, statuses, model);
+    const rows = await this.repo.query<{ total: string | number }[]>(this.placeholders(count.sql), count.params);
+    return Number(rows[0]?.total ?? 0);
+  }
+
+  private countStatement(tenantId: TenantId, statuses: readonly TaskStatus[], model?: string): { sql: string; params: unknown[] } {
+    assertTenantId(tenantId);
+    const sql =
+      `SELECT COALESCE(SUM(n), 0) AS total FROM task_counts WHERE tenant_id = ? AND status IN (${statuses.map(() => '?').join(', ')})` +
+      (model !== undefined ? ' AND model = ?' : '');
+    return { sql, params: [tenantId, ...statuses, ...(model !== undefined ? [model] : [])] };
+  }
+
+  /** `?` placeholders as the engine wants them (PostgreSQL: $1, $2, …). */
+  private placeholders(sql: string): string {
+    if (this.repo.manager.connection.options.type !== 'postgres') return sql;
+    let n = 0;
+    return sql.replace(/\?/g, () => `$${++n}`);
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { TaskEntity } from '../task.entity';
+import type { ListedTask } from '../task.repository';
 
 /** Request fields a task record shows while it has no upstream task object yet. */
 const REQUEST_FIELDS = [
@@ -15,7 +15,7 @@ const REQUEST_FIELDS = [
 ];
 
 /** The BytePlus task object as the tenant sees it: `model` is the stable name, never the upstream id. */
-export function presentTask(row: TaskEntity): Record<string, unknown> {
+export function presentTask(row: ListedTask): Record<string, unknown> {
   const base = row.upstreamTask ?? {
     id: row.taskId,
     status: row.status,
