@@ -1,6 +1,13 @@
 import type { ObjectLiteral, Repository } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 
+/** `sql` written with `?` placeholders, as the engine wants them (PostgreSQL: `$1, $2, …`). */
+export function placeholdersFor(type: string, sql: string): string {
+  if (type !== 'postgres') return sql;
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
 /**
  * Whole entities read with one hand-written SQL statement and hydrated the way TypeORM hydrates them (the driver's
  * value preparation and each column's transformer), without TypeORM's query building: for reads on a hot path,
@@ -32,8 +39,7 @@ export class RowReader<T extends ObjectLiteral> {
     if (sql === undefined) {
       const driver = this.repo.manager.connection.driver;
       const table = driver.escape(this.repo.metadata.tableName);
-      let n = 0;
-      const where = driver.options.type === 'postgres' ? condition.replace(/\?/g, () => `$${++n}`) : condition;
+      const where = placeholdersFor(driver.options.type, condition);
       const selectList = this.columns.map((c) => driver.escape(c.databaseName)).join(', ');
       sql = `SELECT ${selectList} FROM ${table} WHERE ${where} LIMIT 1`;
       this.statements.set(condition, sql);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, Not, Repository } from 'typeorm';
 import type { TenantId } from '../common/tenant-identity/tenant-id';
+import { placeholdersFor } from '../database/row-reader';
 import { assertNoTenantIdIn, assertTenantId, ScopedWhere, TenantScopedRepository } from '../database/tenant-scoped.repository';
 import type { ListTasksQuery } from './dto/list-tasks.query';
 import { TaskEntity, TERMINAL_STATUSES, VISIBLE_STATUSES, type TaskStatus } from './task.entity';
@@ -36,9 +37,6 @@ function listedTaskOf(r: ListedTaskRow): ListedTask {
     upstreamRequest: r.upstream_request === null ? {} : (JSON.parse(r.upstream_request) as Record<string, unknown>),
   };
 }
-
-/** The visible statuses as a SQL list (constants, not input). */
-const VISIBLE_IN = VISIBLE_STATUSES.map((s) => `'${s}'`).join(', ');
 
 /** Task records, always read and written within one tenant (reads across tenants: TaskCrossTenantReader). */
 @Injectable()
@@ -97,9 +95,7 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
 
   /** `?` placeholders as the engine wants them (PostgreSQL: $1, $2, …). */
   private placeholders(sql: string): string {
-    if (this.repo.manager.connection.options.type !== 'postgres') return sql;
-    let n = 0;
-    return sql.replace(/\?/g, () => `$${++n}`);
+    return placeholdersFor(this.repo.manager.connection.options.type, sql);
   }
 
   /**
