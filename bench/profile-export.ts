@@ -6,6 +6,7 @@
  * entry) unless the SQLite file given as PROFILE_EXPORT_DB already holds them; then, for each format, profiles the
  * gateway's process (node:inspector) while `curl` downloads the export to /dev/null, and prints rows/s, the RSS
  * growth and the top frames (bench/top-frames.js). Profiles are written to PROFILE_EXPORT_DIR (default: a temp dir).
+ * PROFILE_EXPORT_PG_SCHEMA keeps the PostgreSQL records in that schema between runs (dropped by no one).
  *
  *   PROFILE_EXPORT_ROWS=100000 PROFILE_EXPORT_DB=/tmp/s6.sqlite npx ts-node --transpile-only bench/profile-export.ts
  */
@@ -15,9 +16,13 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { postgresDatabases } from './bench-database';
 import { fullGc, RssSampler } from './memory';
+import { ALL_TENANTS } from '../src/common/tenant-identity/tenant-scope';
+import { TaskCrossTenantReader } from '../src/tasks/task-cross-tenant.reader';
+import { TasksModule } from '../src/tasks/tasks.module';
 import { seedTasks } from './seed-tasks';
 import { ADMIN_TOKEN, startBenchSandbox, startGateway } from './targets';
 
@@ -27,7 +32,18 @@ async function main(): Promise<void> {
   const dir = process.env.PROFILE_EXPORT_DIR ?? mkdtempSync(join(tmpdir(), 'arkgate-s6-prof-'));
   mkdirSync(dir, { recursive: true });
   const pg = process.env.BENCH_DATABASE_URL ? postgresDatabases(process.env.BENCH_DATABASE_URL) : null;
-  const database = pg ? await pg.fresh('profile_export') : { type: 'sqlite' as const, path: process.env.PROFILE_EXPORT_DB ?? join(dir, 'export.sqlite') };
+  const database = process.env.PROFILE_EXPORT_PG_SCHEMA
+    ? { type: 'postgres' as const, url: process.env.BENCH_DATABASE_URL!, schema: process.env.PROFILE_EXPORT_PG_SCHEMA }
+    : pg
+      ? await pg.fresh('profile_export')
+      : { type: 'sqlite' as const, path: process.env.PROFILE_EXPORT_DB ?? join(dir, 'export.sqlite') };
+  if (database.type === 'postgres' && process.env.PROFILE_EXPORT_PG_SCHEMA) {
+    // A schema kept between runs (seeded once), made here the first time.
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${database.schema}"`);
+    await client.end();
+  }
   const sandbox = await startBenchSandbox();
   const gateway = await startGateway(sandbox, database, { ARKGATE_SYNC_ENABLED: 'false' });
   try {
@@ -43,6 +59,13 @@ async function main(): Promise<void> {
       console.log(`seeded ${rows - n} records`);
     }
     const total = await count();
+    // The plan of a page in the middle of the walk, as each engine runs it.
+    const reader = gateway.app.select(TasksModule).get(TaskCrossTenantReader);
+    const [{ mid }] = await ds.query<{ mid: string | number }[]>('SELECT MIN(created_at) + (MAX(created_at) - MIN(created_at)) / 2 AS mid FROM tasks');
+    const [sql, params] = reader.exportPageQuery(ALL_TENANTS, {}, { createdAt: Number(mid), id: '' }, 1000).getQueryAndParameters();
+    const explain = database.type === 'postgres' ? 'EXPLAIN (ANALYZE, BUFFERS)' : 'EXPLAIN QUERY PLAN';
+    const plan = await ds.query<Record<string, unknown>[]>(`${explain} ${sql}`, params);
+    console.log(`plan of a page:\n${plan.map((r) => `  ${String(r['QUERY PLAN'] ?? r.detail)}`).join('\n')}`);
     const session = new Session();
     session.connect();
     const post = (method: string, params?: object) =>
