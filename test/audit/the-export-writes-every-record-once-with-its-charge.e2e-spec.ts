@@ -190,6 +190,30 @@ describe('the export writes every record once, in creation order, with its charg
     }
   });
 
+  it('other requests are answered while an export waits for its reader, and the export then completes', async () => {
+    const res = await fetch(`${gw.url}/audit/tasks/export?format=ndjson`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    const first = await reader.read();
+    let text = decoder.decode(first.value, { stream: true });
+    // The export is paused on its reader (backpressure), mid-way: the gateway still serves others.
+    expect(text.length).toBeLessThan(expectedNdjson(tasks).length);
+    expect((await gw.call('GET', '/audit/events?limit=1', { token: ADMIN_TOKEN })).status).toBe(200);
+    expect(await exported(`format=csv&tenant_id=${tenants[1].id}&status=succeeded`)).toBe(
+      expectedCsv(tasks.filter((t) => t.tenantId === tenants[1].id && t.status === 'succeeded')),
+    );
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += decoder.decode(chunk.value, { stream: true });
+    expect(text + decoder.decode()).toBe(expectedNdjson(tasks));
+  });
+
+  it('a reader that goes away mid-export leaves the gateway exporting for the next one', async () => {
+    const aborted = new AbortController();
+    const res = await fetch(`${gw.url}/audit/tasks/export?format=csv`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, signal: aborted.signal });
+    await res.body!.getReader().read();
+    aborted.abort();
+    expect(await exported('format=csv')).toBe(expectedCsv(tasks));
+  });
+
   describe('filters', () => {
     const at = (i: number) => new Date(BASE + i * 1000).toISOString();
     const cases: [string, string, (t: TaskEntity) => boolean][] = [
