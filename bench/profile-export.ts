@@ -74,6 +74,13 @@ async function main(): Promise<void> {
     for (const format of formats) {
       fullGc();
       const sampler = await RssSampler.start(50);
+      // The main thread's own view, between pages: heap and what Buffers hold outside it.
+      const base = process.memoryUsage();
+      const top = { heapUsed: 0, external: 0, arrayBuffers: 0 };
+      const sampling = setInterval(() => {
+        const m = process.memoryUsage();
+        for (const k of ['heapUsed', 'external', 'arrayBuffers'] as const) top[k] = Math.max(top[k], m[k] - base[k]);
+      }, 20);
       await post('Profiler.start');
       const started = performance.now();
       // curl runs in its own process; the event loop here stays free to serve it.
@@ -91,11 +98,14 @@ async function main(): Promise<void> {
       const ms = performance.now() - started;
       const { profile } = await post('Profiler.stop');
       const rss = await sampler.stop();
+      clearInterval(sampling);
       const file = join(dir, `export-${format}-${total}.cpuprofile`);
       writeFileSync(file, JSON.stringify(profile));
       console.log(
         `${format}: ${total} records in ${(ms / 1000).toFixed(2)} s = ${Math.round(total / (ms / 1000))} rows/s; ` +
-          `RSS ${rss.startMb.toFixed(0)} → peak ${rss.peakMb.toFixed(0)} MB (+${(rss.peakMb - rss.startMb).toFixed(0)} MB); profile ${file}`,
+          `RSS ${rss.startMb.toFixed(0)} → peak ${rss.peakMb.toFixed(0)} MB (+${(rss.peakMb - rss.startMb).toFixed(0)} MB); ` +
+          `growth seen between pages: heap +${(top.heapUsed / 2 ** 20).toFixed(0)} MB, external +${(top.external / 2 ** 20).toFixed(0)} MB ` +
+          `(ArrayBuffers +${(top.arrayBuffers / 2 ** 20).toFixed(0)} MB); profile ${file}`,
       );
       console.log(execFileSync(process.execPath, [join(__dirname, 'top-frames.js'), file, process.env.PROFILE_EXPORT_TOP ?? '25'], { encoding: 'utf8' }));
     }
