@@ -53,7 +53,7 @@ export function exportRow(row: ExportRow): ExportRow {
  *
  * A page is one query (the records with their charges). Its text goes out in chunks of a few tens of KB: the stream
  * reads the next chunk only once the socket has taken the one before (the response's backpressure), and chunks that
- * small are short-lived young-generation strings, so memory stays flat however long the export. Between pages the
+ * small are short-lived young-generation strings, so the text does not pile up however long the export. Between pages the
  * event loop gets a turn, so other requests are served during an export.
  */
 @Injectable()
