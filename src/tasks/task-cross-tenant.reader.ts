@@ -6,6 +6,7 @@ import { CrossTenantReader } from '../database/cross-tenant.reader';
 import type { TenantScope } from '../common/tenant-identity/tenant-scope';
 import { TaskEntity } from './task.entity';
 import type { TaskRecordFilter } from './task-record-filter';
+import { EXPORT_PAGE_SIZE, type TaskExportPosition, type TaskExportRow } from './task-export-row';
 
 /**
  * Every read of task records over more than one tenant: background jobs claiming due work (status sync,
@@ -164,29 +165,73 @@ export class TaskCrossTenantReader extends CrossTenantReader<TaskEntity> {
 
   /**
    * Auditor export: one page of the scope's task records in creation order after `after` (keyset pagination, so
-   * memory stays flat however many there are).
+   * memory stays flat however many there are), each with its charge, as raw rows of only the columns the export
+   * writes. One query per page: the charge is a LEFT JOIN of the record's ledger entry (billing's table, read only
+   * here, by its unique task_ref), and no JSON column is hydrated — the one value the export needs from
+   * `upstream_task`, the resolution upstream reported, is read by the database.
    */
-  async exportPage(scope: TenantScope, filter: TaskRecordFilter, after: { createdAt: number; id: string } | null, limit: number): Promise<TaskEntity[]> {
-    const qb = this.inScope(this.repo.createQueryBuilder('t'), 't', scope).orderBy('t.created_at', 'ASC').addOrderBy('t.id', 'ASC').take(limit);
+  async exportPage(scope: TenantScope, filter: TaskRecordFilter, after: TaskExportPosition | null, limit: number): Promise<TaskExportRow[]> {
+    return this.exportPageQuery(scope, filter, after, limit).getRawMany<TaskExportRow>();
+  }
+
+  /** The query of one export page (exposed so a test can ask the database for its plan). */
+  exportPageQuery(scope: TenantScope, filter: TaskRecordFilter, after: TaskExportPosition | null, limit: number) {
+    const upstreamResolution =
+      this.repo.manager.connection.options.type === 'postgres'
+        ? "CASE WHEN json_typeof(t.upstream_task::json -> 'resolution') = 'string' THEN t.upstream_task::json ->> 'resolution' ELSE t.resolution END"
+        : "CASE WHEN json_type(t.upstream_task, '$.resolution') = 'text' THEN json_extract(t.upstream_task, '$.resolution') ELSE t.resolution END";
+    // The ledger entry of the record, within the scope as BillingService.entriesForTasks reads it.
+    const charge = scope.scope === 'tenant' ? 'l.task_ref = t.id AND l.tenant_id = :scopeTenantId' : 'l.task_ref = t.id';
+    const qb = this.inScope(this.repo.createQueryBuilder('t'), 't', scope)
+      .select('t.id', 'id')
+      .addSelect('t.task_id', 'task_id')
+      .addSelect('t.tenant_id', 'tenant_id')
+      .addSelect('t.model', 'model')
+      .addSelect('t.upstream_model', 'upstream_model')
+      .addSelect('t.status', 'status')
+      .addSelect(upstreamResolution, 'resolution')
+      .addSelect('t.ratio', 'ratio')
+      .addSelect('t.duration', 'duration')
+      .addSelect('t.has_video_input', 'has_video_input')
+      .addSelect('t.created_at', 'created_at')
+      .addSelect('t.finished_at', 'finished_at')
+      .addSelect('t.safety_identifier', 'safety_identifier')
+      .addSelect('t.callback_url', 'callback_url')
+      .addSelect('t.hidden_at', 'hidden_at')
+      .addSelect('t.error_code', 'error_code')
+      .addSelect('t.request_id', 'request_id')
+      .addSelect('l.sku', 'sku')
+      .addSelect('l.tokens', 'tokens')
+      .addSelect('l.nano_per_million', 'nano_per_million')
+      .addSelect('l.amount_nano', 'amount_nano')
+      .leftJoin('ledger_entries', 'l', charge)
+      .orderBy('t.created_at', 'ASC')
+      .addOrderBy('t.id', 'ASC')
+      .limit(limit);
     if (filter.from !== undefined) qb.andWhere('t.created_at >= :from', { from: filter.from });
     if (filter.to !== undefined) qb.andWhere('t.created_at < :to', { to: filter.to });
     if (filter.status) qb.andWhere('t.status = :status', { status: filter.status });
     if (filter.model) qb.andWhere('t.model = :model', { model: filter.model });
     // A row-value comparison, so both engines answer with a range scan of idx_tasks_created_id.
     if (after) qb.andWhere('(t.created_at, t.id) > (:ac, :aid)', { ac: after.createdAt, aid: after.id });
-    return qb.getMany();
+    return qb;
   }
 
-  /** Every task record of the scope matching the filter, page by page, for auditor exports (hidden ones included). */
-  async *exportRecords(scope: TenantScope, filter: TaskRecordFilter, pageSize = 1000): AsyncGenerator<TaskEntity[]> {
-    let after: { createdAt: number; id: string } | null = null;
-    for (;;) {
-      const page = await this.exportPage(scope, filter, after, pageSize);
-      if (page.length === 0) return;
-      yield page;
+  /**
+   * Every task record of the scope matching the filter, page by page, for auditor exports (hidden ones included). The
+   * next page is asked for as soon as a page arrives, before the caller writes it out, so that on PostgreSQL the
+   * database reads it meanwhile.
+   */
+  async *exportRecords(scope: TenantScope, filter: TaskRecordFilter, pageSize = EXPORT_PAGE_SIZE): AsyncGenerator<TaskExportRow[]> {
+    let page = await this.exportPage(scope, filter, null, pageSize);
+    while (page.length > 0) {
       const last = page[page.length - 1];
-      after = { createdAt: last.createdAt, id: last.id };
-      if (page.length < pageSize) return;
+      const next = page.length < pageSize ? null : this.exportPage(scope, filter, { createdAt: Number(last.created_at), id: last.id }, pageSize);
+      // Handled here too, so a read still under way when the caller stops (the client went away) is not an unhandled rejection.
+      next?.catch(() => undefined);
+      yield page;
+      if (!next) return;
+      page = await next;
     }
   }
 

@@ -9,6 +9,7 @@ import { decodeTaskLogCursor, encodeTaskLogCursor } from './task-log-cursor';
 import type { TaskEntity } from './task.entity';
 import { ALL_TENANTS, staffFilterScope, TenantScope } from '../common/tenant-identity/tenant-scope';
 import { TaskCrossTenantReader } from './task-cross-tenant.reader';
+import type { TaskExportRow } from './task-export-row';
 import type { TaskRecordFilter } from './task-record-filter';
 
 /**
@@ -46,10 +47,10 @@ export class TaskLogService {
   }
 
   /**
-   * Every task record of the scope matching the filter, oldest first, page by page (hidden ones included): the
-   * auditor export streams these with constant memory.
+   * Every task record of the scope matching the filter, oldest first, page by page (hidden ones included), each with
+   * its charge: the auditor export streams these with constant memory.
    */
-  exportRecords(scope: TenantScope, filter: TaskRecordFilter): AsyncGenerator<TaskEntity[]> {
+  exportRecords(scope: TenantScope, filter: TaskRecordFilter): AsyncGenerator<TaskExportRow[]> {
     return this.crossTenant.exportRecords(scope, filter);
   }
 
