@@ -74,7 +74,7 @@ function readSettings(env: NodeJS.ProcessEnv): Settings {
     rounds: int('BENCH_ROUNDS', quick ? 1 : 3),
     connections: int('BENCH_CONNECTIONS', 50),
     scenarios: RUN_ORDER.filter((s) => scenarios.includes(s)),
-    listRows: int('BENCH_LIST_ROWS', quick ? 2_000 : 200_000),
+    listRows: int('BENCH_LIST_ROWS', quick ? 2_000 : 1_000_000),
     rates,
     poller: {
       tasks: pollerTasks,
@@ -317,7 +317,7 @@ async function scenarioS4(ctx: Context): Promise<void> {
   for (const connections of [...new Set([1, ctx.settings.connections])]) {
     const spec = { target: `gateway list (${n} tasks, ${connections} conn.)`, url, headers: bearer(tenant.token) };
     const [list] = await measureInterleaved(ctx.gen, [spec], { ...ctx.settings, connections }, log, probeOnce);
-    ctx.rows.push(toRow(ctx, `S4 list page 1, status filter, ${connections} conn.`, list, '—'));
+    ctx.rows.push({ ...toRow(ctx, `S4 list page 1, status filter, ${connections} conn.`, list, '—'), details: { connections, tasks: n } });
   }
 }
 

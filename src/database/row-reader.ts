@@ -1,4 +1,4 @@
-import type { ObjectLiteral, Repository } from 'typeorm';
+import { QueryFailedError, type ObjectLiteral, type Repository } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 
 /** `sql` written with `?` placeholders, as the engine wants them (PostgreSQL: `$1, $2, …`). */
@@ -18,6 +18,8 @@ export function placeholdersFor(type: string, sql: string): string {
  */
 export class RowReader<T extends ObjectLiteral> {
   private readonly statements = new Map<string, string>();
+  /** SQLite: the prepared statement of each SQL text, run on the one shared connection without TypeORM's runner. */
+  private readonly prepared = new Map<string, SqliteStatement>();
 
   constructor(private readonly repo: Repository<T>) {}
 
@@ -30,8 +32,27 @@ export class RowReader<T extends ObjectLiteral> {
    * repository to run it on: the one this reader was made for, or the same one bound to a transaction.
    */
   async first(condition: string, params: readonly unknown[], through: Repository<T> = this.repo): Promise<T | null> {
-    const rows = await through.query<Record<string, unknown>[]>(this.statement(condition), [...params]);
+    const sql = this.statement(condition);
+    const sqlite = sqliteConnectionOf(through);
+    const rows = sqlite ? this.runOnSqlite(sqlite, sql, params) : await through.query<Record<string, unknown>[]>(sql, [...params]);
     return rows.length === 0 ? null : this.hydrate(rows[0]);
+  }
+
+  /**
+   * better-sqlite3 answers synchronously on its one connection (the one TypeORM's runner and every transaction use),
+   * so a read needs no runner: the statement is prepared once and run directly. Errors read as TypeORM's.
+   */
+  private runOnSqlite(db: SqliteConnection, sql: string, params: readonly unknown[]): Record<string, unknown>[] {
+    try {
+      let stmt = this.prepared.get(sql);
+      if (stmt === undefined) {
+        stmt = db.prepare(sql);
+        this.prepared.set(sql, stmt);
+      }
+      return stmt.all(...params);
+    } catch (err) {
+      throw new QueryFailedError(sql, [...params], err as Error);
+    }
   }
 
   private statement(condition: string): string {
@@ -55,4 +76,18 @@ export class RowReader<T extends ObjectLiteral> {
     }
     return entity;
   }
+}
+
+interface SqliteStatement {
+  all(...params: unknown[]): Record<string, unknown>[];
+}
+
+interface SqliteConnection {
+  prepare(sql: string): SqliteStatement;
+}
+
+/** The open better-sqlite3 connection behind `repo`, or null on another driver (or before it is open). */
+function sqliteConnectionOf(repo: { manager: Repository<ObjectLiteral>['manager'] }): SqliteConnection | null {
+  const driver = repo.manager.connection.driver as { options: { type: string }; databaseConnection?: SqliteConnection };
+  return driver.options.type === 'better-sqlite3' && driver.databaseConnection ? driver.databaseConnection : null;
 }
