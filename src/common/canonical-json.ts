@@ -18,10 +18,12 @@ export function canonicalJson(value: unknown): string {
 }
 
 const LONG_STRING_CHARS = 1024 * 1024;
+/** 64K characters a slice: concurrent digests queue their slices in the same turn of the event loop (see json-body.ts). */
+const SLICE_CHARS = 64 * 1024;
 
 /**
  * SHA-256 (hex) of canonicalJson(value)'s UTF-8, the same digest, computed without one long synchronous step
- * (docs/contract.md §10): strings of a megabyte or more are hashed a slice at a time, yielding to the event loop between slices.
+ * (docs/contract.md §10): strings of a megabyte or more are hashed 64K characters at a time, yielding to the event loop between slices.
  */
 export async function canonicalJsonSha256(value: unknown): Promise<string> {
   const hash = createHash('sha256');
@@ -56,7 +58,7 @@ function* canonicalPieces(value: unknown): Generator<string | typeof YIELD> {
   } else if (typeof value === 'string' && value.length >= LONG_STRING_CHARS) {
     yield '"';
     for (let i = 0; i < value.length;) {
-      let end = Math.min(value.length, i + LONG_STRING_CHARS);
+      let end = Math.min(value.length, i + SLICE_CHARS);
       const last = value.charCodeAt(end - 1);
       if (end < value.length && last >= 0xd800 && last <= 0xdbff) end -= 1; // never split a surrogate pair
       yield JSON.stringify(value.slice(i, end)).slice(1, -1);

@@ -1,11 +1,15 @@
 /**
  * A request body as JSON without one long synchronous step (docs/contract.md §10: nothing blocks the event loop for more than
  * 100 ms). Small bodies are `JSON.stringify`; a body holding a string of a megabyte or more (a base64 image) is
- * serialised in slices of about a megabyte into UTF-8 chunks, yielding to the event loop between slices. The bytes
+ * serialised in slices of 64K characters into UTF-8 chunks, yielding to the event loop between slices. The bytes
  * are exactly JSON.stringify's; `exchange` sends them with their Content-Length, paced (see http-exchange.ts).
  */
 const LONG_STRING_CHARS = 1024 * 1024;
-const SLICE_CHARS = 1024 * 1024;
+/**
+ * 64K characters a slice (well under a millisecond each): several large creates at once queue their slices in the
+ * same turn of the event loop (setImmediate), so a slice must stay small for the sum to stay small.
+ */
+const SLICE_CHARS = 64 * 1024;
 
 /** A JSON body already encoded, in chunks. */
 export interface ChunkedJsonBody {
