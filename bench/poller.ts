@@ -7,7 +7,7 @@
  * then all released at once. The sync finds them, follows them to `succeeded` and settles each into the ledger.
  *
  * Measured: time until all N are settled, settled tasks per second, the lag of each settlement (ledger entry
- * `created_at` minus the moment the sandbox finished the task), upstream GETs (the sandbox's request log, op
+ * `created_at` minus the moment the sandbox finished the task), upstream calls (the sandbox's request log, op
  * `get`) against the configured budget, and the RSS of this process. A second, shorter run at the default
  * budget (20/s) shows the budget holds.
  */
@@ -37,7 +37,7 @@ export interface PollerSettings {
   /** Sandbox phases: a task finishes queuedMs + runningMs after it was created (here: after its release). */
   queuedMs: number;
   runningMs: number;
-  /** The run at the default budget: its tasks and how long its upstream GETs are counted. */
+  /** The run at the default budget: its tasks and how long its upstream calls are counted. */
   budgetRps: number;
   budgetTasks: number;
   budgetWindowS: number;
@@ -49,10 +49,16 @@ const SCENARIO = 'S5 background sync';
 /** Concurrent creates against the sandbox's data plane. */
 const CREATE_CONCURRENCY = 32;
 
-/** Upstream GETs as the sandbox recorded them: drained from its request log every 100 ms. */
+/**
+ * The sync's upstream calls as the sandbox recorded them (drained from its request log every 100 ms): GETs of one task
+ * and lists of several (`filter.task_ids`), each one call of the budget.
+ */
 class UpstreamGets {
   readonly at: number[] = [];
-  /** The sync's looks at each task: upstream task id → times of its GETs (ascending). */
+  /** List calls among them, and the task ids they carried. */
+  lists = 0;
+  listedIds = 0;
+  /** The sync's looks at each task: upstream task id → times of the calls that asked for it (ascending). */
   readonly byTask = new Map<string, number[]>();
   private timer?: NodeJS.Timeout;
 
@@ -69,13 +75,13 @@ class UpstreamGets {
     this.drain();
   }
 
-  /** GETs with from ≤ at < to. */
+  /** Calls with from ≤ at < to. */
   between(from: number, to: number): number {
     this.drain();
     return this.at.filter((t) => t >= from && t < to).length;
   }
 
-  /** Most GETs in any 1-s window. */
+  /** Most calls in any 1-s window. */
   busiestSecond(): number {
     const sorted = [...this.at].sort((a, b) => a - b);
     let best = 0;
@@ -92,12 +98,20 @@ class UpstreamGets {
     const requests = control.requests();
     control.clearRequests();
     for (const r of requests) {
-      if (r.op !== 'get') continue;
+      if (r.op !== 'get' && r.op !== 'list') continue;
       this.at.push(r.at);
-      const taskId = decodeURIComponent(r.path.slice(r.path.lastIndexOf('/') + 1));
-      const looks = this.byTask.get(taskId);
-      if (looks) looks.push(r.at);
-      else this.byTask.set(taskId, [r.at]);
+      const listed = r.query['filter.task_ids'];
+      const taskIds =
+        r.op === 'get' ? [decodeURIComponent(r.path.slice(r.path.lastIndexOf('/') + 1))] : listed === undefined ? [] : ([] as string[]).concat(listed);
+      if (r.op === 'list') {
+        this.lists++;
+        this.listedIds += taskIds.length;
+      }
+      for (const taskId of taskIds) {
+        const looks = this.byTask.get(taskId);
+        if (looks) looks.push(r.at);
+        else this.byTask.set(taskId, [r.at]);
+      }
     }
   }
 }
@@ -143,7 +157,7 @@ interface RunOptions {
   tasks: number;
   rps: number;
   /**
-   * The budget run: count GETs for this long, starting one second after the first one (the token bucket
+   * The budget run: count calls for this long, starting one second after the first one (the token bucket
    * starts full, so the first second may use up to twice the budget), then stop. Otherwise wait for all to settle.
    */
   windowS?: number;
@@ -180,11 +194,14 @@ interface RunResult {
     byInterval: Record<string, number>;
     byLooksBefore: Record<string, number>;
   };
-  /** Upstream GETs counted: all of them, or those of the budget run's window. */
+  /** Upstream calls counted: all of them, or those of the budget run's window. */
   gets: number;
+  /** Of all the calls: lists, and the task ids they carried. */
+  lists: number;
+  listedIds: number;
   getsPerSec: number | null;
   getWindowS: number | null;
-  /** GETs in the first second (budget run). */
+  /** Calls in the first second (budget run). */
   firstSecondGets: number | null;
   busiestSecond: number;
   rss: RssSummary;
@@ -218,6 +235,7 @@ async function pollerRun(settings: PollerSettings, opts: RunOptions, dbs: BenchD
 
       timer
         .wrap(gateway.app.select(TasksModule).get(TaskCrossTenantReader), 'claimDueForSync', 'claim')
+        .wrap(gateway.app.get(ArkDataClient, { strict: false }), 'listTasks', 'upstream list of tasks')
         .wrap(gateway.app.get(ArkDataClient, { strict: false }), 'getTask', 'upstream GET')
         .wrap(gateway.app.get(TaskSyncService, { strict: false }), 'applyAll', 'group commit of looks (transaction)')
         .wrap(gateway.app.select(TasksModule).get(TaskCrossTenantReader), 'releaseSyncLeasesOf', 'lease release (batch)');
@@ -251,7 +269,7 @@ async function pollerRun(settings: PollerSettings, opts: RunOptions, dbs: BenchD
         }
         if (now - lastLog >= 5000) {
           lastLog = now;
-          log(`  ${opts.label}: ${settled}/${n} settled, ${gets.at.length} upstream GETs, ${seconds(now - releasedAt)} s after release`);
+          log(`  ${opts.label}: ${settled}/${n} settled, ${gets.at.length} upstream calls, ${seconds(now - releasedAt)} s after release`);
         }
       }
       const rss = await sampler.stop();
@@ -356,6 +374,8 @@ async function pollerRun(settings: PollerSettings, opts: RunOptions, dbs: BenchD
           mean: mean === null ? null : Math.round(mean),
         },
         gets: getCount,
+        lists: gets.lists,
+        listedIds: gets.listedIds,
         getsPerSec: getWindowS ? getCount / getWindowS : null,
         getWindowS,
         firstSecondGets,
@@ -380,7 +400,7 @@ async function pollerRun(settings: PollerSettings, opts: RunOptions, dbs: BenchD
 export async function pollerScenario(settings: PollerSettings, dbs: BenchDatabases, log: Log): Promise<ScenarioOutput> {
   const n = settings.tasks;
   log(
-    `S5 background sync: ${n} in-flight tasks, budget ${settings.rps} GET/s, backoff ${settings.backoffMs} ms; ` +
+    `S5 background sync: ${n} in-flight tasks, budget ${settings.rps} calls/s, backoff ${settings.backoffMs} ms; ` +
       `then ${settings.budgetTasks} tasks at the default budget of ${settings.budgetRps}/s for ${settings.budgetWindowS} s`,
   );
   const main = await pollerRun(settings, { label: `S5 ${n} tasks @ ${settings.rps}/s`, tasks: n, rps: settings.rps }, dbs, log);
@@ -392,13 +412,13 @@ export async function pollerScenario(settings: PollerSettings, dbs: BenchDatabas
   );
 
   const failures = [...main.failures, ...budget.failures];
-  // A token bucket of one second's worth: any window of W s may see rate × (W + 1) GETs, and rate × W on average.
+  // A token bucket of one second's worth: any window of W s may see rate × (W + 1) calls, and rate × W on average.
   const budgetAllowed = budget.rps * (settings.budgetWindowS + 1);
   if (budget.gets > budgetAllowed) {
-    failures.push(`S5 budget ${budget.rps}/s: ${budget.gets} upstream GETs in ${settings.budgetWindowS} s, more than the ${budgetAllowed} the budget allows`);
+    failures.push(`S5 budget ${budget.rps}/s: ${budget.gets} upstream calls in ${settings.budgetWindowS} s, more than the ${budgetAllowed} the budget allows`);
   }
   if (budget.busiestSecond > 2 * budget.rps) {
-    failures.push(`S5 budget ${budget.rps}/s: ${budget.busiestSecond} upstream GETs within one second, more than twice the budget`);
+    failures.push(`S5 budget ${budget.rps}/s: ${budget.busiestSecond} upstream calls within one second, more than twice the budget`);
   }
 
   const mainGetRatio = main.getsPerSec === null ? null : main.getsPerSec / main.rps;
@@ -410,7 +430,7 @@ export async function pollerScenario(settings: PollerSettings, dbs: BenchDatabas
   const rows: ReportRow[] = [
     {
       scenario: SCENARIO,
-      target: `${n} tasks, budget ${main.rps} GET/s`,
+      target: `${n} tasks, budget ${main.rps} calls/s`,
       unit: 'settled/s',
       reqPerSec: main.settledPerSec,
       p50: main.lag.p50,
@@ -418,7 +438,7 @@ export async function pollerScenario(settings: PollerSettings, dbs: BenchDatabas
       comparison:
         `lag ÷ poll interval p99 ${fmtX(perInterval.p99)} (goal ≤ 2: ${goal}), p50 ${fmtX(perInterval.p50)}, max ${fmtX(perInterval.max)}; ` +
         `p50/p99 = settlement lag; all settled ${main.allSettledMs === null ? 'n/a' : `${seconds(main.allSettledMs)} s`} after release; ` +
-        `lag p95 ${fmtMs(main.lag.p95)}, max ${fmtMs(main.lag.max)}; ${main.gets} upstream GETs (${(main.gets / n).toFixed(2)}/task), ` +
+        `lag p95 ${fmtMs(main.lag.p95)}, max ${fmtMs(main.lag.max)}; ${main.gets} upstream calls (${(main.gets / n).toFixed(2)}/task; ${main.lists} lists carrying ${main.listedIds} task ids, ${main.gets - main.lists} GETs), ` +
         `${main.getsPerSec?.toFixed(0) ?? 'n/a'}/s = ×${mainGetRatio?.toFixed(2) ?? 'n/a'} of budget; peak RSS ${main.rss.peakMb.toFixed(0)} MB`,
       validRounds: main.failures.length === 0 ? 1 : 0,
       totalRounds: 1,
@@ -428,13 +448,13 @@ export async function pollerScenario(settings: PollerSettings, dbs: BenchDatabas
     },
     {
       scenario: SCENARIO,
-      target: `${budget.tasks} tasks, budget ${budget.rps} GET/s (default)`,
-      unit: 'GET/s',
+      target: `${budget.tasks} tasks, budget ${budget.rps} calls/s (default)`,
+      unit: 'calls/s',
       reqPerSec: budget.getsPerSec,
       p50: null,
       p99: null,
       comparison:
-        `${budget.gets} upstream GETs in ${settings.budgetWindowS} s = ×${budgetRatio?.toFixed(2) ?? 'n/a'} of the ${budget.rps}/s budget ` +
+        `${budget.gets} upstream calls in ${settings.budgetWindowS} s = ×${budgetRatio?.toFixed(2) ?? 'n/a'} of the ${budget.rps}/s budget ` +
         `(${budget.firstSecondGets} in the first second before that, from the full bucket; busiest 1-s window ${budget.busiestSecond}); ${budget.settled} settled meanwhile`,
       validRounds: budget.failures.length === 0 && budget.gets <= budgetAllowed && budget.busiestSecond <= 2 * budget.rps ? 1 : 0,
       totalRounds: 1,
@@ -451,7 +471,7 @@ export async function pollerScenario(settings: PollerSettings, dbs: BenchDatabas
       `Lag = ledger entry created_at − the sandbox's finish time (ms); mean ${fmtMs(main.lag.mean)}. ` +
       `It includes the wait for the task's next look under the backoff (${settings.backoffMs} ms after the 1st, 2nd, … look).`,
     `S5 poll interval: for each settled task, the back-off step in effect when it finished upstream — the gap scheduled between the sync's ` +
-      `last look before the finish (upstream GETs per task, from the sandbox's request log) and the next (after the k-th look, the k-th step; ` +
+      `last look before the finish (upstream calls asking for the task, from the sandbox's request log) and the next (after the k-th look, the k-th step; ` +
       `a task not looked at before it finished counts with the first step) — and its lag as a multiple of it; goal p99 ≤ 2. ` +
       `Tasks per interval: ${Object.entries(perInterval.byInterval)
         .map(([ms, c]) => `${ms} ms ${c}`)
@@ -459,7 +479,7 @@ export async function pollerScenario(settings: PollerSettings, dbs: BenchDatabas
         .map(([k, c]) => `${k}: ${c}`)
         .join(', ')}.`,
     `S5 where the time goes (${n} tasks @ ${main.rps}/s): event loop ${(main.eventLoopUtilization * 100).toFixed(0)}% busy from seeding to the last settlement; ` +
-      `${main.timingLine}. Busiest 1-s window ${main.busiestSecond} upstream GETs. RSS ${main.rss.startMb.toFixed(0)} → peak ${main.rss.peakMb.toFixed(0)} MB ` +
+      `${main.timingLine}. Busiest 1-s window ${main.busiestSecond} upstream calls. RSS ${main.rss.startMb.toFixed(0)} → peak ${main.rss.peakMb.toFixed(0)} MB ` +
       `(heapUsed peak ${main.rss.peakHeapUsedMb.toFixed(0)} MB; longest sampling gap ${main.rss.longestGapMs.toFixed(0)} ms).`,
   ];
   return { rows, notes, failures };

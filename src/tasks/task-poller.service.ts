@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { ArkApiError } from '@arkgate/byteplus';
+import { ArkApiError, ArkDataClient, ArkTask, ArkUnavailableError } from '@arkgate/byteplus';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { TaskEntity } from './task.entity';
 import { TaskCrossTenantReader } from './task-cross-tenant.reader';
@@ -19,10 +19,15 @@ interface FinishedLook {
   delayMs: number | null;
 }
 
-/** How many refreshes of one instance run at once. */
+/** How many upstream look-ups of one instance run at once (a look-up: one list call, or one GET). */
 const CONCURRENCY = 48;
 /** Most tasks one round claims. */
 const MAX_BATCH = 400;
+/**
+ * Most tasks looked up by one upstream call: a list with `filter.task_ids` (upstream's page_size allows 500; 50 ids
+ * keep the URL near 2 KB, which every proxy on the way accepts).
+ */
+const LOOKUP_IDS = 50;
 /** Most leases ended in one transaction. */
 const LEASE_BATCH = 500;
 /** Upstream forgets tasks after 7 days; default execution_expires_after is 48 h. */
@@ -30,9 +35,11 @@ const DEFAULT_EXPIRES_AFTER_S = 172_800;
 
 /**
  * Keeps every queued/running task in step with upstream even if nobody polls it, so billing settles.
- * Each instance leases due tasks (never one another instance holds), refreshes them through the shared
- * path, backs off per task (2, 5, 10, 20, 30 s by default), and stays under the upstream call budget
- * ARKGATE_SYNC_RPS — shared by all instances through Redis when REDIS_URL is set, else per instance.
+ * Each instance leases due tasks (never one another instance holds), looks them up upstream up to 50 at a time (one
+ * list call with `filter.task_ids`; a task the list does not return is asked for alone, so a task upstream has
+ * forgotten is found expired), records what changed through the shared path, backs off per task (2, 5, 10, 20, 30 s
+ * by default), and stays under the upstream call budget ARKGATE_SYNC_RPS (in calls, whatever each carries) — shared
+ * by all instances through Redis when REDIS_URL is set, else per instance.
  * Leases expire, so tasks of a stopped instance are picked up; on shutdown it claims nothing more from the moment
  * draining begins, finishes the round in hand and releases every lease it still holds, so others take over at once.
  */
@@ -44,12 +51,14 @@ export class TaskPollerService implements OnApplicationBootstrap, BeforeApplicat
   private current?: Promise<unknown>;
   private stopped = true;
   private readonly budget: SyncBudget;
-  private lastGranted = 0;
+  /** The last round left due tasks unclaimed: the next starts at once. */
+  private moreDue = false;
   private readonly leases = new WriteBatcher<FinishedLook, void>((looks) => this.releaseLeases(looks), LEASE_BATCH);
 
   constructor(
     private readonly crossTenant: TaskCrossTenantReader,
     private readonly sync: TaskSyncService,
+    private readonly ark: ArkDataClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly shutdown: ShutdownState,
     redis: RedisConnection,
@@ -82,19 +91,26 @@ export class TaskPollerService implements OnApplicationBootstrap, BeforeApplicat
     if (this.timer) clearTimeout(this.timer);
   }
 
-  /** One round: claim what is due within the budget and refresh it. Returns how many tasks it handled. */
+  /** One round: claim what is due within the budget and look it up. Returns how many tasks it handled. */
   async runOnce(now = Date.now()): Promise<number> {
+    this.moreDue = false;
     const due = await this.crossTenant.countDueForSync(now);
     if (due === 0) return 0;
-    const granted = await this.budget.take(Math.min(due, MAX_BATCH));
-    this.lastGranted = granted;
+    const wanted = Math.min(due, MAX_BATCH);
+    const granted = await this.budget.take(Math.ceil(wanted / LOOKUP_IDS));
     if (granted <= 0 || this.shutdown.draining) return 0;
-    const claimed = await this.crossTenant.claimDueForSync(this.owner, now, now + this.config.sync.leaseMs, granted);
+    const claimed = await this.crossTenant.claimDueForSync(this.owner, now, now + this.config.sync.leaseMs, Math.min(wanted, granted * LOOKUP_IDS));
+    this.moreDue = claimed.length > 0 && due > claimed.length;
+    // As many calls as 50 ids need, the ids spread evenly over them (101 tasks: 34 + 34 + 33, not 50 + 50 + 1).
+    const calls = Math.ceil(claimed.length / LOOKUP_IDS);
+    const lookups = Array.from({ length: calls }, (_, i) =>
+      claimed.slice(Math.floor((i * claimed.length) / calls), Math.floor(((i + 1) * claimed.length) / calls)),
+    );
     let next = 0;
     const worker = async () => {
-      while (next < claimed.length) await this.syncOne(claimed[next++]);
+      while (next < lookups.length) await this.lookUp(lookups[next++]);
     };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, claimed.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, lookups.length) }, worker));
     return claimed.length;
   }
 
@@ -106,16 +122,61 @@ export class TaskPollerService implements OnApplicationBootstrap, BeforeApplicat
           this.logger.error(`sync round failed: ${(err as Error).message}`);
           return 0;
         })
-        .then((handled) => this.schedule(handled > 0 && handled === this.lastGranted ? 0 : this.config.sync.intervalMs));
+        .then(() => this.schedule(this.moreDue ? 0 : this.config.sync.intervalMs));
     }, ms);
   }
 
-  private async syncOne(row: TaskEntity): Promise<void> {
+  /**
+   * Looks up several tasks with one list call and records each; a task the answer does not carry (upstream lists only
+   * its last 7 days) is asked for alone, within the budget. If upstream refuses the list (4xx) or answers it in a shape
+   * this client does not accept, each task is asked for alone, so one bad task does not hold back the others; if it is
+   * unavailable, every look failed and backs off.
+   */
+  private async lookUp(rows: TaskEntity[]): Promise<void> {
+    const ids = rows.filter((r) => r.taskId && !isTerminal(r.status)).map((r) => r.taskId as string);
+    if (ids.length < 2) {
+      await Promise.all(rows.map((row) => this.syncOne(row)));
+      return;
+    }
     const lookedAt = Date.now();
+    let found: Map<string, ArkTask>;
+    try {
+      const { items } = await this.ark.listTasks({ task_ids: ids, page_num: 1, page_size: ids.length });
+      found = new Map(items.map((task) => [task.id, task]));
+    } catch (err) {
+      const refused = (err instanceof ArkApiError && err.status !== 429) || (err instanceof ArkUnavailableError && err.reason === 'bad_response');
+      this.logger.warn(`sync look-up of ${ids.length} tasks failed: ${(err as Error).message}${refused ? '; asking for each alone' : ''}`);
+      if (refused) await this.alone(rows);
+      else await Promise.all(rows.map((row) => this.lookFailed(row, lookedAt)));
+      return;
+    }
+    const missing = rows.filter((row) => !found.has(row.taskId as string));
+    await Promise.all([
+      ...rows.filter((row) => found.has(row.taskId as string)).map((row) => this.syncOne(row, found.get(row.taskId as string), lookedAt)),
+      this.alone(missing),
+    ]);
+  }
+
+  /** Asks for each task alone, as far as the budget allows now; the rest are looked at again after their back-off. */
+  private async alone(rows: TaskEntity[]): Promise<void> {
+    if (rows.length === 0) return;
+    const granted = await this.budget.take(rows.length);
+    const lookedAt = Date.now();
+    await Promise.all(rows.map((row, i) => (i < granted ? this.syncOne(row) : this.lookFailed(row, lookedAt))));
+  }
+
+  /** A look that learnt nothing: the lease ends, the task due again after its back-off. */
+  private lookFailed(row: TaskEntity, lookedAt: number): Promise<void> {
+    const attempts = row.syncAttempts + 1;
+    return this.leases.add({ id: row.id, lookedAt, attempts, delayMs: this.backoff(attempts) });
+  }
+
+  /** One task's look: `upstream` when a list already answered for it, else its own GET. */
+  private async syncOne(row: TaskEntity, upstream?: ArkTask, lookedAt = Date.now()): Promise<void> {
     const attempts = row.syncAttempts + 1;
     let delayMs: number | null = this.backoff(attempts);
     try {
-      const fresh = await this.sync.refreshPolled(row);
+      const fresh = upstream ? await this.sync.recordPolled(row, upstream) : await this.sync.refreshPolled(row);
       if (isTerminal(fresh.status)) delayMs = null;
     } catch (err) {
       if (err instanceof ArkApiError && err.status === 404 && this.pastExpiry(row)) {

@@ -81,6 +81,12 @@ export class TaskSyncService {
     return this.flights.run(row.id, () => this.doRefresh(row, {}, true));
   }
 
+  /** The background sync's record of a task it looked up with others (one list call): as `refreshPolled` records its GET. */
+  recordPolled(row: TaskEntity, upstream: ArkTask): Promise<TaskEntity> {
+    if (isTerminal(row.status) || unchanged(row, upstream)) return Promise.resolve(row);
+    return this.applyPolled(row, upstream);
+  }
+
   /** The background sync's `apply`: recorded through the group commit; resolves once committed. */
   applyPolled(row: TaskEntity, upstream: ArkTask): Promise<TaskEntity> {
     return this.polled.add({ row, upstream });
@@ -175,9 +181,14 @@ export class TaskSyncService {
 
   private async doRefresh(row: TaskEntity, opts: { requestId?: string }, polled = false): Promise<TaskEntity> {
     const upstream = await this.ark.getTask(row.taskId as string, { requestId: opts.requestId });
-    if (upstream.status === row.status && !isTerminal(upstream.status) && row.upstreamTask) return row;
+    if (unchanged(row, upstream)) return row;
     return polled ? this.applyPolled(row, upstream) : this.apply(row, upstream);
   }
+}
+
+/** Upstream says what the record already says, and the task is still unfinished: nothing to record. */
+function unchanged(row: TaskEntity, upstream: ArkTask): boolean {
+  return upstream.status === row.status && !isTerminal(upstream.status) && row.upstreamTask !== null && row.upstreamTask !== undefined;
 }
 
 export function isTerminal(status: string): boolean {

@@ -51,7 +51,7 @@ describe(`SIGTERM drains and exits 0 (${process.env.DATABASE_URL?.startsWith('po
       // Tasks that stay running, so the background sync keeps leasing them.
       for (let i = 0; i < 3; i++) expect((await call('POST', TASKS, token, BODY)).status).toBe(200);
       await eventually(
-        async () => sandbox.control.requests().filter((r) => r.op === 'get').length,
+        async () => sandbox.control.requests().filter((r) => r.op === 'get' || r.op === 'list').length,
         (n) => n >= 6,
       );
 
@@ -78,8 +78,9 @@ describe(`SIGTERM drains and exits 0 (${process.env.DATABASE_URL?.startsWith('po
 
       expect(await gw.exited).toBe(0);
       expect(Date.now() - signalledAt).toBeLessThan(GRACE_MS);
-      // No sync GET started once draining had begun (allowing for the ones already claimed at the signal).
-      const lateGets = sandbox.control.requests().filter((r) => r.op === 'get' && r.at > signalledAt + 300);
+      // No sync look-up (a GET, or a list of several tasks) started once draining had begun (allowing for the ones
+      // already claimed at the signal).
+      const lateGets = sandbox.control.requests().filter((r) => (r.op === 'get' || r.op === 'list') && r.at > signalledAt + 300);
       expect(lateGets).toEqual([]);
     } finally {
       gw.kill('SIGKILL');

@@ -62,6 +62,9 @@ export function isTerminal(status: ArkTaskStatus): boolean {
 
 export class TaskStore {
   private readonly tasks = new Map<string, SandboxTaskRecord>();
+  /** Each record's place in `tasks` (insertion order), so a few records can be put in list order without a walk. */
+  private readonly places = new Map<string, number>();
+  private nextPlace = 0;
   /** Ids of tasks not yet terminal, so that counting queued tasks need not scan finished ones. */
   private readonly active = new Set<string>();
   private readonly listeners: TransitionListener[] = [];
@@ -95,6 +98,7 @@ export class TaskStore {
     };
     this.nextFailure = null;
     this.tasks.set(task.id, task);
+    this.places.set(task.id, this.nextPlace++);
     this.active.add(task.id);
     this.emit(task);
     return task;
@@ -126,6 +130,16 @@ export class TaskStore {
       out.push(task);
     }
     return out.reverse();
+  }
+
+  /** The records of these ids that exist, in `list()` order (newest first), reading only them. */
+  getMany(ids: Iterable<string>): SandboxTaskRecord[] {
+    const out: SandboxTaskRecord[] = [];
+    for (const id of ids) {
+      const task = this.get(id);
+      if (task) out.push(task);
+    }
+    return out.sort((a, b) => (this.places.get(b.id) ?? 0) - (this.places.get(a.id) ?? 0));
   }
 
   queuedCount(): number {
@@ -197,6 +211,7 @@ export class TaskStore {
 
   clear(): void {
     this.tasks.clear();
+    this.places.clear();
     this.active.clear();
     this.nextFailure = null;
     this.holdForNew = null;
@@ -213,6 +228,7 @@ export class TaskStore {
     for (const record of records) {
       if (this.tasks.has(record.id)) continue;
       this.tasks.set(record.id, { ...record });
+      this.places.set(record.id, this.nextPlace++);
       if (!isTerminal(record.status)) this.active.add(record.id);
     }
   }
@@ -237,6 +253,7 @@ export class TaskStore {
 
   private forget(id: string): boolean {
     this.active.delete(id);
+    this.places.delete(id);
     return this.tasks.delete(id);
   }
 
