@@ -135,28 +135,42 @@ export class BillingService {
    * of that transaction (`priceBook`), when it settles many tasks.
    */
   async settle(manager: EntityManager, input: SettlementInput, prices?: PriceBook): Promise<LedgerEntryEntity> {
-    const family = familyOf(input.model);
-    const sku = skuFor({ family, resolution: input.resolution, hasVideoInput: input.hasVideoInput });
-    const price = prices ? await prices.at(sku, input.taskCreatedAt) : await this.priceAt(sku, input.taskCreatedAt, manager);
-    const amount = chargeNano(input.completionTokens, BigInt(price.nanoPerMillion));
-    const entry = manager.getRepository(LedgerEntryEntity).create({
-      id: randomUUID(),
-      tenantId: input.tenantId,
-      taskRef: input.taskRef,
-      taskId: input.taskId,
-      model: input.model,
-      sku,
-      resolution: input.resolution,
-      hasVideoInput: input.hasVideoInput,
-      tokens: String(input.completionTokens),
-      nanoPerMillion: price.nanoPerMillion,
-      amountNano: amount.toString(),
-      taskCreatedAt: input.taskCreatedAt,
-      createdAt: Date.now(),
-    });
-    await manager.getRepository(LedgerEntryEntity).insert(entry);
-    this.logger.log(`charged task ${input.taskId}: ${sku} ${input.completionTokens} tokens = $${formatUsd(amount)}`);
+    const [entry] = await this.settleAll(manager, [input], prices);
     return entry;
+  }
+
+  /** `settle` for many tasks in one transaction, their entries written by one INSERT (in the order given). */
+  async settleAll(manager: EntityManager, inputs: readonly SettlementInput[], prices: PriceBook = this.priceBook(manager)): Promise<LedgerEntryEntity[]> {
+    if (inputs.length === 0) return [];
+    const ledger = manager.getRepository(LedgerEntryEntity);
+    const now = Date.now();
+    const entries: LedgerEntryEntity[] = [];
+    for (const input of inputs) {
+      const family = familyOf(input.model);
+      const sku = skuFor({ family, resolution: input.resolution, hasVideoInput: input.hasVideoInput });
+      const price = await prices.at(sku, input.taskCreatedAt);
+      const amount = chargeNano(input.completionTokens, BigInt(price.nanoPerMillion));
+      entries.push(
+        ledger.create({
+          id: randomUUID(),
+          tenantId: input.tenantId,
+          taskRef: input.taskRef,
+          taskId: input.taskId,
+          model: input.model,
+          sku,
+          resolution: input.resolution,
+          hasVideoInput: input.hasVideoInput,
+          tokens: String(input.completionTokens),
+          nanoPerMillion: price.nanoPerMillion,
+          amountNano: amount.toString(),
+          taskCreatedAt: input.taskCreatedAt,
+          createdAt: now,
+        }),
+      );
+    }
+    await ledger.insert(entries);
+    for (const e of entries) this.logger.log(`charged task ${e.taskId}: ${e.sku} ${e.tokens} tokens = $${formatUsd(BigInt(e.amountNano))}`);
+    return entries;
   }
 
   /**

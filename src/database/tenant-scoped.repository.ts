@@ -1,5 +1,6 @@
 import { EntityManager, FindManyOptions, FindOptionsWhere, ObjectLiteral, Repository } from 'typeorm';
 import { RowReader } from './row-reader';
+import { RowChange, updateRows } from './row-writer';
 import { UnitOfWork } from './unit-of-work';
 import type { TenantId } from '../common/tenant-identity/tenant-id';
 
@@ -77,6 +78,19 @@ export abstract class TenantScopedRepository<T extends ObjectLiteral & { tenantI
     assertNoTenantIdIn(patch, 'patch');
     const result = await this.write(() => this.repo.update(this.scoped(tenantId, where), patch as never));
     return result.affected ?? 0;
+  }
+
+  /**
+   * Many of the tenants' rows, each changed by its own patch where `condition` also holds, in a few statements (RowWriter):
+   * for batches on a hot path. Resolves with the ids of the rows that changed.
+   */
+  protected async updateEach(changes: readonly RowChange<T>[], condition?: string): Promise<Set<string>> {
+    for (const change of changes) {
+      assertTenantId(change.tenantId);
+      assertNoTenantIdIn(change.patch, 'patch');
+    }
+    if (changes.length === 0) return new Set();
+    return this.write(() => updateRows(this.repo.manager, this.repo, changes, condition));
   }
 
   /** Writes wait for open transactions on SQLite's shared connection (see UnitOfWork). */

@@ -1,12 +1,11 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { ArkDataClient, ArkTask } from '@arkgate/byteplus';
 import type { EntityManager } from 'typeorm';
-import { BillingService } from '../billing/billing.service';
-import type { PriceBook } from '../billing/price-book';
+import { BillingService, type SettlementInput } from '../billing/billing.service';
 import { SingleFlight } from '../common/concurrency/single-flight';
 import { UnitOfWork } from '../database/unit-of-work';
 import { MetricsService } from '../observability/metrics.service';
-import { TaskEntity, TaskStatus, TERMINAL_STATUSES } from './task.entity';
+import { TaskEntity, TERMINAL_STATUSES } from './task.entity';
 import { TaskRepository } from './task.repository';
 import { WriteBatcher } from './write-batcher';
 
@@ -93,21 +92,33 @@ export class TaskSyncService {
   }
 
   /**
-   * One transaction for many looks, each recorded exactly as `apply` records it (the conditional status change, so
-   * only one caller anywhere settles a task; the ledger entry beside it). Rows are written in id order, so two
-   * batches never wait on each other's rows in opposite orders. If the transaction fails, each look is recorded
-   * again in a transaction of its own, so one bad look fails alone.
+   * One transaction for many looks, each recorded as `apply` records it (the conditional status change, so only one
+   * caller anywhere settles a task; the ledger entry beside it), but set-based: the status changes in a few statements
+   * (one per shape of change), the ledger entries of the tasks that moved to succeeded in one INSERT. Rows are given in
+   * id order. If the transaction fails, each look is recorded again in a transaction of its own, so one bad look fails
+   * alone.
    */
   private async applyAll(items: PolledChange[]): Promise<(TaskEntity | Error)[]> {
     const now = Date.now();
+    const patches = items.map(({ row, upstream }) => patchFor(row, upstream, now, true));
     const order = items.map((_, i) => i).sort((a, b) => (items[a].row.id < items[b].row.id ? -1 : items[a].row.id > items[b].row.id ? 1 : 0));
     let recorded: Recorded[];
     try {
       recorded = await this.uow.transaction(async (m) => {
-        const out: Recorded[] = new Array<Recorded>(items.length);
-        const prices = this.billing.priceBook(m);
-        for (const i of order) out[i] = await this.record(m, items[i].row, items[i].upstream, now, { prices, endLease: true });
-        return out;
+        const changed = await this.tasks
+          .using(m)
+          .applyUpstreamStates(order.map((i) => ({ tenantId: items[i].row.tenantId, id: items[i].row.id, patch: patches[i] })));
+        const charged = order.filter((i) => changed.has(items[i].row.id) && items[i].upstream.status === 'succeeded');
+        const entries = await this.billing.settleAll(
+          m,
+          charged.map((i) => this.settlementOf(items[i].row, items[i].upstream)),
+          this.billing.priceBook(m),
+        );
+        const skus = new Map(charged.map((i, k) => [i, entries[k].sku]));
+        return items.map(({ row }, i): Recorded => {
+          const moved = changed.has(row.id);
+          return { changed: moved, settled: moved && isTerminal(patches[i].status as string), chargedSku: skus.get(i), patch: patches[i] };
+        });
       });
     } catch (err) {
       this.logger.warn(`a batch of ${items.length} sync result(s) failed (${(err as Error).message}); recording each alone`);
@@ -124,53 +135,29 @@ export class TaskSyncService {
     );
   }
 
-  /**
-   * Within `m`: moves the row to what upstream reported unless it is already finished, and settles a success. With
-   * `endLease` (the background sync, which holds the task's lease) a finished task's lease ends in the same change, so
-   * a settled task is never seen still leased; `prices`: the batch's price book.
-   */
-  private async record(
-    m: EntityManager,
-    row: TaskEntity,
-    upstream: ArkTask,
-    now: number,
-    opts: { prices?: PriceBook; endLease?: boolean } = {},
-  ): Promise<Recorded> {
-    const status = upstream.status as TaskStatus;
-    const terminal = isTerminal(status);
-    const patch: Partial<TaskEntity> = {
-      status,
-      upstreamTask: upstream,
-      updatedAt: now,
-      errorCode: upstream.error?.code ?? null,
-      resolution: typeof upstream.resolution === 'string' ? upstream.resolution : row.resolution,
-      ratio: typeof upstream.ratio === 'string' ? upstream.ratio : row.ratio,
-      duration: typeof upstream.duration === 'number' ? upstream.duration : row.duration,
-      ...(terminal ? { finishedAt: now, nextSyncAt: null, reservedNano: '0' } : {}),
-      ...(terminal && opts.endLease ? { leaseOwner: null, leaseUntil: null } : {}),
-    };
+  /** Within `m`: moves the row to what upstream reported unless it is already finished, and settles a success. */
+  private async record(m: EntityManager, row: TaskEntity, upstream: ArkTask, now: number): Promise<Recorded> {
+    const patch = patchFor(row, upstream, now, false);
     const changed = await this.tasks.using(m).applyUpstreamState(row.tenantId, row.id, patch);
     let chargedSku: string | undefined;
-    if (changed && status === 'succeeded') {
-      const tokens = upstream.usage?.completion_tokens;
-      if (typeof tokens !== 'number') this.logger.error(`task ${row.taskId} succeeded without usage.completion_tokens; charged 0 tokens`);
-      const entry = await this.billing.settle(
-        m,
-        {
-          tenantId: row.tenantId,
-          taskRef: row.id,
-          taskId: row.taskId as string,
-          model: row.model,
-          hasVideoInput: row.hasVideoInput,
-          taskCreatedAt: row.createdAt,
-          resolution: typeof upstream.resolution === 'string' ? upstream.resolution : (row.resolution ?? '720p'),
-          completionTokens: typeof tokens === 'number' ? tokens : 0,
-        },
-        opts.prices,
-      );
-      chargedSku = entry.sku;
-    }
-    return { changed, settled: changed && terminal, chargedSku, patch };
+    if (changed && upstream.status === 'succeeded') chargedSku = (await this.billing.settle(m, this.settlementOf(row, upstream))).sku;
+    return { changed, settled: changed && isTerminal(upstream.status), chargedSku, patch };
+  }
+
+  /** What a task that succeeded is charged for: the finished upstream task's resolution and tokens. */
+  private settlementOf(row: TaskEntity, upstream: ArkTask): SettlementInput {
+    const tokens = upstream.usage?.completion_tokens;
+    if (typeof tokens !== 'number') this.logger.error(`task ${row.taskId} succeeded without usage.completion_tokens; charged 0 tokens`);
+    return {
+      tenantId: row.tenantId,
+      taskRef: row.id,
+      taskId: row.taskId as string,
+      model: row.model,
+      hasVideoInput: row.hasVideoInput,
+      taskCreatedAt: row.createdAt,
+      resolution: typeof upstream.resolution === 'string' ? upstream.resolution : (row.resolution ?? '720p'),
+      completionTokens: typeof tokens === 'number' ? tokens : 0,
+    };
   }
 
   /** Counted once committed: settle lag from upstream's own finish time (unix seconds), and the charge's SKU. */
@@ -189,6 +176,26 @@ export class TaskSyncService {
 /** Upstream says what the record already says, and the task is still unfinished: nothing to record. */
 function unchanged(row: TaskEntity, upstream: ArkTask): boolean {
   return upstream.status === row.status && !isTerminal(upstream.status) && row.upstreamTask !== null && row.upstreamTask !== undefined;
+}
+
+/**
+ * The change a look records: what upstream reported, and for a finished task its end (no next look, nothing reserved).
+ * With `endLease` (the background sync, which holds the task's lease) a finished task's lease ends in the same change,
+ * so a settled task is never seen still leased.
+ */
+function patchFor(row: TaskEntity, upstream: ArkTask, now: number, endLease: boolean): Partial<TaskEntity> {
+  const terminal = isTerminal(upstream.status);
+  return {
+    status: upstream.status,
+    upstreamTask: upstream,
+    updatedAt: now,
+    errorCode: upstream.error?.code ?? null,
+    resolution: typeof upstream.resolution === 'string' ? upstream.resolution : row.resolution,
+    ratio: typeof upstream.ratio === 'string' ? upstream.ratio : row.ratio,
+    duration: typeof upstream.duration === 'number' ? upstream.duration : row.duration,
+    ...(terminal ? { finishedAt: now, nextSyncAt: null, reservedNano: '0' } : {}),
+    ...(terminal && endLease ? { leaseOwner: null, leaseUntil: null } : {}),
+  };
 }
 
 export function isTerminal(status: string): boolean {

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, Not, Repository } from 'typeorm';
 import type { TenantId } from '../common/tenant-identity/tenant-id';
 import { placeholdersFor } from '../database/row-reader';
+import type { RowChange } from '../database/row-writer';
 import { assertNoTenantIdIn, assertTenantId, ScopedWhere, TenantScopedRepository } from '../database/tenant-scoped.repository';
 import type { ListTasksQuery } from './dto/list-tasks.query';
 import { TaskEntity, TERMINAL_STATUSES, VISIBLE_STATUSES, type TaskStatus } from './task.entity';
@@ -194,6 +195,11 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
   async applyUpstreamState(tenantId: TenantId, id: string, patch: Partial<TaskEntity>): Promise<boolean> {
     const affected = await this.update(tenantId, { id, status: Not(In([...TERMINAL_STATUSES])) }, patch);
     return affected > 0;
+  }
+
+  /** `applyUpstreamState` for many tasks at once (the background sync's batch): the ids of the records that changed. */
+  applyUpstreamStates(changes: readonly RowChange<TaskEntity>[]): Promise<Set<string>> {
+    return this.updateEach(changes, `status NOT IN (${TERMINAL_STATUSES.map((s) => `'${s}'`).join(', ')})`);
   }
 
   async hide(tenantId: TenantId, id: string): Promise<void> {
