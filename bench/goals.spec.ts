@@ -42,6 +42,29 @@ describe('evaluateGoals', () => {
     expect(verdict('S5', 'PostgreSQL')).toBeNull(); // not at 10,000 tasks
   });
 
+  it('S2: the figures carry the bare Nest pass-through (baseline D) of the same run, which does not change the verdict', () => {
+    const results = evaluateGoals(
+      [
+        row({ scenario: 'S2 task create', target: 'gateway', engine: 'SQLite', reqPerSec: 90, ratios: { reqPerSecVsC: 0.06 } }),
+        row({ scenario: 'S2 task create', target: 'baseline D (bare Nest pass-through)', engine: 'SQLite', reqPerSec: 600, ratios: { reqPerSecVsC: 0.4 } }),
+        row({ scenario: 'S2 task create', target: 'gateway, 1 connection', engine: 'SQLite', ratios: { addedP50Ms: 9, addedP99Ms: 30 } }),
+        row({
+          scenario: 'S2 task create',
+          target: 'baseline D (bare Nest pass-through), 1 connection',
+          engine: 'SQLite',
+          ratios: { addedP50Ms: 0.4, addedP99Ms: 1.2 },
+        }),
+      ],
+      ['SQLite'],
+    );
+    const throughput = results.find((r) => r.id === 'S2 throughput');
+    expect(throughput?.met).toBe(false);
+    expect(throughput?.figure).toBe('×0.06 (90 req/s); bare Nest pass-through ×0.40');
+    const latency = results.find((r) => r.id === 'S2 latency');
+    expect(latency?.met).toBe(false);
+    expect(latency?.figure).toBe('+9.0 ms p50, +30.0 ms p99; bare Nest pass-through +0.4 / +1.2 ms');
+  });
+
   it('S6: the rate at N and at N/10 must both pass 100k rows/s and stay within 10%, the RSS growth ≤ 64 MB', () => {
     const s6 = (format: string, records: number, rowsPerSec: number, rssDeltaMb: number) =>
       row({

@@ -52,7 +52,10 @@ const GOALS: Goal[] = [
     check: (rows) => {
       const r = row(rows, 'S2', (t) => t === 'gateway');
       const v = num(r?.ratios?.reqPerSecVsC);
-      return v === null ? notRun : { figure: `×${fmt(v, 2)} (${fmt(r?.reqPerSec)} req/s)`, met: v >= 0.5 };
+      // Baseline D, a bare Nest route forwarding each create, is the ceiling any gateway on this stack has here.
+      const d = num(row(rows, 'S2', (t) => t === 'baseline D (bare Nest pass-through)')?.ratios?.reqPerSecVsC);
+      const ceiling = d === null ? '' : `; bare Nest pass-through ×${fmt(d, 2)}`;
+      return v === null ? notRun : { figure: `×${fmt(v, 2)} (${fmt(r?.reqPerSec)} req/s)${ceiling}`, met: v >= 0.5 };
     },
   },
   {
@@ -63,7 +66,11 @@ const GOALS: Goal[] = [
       const p50 = num(r?.ratios?.addedP50Ms);
       const p99 = num(r?.ratios?.addedP99Ms);
       if (p50 === null || p99 === null) return notRun;
-      return { figure: `+${fmt(p50, 1)} ms p50, +${fmt(p99, 1)} ms p99`, met: p50 <= 2 && p99 <= 10 };
+      const d = row(rows, 'S2', (t) => t === 'baseline D (bare Nest pass-through), 1 connection');
+      const dP50 = num(d?.ratios?.addedP50Ms);
+      const dP99 = num(d?.ratios?.addedP99Ms);
+      const ceiling = dP50 === null || dP99 === null ? '' : `; bare Nest pass-through +${fmt(dP50, 1)} / +${fmt(dP99, 1)} ms`;
+      return { figure: `+${fmt(p50, 1)} ms p50, +${fmt(p99, 1)} ms p99${ceiling}`, met: p50 <= 2 && p99 <= 10 };
     },
   },
   {

@@ -24,7 +24,16 @@ import { seedFinishedTasksBySql } from './seed-tasks-sql';
 import { MetricsService } from '../src/observability/metrics.service';
 import { startChildGateway } from '../test/support/child-gateway';
 import { hostileLoadScenario } from './s8-hostile-load';
-import { ADMIN_TOKEN, startBenchSandbox, startGateway, startNestBaseline, startRawBaseline, TASKS_PATH, type GatewayTarget } from './targets';
+import {
+  ADMIN_TOKEN,
+  startBenchSandbox,
+  startNestPassThrough,
+  startGateway,
+  startNestBaseline,
+  startRawBaseline,
+  TASKS_PATH,
+  type GatewayTarget,
+} from './targets';
 
 const SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7', 'S8', 'S9'] as const;
 type ScenarioId = (typeof SCENARIOS)[number];
@@ -224,13 +233,16 @@ async function scenarioS1(ctx: Context): Promise<void> {
 }
 
 async function scenarioS2(ctx: Context): Promise<void> {
-  log('S2 task create: gateway vs the sandbox called directly (baseline C), at the set connections and at 1 connection');
+  log(
+    'S2 task create: gateway vs the sandbox called directly (baseline C) and a bare Nest pass-through to it (baseline D), at the set connections and at 1 connection',
+  );
   const { token } = await ctx.gateway.newTenant('bench-create');
   // Baseline C is a second sandbox like the gateway's upstream, so that it can be emptied every second: called
   // directly it takes over 10,000 tasks a second, all kept in memory, while the gateway's own sandbox keeps the
   // tasks the gateway made for its background sync to find.
   const direct = await startBenchSandbox();
   const emptyDirect = setInterval(() => direct.control.reset(), 1000);
+  const passThrough = await startNestPassThrough(direct);
   const gateway = (connections?: number): LoadSpec => ({
     target: connections === 1 ? 'gateway, 1 connection' : 'gateway',
     url: ctx.gateway.url + TASKS_PATH,
@@ -247,16 +259,33 @@ async function scenarioS2(ctx: Context): Promise<void> {
     body: JSON.stringify({ ...CREATE_BODY, model: 'dreamina-seedance-2-0-fast-260128' }),
     ...(connections ? { connections } : {}),
   });
+  const nestPassThrough = (connections?: number): LoadSpec => ({
+    ...sandboxDirect(connections),
+    target: connections === 1 ? 'baseline D (bare Nest pass-through), 1 connection' : 'baseline D (bare Nest pass-through)',
+    url: passThrough.url + TASKS_PATH,
+  });
   let gwSummary: TargetSummary;
   let directSummary: TargetSummary;
+  let passSummary: TargetSummary;
   let gwOne: TargetSummary;
   let directOne: TargetSummary;
+  let passOne: TargetSummary;
   try {
-    [gwSummary, directSummary, gwOne, directOne] = await measure(ctx, [gateway(), sandboxDirect(), gateway(1), sandboxDirect(1)]);
+    [gwSummary, directSummary, passSummary, gwOne, directOne, passOne] = await measure(ctx, [
+      gateway(),
+      sandboxDirect(),
+      nestPassThrough(),
+      gateway(1),
+      sandboxDirect(1),
+      nestPassThrough(1),
+    ]);
   } finally {
     clearInterval(emptyDirect);
+    await passThrough.close();
     await direct.close();
   }
+  const vsD = ratio(gwSummary.reqPerSec, passSummary.reqPerSec);
+  const dVsC = ratio(passSummary.reqPerSec, directSummary.reqPerSec);
   const addedP50 = difference(gwSummary.p50, directSummary.p50);
   const addedP99 = difference(gwSummary.p99, directSummary.p99);
   const vsC = ratio(gwSummary.reqPerSec, directSummary.reqPerSec);
@@ -264,18 +293,35 @@ async function scenarioS2(ctx: Context): Promise<void> {
   const addedOneP50 = difference(gwOne.p50, directOne.p50);
   const addedOneP99 = difference(gwOne.p99, directOne.p99);
   ctx.rows.push(
-    toRow(ctx, 'S2 task create', gwSummary, `added ${plusMs(addedP50)} p50, ${plusMs(addedP99)} p99; req/s ${times(vsC)} of C (goal ≥ ×0.50)`, {
-      addedP50Ms: addedP50,
-      addedP99Ms: addedP99,
-      reqPerSecVsC: vsC,
-    }),
+    toRow(
+      ctx,
+      'S2 task create',
+      gwSummary,
+      `added ${plusMs(addedP50)} p50, ${plusMs(addedP99)} p99; req/s ${times(vsC)} of C (goal ≥ ×0.50), ${times(vsD)} of D`,
+      {
+        addedP50Ms: addedP50,
+        addedP99Ms: addedP99,
+        reqPerSecVsC: vsC,
+        reqPerSecVsD: vsD,
+      },
+    ),
     toRow(ctx, 'S2 task create', directSummary, 'baseline C'),
+    toRow(ctx, 'S2 task create', passSummary, `baseline D: req/s ${times(dVsC)} of C (the most a Nest gateway forwarding each create reaches here)`, {
+      reqPerSecVsC: dVsC,
+    }),
     toRow(ctx, 'S2 task create', gwOne, `added ${plusMs(addedOneP50)} p50 (goal ≤ 2 ms), ${plusMs(addedOneP99)} p99 (goal ≤ 10 ms) at 1 connection`, {
       addedP50Ms: addedOneP50,
       addedP99Ms: addedOneP99,
       reqPerSecVsC: ratio(gwOne.reqPerSec, directOne.reqPerSec),
     }),
     toRow(ctx, 'S2 task create', directOne, 'baseline C at 1 connection'),
+    toRow(
+      ctx,
+      'S2 task create',
+      passOne,
+      `baseline D at 1 connection: added ${plusMs(difference(passOne.p50, directOne.p50))} p50, ${plusMs(difference(passOne.p99, directOne.p99))} p99 over C`,
+      { addedP50Ms: difference(passOne.p50, directOne.p50), addedP99Ms: difference(passOne.p99, directOne.p99) },
+    ),
   );
 }
 

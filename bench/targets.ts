@@ -1,8 +1,9 @@
 /**
- * The servers under load, each on 127.0.0.1 and a free port: the two baselines, the BytePlus sandbox
+ * The servers under load, each on 127.0.0.1 and a free port: the baselines, the BytePlus sandbox
  * and the real gateway in front of it.
  */
-import { Controller, Get, Module, type INestApplication } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Module, Post, type INestApplication } from '@nestjs/common';
+import { ArkDataClient } from '@arkgate/byteplus';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createServer } from 'node:http';
@@ -61,6 +62,31 @@ export async function startNestBaseline(body: unknown): Promise<Target> {
   class BareModule {}
 
   const app = await NestFactory.create<NestExpressApplication>(BareModule, { logger: false });
+  return listenNest(app);
+}
+
+/**
+ * Baseline D: the least any gateway built on this stack does per create — a bare Nest app (Express adapter) with one
+ * POST route on the gateway's task path that forwards the parsed body to an upstream with the gateway's own client
+ * (`ArkDataClient`, the same keep-alive pool) and answers upstream's `{id}`. No token, no validation, no record, no
+ * audit. Against baseline C (that upstream called directly) it measures what a Nest pass-through alone costs.
+ */
+export async function startNestPassThrough(upstream: { dataPlaneUrl: string; apiKey: string }): Promise<Target> {
+  const ark = new ArkDataClient({ baseUrl: upstream.dataPlaneUrl, apiKey: upstream.apiKey, timeoutMs: 30_000 });
+
+  @Controller(TASKS_PATH.slice(1))
+  class PassThroughController {
+    @Post()
+    @HttpCode(200)
+    create(@Body() body: Record<string, unknown>): Promise<unknown> {
+      return ark.createTask(body);
+    }
+  }
+
+  @Module({ controllers: [PassThroughController] })
+  class PassThroughModule {}
+
+  const app = await NestFactory.create<NestExpressApplication>(PassThroughModule, { logger: false });
   return listenNest(app);
 }
 

@@ -43,7 +43,7 @@ export interface AppConfig {
   defaultRateLimitPerMinute: number;
   sync: {
     enabled: boolean;
-    /** Upstream GETs per second this instance's background sync may make. */
+    /** Upstream calls per second this instance's background sync may make (a list of up to 50 tasks, or a GET of one). */
     ratePerSecond: number;
     /** Wait after the 1st, 2nd, … look at an unfinished task; the last one repeats. */
     backoffMs: number[];

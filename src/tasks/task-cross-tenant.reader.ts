@@ -6,7 +6,8 @@ import { CrossTenantReader } from '../database/cross-tenant.reader';
 import type { TenantScope } from '../common/tenant-identity/tenant-scope';
 import { TaskEntity } from './task.entity';
 import type { TaskRecordFilter } from './task-record-filter';
-import { EXPORT_PAGE_SIZE, type TaskExportPosition, type TaskExportRow } from './task-export-row';
+import { EXPORT_PAGE_SIZE, exportRowsOf, type TaskExportPosition, type TaskExportRow } from './task-export-row';
+import { sqliteRawRows } from '../database/row-reader';
 
 /**
  * Every read of task records over more than one tenant: background jobs claiming due work (status sync,
@@ -171,7 +172,11 @@ export class TaskCrossTenantReader extends CrossTenantReader<TaskEntity> {
    * `upstream_task`, the resolution upstream reported, is read by the database.
    */
   async exportPage(scope: TenantScope, filter: TaskRecordFilter, after: TaskExportPosition | null, limit: number): Promise<TaskExportRow[]> {
-    return this.exportPageQuery(scope, filter, after, limit).getRawMany<TaskExportRow>();
+    const qb = this.exportPageQuery(scope, filter, after, limit);
+    // SQLite: the page as arrays, made into rows here (half the cost of the driver's row objects: bench/profiles/S6.md).
+    const [sql, params] = qb.getQueryAndParameters();
+    const raw = sqliteRawRows(this.repo, sql, params);
+    return raw ? exportRowsOf(raw.columns, raw.rows) : qb.getRawMany<TaskExportRow>();
   }
 
   /** The query of one export page (exposed so a test can ask the database for its plan). */
