@@ -42,6 +42,17 @@ describe('evaluateGoals', () => {
     expect(verdict('S5', 'PostgreSQL')).toBeNull(); // not at 10,000 tasks
   });
 
+  it('S1: the figure carries baseline E (bare Nest with the stack’s guards) of the same run, which does not change the verdict', () => {
+    const results = evaluateGoals(
+      [
+        row({ scenario: 'S1 GET finished task', target: 'gateway', engine: 'SQLite', reqPerSec: 2272, ratios: { reqPerSecVsB: 0.48 } }),
+        row({ scenario: 'S1 GET finished task', target: 'baseline E (B + passport bearer + throttler)', engine: 'SQLite', ratios: { reqPerSecVsB: 0.75 } }),
+      ],
+      ['SQLite'],
+    );
+    expect(results.find((r) => r.id === 'S1')).toMatchObject({ met: false, figure: '×0.48 (2272 req/s); bare Nest + passport + throttler ×0.75' });
+  });
+
   it('S2: the figures carry the bare Nest pass-through (baseline D) of the same run, which does not change the verdict', () => {
     const results = evaluateGoals(
       [

@@ -28,6 +28,7 @@ import {
   ADMIN_TOKEN,
   startBenchSandbox,
   startNestPassThrough,
+  startNestStackBaseline,
   startGateway,
   startNestBaseline,
   startRawBaseline,
@@ -184,10 +185,13 @@ async function finishedTask(ctx: Context): Promise<NonNullable<Context['finished
 }
 
 async function scenarioS1(ctx: Context): Promise<void> {
-  log('S1 GET finished task: gateway vs the same gateway without HTTP metrics vs baseline A (node:http) vs baseline B (bare Nest+Express)');
+  log(
+    'S1 GET finished task: gateway vs the same gateway without HTTP metrics vs baseline A (node:http) vs baseline B (bare Nest+Express) vs baseline E (B + passport bearer + throttler)',
+  );
   const { token, path, body } = await finishedTask(ctx);
   const rawBaseline = await startRawBaseline(Buffer.from(body, 'utf8'));
   const nestBaseline = await startNestBaseline(JSON.parse(body));
+  const stackBaseline = await startNestStackBaseline(JSON.parse(body), token);
   // The per-request metrics switched off and on between rounds of the same running gateway: what they cost.
   const metrics = ctx.gateway.app.get(MetricsService);
   const headers = bearer(token);
@@ -195,16 +199,18 @@ async function scenarioS1(ctx: Context): Promise<void> {
   let off: TargetSummary;
   let a: TargetSummary;
   let b: TargetSummary;
+  let e: TargetSummary;
   try {
-    [gw, off, a, b] = await measure(ctx, [
+    [gw, off, a, b, e] = await measure(ctx, [
       { target: 'gateway', url: ctx.gateway.url + path, headers, before: () => (metrics.httpEnabled = true) },
       { target: 'gateway without HTTP metrics', url: ctx.gateway.url + path, headers, before: () => (metrics.httpEnabled = false) },
       { target: 'baseline A (node:http)', url: rawBaseline.url + path, headers },
       { target: 'baseline B (bare Nest+Express)', url: nestBaseline.url + path, headers },
+      { target: 'baseline E (B + passport bearer + throttler)', url: stackBaseline.url + path, headers },
     ]);
   } finally {
     metrics.httpEnabled = true;
-    await Promise.all([rawBaseline.close(), nestBaseline.close()]);
+    await Promise.all([rawBaseline.close(), nestBaseline.close(), stackBaseline.close()]);
   }
   const vsA = ratio(gw.reqPerSec, a.reqPerSec);
   const vsB = ratio(gw.reqPerSec, b.reqPerSec);
@@ -228,6 +234,9 @@ async function scenarioS1(ctx: Context): Promise<void> {
     toRow(ctx, 'S1 GET finished task', a, 'baseline A'),
     toRow(ctx, 'S1 GET finished task', b, `baseline B (req/s ${times(ratio(b.reqPerSec, a.reqPerSec))} of A)`, {
       reqPerSecVsA: ratio(b.reqPerSec, a.reqPerSec),
+    }),
+    toRow(ctx, 'S1 GET finished task', e, `baseline E: req/s ${times(ratio(e.reqPerSec, b.reqPerSec))} of B (the most a gateway on this stack reaches here)`, {
+      reqPerSecVsB: ratio(e.reqPerSec, b.reqPerSec),
     }),
   );
 }

@@ -2,7 +2,11 @@
  * The servers under load, each on 127.0.0.1 and a free port: the baselines, the BytePlus sandbox
  * and the real gateway in front of it.
  */
-import { Body, Controller, Get, HttpCode, Module, Post, type INestApplication } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Injectable, Module, Post, UseGuards, type INestApplication } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuthGuard, PassportStrategy } from '@nestjs/passport';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { Strategy as HttpBearerStrategy } from 'passport-http-bearer';
 import { ArkDataClient } from '@arkgate/byteplus';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -13,6 +17,7 @@ import passport from 'passport';
 import { createApp } from '../src/app.factory';
 import { loadConfig, type DatabaseConfig } from '../src/config/app-config';
 import { BearerStrategy } from '../src/tenancy/auth/bearer.strategy';
+import { FixedWindowThrottlerStorage } from '../src/tenancy/auth/fixed-window-throttler.storage';
 import { tenantIdFromTrustedRow, type TenantId } from '../src/common/tenant-identity/tenant-id';
 
 export const HOST = '127.0.0.1';
@@ -62,6 +67,43 @@ export async function startNestBaseline(body: unknown): Promise<Target> {
   class BareModule {}
 
   const app = await NestFactory.create<NestExpressApplication>(BareModule, { logger: false });
+  return listenNest(app);
+}
+
+/**
+ * Baseline E (S1): baseline B with the two framework pieces every gateway request goes through on this stack — a
+ * passport bearer strategy behind @nestjs/passport's AuthGuard (one constant token, no lookup) and @nestjs/throttler's
+ * guard, counting in the gateway's own in-process fixed-window storage (the stock storage keeps one entry per hit and
+ * filters them all on every request, which would make this baseline slower than it need be), with a limit never
+ * reached. No database, no logging, no metrics: what the stack itself costs a GET, so its ratio to B is the most any
+ * gateway built on it can reach in S1 on the machine.
+ */
+export async function startNestStackBaseline(body: unknown, token: string): Promise<Target> {
+  // Its own strategy name: passport is one per process, and the gateways of the run register `bearer` there.
+  @Injectable()
+  class ConstantBearer extends PassportStrategy(HttpBearerStrategy, 'bench-constant-bearer') {
+    validate(presented: string): unknown {
+      return presented === token ? { tokenId: 'bench' } : false;
+    }
+  }
+
+  @Controller(TASKS_PATH.slice(1))
+  @UseGuards(AuthGuard('bench-constant-bearer'))
+  class GuardedTaskController {
+    @Get(':task_id')
+    get(): unknown {
+      return body;
+    }
+  }
+
+  @Module({
+    imports: [ThrottlerModule.forRoot({ throttlers: [{ ttl: 60_000, limit: 1_000_000_000 }], storage: new FixedWindowThrottlerStorage() })],
+    controllers: [GuardedTaskController],
+    providers: [ConstantBearer, { provide: APP_GUARD, useClass: ThrottlerGuard }],
+  })
+  class GuardedModule {}
+
+  const app = await NestFactory.create<NestExpressApplication>(GuardedModule, { logger: false });
   return listenNest(app);
 }
 
