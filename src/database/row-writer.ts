@@ -13,8 +13,8 @@ export interface RowChange<T> {
 const ROWS_PER_STATEMENT = 200;
 
 /**
- * Many rows changed by one statement per shape of patch, each row to its own values: `UPDATE … FROM (SELECT … UNION
- * ALL SELECT …)`, which both engines run (SQLite ≥ 3.33). For batches on a hot path, where one UPDATE per row costs a
+ * Many rows changed by one statement per shape of patch, each row to its own values: `UPDATE … FROM (VALUES …)`, which
+ * both engines run (SQLite ≥ 3.33). For batches on a hot path, where one UPDATE per row costs a
  * round trip each on PostgreSQL. Values are prepared the way TypeORM prepares them (each column's transformer, then the
  * driver's own conversion), and typed with the column's type on PostgreSQL. `condition` (SQL on the table's columns,
  * no parameters) must also hold for a row to change. Resolves with the ids of the rows that changed.
@@ -66,18 +66,20 @@ function statement<T extends ObjectLiteral>(
   const key = column(repo, 'id');
   const tenant = column(repo, 'tenantId');
   const keys = [key, tenant];
-  const selected = (named: boolean) => [...keys, ...columns].map((c, i) => `${typed(c)}${named ? ` AS ${q(`v${i}`)}` : ''}`).join(', ');
-  const values = rows.map((_, r) => `SELECT ${selected(r === 0)}`).join(' UNION ALL ');
+  const all = [...keys, ...columns];
+  // VALUES names its columns column1, column2, … on both engines.
+  const at = (i: number) => `v.${q(`column${i + 1}`)}`;
+  const values = rows.map(() => `(${all.map(typed).join(', ')})`).join(', ');
   const params: unknown[] = [];
   for (const row of rows) {
     params.push(row.id, row.tenantId);
     for (const c of columns) params.push(driver.preparePersistentValue(row.patch[c.propertyName as keyof T], c));
   }
   const table = q(repo.metadata.tableName);
-  const set = columns.map((c, i) => `${q(c.databaseName)} = v.${q(`v${i + keys.length}`)}`).join(', ');
+  const set = columns.map((c, i) => `${q(c.databaseName)} = ${at(i + keys.length)}`).join(', ');
   const sql =
-    `UPDATE ${table} SET ${set} FROM (${values}) AS v ` +
-    `WHERE ${table}.${q(key.databaseName)} = v.${q('v0')} AND ${table}.${q(tenant.databaseName)} = v.${q('v1')} AND (${condition}) ` +
+    `UPDATE ${table} SET ${set} FROM (VALUES ${values}) AS v ` +
+    `WHERE ${table}.${q(key.databaseName)} = ${at(0)} AND ${table}.${q(tenant.databaseName)} = ${at(1)} AND (${condition}) ` +
     `RETURNING ${table}.${q(key.databaseName)} AS ${q('id')}`;
   return [placeholdersFor(postgres ? 'postgres' : 'sqlite', sql), params];
 }
