@@ -261,12 +261,20 @@ export class TenancyService {
   /**
    * The tenant's spend limit in nano-USD (null: none), read inside the caller's transaction with the
    * tenant row locked on PostgreSQL, so concurrent creates of one tenant check the limit one at a time.
+   * A tenant without a limit is not locked: the limit is read first without a lock, and only a set limit is read
+   * again locked. A create that read "no limit" is ordered before a limit set concurrently (READ COMMITTED: a limit
+   * committed before the read is seen), and the creates after that one lock and count it, so creates of tenants
+   * without a limit no longer wait for one another.
    */
   async lockSpendLimit(manager: EntityManager, tenantId: string): Promise<bigint | null> {
-    const qb = manager.getRepository(TenantEntity).createQueryBuilder('t').select('t.spend_limit_nano', 'limit').where('t.id = :tenantId', { tenantId });
-    if (manager.connection.options.type === 'postgres') qb.setLock('pessimistic_write');
-    const row = await qb.getRawOne<{ limit: string | number | null }>();
-    return row?.limit === null || row?.limit === undefined ? null : BigInt(row.limit);
+    const read = async (lock: boolean) => {
+      const qb = manager.getRepository(TenantEntity).createQueryBuilder('t').select('t.spend_limit_nano', 'limit').where('t.id = :tenantId', { tenantId });
+      if (lock) qb.setLock('pessimistic_write');
+      const row = await qb.getRawOne<{ limit: string | number | null }>();
+      return row?.limit === null || row?.limit === undefined ? null : BigInt(row.limit);
+    };
+    if (manager.connection.options.type !== 'postgres') return read(false);
+    return (await read(false)) === null ? null : read(true);
   }
 
   /** True when this token is a live token of that tenant (used to reuse the demo token across restarts). */
