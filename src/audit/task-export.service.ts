@@ -211,7 +211,16 @@ export function ndjsonLine(values: ExportValue[]): string {
   let line = '';
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    line += JSON_KEYS[i] + (v === null ? 'null' : typeof v === 'boolean' ? (v ? 'true' : 'false') : JSON.stringify(v));
+    line += JSON_KEYS[i] + (v === null ? 'null' : typeof v === 'boolean' ? (v ? 'true' : 'false') : jsonValue(v));
   }
   return `${line}}\n`;
+}
+
+/** What JSON.stringify must escape in a string: quote, backslash, control characters; surrogates are left to it. */
+// eslint-disable-next-line no-control-regex -- the control characters are what JSON escapes
+const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** JSON.stringify of a string or number; a string with nothing to escape is only quoted. */
+function jsonValue(v: string | number): string {
+  return typeof v === 'string' && !JSON_ESCAPED.test(v) ? `"${v}"` : JSON.stringify(v);
 }
