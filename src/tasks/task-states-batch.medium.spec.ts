@@ -113,9 +113,9 @@ describe('TaskRepository.applyUpstreamStates (set-based batch)', () => {
     const tenant = await factories(ds).newTenant();
     const row = await make(tenant.id, 'queued');
     await expect(repo.applyUpstreamStates([{ tenantId: '', id: row.id, patch: patches[0] }])).rejects.toThrow(/without a tenant id/);
-    await expect(
-      repo.applyUpstreamStates([{ tenantId: tenant.id, id: row.id, patch: { ...patches[0], tenantId: tenant.id } }]),
-    ).rejects.toThrow(/must not name tenantId/);
+    await expect(repo.applyUpstreamStates([{ tenantId: tenant.id, id: row.id, patch: { ...patches[0], tenantId: tenant.id } }])).rejects.toThrow(
+      /must not name tenantId/,
+    );
     expect((await ds.getRepository(TaskEntity).findOneByOrFail({ id: row.id })).status).toBe('queued');
   });
 
