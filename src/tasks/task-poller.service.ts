@@ -138,6 +138,7 @@ export class TaskPollerService implements OnApplicationBootstrap, BeforeApplicat
       await Promise.all(rows.map((row) => this.syncOne(row)));
       return;
     }
+    const asked = new Set(ids);
     const lookedAt = Date.now();
     let found: Map<string, ArkTask>;
     try {
@@ -146,14 +147,21 @@ export class TaskPollerService implements OnApplicationBootstrap, BeforeApplicat
     } catch (err) {
       const refused = (err instanceof ArkApiError && err.status !== 429) || (err instanceof ArkUnavailableError && err.reason === 'bad_response');
       this.logger.warn(`sync look-up of ${ids.length} tasks failed: ${(err as Error).message}${refused ? '; asking for each alone' : ''}`);
-      if (refused) await this.alone(rows);
+      if (refused)
+        await Promise.all([
+          this.alone(rows.filter((r) => asked.has(r.taskId as string))),
+          ...rows.filter((r) => !asked.has(r.taskId as string)).map((r) => this.syncOne(r)),
+        ]);
       else await Promise.all(rows.map((row) => this.lookFailed(row, lookedAt)));
       return;
     }
-    const missing = rows.filter((row) => !found.has(row.taskId as string));
     await Promise.all([
-      ...rows.filter((row) => found.has(row.taskId as string)).map((row) => this.syncOne(row, found.get(row.taskId as string), lookedAt)),
-      this.alone(missing),
+      // Found: recorded from the list's answer. Not asked for (no upstream id yet, or already finished): looked at as
+      // before, which calls nobody. Asked for but not returned: a GET of its own.
+      ...rows
+        .filter((row) => !asked.has(row.taskId as string) || found.has(row.taskId as string))
+        .map((row) => this.syncOne(row, found.get(row.taskId as string), lookedAt)),
+      this.alone(rows.filter((row) => asked.has(row.taskId as string) && !found.has(row.taskId as string))),
     ]);
   }
 
