@@ -34,8 +34,8 @@ export async function updateRows<T extends ObjectLiteral>(
     else shapes.set(shape, [change]);
   }
   for (const [shape, group] of shapes) {
-    const columns = shape === '' ? [] : shape.split(',').map((p) => column(repo, p));
-    if (columns.length === 0) continue;
+    if (shape === '') continue;
+    const columns = shape.split(',').map((p) => column(repo, p));
     for (let i = 0; i < group.length; i += ROWS_PER_STATEMENT) {
       const rows = group.slice(i, i + ROWS_PER_STATEMENT);
       const [sql, params] = statement(manager, repo, columns, rows, condition);

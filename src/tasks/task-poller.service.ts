@@ -130,38 +130,36 @@ export class TaskPollerService implements OnApplicationBootstrap, BeforeApplicat
    * Looks up several tasks with one list call and records each; a task the answer does not carry (upstream lists only
    * its last 7 days) is asked for alone, within the budget. If upstream refuses the list (4xx) or answers it in a shape
    * this client does not accept, each task is asked for alone, so one bad task does not hold back the others; if it is
-   * unavailable, every look failed and backs off.
+   * unavailable, every look failed and backs off. Tasks with nothing to ask upstream (no upstream id yet, or finished)
+   * are looked at as before, which calls nobody.
    */
   private async lookUp(rows: TaskEntity[]): Promise<void> {
-    const ids = rows.filter((r) => r.taskId && !isTerminal(r.status)).map((r) => r.taskId as string);
-    if (ids.length < 2) {
+    const asked = rows.filter((r) => r.taskId && !isTerminal(r.status));
+    const unasked = rows.filter((r) => !asked.includes(r));
+    await Promise.all([...unasked.map((row) => this.syncOne(row)), this.lookUpstream(asked)]);
+  }
+
+  private async lookUpstream(rows: TaskEntity[]): Promise<void> {
+    if (rows.length < 2) {
       await Promise.all(rows.map((row) => this.syncOne(row)));
       return;
     }
-    const asked = new Set(ids);
     const lookedAt = Date.now();
     let found: Map<string, ArkTask>;
     try {
+      const ids = rows.map((r) => r.taskId as string);
       const { items } = await this.ark.listTasks({ task_ids: ids, page_num: 1, page_size: ids.length });
       found = new Map(items.map((task) => [task.id, task]));
     } catch (err) {
       const refused = (err instanceof ArkApiError && err.status !== 429) || (err instanceof ArkUnavailableError && err.reason === 'bad_response');
-      this.logger.warn(`sync look-up of ${ids.length} tasks failed: ${(err as Error).message}${refused ? '; asking for each alone' : ''}`);
-      if (refused)
-        await Promise.all([
-          this.alone(rows.filter((r) => asked.has(r.taskId as string))),
-          ...rows.filter((r) => !asked.has(r.taskId as string)).map((r) => this.syncOne(r)),
-        ]);
-      else await Promise.all(rows.map((row) => this.lookFailed(row, lookedAt)));
+      this.logger.warn(`sync look-up of ${rows.length} tasks failed: ${(err as Error).message}${refused ? '; asking for each alone' : ''}`);
+      await (refused ? this.alone(rows) : Promise.all(rows.map((row) => this.lookFailed(row, lookedAt))));
       return;
     }
+    const answered = rows.filter((row) => found.has(row.taskId as string));
     await Promise.all([
-      // Found: recorded from the list's answer. Not asked for (no upstream id yet, or already finished): looked at as
-      // before, which calls nobody. Asked for but not returned: a GET of its own.
-      ...rows
-        .filter((row) => !asked.has(row.taskId as string) || found.has(row.taskId as string))
-        .map((row) => this.syncOne(row, found.get(row.taskId as string), lookedAt)),
-      this.alone(rows.filter((row) => asked.has(row.taskId as string) && !found.has(row.taskId as string))),
+      ...answered.map((row) => this.syncOne(row, found.get(row.taskId as string), lookedAt)),
+      this.alone(rows.filter((row) => !found.has(row.taskId as string))),
     ]);
   }
 

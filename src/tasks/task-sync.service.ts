@@ -112,7 +112,6 @@ export class TaskSyncService {
         const entries = await this.billing.settleAll(
           m,
           charged.map((i) => this.settlementOf(items[i].row, items[i].upstream)),
-          this.billing.priceBook(m),
         );
         const skus = new Map(charged.map((i, k) => [i, entries[k].sku]));
         return items.map(({ row }, i): Recorded => {

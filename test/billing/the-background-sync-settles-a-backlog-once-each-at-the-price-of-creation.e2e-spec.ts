@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { TaskEntity } from '../../src/tasks/task.entity';
 import { expectedUsd, ledger, nanoToUsd } from '../support/billing';
-import { eventually, startGateway, TASKS, type TestGateway } from '../support/test-gateway';
+import { createTasks, eventually, startGateway, TASKS, type TestGateway } from '../support/test-gateway';
 import { testTenantId } from '../support/tenant-id';
 
 /**
@@ -21,17 +21,7 @@ describe('the background sync settles a backlog once each, at the price of creat
   });
   afterAll(async () => gw?.close());
 
-  const createHeld = async (n: number): Promise<string[]> => {
-    const ids: string[] = [];
-    for (let i = 0; i < n; i += 10) {
-      const batch = await Promise.all(Array.from({ length: Math.min(10, n - i) }, () => gw.call('POST', TASKS, { token: t.token, body })));
-      for (const r of batch) {
-        expect(r.status).toBe(200);
-        ids.push(r.body.id);
-      }
-    }
-    return ids;
-  };
+  const createHeld = (n: number) => createTasks(gw, t.token, body, n);
 
   it('60 tasks, 30 created before a price change and 30 after, 20 of them read by the tenant meanwhile', async () => {
     gw.sandbox.control.holdAll('queued');

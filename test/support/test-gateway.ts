@@ -147,3 +147,19 @@ export async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean,
 }
 
 export const TASKS = '/volcark/api/v3/contents/generations/tasks';
+
+/**
+ * Creates `n` tasks for `token`, ten at a time, each answered 200, and returns their ids. The caller holds them upstream
+ * first (`sandbox.control.holdAll('queued')`) when they must not finish on their own.
+ */
+export async function createTasks(gw: TestGateway, token: string, body: unknown, n: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i += 10) {
+    const batch = await Promise.all(Array.from({ length: Math.min(10, n - i) }, () => gw.call('POST', TASKS, { token, body })));
+    for (const r of batch) {
+      if (r.status !== 200) throw new Error(`create answered ${r.status}: ${JSON.stringify(r.body)}`);
+      ids.push(r.body.id as string);
+    }
+  }
+  return ids;
+}

@@ -2,7 +2,7 @@ import { DataSource, In } from 'typeorm';
 import type { RecordedRequest } from '@arkgate/sandbox';
 import { TaskEntity } from '../../src/tasks/task.entity';
 import { ledger } from '../support/billing';
-import { eventually, startGateway, TASKS, type TestGateway } from '../support/test-gateway';
+import { createTasks, eventually, startGateway, type TestGateway } from '../support/test-gateway';
 import { testTenantId } from '../support/tenant-id';
 
 /**
@@ -28,17 +28,9 @@ describe('the background sync looks tasks up fifty per upstream call', () => {
 
   const tasks = () => gw.app.get(DataSource).getRepository(TaskEntity);
 
-  const createHeld = async (n: number): Promise<string[]> => {
+  const createHeld = (n: number) => {
     gw.sandbox.control.holdAll('queued');
-    const ids: string[] = [];
-    for (let i = 0; i < n; i += 10) {
-      const batch = await Promise.all(Array.from({ length: Math.min(10, n - i) }, () => gw.call('POST', TASKS, { token: t.token, body })));
-      for (const r of batch) {
-        expect(r.status).toBe(200);
-        ids.push(r.body.id);
-      }
-    }
-    return ids;
+    return createTasks(gw, t.token, body, n);
   };
 
   const settled = (ids: string[], status = 'succeeded', timeoutMs = 30000) =>
