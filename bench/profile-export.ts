@@ -81,7 +81,13 @@ async function main(): Promise<void> {
         const m = process.memoryUsage();
         for (const k of ['heapUsed', 'external', 'arrayBuffers'] as const) top[k] = Math.max(top[k], m[k] - base[k]);
       }, 20);
-      await post('Profiler.start');
+      const heap = process.env.PROFILE_EXPORT_HEAP === '1';
+      // PROFILE_EXPORT_HEAP=1: where the garbage that reaches the old generation is allocated (a sampling heap
+      // profile that keeps the objects a full GC collected), instead of the CPU profile.
+      if (heap) {
+        await post('HeapProfiler.enable');
+        await post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true });
+      } else await post('Profiler.start');
       const started = performance.now();
       // curl runs in its own process; the event loop here stays free to serve it.
       await new Promise<void>((resolve, reject) => {
@@ -96,10 +102,10 @@ async function main(): Promise<void> {
         child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`curl exited ${code}`))));
       });
       const ms = performance.now() - started;
-      const { profile } = await post('Profiler.stop');
+      const { profile } = await post(heap ? 'HeapProfiler.stopSampling' : 'Profiler.stop');
       const rss = await sampler.stop();
       clearInterval(sampling);
-      const file = join(dir, `export-${format}-${total}.cpuprofile`);
+      const file = join(dir, `export-${format}-${total}.${heap ? 'heapprofile' : 'cpuprofile'}`);
       writeFileSync(file, JSON.stringify(profile));
       console.log(
         `${format}: ${total} records in ${(ms / 1000).toFixed(2)} s = ${Math.round(total / (ms / 1000))} rows/s; ` +
@@ -107,6 +113,10 @@ async function main(): Promise<void> {
           `growth seen between pages: heap +${(top.heapUsed / 2 ** 20).toFixed(0)} MB, external +${(top.external / 2 ** 20).toFixed(0)} MB ` +
           `(ArrayBuffers +${(top.arrayBuffers / 2 ** 20).toFixed(0)} MB); profile ${file}`,
       );
+      if (heap) {
+        console.log(topAllocations(profile.head, Number(process.env.PROFILE_EXPORT_TOP ?? '25')));
+        continue;
+      }
       console.log(execFileSync(process.execPath, [join(__dirname, 'top-frames.js'), file, process.env.PROFILE_EXPORT_TOP ?? '25'], { encoding: 'utf8' }));
     }
     session.disconnect();
@@ -115,6 +125,38 @@ async function main(): Promise<void> {
     await sandbox.close();
     await pg?.dispose();
   }
+}
+
+interface HeapNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: HeapNode[];
+}
+
+/** The allocation sites of a sampling heap profile by bytes, each with the two frames that called it. */
+function topAllocations(head: HeapNode, n: number): string {
+  const sites = new Map<string, number>();
+  let total = 0;
+  const name = (node: HeapNode) =>
+    `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.split('/').slice(-2).join('/')}:${node.callFrame.lineNumber + 1}`;
+  const walk = (node: HeapNode, path: string[]) => {
+    const here = [...path, name(node)];
+    if (node.selfSize > 0) {
+      const key = here.slice(-3).reverse().join(' ← ');
+      sites.set(key, (sites.get(key) ?? 0) + node.selfSize);
+      total += node.selfSize;
+    }
+    for (const child of node.children) walk(child, here);
+  };
+  walk(head, []);
+  return (
+    `${(total / 2 ** 20).toFixed(1)} MB allocated and not collected by a scavenge (promoted, or alive at the end)\n` +
+    [...sites]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([site, bytes]) => `${((100 * bytes) / total).toFixed(1).padStart(5)}%  ${(bytes / 2 ** 20).toFixed(1).padStart(7)} MB  ${site}`)
+      .join('\n')
+  );
 }
 
 main().catch((err) => {

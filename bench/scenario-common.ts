@@ -26,6 +26,22 @@ export const round1 = (v: number) => Math.round(v * 10) / 10;
  * by wrapping them on the instance for the duration of a measurement. Calls that overlap are each counted
  * in full, so a sum can exceed the elapsed time; on SQLite a write's time includes its wait for the queue.
  */
+async function* timedIteration<T>(source: AsyncGenerator<T>, count: (ms: number) => void): AsyncGenerator<T> {
+  let waited = 0;
+  try {
+    for (;;) {
+      const started = performance.now();
+      const step = await source.next();
+      waited += performance.now() - started;
+      if (step.done) return;
+      yield step.value;
+    }
+  } finally {
+    await source.return(undefined);
+    count(waited);
+  }
+}
+
 export class MethodTimer {
   private readonly totals = new Map<string, { calls: number; ms: number }>();
   private readonly restores: Array<() => void> = [];
@@ -37,15 +53,17 @@ export class MethodTimer {
     const totals = this.totals;
     totals.set(label, { calls: 0, ms: 0 });
     const hadOwn = Object.prototype.hasOwnProperty.call(target, method);
-    target[method] = async function timed(this: unknown, ...args: unknown[]) {
+    const count = (ms: number) => {
+      const t = totals.get(label)!;
+      t.calls++;
+      t.ms += ms;
+    };
+    target[method] = function timed(this: unknown, ...args: unknown[]) {
       const started = performance.now();
-      try {
-        return await (original as (...a: unknown[]) => Promise<unknown>).apply(this, args);
-      } finally {
-        const t = totals.get(label)!;
-        t.calls++;
-        t.ms += performance.now() - started;
-      }
+      const result = (original as (...a: unknown[]) => unknown).apply(this, args);
+      // An async generator (rows read in batches): the time spent waiting in its next() calls, not the caller's.
+      if (result && typeof (result as AsyncGenerator)[Symbol.asyncIterator] === 'function') return timedIteration(result as AsyncGenerator, count);
+      return Promise.resolve(result).finally(() => count(performance.now() - started));
     };
     this.restores.push(() => {
       if (hadOwn) target[method] = original;

@@ -51,10 +51,11 @@ export function exportRow(row: ExportRow): ExportRow {
  * Every task record with its cost, streamed page by page (constant memory), as CSV or NDJSON. Hidden (deleted by
  * the tenant) tasks are included and flagged.
  *
- * A page is one query (the records with their charges). Its text goes out in chunks of a few tens of KB: the stream
- * reads the next chunk only once the socket has taken the one before (the response's backpressure), and chunks that
- * small are short-lived young-generation strings, so the text does not pile up however long the export. Between pages the
- * event loop gets a turn, so other requests are served during an export.
+ * A page is one query (the records with their charges), read on PostgreSQL in batches as its rows arrive. Its text
+ * goes out in chunks of a few tens of KB: the stream reads the next chunk only once the socket has taken the one
+ * before (the response's backpressure), and chunks that small are short-lived young-generation strings, so the text
+ * does not pile up however long the export. Between batches the event loop gets a turn, so other requests are served
+ * during an export.
  */
 @Injectable()
 export class TaskExportService {
@@ -84,11 +85,11 @@ export class TaskExportService {
   private async *chunks(scope: TenantScope, filter: TaskRecordFilter, line: (values: ExportValue[]) => string): AsyncGenerator<string> {
     const rows = new ExportRows(await this.tenancy.tenantNames());
     let text = line === csvLine ? CSV_HEADER : '';
-    for await (const page of this.tasks.exportRecords(scope, filter)) {
-      // Let other requests run between pages: SQLite answers synchronously, so without a turn of the
-      // event loop a long export would hold the whole gateway.
+    for await (const batch of this.tasks.exportRecords(scope, filter)) {
+      // Let other requests run between batches (a page on SQLite, the rows that have arrived on PostgreSQL): SQLite
+      // answers synchronously, so without a turn of the event loop a long export would hold the whole gateway.
       await new Promise((resolve) => setImmediate(resolve));
-      for (const r of page) {
+      for (const r of batch) {
         text += line(rows.valuesOf(r));
         if (text.length >= CHUNK_CHARS) {
           yield text;

@@ -1,3 +1,4 @@
+import { Query as PgQuery } from 'pg';
 import { QueryFailedError, type ObjectLiteral, type Repository } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 
@@ -116,4 +117,87 @@ export function sqliteRawRows(
 function sqliteConnectionOf(repo: { manager: Repository<ObjectLiteral>['manager'] }): SqliteConnection | null {
   const driver = repo.manager.connection.driver as { options: { type: string }; databaseConnection?: SqliteConnection };
   return driver.options.type === 'better-sqlite3' && driver.databaseConnection ? driver.databaseConnection : null;
+}
+
+/**
+ * A node-postgres query that hands each row to its 'row' listeners and keeps none. node-postgres keeps every row of
+ * an answer in the query's result whenever the query has a callback, and the client gives every query one when the
+ * pool sets `query_timeout` (it clears the timer from there), as the gateway's does; a listener alone does not stop it.
+ */
+class RowByRowQuery extends PgQuery {
+  handleRowDescription(msg: unknown): void {
+    (PgQuery.prototype as unknown as { handleRowDescription(m: unknown): void }).handleRowDescription.call(this, msg);
+    (this as unknown as { _accumulateRows: boolean })._accumulateRows = false;
+  }
+}
+
+/**
+ * PostgreSQL only (null on another driver): runs a read on a connection of the pool and hands its rows over as they
+ * arrive, in batches of what has been parsed since the caller last asked, instead of as one array at the end.
+ *
+ * Why: rows node-postgres gathers into a whole answer stay alive while the rest of it comes in, over several socket
+ * reads and usually across a scavenge, so a page of them reaches V8's old generation and dies there; read by the
+ * thousand (the auditor export) that garbage grew the heap by hundreds of MB before a full GC (bench/profiles/S6.md).
+ * Rows taken as they arrive die young. What the caller has not taken yet waits in a queue, so the read is for
+ * answers of bounded size (a page: LIMIT). A caller that stops early lets the rest of the answer arrive, unread,
+ * before the connection goes back to the pool. Errors read as TypeORM's; the pool's query timeout still applies.
+ */
+export function postgresRowStream<Row>(
+  repo: { manager: Repository<ObjectLiteral>['manager'] },
+  sql: string,
+  params: readonly unknown[],
+): AsyncGenerator<Row[]> | null {
+  return repo.manager.connection.driver.options.type === 'postgres' ? streamRows<Row>(repo.manager, sql, params) : null;
+}
+
+async function* streamRows<Row>(manager: Repository<ObjectLiteral>['manager'], sql: string, params: readonly unknown[]): AsyncGenerator<Row[]> {
+  const runner = manager.connection.createQueryRunner('slave');
+  const client = (await runner.connect()) as { query(query: PgQuery): PgQuery };
+  let queue: Row[] = [];
+  let ended = false;
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  const wakeUp = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  // The answer's end and its failure both come through the callback (node-postgres emits neither event to a query that has one).
+  const finished = (err: Error | null) => {
+    failure = err;
+    ended = true;
+    wakeUp();
+  };
+  const query = client.query(new RowByRowQuery({ text: sql, values: [...params] }, finished));
+  const onRow = (row: Row) => {
+    queue.push(row);
+    wakeUp();
+  };
+  query.on('row', onRow);
+  try {
+    for (;;) {
+      if (queue.length > 0) {
+        const batch = queue;
+        queue = [];
+        yield batch;
+      } else if (failure) {
+        throw new QueryFailedError(sql, [...params], failure);
+      } else if (ended) {
+        return;
+      } else {
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    }
+  } finally {
+    if (!ended) {
+      // Stopped early: the rest of the answer is read and dropped, so the connection is clean when it goes back.
+      query.off('row', onRow);
+      queue = [];
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        if (ended) wakeUp();
+      });
+    }
+    await runner.release();
+  }
 }

@@ -7,7 +7,7 @@ import type { TenantScope } from '../common/tenant-identity/tenant-scope';
 import { TaskEntity } from './task.entity';
 import type { TaskRecordFilter } from './task-record-filter';
 import { EXPORT_PAGE_SIZE, exportRowsOf, type TaskExportPosition, type TaskExportRow } from './task-export-row';
-import { sqliteRawRows } from '../database/row-reader';
+import { postgresRowStream, sqliteRawRows } from '../database/row-reader';
 
 /**
  * Every read of task records over more than one tenant: background jobs claiming due work (status sync,
@@ -171,12 +171,18 @@ export class TaskCrossTenantReader extends CrossTenantReader<TaskEntity> {
    * here, by its unique task_ref), and no JSON column is hydrated — the one value the export needs from
    * `upstream_task`, the resolution upstream reported, is read by the database.
    */
-  async exportPage(scope: TenantScope, filter: TaskRecordFilter, after: TaskExportPosition | null, limit: number): Promise<TaskExportRow[]> {
-    const qb = this.exportPageQuery(scope, filter, after, limit);
+  async *exportPage(scope: TenantScope, filter: TaskRecordFilter, after: TaskExportPosition | null, limit: number): AsyncGenerator<TaskExportRow[]> {
+    const [sql, params] = this.exportPageQuery(scope, filter, after, limit).getQueryAndParameters();
+    // PostgreSQL: the rows as they arrive, so none outlives its formatting (bench/profiles/S6.md, fourth round).
+    const stream = postgresRowStream<TaskExportRow>(this.repo, sql, params);
+    if (stream) {
+      yield* stream;
+      return;
+    }
     // SQLite: the page as arrays, made into rows here (half the cost of the driver's row objects: bench/profiles/S6.md).
-    const [sql, params] = qb.getQueryAndParameters();
     const raw = sqliteRawRows(this.repo, sql, params);
-    return raw ? exportRowsOf(raw.columns, raw.rows) : qb.getRawMany<TaskExportRow>();
+    if (raw) yield exportRowsOf(raw.columns, raw.rows);
+    else yield await this.repo.query<TaskExportRow[]>(sql, params);
   }
 
   /** The query of one export page (exposed so a test can ask the database for its plan). */
@@ -223,20 +229,23 @@ export class TaskCrossTenantReader extends CrossTenantReader<TaskEntity> {
   }
 
   /**
-   * Every task record of the scope matching the filter, page by page, for auditor exports (hidden ones included). The
-   * next page is asked for as soon as a page arrives, before the caller writes it out, so that on PostgreSQL the
-   * database reads it meanwhile.
+   * Every task record of the scope matching the filter, page by page (each page one query, read in batches as its
+   * rows arrive on PostgreSQL, whole on SQLite), for auditor exports (hidden ones included). The caller formats each
+   * batch before it asks for the next, so on PostgreSQL the server reads on while the gateway writes.
    */
   async *exportRecords(scope: TenantScope, filter: TaskRecordFilter, pageSize = EXPORT_PAGE_SIZE): AsyncGenerator<TaskExportRow[]> {
-    let page = await this.exportPage(scope, filter, null, pageSize);
-    while (page.length > 0) {
-      const last = page[page.length - 1];
-      const next = page.length < pageSize ? null : this.exportPage(scope, filter, { createdAt: Number(last.created_at), id: last.id }, pageSize);
-      // Handled here too, so a read still under way when the caller stops (the client went away) is not an unhandled rejection.
-      next?.catch(() => undefined);
-      yield page;
-      if (!next) return;
-      page = await next;
+    let after: TaskExportPosition | null = null;
+    for (;;) {
+      let rows = 0;
+      let last: TaskExportRow | undefined;
+      for await (const batch of this.exportPage(scope, filter, after, pageSize)) {
+        if (batch.length === 0) continue;
+        rows += batch.length;
+        last = batch[batch.length - 1];
+        yield batch;
+      }
+      if (rows < pageSize || !last) return;
+      after = { createdAt: Number(last.created_at), id: last.id };
     }
   }
 

@@ -47,7 +47,7 @@ export class TaskLogService {
   }
 
   /**
-   * Every task record of the scope matching the filter, oldest first, page by page (hidden ones included), each with
+   * Every task record of the scope matching the filter, oldest first, in batches (hidden ones included), each with
    * its charge: the auditor export streams these with constant memory.
    */
   exportRecords(scope: TenantScope, filter: TaskRecordFilter): AsyncGenerator<TaskExportRow[]> {
