@@ -21,11 +21,7 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 export const seconds = (ms: number) => (ms / 1000).toFixed(1);
 export const round1 = (v: number) => Math.round(v * 10) / 10;
 
-/**
- * Wall time spent in chosen async methods of the gateway's own providers (the instances the app injected),
- * by wrapping them on the instance for the duration of a measurement. Calls that overlap are each counted
- * in full, so a sum can exceed the elapsed time; on SQLite a write's time includes its wait for the queue.
- */
+/** An async generator's items as they come, counting only the time spent waiting in its next() calls. */
 async function* timedIteration<T>(source: AsyncGenerator<T>, count: (ms: number) => void): AsyncGenerator<T> {
   let waited = 0;
   try {
@@ -42,6 +38,11 @@ async function* timedIteration<T>(source: AsyncGenerator<T>, count: (ms: number)
   }
 }
 
+/**
+ * Wall time spent in chosen async methods of the gateway's own providers (the instances the app injected),
+ * by wrapping them on the instance for the duration of a measurement. Calls that overlap are each counted
+ * in full, so a sum can exceed the elapsed time; on SQLite a write's time includes its wait for the queue.
+ */
 export class MethodTimer {
   private readonly totals = new Map<string, { calls: number; ms: number }>();
   private readonly restores: Array<() => void> = [];
