@@ -3,6 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Between, EntityManager, FindOptionsWhere, LessThan, MoreThanOrEqual, Repository } from 'typeorm';
 import { AuditChainEntity } from './audit-chain.entity';
 import { AuditEventEntity } from './audit-event.entity';
+import { RowReader } from '../database/row-reader';
+import { insertRow, insertStatement } from '../database/row-writer';
 
 export interface AuditEventFilter {
   tenantId?: string;
@@ -26,7 +28,12 @@ const HEAD_ID = 1;
  */
 @Injectable()
 export class AuditEventRepository {
-  constructor(@InjectRepository(AuditEventEntity) private readonly events: Repository<AuditEventEntity>) {}
+  /** The head read by hand-written SQL (shared by the transaction-bound copies of `using`). */
+  private readonly headReader: RowReader<AuditChainEntity>;
+
+  constructor(@InjectRepository(AuditEventEntity) private readonly events: Repository<AuditEventEntity>) {
+    this.headReader = new RowReader(events.manager.getRepository(AuditChainEntity));
+  }
 
   /** The same repository working inside the caller's transaction. */
   using(manager: EntityManager): this {
@@ -46,15 +53,15 @@ export class AuditEventRepository {
 
   /** The chain head, locked for the rest of the transaction on PostgreSQL (SQLite transactions run one at a time). */
   lockedHead(): Promise<AuditChainEntity | null> {
-    const qb = this.heads.createQueryBuilder('h').where('h.id = :id', { id: HEAD_ID });
-    if (this.events.manager.connection.options.type === 'postgres') qb.setLock('pessimistic_write');
-    return qb.getOne();
+    return this.headReader.first('id = ?', [HEAD_ID], this.heads, true);
   }
 
   /** Appends an event (its seq is assigned by the database and set on the returned row). */
   async append(fields: Omit<AuditEventEntity, 'seq'>): Promise<AuditEventEntity> {
     const event = this.events.create(fields);
-    await this.events.insert(event as never);
+    const row = await insertRow(this.events.manager, this.events, event, ['seq']);
+    if (row?.seq === undefined || row.seq === null) throw new Error('the audit event was not given a seq');
+    event.seq = Number(row.seq);
     return event;
   }
 
@@ -71,20 +78,12 @@ export class AuditEventRepository {
       return event;
     }
     const event = this.events.create(fields);
-    const [insert, params] = this.events
-      .createQueryBuilder()
-      .insert()
-      .into(AuditEventEntity)
-      .values(event as never)
-      .returning('seq')
-      .updateEntity(false)
-      .getQueryAndParameters();
+    const [insert, params] = insertStatement(this.events.manager, this.events, event, ['seq']);
     const heads = this.events.manager.connection.driver.escape(this.heads.metadata.tableName);
-    const table = this.heads.metadata.schema ? `${this.events.manager.connection.driver.escape(this.heads.metadata.schema)}.${heads}` : heads;
     const n = params.length;
     const result = await runner.query(
-      `WITH e AS (${insert}) UPDATE ${table} SET "last_hash" = $${n + 1} WHERE "id" = $${n + 2} RETURNING (SELECT "seq" FROM e) AS "seq"`,
-      [...(params as unknown[]), fields.hash, HEAD_ID],
+      `WITH e AS (${insert}) UPDATE ${heads} SET "last_hash" = $${n + 1} WHERE "id" = $${n + 2} RETURNING (SELECT "seq" FROM e) AS "seq"`,
+      [...params, fields.hash, HEAD_ID],
       true,
     );
     const row = (result.records as { seq: number | string | null }[])[0];

@@ -11,6 +11,7 @@ import { oneTenant, staffFilterScope, TenantScope } from '../common/tenant-ident
 import type { RequestContext } from '../common/http/request-context';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../database/unit-of-work';
+import { CachedValue } from '../common/concurrency/cached-value';
 import type { UsageQueryDto } from './dto/usage.query';
 import { modelSpec, PriceFamily } from '../catalog/catalog-rules';
 import { LedgerCrossTenantReader, UsageGroupBy } from './ledger-cross-tenant.reader';
@@ -70,6 +71,13 @@ export interface UsageRow {
 }
 
 const DAY_MS = 86_400_000;
+/**
+ * How long the prices a create's estimate (its spend reservation) is made at are trusted before the database is asked
+ * again: a price set through another instance reaches this one's estimates within this window (through this one, at
+ * once). Charges never use it: a task is charged at the version in force at its creation, read in the settlement's
+ * transaction.
+ */
+export const PRICE_CACHE_MS = 2000;
 const DEFAULT_DURATION_S = 5;
 const MAX_DURATION_S = 15;
 const KNOWN_SKUS = new Set(SEED_PRICES.map(([sku]) => sku));
@@ -86,6 +94,9 @@ export class BillingService {
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
   ) {}
+
+  /** The prices of estimates (PRICE_CACHE_MS): a book read on the root manager, one SKU at a time, replaced each window. */
+  private readonly estimatePrices = new CachedValue(PRICE_CACHE_MS, async () => new PriceBook(this.prices.manager));
 
   async currentPrices(): Promise<PriceView[]> {
     const now = Date.now();
@@ -127,6 +138,7 @@ export class BillingService {
         properties: { usd_per_million_tokens: formatUsd(nano), previous_usd_per_million_tokens: formatUsd(BigInt(previous.nanoPerMillion)) },
       });
     });
+    this.estimatePrices.clear();
     return { sku, usd_per_million_tokens: formatUsd(nano), effective_from: isoTime(now) };
   }
 
@@ -188,7 +200,8 @@ export class BillingService {
       tokens = Math.max(tokens, estimateCompletionTokens(width, height, seconds));
     }
     const sku = skuFor({ family, resolution, hasVideoInput: input.hasVideoInput });
-    const price = await this.priceAt(sku, Date.now(), manager);
+    const now = Date.now();
+    const price = manager ? await this.priceAt(sku, now, manager) : await (await this.estimatePrices.get()).at(sku, now);
     return chargeNano(tokens, BigInt(price.nanoPerMillion));
   }
 

@@ -6,6 +6,7 @@ import { DomainError } from '../common/errors/domain-error';
 import type { RequestContext } from '../common/http/request-context';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../database/unit-of-work';
+import { CachedValue } from '../common/concurrency/cached-value';
 import { MODELS, ModelSpec, modelSpec, officialNormalUpstreamIds, resolveModelName } from './catalog-rules';
 import { ModelMappingEntity } from './model-mapping.entity';
 
@@ -22,9 +23,18 @@ export interface ModelMappingView {
 
 const UPSTREAM_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 
+/**
+ * How long the mappings a create reads are trusted before the database is asked again: a change made through another
+ * instance reaches this one's creates within this window (through this one, at once).
+ */
+export const MAPPING_CACHE_MS = 2000;
+
 /** The catalog seen by other modules: model resolution and the admin's exact version mappings. */
 @Injectable()
 export class CatalogService {
+  /** The mappings creates are sent with (MAPPING_CACHE_MS). Admin changes read the table itself. */
+  private readonly mappingsInForce = new CachedValue(MAPPING_CACHE_MS, () => this.currentMappings());
+
   constructor(
     @InjectRepository(ModelMappingEntity) private readonly mappings: Repository<ModelMappingEntity>,
     private readonly uow: UnitOfWork,
@@ -43,7 +53,7 @@ export class CatalogService {
    * Filter-Off version: with none, or one that points at a normal model, it is 503 model_mapping_required.
    */
   async upstreamModelFor(model: ModelSpec): Promise<string> {
-    const all = await this.currentMappings();
+    const all = await this.mappingsInForce.get();
     const mapped = all.get(model.name);
     if (!model.filterOff) return mapped ?? (model.officialUpstream as string);
     if (!mapped) {
@@ -68,7 +78,7 @@ export class CatalogService {
    * mapping first, then the official versions; undefined for an id arkgate does not know.
    */
   async stableModelForUpstream(upstreamId: string): Promise<string | undefined> {
-    for (const [model, mapped] of await this.currentMappings()) if (mapped === upstreamId) return model;
+    for (const [model, mapped] of await this.mappingsInForce.get()) if (mapped === upstreamId) return model;
     return MODELS.find((m) => m.officialUpstream === upstreamId)?.name;
   }
 
@@ -129,6 +139,7 @@ export class CatalogService {
         properties: { upstream_model: upstreamModel, previous },
       });
     });
+    this.mappingsInForce.clear();
     return this.getMapping(spec.name);
   }
 
@@ -147,6 +158,7 @@ export class CatalogService {
         properties: { previous },
       });
     });
+    this.mappingsInForce.clear();
     return this.getMapping(spec.name);
   }
 

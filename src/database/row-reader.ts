@@ -30,10 +30,11 @@ export class RowReader<T extends ObjectLiteral> {
 
   /**
    * The first row matching `condition` (a SQL boolean expression over the table's columns), or null. `through` is the
-   * repository to run it on: the one this reader was made for, or the same one bound to a transaction.
+   * repository to run it on: the one this reader was made for, or the same one bound to a transaction. `lock`: the
+   * row is locked for the rest of that transaction on PostgreSQL (`FOR UPDATE`; SQLite's transactions run one at a time).
    */
-  async first(condition: string, params: readonly unknown[], through: Repository<T> = this.repo): Promise<T | null> {
-    const sql = this.statement(condition);
+  async first(condition: string, params: readonly unknown[], through: Repository<T> = this.repo, lock = false): Promise<T | null> {
+    const sql = this.statement(condition, lock);
     const sqlite = sqliteConnectionOf(through);
     const rows = sqlite ? this.runOnSqlite(sqlite, sql, params) : await through.query<Record<string, unknown>[]>(sql, [...params]);
     return rows.length === 0 ? null : this.hydrate(rows[0]);
@@ -56,15 +57,17 @@ export class RowReader<T extends ObjectLiteral> {
     }
   }
 
-  private statement(condition: string): string {
-    let sql = this.statements.get(condition);
+  private statement(condition: string, lock: boolean): string {
+    const key = lock ? `${condition}\u0000lock` : condition;
+    let sql = this.statements.get(key);
     if (sql === undefined) {
       const driver = this.repo.manager.connection.driver;
       const table = driver.escape(this.repo.metadata.tableName);
       const where = placeholdersFor(driver.options.type, condition);
       const selectList = this.columns.map((c) => driver.escape(c.databaseName)).join(', ');
-      sql = `SELECT ${selectList} FROM ${table} WHERE ${where} LIMIT 1`;
-      this.statements.set(condition, sql);
+      const locked = lock && driver.options.type === 'postgres' ? ' FOR UPDATE' : '';
+      sql = `SELECT ${selectList} FROM ${table} WHERE ${where} LIMIT 1${locked}`;
+      this.statements.set(key, sql);
     }
     return sql;
   }

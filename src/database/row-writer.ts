@@ -89,3 +89,76 @@ function returnedRows(result: unknown): { id: unknown }[] {
   if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as { id: unknown }[];
   return Array.isArray(result) ? (result as { id: unknown }[]) : [];
 }
+
+/** The INSERT of each table and column set, built once (keyed by the entity's metadata). */
+const insertStatements = new WeakMap<object, Map<string, string>>();
+
+/**
+ * One row inserted by a hand-written statement with bound parameters, without TypeORM's query building: for inserts
+ * on a hot path (a task's record, an audit event), where building the INSERT from the entity costs more than running
+ * it, and where TypeORM's SQLite driver would write numbers into the SQL text (each a new statement to prepare).
+ * Every column whose property is set is written (values prepared as TypeORM prepares them); the others take their
+ * defaults. `returning` names columns to answer (the row of `RETURNING`, both engines), e.g. a generated key.
+ */
+export async function insertRow<T extends ObjectLiteral>(
+  manager: EntityManager,
+  repo: Repository<T>,
+  entity: T,
+  returning: readonly string[] = [],
+): Promise<Record<string, unknown> | undefined> {
+  const [sql, params] = insertStatement(manager, repo, entity, returning);
+  const result: unknown = await manager.query(sql, params);
+  return Array.isArray(result) ? (result[0] as Record<string, unknown> | undefined) : undefined;
+}
+
+/** The statement of `insertRow` and its parameters (`?` placeholders already numbered on PostgreSQL). */
+export function insertStatement<T extends ObjectLiteral>(
+  manager: EntityManager,
+  repo: Repository<T>,
+  entity: T,
+  returning: readonly string[] = [],
+): [string, unknown[]] {
+  const driver = manager.connection.driver;
+  const columns = repo.metadata.columns.filter((c) => (entity as Record<string, unknown>)[c.propertyName] !== undefined);
+  const key = `${columns.map((c) => c.propertyName).join(',')}|${returning.join(',')}`;
+  let byColumns = insertStatements.get(repo.metadata);
+  if (!byColumns) insertStatements.set(repo.metadata, (byColumns = new Map<string, string>()));
+  let sql = byColumns.get(key);
+  if (sql === undefined) {
+    const q = (name: string) => driver.escape(name);
+    const names = columns.map((c) => q(c.databaseName)).join(', ');
+    const values = columns.map(() => '?').join(', ');
+    const answer = returning.length > 0 ? ` RETURNING ${returning.map((name) => q(column(repo, name).databaseName)).join(', ')}` : '';
+    sql = placeholdersFor(
+      manager.connection.options.type === 'postgres' ? 'postgres' : 'sqlite',
+      `INSERT INTO ${q(repo.metadata.tableName)} (${names}) VALUES (${values})${answer}`,
+    );
+    byColumns.set(key, sql);
+  }
+  return [sql, columns.map((c): unknown => driver.preparePersistentValue((entity as Record<string, unknown>)[c.propertyName], c))];
+}
+
+/**
+ * One UPDATE with bound parameters (no query building): sets `patch` where `condition` holds (SQL over the table's
+ * columns, `?` placeholders for `params`). Resolves with the ids of the rows it changed.
+ */
+export async function updateWhere<T extends ObjectLiteral>(
+  manager: EntityManager,
+  repo: Repository<T>,
+  patch: Partial<T>,
+  condition: string,
+  params: readonly unknown[],
+): Promise<string[]> {
+  const driver = manager.connection.driver;
+  const q = (name: string) => driver.escape(name);
+  const columns = Object.keys(patch).map((p) => column(repo, p));
+  const set = columns.map((c) => `${q(c.databaseName)} = ?`).join(', ');
+  const key = column(repo, 'id');
+  const sql = placeholdersFor(
+    manager.connection.options.type === 'postgres' ? 'postgres' : 'sqlite',
+    `UPDATE ${q(repo.metadata.tableName)} SET ${set} WHERE ${condition} RETURNING ${q(key.databaseName)} AS ${q('id')}`,
+  );
+  const values = columns.map((c): unknown => driver.preparePersistentValue(patch[c.propertyName as keyof T], c));
+  const result: unknown = await manager.query(sql, [...values, ...params]);
+  return returnedRows(result).map((row) => String(row.id));
+}

@@ -28,9 +28,16 @@ class RowRepository extends TenantScopedRepository<Row> {
 
 function fakeRepository() {
   const calls: { op: string; args: unknown[] }[] = [];
+  const column = (propertyName: string, databaseName: string) => ({ propertyName, databaseName });
   const repo = {
     target: 'Row',
-    manager: { connection: { options: { type: 'postgres' } }, queryRunner: undefined },
+    metadata: { tableName: 'rows', columns: [column('id', 'id'), column('tenantId', 'tenant_id'), column('name', 'name')] },
+    manager: {
+      connection: { options: { type: 'postgres' }, driver: { escape: (n: string) => `"${n}"`, preparePersistentValue: (v: unknown) => v } },
+      queryRunner: undefined,
+      // Hand-written statements (inserts): recorded as the operation their SQL starts with.
+      query: async (sql: string, params: unknown[]) => (calls.push({ op: sql.split(' ')[0].toLowerCase(), args: [sql, params] }), []),
+    },
     findOne: async (...args: unknown[]) => (calls.push({ op: 'findOne', args }), null),
     findAndCount: async (...args: unknown[]) => (calls.push({ op: 'findAndCount', args }), [[], 0]),
     create: (row: unknown) => row,
@@ -54,7 +61,7 @@ describe('TenantScopedRepository', () => {
     expect(calls[0].args[0]).toEqual({ where: { id: 'x', tenantId: a } });
     expect(calls[1].args[0]).toEqual({ where: { name: 'n', tenantId: a } });
     expect(calls[2].args[0]).toEqual({ id: 'x', tenantId: a });
-    expect(calls[3].args[0]).toEqual({ id: 'y', name: 'n', tenantId: a });
+    expect(calls[3].args).toEqual(['INSERT INTO "rows" ("id", "tenant_id", "name") VALUES ($1, $2, $3)', ['y', a, 'n']]);
   });
 
   it('refuses a tenantId in a where instead of overwriting it, whichever tenant it names', async () => {

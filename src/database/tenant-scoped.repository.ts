@@ -1,6 +1,6 @@
 import { EntityManager, FindManyOptions, FindOptionsWhere, ObjectLiteral, Repository } from 'typeorm';
 import { RowReader } from './row-reader';
-import { RowChange, updateRows } from './row-writer';
+import { insertRow, RowChange, updateRows, updateWhere } from './row-writer';
 import { UnitOfWork } from './unit-of-work';
 import type { TenantId } from '../common/tenant-identity/tenant-id';
 
@@ -70,8 +70,21 @@ export abstract class TenantScopedRepository<T extends ObjectLiteral & { tenantI
     assertTenantId(tenantId);
     assertNoTenantIdIn(row, 'patch');
     const entity = this.repo.create({ ...row, tenantId } as unknown as T);
-    await this.write(() => this.repo.insert(entity));
+    await this.write(() => insertRow(this.repo.manager, this.repo, entity));
     return entity;
+  }
+
+  /**
+   * Sets `patch` on the tenant's rows where a hand-written SQL `condition` (`?` placeholders) holds, in one statement
+   * without TypeORM's query building (for writes on a hot path). Resolves with how many rows changed.
+   */
+  protected async updateWhere(tenantId: TenantId, patch: Omit<Partial<T>, 'tenantId'>, condition: string, params: readonly unknown[]): Promise<number> {
+    assertTenantId(tenantId);
+    assertNoTenantIdIn(patch, 'patch');
+    const ids = await this.write(() =>
+      updateWhere(this.repo.manager, this.repo, patch as Partial<T>, `tenant_id = ? AND (${condition})`, [tenantId, ...params]),
+    );
+    return ids.length;
   }
 
   async update(tenantId: TenantId, where: ScopedWhere<T>, patch: Omit<Partial<T>, 'tenantId'>): Promise<number> {

@@ -4,7 +4,7 @@ import { In, IsNull, Not, Repository } from 'typeorm';
 import type { TenantId } from '../common/tenant-identity/tenant-id';
 import { placeholdersFor } from '../database/row-reader';
 import type { RowChange } from '../database/row-writer';
-import { assertNoTenantIdIn, assertTenantId, ScopedWhere, TenantScopedRepository } from '../database/tenant-scoped.repository';
+import { assertTenantId, ScopedWhere, TenantScopedRepository } from '../database/tenant-scoped.repository';
 import type { ListTasksQuery } from './dto/list-tasks.query';
 import { TaskEntity, TERMINAL_STATUSES, VISIBLE_STATUSES, type TaskStatus } from './task.entity';
 
@@ -105,19 +105,7 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
    * create on SQLite, a RETURNING on PostgreSQL).
    */
   async insertSubmitting(tenantId: TenantId, row: Omit<TaskEntity, 'tenantId'>): Promise<TaskEntity> {
-    assertTenantId(tenantId);
-    assertNoTenantIdIn(row, 'patch');
-    const entity = this.repo.create({ ...row, tenantId });
-    await this.write(() =>
-      this.repo
-        .createQueryBuilder()
-        .insert()
-        .into(TaskEntity)
-        .values(entity as never)
-        .updateEntity(false)
-        .execute(),
-    );
-    return entity;
+    return this.insert(tenantId, row);
   }
 
   /**
@@ -126,18 +114,8 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
    * id; the unique `task_id` makes a second attachment of one upstream task impossible. Returns whether it changed.
    */
   async markAccepted(tenantId: TenantId, id: string, taskId: string, nextSyncAt: number): Promise<boolean> {
-    assertTenantId(tenantId);
-    const result = await this.write(() =>
-      this.repo
-        .createQueryBuilder()
-        .update(TaskEntity)
-        .set({ taskId, status: 'queued', updatedAt: Date.now(), nextSyncAt, leaseOwner: null, leaseUntil: null, reconcileReason: null })
-        .where('tenant_id = :tenantId AND id = :id', { tenantId, id })
-        .andWhere("status IN ('submitting', 'unknown')")
-        .andWhere('(task_id IS NULL OR task_id = :taskId)', { taskId })
-        .execute(),
-    );
-    return (result.affected ?? 0) > 0;
+    const patch = { taskId, status: 'queued' as const, updatedAt: Date.now(), nextSyncAt, leaseOwner: null, leaseUntil: null, reconcileReason: null };
+    return (await this.updateWhere(tenantId, patch, "id = ? AND status IN ('submitting', 'unknown') AND (task_id IS NULL OR task_id = ?)", [id, taskId])) > 0;
   }
 
   /** Refused upstream, or never made: no reservation any more. Only a record still waiting for its outcome is changed. */
