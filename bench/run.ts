@@ -21,6 +21,7 @@ import { evaluateGoals } from './goals';
 import { difference, plusMs, ratio, renderMarkdown, times, type Report, type ReportRow } from './report';
 import type { ScenarioOutput } from './scenario-common';
 import { seedFinishedTasksBySql } from './seed-tasks-sql';
+import { startStatementTimer, statementReport } from './statement-timer';
 import { MetricsService } from '../src/observability/metrics.service';
 import { startChildGateway } from '../test/support/child-gateway';
 import { hostileLoadScenario } from './s8-hostile-load';
@@ -518,7 +519,9 @@ async function main(): Promise<void> {
         const ctx: Context = { settings, gen, sandbox, gateway, dbs, database, rows: [], notes: [], invalidRounds, verificationFailures, rssAfterScenarioMb };
         rssAfterScenarioMb[`${dbs.engine} startup`] = Math.round(mb(process.memoryUsage().rss));
         for (const id of settings.scenarios) {
+          if (process.env.BENCH_STATEMENT_TIMES === '1') startStatementTimer();
           await RUNNERS[id](ctx);
+          if (process.env.BENCH_STATEMENT_TIMES === '1') log(`[${dbs.engine}] ${id} statements (BENCH_STATEMENT_TIMES):\n${statementReport()}`);
           rssAfterScenarioMb[`${dbs.engine} ${id}`] = Math.round(mb(process.memoryUsage().rss));
         }
         rows.push(...ctx.rows.map((row) => ({ ...row, engine: dbs.engine })));

@@ -64,7 +64,7 @@ export class RowReader<T extends ObjectLiteral> {
       const driver = this.repo.manager.connection.driver;
       const table = driver.escape(this.repo.metadata.tableName);
       const where = placeholdersFor(driver.options.type, condition);
-      const selectList = this.columns.map((c) => driver.escape(c.databaseName)).join(', ');
+      const selectList = columnList(this.repo);
       const locked = lock && driver.options.type === 'postgres' ? ' FOR UPDATE' : '';
       sql = `SELECT ${selectList} FROM ${table} WHERE ${where} LIMIT 1${locked}`;
       this.statements.set(key, sql);
@@ -73,13 +73,24 @@ export class RowReader<T extends ObjectLiteral> {
   }
 
   private hydrate(raw: Record<string, unknown>): T {
-    const driver = this.repo.manager.connection.driver;
-    const entity = this.repo.metadata.create() as T;
-    for (const column of this.columns) {
-      (entity as Record<string, unknown>)[column.propertyName] = driver.prepareHydratedValue(raw[column.databaseName], column);
-    }
-    return entity;
+    return hydrateRow(this.repo, raw);
   }
+}
+
+/** A row as the database answered it (every column, by column name) made into an entity, as TypeORM hydrates one. */
+export function hydrateRow<T extends ObjectLiteral>(repo: Repository<T>, raw: Record<string, unknown>): T {
+  const driver = repo.manager.connection.driver;
+  const entity = repo.metadata.create() as T;
+  for (const column of repo.metadata.columns) {
+    (entity as Record<string, unknown>)[column.propertyName] = driver.prepareHydratedValue(raw[column.databaseName], column);
+  }
+  return entity;
+}
+
+/** Every column of the entity's table, for a hand-written SELECT or RETURNING whose rows `hydrateRow` reads. */
+export function columnList<T extends ObjectLiteral>(repo: Repository<T>): string {
+  const driver = repo.manager.connection.driver;
+  return repo.metadata.columns.map((c) => driver.escape(c.databaseName)).join(', ');
 }
 
 interface SqliteStatement {

@@ -117,25 +117,44 @@ export function insertStatement<T extends ObjectLiteral>(
   repo: Repository<T>,
   entity: T,
   returning: readonly string[] = [],
+  when?: string,
 ): [string, unknown[]] {
   const driver = manager.connection.driver;
   const columns = repo.metadata.columns.filter((c) => (entity as Record<string, unknown>)[c.propertyName] !== undefined);
-  const key = `${columns.map((c) => c.propertyName).join(',')}|${returning.join(',')}`;
+  const key = `${columns.map((c) => c.propertyName).join(',')}|${returning.join(',')}|${when ?? ''}`;
   let byColumns = insertStatements.get(repo.metadata);
   if (!byColumns) insertStatements.set(repo.metadata, (byColumns = new Map<string, string>()));
   let sql = byColumns.get(key);
   if (sql === undefined) {
     const q = (name: string) => driver.escape(name);
     const names = columns.map((c) => q(c.databaseName)).join(', ');
-    const values = columns.map(() => '?').join(', ');
+    const postgres = manager.connection.options.type === 'postgres';
     const answer = returning.length > 0 ? ` RETURNING ${returning.map((name) => q(column(repo, name).databaseName)).join(', ')}` : '';
-    sql = placeholdersFor(
-      manager.connection.options.type === 'postgres' ? 'postgres' : 'sqlite',
-      `INSERT INTO ${q(repo.metadata.tableName)} (${names}) VALUES (${values})${answer}`,
-    );
+    // A conditional insert selects its values, typed on PostgreSQL (a bare parameter in a select list has no type).
+    const source =
+      when === undefined
+        ? `VALUES (${columns.map(() => '?').join(', ')})`
+        : `SELECT ${columns.map((c) => (postgres ? `CAST(? AS ${driver.normalizeType(c)})` : '?')).join(', ')} WHERE ${when}`;
+    sql = placeholdersFor(postgres ? 'postgres' : 'sqlite', `INSERT INTO ${q(repo.metadata.tableName)} (${names}) ${source}${answer}`);
     byColumns.set(key, sql);
   }
   return [sql, columns.map((c): unknown => driver.preparePersistentValue((entity as Record<string, unknown>)[c.propertyName], c))];
+}
+
+/**
+ * `insertRow`, made only where `condition` holds (SQL, `?` placeholders for `params`, checked in the same statement).
+ * Resolves with whether the row was inserted.
+ */
+export async function insertRowWhere<T extends ObjectLiteral>(
+  manager: EntityManager,
+  repo: Repository<T>,
+  entity: T,
+  condition: string,
+  params: readonly unknown[],
+): Promise<boolean> {
+  const [sql, values] = insertStatement(manager, repo, entity, ['id'], condition);
+  const result: unknown = await manager.query(sql, [...values, ...params]);
+  return Array.isArray(result) && result.length > 0;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { EntityManager, FindManyOptions, FindOptionsWhere, ObjectLiteral, Repository } from 'typeorm';
 import { RowReader } from './row-reader';
-import { insertRow, RowChange, updateRows, updateWhere } from './row-writer';
+import { insertRow, insertRowWhere, RowChange, updateRows, updateWhere } from './row-writer';
 import { UnitOfWork } from './unit-of-work';
 import type { TenantId } from '../common/tenant-identity/tenant-id';
 
@@ -72,6 +72,17 @@ export abstract class TenantScopedRepository<T extends ObjectLiteral & { tenantI
     const entity = this.repo.create({ ...row, tenantId } as unknown as T);
     await this.write(() => insertRow(this.repo.manager, this.repo, entity));
     return entity;
+  }
+
+  /**
+   * Inserts a row for the tenant only where a hand-written SQL `condition` (`?` placeholders) holds, checked in the
+   * same statement: the row, or null when it did not hold.
+   */
+  protected async insertWhere(tenantId: TenantId, row: Omit<T, 'tenantId'>, condition: string, params: readonly unknown[]): Promise<T | null> {
+    assertTenantId(tenantId);
+    assertNoTenantIdIn(row, 'patch');
+    const entity = this.repo.create({ ...row, tenantId } as unknown as T);
+    return (await this.write(() => insertRowWhere(this.repo.manager, this.repo, entity, condition, params))) ? entity : null;
   }
 
   /**

@@ -68,8 +68,18 @@ export class TaskSubmission {
 
   /** Records the task (or, for a repeated Idempotency-Key, answers with the first request's task), then submits it. */
   async create(tenant: TenantContext, p: PreparedCreate, ctx: RequestContext): Promise<{ id: string }> {
+    if (!p.key) {
+      // Without a key and a spend limit, nothing is read before the record: one statement, its own commit.
+      const row = await this.tasks.insertSubmittingWhere(tenant.id, this.stamped(p), TenancyService.hasNoSpendLimit(tenant.id));
+      if (row) return this.submit(tenant, row, p, ctx);
+    }
     const claim = await this.idempotent.claim(tenant, p.key, ctx, (m) => this.record(m, tenant, p));
     return 'answer' in claim ? claim.answer : this.submit(tenant, claim.fresh, p, ctx);
+  }
+
+  private stamped(p: PreparedCreate): Omit<TaskEntity, 'tenantId'> {
+    const now = Date.now();
+    return { ...p.draft, createdAt: now, updatedAt: now };
   }
 
   private async submit(tenant: TenantContext, row: TaskEntity, p: PreparedCreate, ctx: RequestContext): Promise<{ id: string }> {
@@ -184,6 +194,6 @@ export class TaskSubmission {
       lockLimit: () => this.tenancy.lockSpendLimit(m, tenant.id),
       reservedInFlight: () => this.tasks.using(m).reservedNano(tenant.id),
     });
-    return this.tasks.using(m).insertSubmitting(tenant.id, { ...p.draft, createdAt: Date.now(), updatedAt: Date.now() });
+    return this.tasks.using(m).insertSubmitting(tenant.id, this.stamped(p));
   }
 }

@@ -5,6 +5,7 @@ import { testTenantId } from '../../test/support/tenant-id';
 import { openMigratedDataSource } from '../../test/support/test-database';
 import type { TenantId } from '../common/tenant-identity/tenant-id';
 import { TenantEntity } from '../tenancy/tenant.entity';
+import { TenancyService } from '../tenancy/tenancy.service';
 import { TaskEntity } from './task.entity';
 import { TaskRepository } from './task.repository';
 
@@ -87,6 +88,38 @@ describe('TaskRepository', () => {
     });
     expect(inserted).toMatchObject({ tenantId: a, reservedNano: '123456789012345', syncAttempts: 0 });
     await expect(repo.insertSubmitting(a, { ...taskDraft({}), tenantId: a } as never)).rejects.toThrow('must not name tenantId');
+  });
+
+  it('insertSubmittingWhere records only while the condition holds, in the same statement, with every column typed', async () => {
+    const a = await newTenant();
+    const draft = (over: Partial<Omit<TaskEntity, 'tenantId'>> = {}) =>
+      taskDraft({
+        taskId: null,
+        status: 'submitting',
+        reservedNano: '987654321',
+        hasVideoInput: true,
+        upstreamRequest: { model: 'm', content: [{ type: 'text', text: 'ü' }] },
+        createdAt: 5678,
+        updatedAt: 5679,
+        ...over,
+      });
+    const noLimit = TenancyService.hasNoSpendLimit(a);
+    const row = await repo.insertSubmittingWhere(a, draft(), noLimit);
+    expect(row).not.toBeNull();
+    expect(await repo.reload(a, row!.id)).toMatchObject({
+      tenantId: a,
+      status: 'submitting',
+      reservedNano: '987654321',
+      hasVideoInput: true,
+      upstreamRequest: { model: 'm', content: [{ type: 'text', text: 'ü' }] },
+      createdAt: 5678,
+    });
+    // A limit set: the condition no longer holds and nothing is written.
+    await ds.getRepository(TenantEntity).update({ id: a }, { spendLimitNano: '1000' });
+    const refused = draft();
+    expect(await repo.insertSubmittingWhere(a, refused, noLimit)).toBeNull();
+    expect(await repo.reload(a, refused.id)).toBeNull();
+    await expect(repo.insertSubmittingWhere(a, { ...draft(), tenantId: a } as never, noLimit)).rejects.toThrow('must not name tenantId');
   });
 
   it('lists newest first and skips hidden, submitting and rejected rows', async () => {

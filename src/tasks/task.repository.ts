@@ -109,6 +109,18 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
   }
 
   /**
+   * `insertSubmitting` in one statement, committed on its own, made only where `condition` holds in that statement
+   * (e.g. the tenant has no spend limit to check): the record, or null when it did not hold and nothing was written.
+   */
+  insertSubmittingWhere(
+    tenantId: TenantId,
+    row: Omit<TaskEntity, 'tenantId'>,
+    condition: { sql: string; params: readonly unknown[] },
+  ): Promise<TaskEntity | null> {
+    return this.insertWhere(tenantId, row, condition.sql, condition.params);
+  }
+
+  /**
    * The upstream answered (or reconciliation found) `taskId` for this record: it becomes the tenant's queued task,
    * due for a sync at once. Only a record still waiting for its outcome is changed, and only with no other upstream
    * id; the unique `task_id` makes a second attachment of one upstream task impossible. Returns whether it changed.

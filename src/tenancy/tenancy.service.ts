@@ -259,6 +259,15 @@ export class TenancyService {
   }
 
   /**
+   * A SQL condition (for a statement that writes on the tenant's behalf) that holds while the tenant has no spend limit:
+   * checked in the writing statement itself, it orders that write before a limit set concurrently, as a read of "no
+   * limit" in `lockSpendLimit` does.
+   */
+  static hasNoSpendLimit(tenantId: string): { sql: string; params: readonly unknown[] } {
+    return { sql: 'NOT EXISTS (SELECT 1 FROM tenants WHERE id = ? AND spend_limit_nano IS NOT NULL)', params: [tenantId] };
+  }
+
+  /**
    * The tenant's spend limit in nano-USD (null: none), read inside the caller's transaction with the
    * tenant row locked on PostgreSQL, so concurrent creates of one tenant check the limit one at a time.
    * A tenant without a limit is not locked: the limit is read first without a lock, and only a set limit is read
