@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { postgresDatabases, sqliteDatabases } from './bench-database';
+import { CREATE_BODY } from './scenario-common';
 import { startStatementTimer, statementReport } from './statement-timer';
 import { startBenchSandbox, startGateway } from './targets';
 
@@ -22,14 +23,7 @@ async function main(): Promise<void> {
   const sandbox = await startBenchSandbox();
   const gateway = await startGateway(sandbox, await dbs.fresh('create_statements'), { ARKGATE_SYNC_ENABLED: 'false' });
   const { token } = await gateway.newTenant('statements');
-  const body = JSON.stringify({
-    model: 'dreamina-seedance-2-0-fast',
-    content: [{ type: 'text', text: 'A quiet cinematic shot of a paper boat floating on calm water, soft morning light.' }],
-    duration: 4,
-    ratio: '16:9',
-    resolution: '480p',
-    generate_audio: false,
-  });
+  const body = JSON.stringify(CREATE_BODY);
   const create = async () => {
     const res = await fetch(`${gateway.url}/volcark/api/v3/contents/generations/tasks`, {
       method: 'POST',

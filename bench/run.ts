@@ -19,7 +19,7 @@ import { processPeakRssMb } from './memory';
 import { pollerScenario, type PollerSettings } from './poller';
 import { evaluateGoals } from './goals';
 import { difference, plusMs, ratio, renderMarkdown, times, type Report, type ReportRow } from './report';
-import type { ScenarioOutput } from './scenario-common';
+import { CREATE_BODY, type ScenarioOutput } from './scenario-common';
 import { seedFinishedTasksBySql } from './seed-tasks-sql';
 import { startStatementTimer, statementReport } from './statement-timer';
 import { MetricsService } from '../src/observability/metrics.service';
@@ -105,16 +105,6 @@ function readSettings(env: NodeJS.ProcessEnv): Settings {
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const mb = (bytes: number) => bytes / (1024 * 1024);
-
-/** A text-to-video create body for the gateway (stable model name). */
-const CREATE_BODY = {
-  model: 'dreamina-seedance-2-0-fast',
-  content: [{ type: 'text', text: 'A quiet cinematic shot of a paper boat floating on calm water, soft morning light.' }],
-  duration: 4,
-  ratio: '16:9',
-  resolution: '480p',
-  generate_audio: false,
-};
 
 /** Everything the scenarios share: the running targets and the collected report rows. */
 interface Context {

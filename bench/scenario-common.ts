@@ -17,6 +17,16 @@ export function quantile(sorted: number[], q: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
 
+/** S2's create: a text-to-video body for the gateway (stable model name). */
+export const CREATE_BODY = {
+  model: 'dreamina-seedance-2-0-fast',
+  content: [{ type: 'text', text: 'A quiet cinematic shot of a paper boat floating on calm water, soft morning light.' }],
+  duration: 4,
+  ratio: '16:9',
+  resolution: '480p',
+  generate_audio: false,
+};
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export const seconds = (ms: number) => (ms / 1000).toFixed(1);
 export const round1 = (v: number) => Math.round(v * 10) / 10;

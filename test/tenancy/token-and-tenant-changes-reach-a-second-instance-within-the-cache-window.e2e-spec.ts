@@ -1,7 +1,5 @@
-import { startSandbox, type SandboxHandle } from '@arkgate/sandbox';
-import { type ChildGateway, startChildGateway } from '../support/child-gateway';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { ADMIN_TOKEN, startGateway, TASKS, type TestGateway } from '../support/test-gateway';
+import { twoInstancesForSuite } from '../support/two-instances';
+import { ADMIN_TOKEN, TASKS } from '../support/test-gateway';
 
 /** README: every instance refuses a revoked token within ~2 s (TenancyService's authentication cache). */
 const CACHE_WINDOW_MS = 2000;
@@ -13,27 +11,10 @@ const CACHE_WINDOW_MS = 2000;
  * with what it had cached.
  */
 describe('token and tenant changes reach a second instance within the cache window', () => {
-  let sandbox: SandboxHandle;
-  let db: TestDatabase;
-  let a: TestGateway;
-  let b: ChildGateway;
-
-  beforeAll(async () => {
-    sandbox = await startSandbox({ queuedMs: 100, runningMs: 200 });
-    db = await createTestDatabase({ shareable: true });
-    a = await startGateway({ shared: { sandbox, db } });
-    b = await startChildGateway({ sandbox, database: db.config, timeoutMs: 100_000 });
-  }, 120_000);
-  afterAll(async () => {
-    b?.kill('SIGTERM');
-    await b?.exited;
-    await a?.close();
-    await sandbox?.close();
-    await db?.drop();
-  });
+  const two = twoInstancesForSuite();
 
   const onB = async (token: string) => {
-    const res = await fetch(`${b.url}${TASKS}?page_num=1&page_size=1`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${two.b.url}${TASKS}?page_num=1&page_size=1`, { headers: { authorization: `Bearer ${token}` } });
     return { status: res.status, body: (await res.json()) as { error?: { message: string } } };
   };
 
@@ -51,37 +32,37 @@ describe('token and tenant changes reach a second instance within the cache wind
   const withinWindow = (afterMs: number) => expect(afterMs).toBeLessThanOrEqual(CACHE_WINDOW_MS + 1500);
 
   it('a revoked token: refused by A at once, by B within the window', async () => {
-    const t = await a.newTenant();
-    const issued = await a.admin('POST', `/admin/tenants/${t.id}/tokens`, { name: 'to-revoke' });
+    const t = await two.a.newTenant();
+    const issued = await two.a.admin('POST', `/admin/tenants/${t.id}/tokens`, { name: 'to-revoke' });
     const token = issued.body.token as string;
     expect((await onB(token)).status).toBe(200); // cached on B as valid
     const since = Date.now();
-    expect((await a.admin('DELETE', `/admin/tokens/${issued.body.id}`)).status).toBe(200);
-    expect((await a.call('GET', `${TASKS}?page_num=1&page_size=1`, { token })).status).toBe(401);
+    expect((await two.a.admin('DELETE', `/admin/tokens/${issued.body.id}`)).status).toBe(200);
+    expect((await two.a.call('GET', `${TASKS}?page_num=1&page_size=1`, { token })).status).toBe(401);
     withinWindow((await untilB(token, 401, since)).afterMs);
     // and it stays refused
     expect((await onB(token)).status).toBe(401);
   });
 
   it('a suspended tenant: refused on B within the window; reactivated, served again within the window', async () => {
-    const t = await a.newTenant();
+    const t = await two.a.newTenant();
     expect((await onB(t.token)).status).toBe(200);
     let since = Date.now();
-    expect((await a.admin('PATCH', `/admin/tenants/${t.id}`, { status: 'suspended' })).status).toBe(200);
-    expect((await a.call('GET', `${TASKS}?page_num=1&page_size=1`, { token: t.token })).status).toBe(503);
+    expect((await two.a.admin('PATCH', `/admin/tenants/${t.id}`, { status: 'suspended' })).status).toBe(200);
+    expect((await two.a.call('GET', `${TASKS}?page_num=1&page_size=1`, { token: t.token })).status).toBe(503);
     const refused = await untilB(t.token, 503, since);
     withinWindow(refused.afterMs);
     expect(refused.message).toContain('suspended');
     since = Date.now();
-    expect((await a.admin('PATCH', `/admin/tenants/${t.id}`, { status: 'active' })).status).toBe(200);
+    expect((await two.a.admin('PATCH', `/admin/tenants/${t.id}`, { status: 'active' })).status).toBe(200);
     withinWindow((await untilB(t.token, 200, since)).afterMs);
   });
 
   it('an entitlement taken away: refused on B within the window', async () => {
-    const t = await a.newTenant();
+    const t = await two.a.newTenant();
     expect((await onB(t.token)).status).toBe(200);
     const since = Date.now();
-    const patched = await a.admin('PATCH', `/admin/tenants/${t.id}`, { entitlements: { video_generation: false } });
+    const patched = await two.a.admin('PATCH', `/admin/tenants/${t.id}`, { entitlements: { video_generation: false } });
     expect(patched.status).toBe(200);
     const refused = await untilB(t.token, 503, since);
     withinWindow(refused.afterMs);
@@ -89,7 +70,7 @@ describe('token and tenant changes reach a second instance within the cache wind
   });
 
   it('the admin token works on both', async () => {
-    const res = await fetch(`${b.url}/admin/tenants`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const res = await fetch(`${two.b.url}/admin/tenants`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     expect(res.status).toBe(200);
   });
 });
