@@ -1,5 +1,6 @@
 import type { ObjectLiteral, Repository } from 'typeorm';
 import { columnList, hydrateRow } from './row-reader';
+import { returnedRows } from './row-writer';
 
 /** Which rows a background job may lease, and in what order. */
 export interface LeaseClaim {
@@ -47,8 +48,5 @@ export async function claimLeased<T extends ObjectLiteral>(
   const [sql, params] = update.setParameters({ now: claim.now, ...claim.params, ...due.getParameters() }).getQueryAndParameters();
   // The leased rows come back from the UPDATE itself (both engines): no second read, which no index would serve.
   const result: unknown = await write(() => repo.query(`${sql} RETURNING ${columnList(repo)}`, params));
-  // PostgreSQL answers an UPDATE as [rows, count]; better-sqlite3 as the rows.
-  const postgres = Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number';
-  const rows = (postgres ? result[0] : result) as Record<string, unknown>[];
-  return Array.isArray(rows) ? rows.map((raw) => hydrateRow(repo, raw)) : [];
+  return returnedRows(result).map((raw) => hydrateRow(repo, raw));
 }

@@ -1,6 +1,5 @@
 import { Query as PgQuery } from 'pg';
 import { QueryFailedError, type ObjectLiteral, type Repository } from 'typeorm';
-import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 
 /** `sql` written with `?` placeholders, as the engine wants them (PostgreSQL: `$1, $2, …`). */
 export function placeholdersFor(type: string, sql: string): string {
@@ -23,10 +22,6 @@ export class RowReader<T extends ObjectLiteral> {
   private readonly prepared = new Map<string, SqliteStatement>();
 
   constructor(private readonly repo: Repository<T>) {}
-
-  private get columns(): readonly ColumnMetadata[] {
-    return this.repo.metadata.columns;
-  }
 
   /**
    * The first row matching `condition` (a SQL boolean expression over the table's columns), or null. `through` is the

@@ -85,9 +85,9 @@ function statement<T extends ObjectLiteral>(
 }
 
 /** The rows a RETURNING statement answered, whichever driver ran it (PostgreSQL's UPDATE answers [rows, count]). */
-function returnedRows(result: unknown): { id: unknown }[] {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as { id: unknown }[];
-  return Array.isArray(result) ? (result as { id: unknown }[]) : [];
+export function returnedRows(result: unknown): Record<string, unknown>[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as Record<string, unknown>[];
+  return Array.isArray(result) ? (result as Record<string, unknown>[]) : [];
 }
 
 /** The INSERT of each table and column set, built once (keyed by the entity's metadata). */
@@ -135,7 +135,7 @@ export function insertStatement<T extends ObjectLiteral>(
       when === undefined
         ? `VALUES (${columns.map(() => '?').join(', ')})`
         : `SELECT ${columns.map((c) => (postgres ? `CAST(? AS ${driver.normalizeType(c)})` : '?')).join(', ')} WHERE ${when}`;
-    sql = placeholdersFor(postgres ? 'postgres' : 'sqlite', `INSERT INTO ${q(repo.metadata.tableName)} (${names}) ${source}${answer}`);
+    sql = placeholdersFor(manager.connection.options.type, `INSERT INTO ${q(repo.metadata.tableName)} (${names}) ${source}${answer}`);
     byColumns.set(key, sql);
   }
   return [sql, columns.map((c): unknown => driver.preparePersistentValue((entity as Record<string, unknown>)[c.propertyName], c))];
@@ -174,7 +174,7 @@ export async function updateWhere<T extends ObjectLiteral>(
   const set = columns.map((c) => `${q(c.databaseName)} = ?`).join(', ');
   const key = column(repo, 'id');
   const sql = placeholdersFor(
-    manager.connection.options.type === 'postgres' ? 'postgres' : 'sqlite',
+    manager.connection.options.type,
     `UPDATE ${q(repo.metadata.tableName)} SET ${set} WHERE ${condition} RETURNING ${q(key.databaseName)} AS ${q('id')}`,
   );
   const values = columns.map((c): unknown => driver.preparePersistentValue(patch[c.propertyName as keyof T], c));
