@@ -51,10 +51,10 @@ export function exportRow(row: ExportRow): ExportRow {
  * Every task record with its cost, streamed page by page (constant memory), as CSV or NDJSON. Hidden (deleted by
  * the tenant) tasks are included and flagged.
  *
- * A page is one query (the records with their charges), read on PostgreSQL in batches as its rows arrive. Its text
- * goes out in chunks of a few tens of KB: the stream reads the next chunk only once the socket has taken the one
- * before (the response's backpressure), and chunks that small are short-lived young-generation strings, so the text
- * does not pile up however long the export. Between batches the event loop gets a turn, so other requests are served
+ * A page is the records and the charges of one range (TaskCrossTenantReader.exportPage), read on PostgreSQL in
+ * batches as its rows arrive. Its text goes out in chunks of a few tens of KB: the stream reads the next chunk only
+ * once the socket has taken the one before (the response's backpressure), and chunks that small are short-lived
+ * young-generation strings, so the text does not pile up however long the export. Between batches the event loop gets a turn, so other requests are served
  * during an export.
  */
 @Injectable()

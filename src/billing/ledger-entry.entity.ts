@@ -5,6 +5,7 @@ import type { TenantId } from '../common/tenant-identity/tenant-id';
 /** The charge for one succeeded task. The unique task key makes a second charge impossible. */
 @Entity({ name: 'ledger_entries' })
 @Index('idx_ledger_tenant_created', ['tenantId', 'createdAt'])
+@Index('idx_ledger_task_order', ['taskCreatedAt', 'taskRef', 'tenantId', 'model', 'sku', 'tokens', 'nanoPerMillion', 'amountNano'])
 export class LedgerEntryEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;

@@ -28,6 +28,8 @@ import { CreateVideos1764700000000 } from './migrations/1764700000000-create-vid
 import { IndexTasksForAdminLog1764800000000 } from './migrations/1764800000000-index-tasks-for-admin-log';
 import { VideosReservedBeforeCreate1764900000000 } from './migrations/1764900000000-videos-reserved-before-create';
 import { CountVisibleTasks1765000000000 } from './migrations/1765000000000-count-visible-tasks';
+import { ResolutionAsUpstreamReported1765100000000 } from './migrations/1765100000000-resolution-as-upstream-reported';
+import { IndexLedgerInTaskOrder1765200000000 } from './migrations/1765200000000-index-ledger-in-task-order';
 
 /** Every entity, listed explicitly. */
 export const ENTITIES = [
@@ -61,6 +63,8 @@ export const MIGRATIONS = [
   IndexTasksForAdminLog1764800000000,
   VideosReservedBeforeCreate1764900000000,
   CountVisibleTasks1765000000000,
+  ResolutionAsUpstreamReported1765100000000,
+  IndexLedgerInTaskOrder1765200000000,
 ];
 
 /** The one description of the database, shared by the app, the migration CLI and the tests. */

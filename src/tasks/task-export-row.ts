@@ -18,7 +18,7 @@ export interface TaskExportPosition {
  * the driver returns it: epoch milliseconds and token counts are numbers on SQLite and decimal strings on
  * PostgreSQL, `has_video_input` is 0/1 on SQLite. `resolution` is the one upstream reported, or the requested one.
  */
-export interface TaskExportRow {
+export interface TaskExportRow extends NullableCharge {
   id: string;
   task_id: string | null;
   tenant_id: string;
@@ -36,13 +36,19 @@ export interface TaskExportRow {
   hidden_at: number | string | null;
   error_code: string | null;
   request_id: string;
-  sku: string | null;
-  tokens: number | string | null;
-  nano_per_million: number | string | null;
-  amount_nano: number | string | null;
 }
 
-/** The columns of an export page. */
+/** A record's charge, its ledger entry's columns as the driver returns them (numbers on SQLite, strings on PostgreSQL). */
+export interface TaskExportCharge {
+  sku: string;
+  tokens: number | string;
+  nano_per_million: number | string;
+  amount_nano: number | string;
+}
+
+type NullableCharge = { [K in keyof TaskExportCharge]: TaskExportCharge[K] | null };
+
+/** The columns of an export page's records (its charges come from the ledger, see exportChargesOf). */
 const EXPORT_ROW_COLUMNS = [
   'id',
   'task_id',
@@ -61,43 +67,67 @@ const EXPORT_ROW_COLUMNS = [
   'hidden_at',
   'error_code',
   'request_id',
-  'sku',
-  'tokens',
-  'nano_per_million',
-  'amount_nano',
 ] as const satisfies readonly (keyof TaskExportRow)[];
 
-/** Rows read as arrays, `columns` naming their places (in whatever order the query selected them). */
-export function exportRowsOf(columns: readonly string[], rows: readonly unknown[][]): TaskExportRow[] {
-  const at = EXPORT_ROW_COLUMNS.map((c) => {
+/**
+ * Records read as arrays, `columns` naming their places (in whatever order the query selected them), each with its
+ * charge from `charges` (by record id) or none.
+ */
+export function exportRowsOf(columns: readonly string[], rows: readonly unknown[][], charges: ReadonlyMap<string, TaskExportCharge>): TaskExportRow[] {
+  const at = placesOf(EXPORT_ROW_COLUMNS, columns);
+  return rows.map((r) => {
+    const charge = charges.get(r[at[0]] as string);
+    return {
+      id: r[at[0]],
+      task_id: r[at[1]],
+      tenant_id: r[at[2]],
+      model: r[at[3]],
+      upstream_model: r[at[4]],
+      status: r[at[5]],
+      resolution: r[at[6]],
+      ratio: r[at[7]],
+      duration: r[at[8]],
+      has_video_input: r[at[9]],
+      created_at: r[at[10]],
+      finished_at: r[at[11]],
+      safety_identifier: r[at[12]],
+      callback_url: r[at[13]],
+      hidden_at: r[at[14]],
+      error_code: r[at[15]],
+      request_id: r[at[16]],
+      sku: charge ? charge.sku : null,
+      tokens: charge ? charge.tokens : null,
+      nano_per_million: charge ? charge.nano_per_million : null,
+      amount_nano: charge ? charge.amount_nano : null,
+    } as TaskExportRow;
+  });
+}
+
+/** The columns of a charges read: the record a ledger entry is for, and the entry's charge. */
+const EXPORT_CHARGE_COLUMNS = ['task_ref', 'sku', 'tokens', 'nano_per_million', 'amount_nano'] as const;
+
+/** Ledger entries read as arrays (`columns` naming their places), as charges by record id. */
+export function exportChargesOf(columns: readonly string[], rows: readonly unknown[][]): Map<string, TaskExportCharge> {
+  const at = placesOf(EXPORT_CHARGE_COLUMNS, columns);
+  const charges = new Map<string, TaskExportCharge>();
+  for (const r of rows) {
+    charges.set(
+      r[at[0]] as string,
+      {
+        sku: r[at[1]],
+        tokens: r[at[2]],
+        nano_per_million: r[at[3]],
+        amount_nano: r[at[4]],
+      } as TaskExportCharge,
+    );
+  }
+  return charges;
+}
+
+function placesOf(wanted: readonly string[], columns: readonly string[]): number[] {
+  return wanted.map((c) => {
     const i = columns.indexOf(c);
     if (i < 0) throw new Error(`an export page without its ${c} column`);
     return i;
   });
-  return rows.map(
-    (r) =>
-      ({
-        id: r[at[0]],
-        task_id: r[at[1]],
-        tenant_id: r[at[2]],
-        model: r[at[3]],
-        upstream_model: r[at[4]],
-        status: r[at[5]],
-        resolution: r[at[6]],
-        ratio: r[at[7]],
-        duration: r[at[8]],
-        has_video_input: r[at[9]],
-        created_at: r[at[10]],
-        finished_at: r[at[11]],
-        safety_identifier: r[at[12]],
-        callback_url: r[at[13]],
-        hidden_at: r[at[14]],
-        error_code: r[at[15]],
-        request_id: r[at[16]],
-        sku: r[at[17]],
-        tokens: r[at[18]],
-        nano_per_million: r[at[19]],
-        amount_nano: r[at[20]],
-      }) as TaskExportRow,
-  );
 }

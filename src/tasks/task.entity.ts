@@ -57,6 +57,10 @@ export class TaskEntity {
   @Column({ name: 'has_video_input', type: 'boolean' })
   hasVideoInput: boolean;
 
+  /**
+   * The resolution upstream reported once it has reported one as text (written with `upstreamTask` by every look,
+   * TaskSyncService's patchFor; migration 1765100000000 made it hold for older records), else the one asked for.
+   */
   @Column({ type: 'varchar', length: 16, nullable: true })
   resolution: string | null;
 

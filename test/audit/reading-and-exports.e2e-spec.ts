@@ -176,6 +176,22 @@ describe('audit reading and task exports', () => {
       // 480p 16:9 5 s = 864×496×121/1024 = 50638 tokens × $5.6/M
     });
 
+    it('the resolution is the one upstream reported: a task asked without one exports upstream’s default', async () => {
+      const c = await gw.newTenant({ media_policy: 'any', name: 'initech' });
+      const { resolution: _asked, ...unsized } = body;
+      const task = await createAndFinish(gw, c.token, unsized);
+      expect(task.resolution).toBe('720p');
+      const text = await (
+        await fetch(`${gw.url}/audit/tasks/export?format=ndjson&tenant_id=${c.id}`, { headers: { authorization: `Bearer ${auditor.token}` } })
+      ).text();
+      expect(
+        text
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l)),
+      ).toEqual([expect.objectContaining({ task_id: task.id, resolution: '720p' })]);
+    });
+
     it('no token or secret in an export', async () => {
       const text = await (await fetch(`${gw.url}/audit/tasks/export?format=ndjson`, { headers: { authorization: `Bearer ${auditor.token}` } })).text();
       for (const secret of [a.token, b.token, auditor.token, ADMIN_TOKEN, gw.sandbox.apiKey]) expect(text).not.toContain(secret);
