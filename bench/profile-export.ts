@@ -8,7 +8,7 @@
  * growth and the top frames (bench/top-frames.js). Profiles are written to PROFILE_EXPORT_DIR (default: a temp dir).
  * PROFILE_EXPORT_PG_SCHEMA keeps the PostgreSQL records in that schema between runs (dropped by no one).
  *
- *   PROFILE_EXPORT_ROWS=100000 PROFILE_EXPORT_DB=/tmp/s6.sqlite npx ts-node --transpile-only bench/profile-export.ts
+ *   PROFILE_EXPORT_ROWS=100000 PROFILE_EXPORT_DB=/tmp/s6.sqlite npx ts-node -r tsconfig-paths/register --transpile-only bench/profile-export.ts
  */
 import 'reflect-metadata';
 import { execFileSync, spawn } from 'node:child_process';

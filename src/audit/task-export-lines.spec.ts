@@ -1,6 +1,12 @@
 import { stringify } from 'csv-stringify/sync';
 import { redact } from './redact';
-import { CSV_HEADER, csvLine, EXPORT_COLUMNS, exportRow, ndjsonLine, redactExportValue } from './task-export.service';
+import { randomUUID } from 'node:crypto';
+import { SEED_PRICES } from '../billing/sku-rules';
+import { STABLE_MODEL_NAMES } from '../catalog/catalog-rules';
+import { isoTime } from '../common/iso-time';
+import { formatUsd } from '../common/money';
+import type { TaskStatus } from '../tasks/task.entity';
+import { CSV_HEADER, csvLine, EXPORT_COLUMNS, EXPORT_PLAIN, exportRow, ndjsonLine, redactExportValue } from './task-export.service';
 
 /**
  * The export writes its lines by hand for speed; they must read exactly as csv-stringify (with the export's options)
@@ -45,7 +51,12 @@ describe('export lines read as csv-stringify and JSON.stringify wrote them', () 
       columns: [...EXPORT_COLUMNS],
       cast: { boolean: (b: boolean) => (b ? 'true' : 'false') },
     });
-    expect(CSV_HEADER + rows().map(csvLine).join('')).toBe(reference);
+    expect(
+      CSV_HEADER +
+        rows()
+          .map((v) => csvLine(v))
+          .join(''),
+    ).toBe(reference);
   });
 
   it('CSV: the header alone when there is no record', () => {
@@ -97,6 +108,51 @@ describe('export redaction leaves every value as redact() does in audit events',
     for (const values of rows()) {
       const row = asObject(values.map((v, i) => (typeof v === 'string' ? `${v} ${strings[i % strings.length]}` : v))) as Parameters<typeof exportRow>[0];
       expect(exportRow(row)).toEqual(redact(row));
+    }
+  });
+});
+
+describe('gateway-made columns are written as they are, exactly as the checked path writes them', () => {
+  const EVERY_STATUS: Record<TaskStatus, true> = {
+    submitting: true,
+    unknown: true,
+    rejected: true,
+    queued: true,
+    running: true,
+    succeeded: true,
+    failed: true,
+    expired: true,
+    cancelled: true,
+  };
+  const times = [0, 1, 999, Date.now(), Date.parse('2026-06-11T20:41:21.123Z'), 8.64e15, -8.64e15, 253402300800000].map(isoTime);
+  const amounts = [0n, 1n, 999n, 1_000_000_000n, 283_572_800n, 123_456_789_012_345_678n, -42n].map(formatUsd);
+  /** Every value (or a sample of every format) each gateway-made column can hold. */
+  const domains: Record<string, readonly (string | number | boolean | null)[]> = {
+    record_id: Array.from({ length: 50 }, () => randomUUID()),
+    tenant_id: Array.from({ length: 50 }, () => randomUUID()),
+    model: STABLE_MODEL_NAMES,
+    status: Object.keys(EVERY_STATUS),
+    video_input: [true, false],
+    sku: SEED_PRICES.map(([sku]) => sku),
+    tokens: [null, 0, 50638, 108900],
+    unit_price_usd_per_million_tokens: [null, ...amounts],
+    amount_usd: [null, ...amounts],
+    created_at: times,
+    finished_at: [null, ...times],
+    hidden_by_tenant: [true, false],
+  };
+
+  it('the plain columns are exactly those', () => {
+    expect(EXPORT_COLUMNS.filter((_c, i) => EXPORT_PLAIN[i])).toEqual(EXPORT_COLUMNS.filter((c) => c in domains));
+  });
+
+  it.each(Object.keys(domains))('%s: redaction leaves each value alone, and the masked lines equal the checked ones', (column) => {
+    const i = EXPORT_COLUMNS.indexOf(column as (typeof EXPORT_COLUMNS)[number]);
+    for (const v of domains[column]) {
+      expect(redactExportValue(i, v)).toBe(v);
+      const values = EXPORT_COLUMNS.map((_c, k) => (k === i ? v : 'x'));
+      expect(csvLine(values, EXPORT_PLAIN)).toBe(csvLine(values));
+      expect(ndjsonLine(values, EXPORT_PLAIN)).toBe(ndjsonLine(values));
     }
   });
 });

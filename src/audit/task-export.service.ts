@@ -37,7 +37,8 @@ export const EXPORT_COLUMNS = [
   'error_code',
   'request_id',
 ] as const;
-type ExportRow = Record<(typeof EXPORT_COLUMNS)[number], string | number | boolean | null>;
+type ExportColumn = (typeof EXPORT_COLUMNS)[number];
+type ExportRow = Record<ExportColumn, string | number | boolean | null>;
 
 /**
  * A row as it leaves the gateway: through the same `redact` as audit events, so a callback URL's
@@ -82,7 +83,11 @@ export class TaskExportService {
   }
 
   /** The export's text in chunks of about CHUNK_CHARS (CSV: the header first, also when there is no record). */
-  private async *chunks(scope: TenantScope, filter: TaskRecordFilter, line: (values: ExportValue[]) => string): AsyncGenerator<string> {
+  private async *chunks(
+    scope: TenantScope,
+    filter: TaskRecordFilter,
+    line: (values: ExportValue[], plain: readonly boolean[]) => string,
+  ): AsyncGenerator<string> {
     const rows = new ExportRows(await this.tenancy.tenantNames());
     let text = line === csvLine ? CSV_HEADER : '';
     for await (const batch of this.tasks.exportRecords(scope, filter)) {
@@ -90,7 +95,7 @@ export class TaskExportService {
       // answers synchronously, so without a turn of the event loop a long export would hold the whole gateway.
       await new Promise((resolve) => setImmediate(resolve));
       for (const r of batch) {
-        text += line(rows.valuesOf(r));
+        text += line(rows.valuesOf(r), EXPORT_PLAIN);
         if (text.length >= CHUNK_CHARS) {
           yield text;
           text = '';
@@ -127,18 +132,51 @@ export function redactExportValue(index: number, value: ExportValue): ExportValu
 
 const TENANT_NAME = EXPORT_COLUMNS.indexOf('tenant_name');
 
+/**
+ * Columns whose values the gateway makes itself, from closed sets or fixed formats: ids (UUIDs), the stable model name
+ * and the status (closed sets), the SKU (`skuFor`), ISO times, amounts (`formatUsd`), numbers and booleans. No such
+ * value holds what `redact` changes, a character CSV quotes or one JSON escapes (task-export-lines.spec.ts checks
+ * every value of those sets), so the export writes them as they are. Every other column (upstream's or the caller's
+ * text: task id, upstream model, resolution, ratio, safety identifier, callback URL, error code, request id) and the
+ * tenant name go through redaction and quoting.
+ */
+const GATEWAY_MADE: ReadonlySet<ExportColumn> = new Set<ExportColumn>([
+  'record_id',
+  'tenant_id',
+  'model',
+  'status',
+  'video_input',
+  'sku',
+  'tokens',
+  'unit_price_usd_per_million_tokens',
+  'amount_usd',
+  'created_at',
+  'finished_at',
+  'hidden_by_tenant',
+]);
+
+/** Per column of EXPORT_COLUMNS: written as it is (GATEWAY_MADE). */
+export const EXPORT_PLAIN: readonly boolean[] = EXPORT_COLUMNS.map((c) => GATEWAY_MADE.has(c));
+
+/** No column written as it is: every string checked (the lines' default). */
+const NONE_PLAIN: readonly boolean[] = EXPORT_COLUMNS.map(() => false);
+
 /** Turns the rows of export pages into the export's values, in EXPORT_COLUMNS order, redacted. */
 class ExportRows {
   private readonly names: Map<string, ExportValue>;
   private readonly prices = new Map<string, string>();
+  private readonly values: ExportValue[] = [];
 
   constructor(tenantNames: Map<string, string>) {
     this.names = new Map([...tenantNames].map(([id, name]) => [id, redactExportValue(TENANT_NAME, name)]));
   }
 
+  /** The values of one row, in a list the caller reads before it asks for the next row's (it is reused). */
   valuesOf(r: TaskExportRow): ExportValue[] {
     const charged = r.amount_nano !== null;
-    const values: ExportValue[] = [
+    const values = this.values;
+    values.length = 0;
+    values.push(
       r.task_id,
       r.id,
       r.tenant_id,
@@ -161,8 +199,8 @@ class ExportRows {
       r.hidden_at !== null,
       r.error_code,
       r.request_id,
-    ];
-    for (let i = 0; i < values.length; i++) values[i] = redactExportValue(i, values[i]);
+    );
+    for (let i = 0; i < values.length; i++) if (!EXPORT_PLAIN[i]) values[i] = redactExportValue(i, values[i]);
     values[TENANT_NAME] = this.names.get(r.tenant_id) ?? null;
     return values;
   }
@@ -194,10 +232,14 @@ const CSV_QUOTE = /[",\n\r]/;
 
 export const CSV_HEADER = `${EXPORT_COLUMNS.join(',')}\n`;
 
-/** One CSV record (LF-terminated) of a row's values. */
-export function csvLine(values: ExportValue[]): string {
-  let line = csvField(values[0]);
-  for (let i = 1; i < values.length; i++) line += `,${csvField(values[i])}`;
+/** One CSV record (LF-terminated) of a row's values; a string where `plain` is set is written unquoted, as it is. */
+export function csvLine(values: ExportValue[], plain: readonly boolean[] = NONE_PLAIN): string {
+  let line = '';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const field = plain[i] && typeof v === 'string' ? v : csvField(v);
+    line += i === 0 ? field : `,${field}`;
+  }
   return `${line}\n`;
 }
 
@@ -206,13 +248,14 @@ const JSON_KEYS = EXPORT_COLUMNS.map((c, i) => `${i === 0 ? '{' : ','}${JSON.str
 
 /**
  * One NDJSON line of a row's values: what `JSON.stringify` writes for the row as an object with the EXPORT_COLUMNS
- * keys in order (no value is undefined), without building that object.
+ * keys in order (no value is undefined), without building that object. A string where `plain` is set needs no escape.
  */
-export function ndjsonLine(values: ExportValue[]): string {
+export function ndjsonLine(values: ExportValue[], plain: readonly boolean[] = NONE_PLAIN): string {
   let line = '';
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    line += JSON_KEYS[i] + (v === null ? 'null' : typeof v === 'boolean' ? (v ? 'true' : 'false') : jsonValue(v));
+    line +=
+      JSON_KEYS[i] + (v === null ? 'null' : typeof v === 'boolean' ? (v ? 'true' : 'false') : plain[i] && typeof v === 'string' ? `"${v}"` : jsonValue(v));
   }
   return `${line}}\n`;
 }
