@@ -98,7 +98,7 @@ function readSettings(env: NodeJS.ProcessEnv): Settings {
       budgetWindowS: quick ? 5 : 20,
       timeoutS: Math.max(120, Math.ceil(pollerTasks / 20)),
     },
-    export: { rows: int('BENCH_EXPORT_ROWS', quick ? 20_000 : 1_000_000), tenants: 4 },
+    export: { rows: int('BENCH_EXPORT_ROWS', quick ? 20_000 : 1_000_000), tenants: 4, rounds: int('BENCH_ROUNDS', quick ? 1 : 3) },
     lostAnswers: { creates: int('BENCH_LOST_CREATES', quick ? 200 : 1000), lossEvery: 10, concurrency: 16, timeoutS: 180 },
   };
 }
