@@ -133,30 +133,39 @@ export function redactExportValue(index: number, value: ExportValue): ExportValu
 const TENANT_NAME = EXPORT_COLUMNS.indexOf('tenant_name');
 
 /**
- * Columns whose values the gateway makes itself, from closed sets or fixed formats: ids (UUIDs), the stable model name
- * and the status (closed sets), the SKU (`skuFor`), ISO times, amounts (`formatUsd`), numbers and booleans. No such
- * value holds what `redact` changes, a character CSV quotes or one JSON escapes (task-export-lines.spec.ts checks
- * every value of those sets), so the export writes them as they are. Every other column (upstream's or the caller's
- * text: task id, upstream model, resolution, ratio, safety identifier, callback URL, error code, request id) and the
- * tenant name go through redaction and quoting.
+ * How each column is written. `made`: the gateway makes its values itself, from closed sets or fixed formats — ids
+ * (UUIDs), the stable model name and the status (closed sets), the SKU (`skuFor`), ISO times, amounts (`formatUsd`),
+ * numbers and booleans. No such value holds what `redact` changes, a character CSV quotes or one JSON escapes
+ * (task-export-lines.spec.ts checks every value of those sets), so the export writes them as they are. `checked`:
+ * upstream's or the caller's text and the tenant name, through redaction and quoting.
  */
-const GATEWAY_MADE: ReadonlySet<ExportColumn> = new Set<ExportColumn>([
-  'record_id',
-  'tenant_id',
-  'model',
-  'status',
-  'video_input',
-  'sku',
-  'tokens',
-  'unit_price_usd_per_million_tokens',
-  'amount_usd',
-  'created_at',
-  'finished_at',
-  'hidden_by_tenant',
-]);
+const WRITTEN_AS: Record<ExportColumn, 'made' | 'checked'> = {
+  task_id: 'checked',
+  record_id: 'made',
+  tenant_id: 'made',
+  tenant_name: 'checked',
+  model: 'made',
+  upstream_model: 'checked',
+  status: 'made',
+  resolution: 'checked',
+  ratio: 'checked',
+  duration: 'checked',
+  video_input: 'made',
+  sku: 'made',
+  tokens: 'made',
+  unit_price_usd_per_million_tokens: 'made',
+  amount_usd: 'made',
+  created_at: 'made',
+  finished_at: 'made',
+  safety_identifier: 'checked',
+  callback_url: 'checked',
+  hidden_by_tenant: 'made',
+  error_code: 'checked',
+  request_id: 'checked',
+};
 
-/** Per column of EXPORT_COLUMNS: written as it is (GATEWAY_MADE). */
-export const EXPORT_PLAIN: readonly boolean[] = EXPORT_COLUMNS.map((c) => GATEWAY_MADE.has(c));
+/** Per column of EXPORT_COLUMNS: written as it is (made by the gateway, WRITTEN_AS). */
+export const EXPORT_PLAIN: readonly boolean[] = EXPORT_COLUMNS.map((c) => WRITTEN_AS[c] === 'made');
 
 /** No column written as it is: every string checked (the lines' default). */
 const NONE_PLAIN: readonly boolean[] = EXPORT_COLUMNS.map(() => false);
