@@ -173,9 +173,9 @@ export class TaskCrossTenantReader extends CrossTenantReader<TaskEntity> {
    * creation time (`task_created_at`), so idx_ledger_task_order answers the range from the index alone, where a join
    * looked each record's entry up by `task_ref` (a third of the page's time on SQLite: bench/profiles/S6.md, fifth
    * round). On SQLite the two reads run one after the other on the gateway's thread; on PostgreSQL the server merges
-   * the two ordered ranges in one statement and the rows are read as they arrive. A succeeded record
-   * the range did not bring a charge for (none is expected) is looked up by id, so every page carries exactly the
-   * charge each record has.
+   * the two ordered ranges in one statement and the rows are read as they arrive. A succeeded record the range did
+   * not bring a charge for (none is expected) is looked up by id, so every page carries exactly the charge each
+   * record has.
    */
   async *exportPage(scope: TenantScope, filter: TaskRecordFilter, after: TaskExportPosition | null, limit: number): AsyncGenerator<TaskExportRow[]> {
     const records = this.exportRecordsQuery(scope, filter, after, limit);
@@ -316,8 +316,8 @@ export class TaskCrossTenantReader extends CrossTenantReader<TaskEntity> {
   }
 
   /**
-   * Every task record of the scope matching the filter, page by page (each page one query, read in batches as its
-   * rows arrive on PostgreSQL, whole on SQLite), for auditor exports (hidden ones included). The caller formats each
+   * Every task record of the scope matching the filter with its charge, page by page (exportPage: read in batches
+   * as its rows arrive on PostgreSQL, whole on SQLite), for auditor exports (hidden ones included). The caller formats each
    * batch before it asks for the next, so on PostgreSQL the server reads on while the gateway writes.
    */
   async *exportRecords(scope: TenantScope, filter: TaskRecordFilter, pageSize = EXPORT_PAGE_SIZE): AsyncGenerator<TaskExportRow[]> {
