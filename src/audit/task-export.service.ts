@@ -5,7 +5,7 @@ import { formatUsd } from '../common/money';
 import { stableNameOf } from '../catalog/catalog-rules';
 import { DomainError } from '../common/errors/domain-error';
 import { TaskLogService } from '../tasks/task-log.service';
-import type { TaskExportRow } from '../tasks/task-export-row';
+import type { TaskDescriptor, TaskExportRow } from '../tasks/task-export-row';
 import type { TaskRecordFilter } from '../tasks/task-record-filter';
 import { TenancyService } from '../tenancy/tenancy.service';
 import { staffFilterScope, TenantScope } from '../common/tenant-identity/tenant-scope';
@@ -76,26 +76,22 @@ export class TaskExportService {
     };
     if (query.model !== undefined && !filter.model) throw DomainError.invalid('model', `model \`${query.model}\` is not a model name.`);
     // One chunk at a time ahead of the response (which holds the one it is writing).
-    const stream = Readable.from(this.chunks(scope, filter, format === 'ndjson' ? ndjsonLine : csvLine), { highWaterMark: 1 });
+    const stream = Readable.from(this.chunks(scope, filter, format === 'ndjson' ? NDJSON : CSV), { highWaterMark: 1 });
     return format === 'ndjson'
       ? { stream, type: 'application/x-ndjson', filename: 'tasks.ndjson' }
       : { stream, type: 'text/csv; charset=utf-8', filename: 'tasks.csv' };
   }
 
   /** The export's text in chunks of about CHUNK_CHARS (CSV: the header first, also when there is no record). */
-  private async *chunks(
-    scope: TenantScope,
-    filter: TaskRecordFilter,
-    line: (values: ExportValue[], plain: readonly boolean[]) => string,
-  ): AsyncGenerator<string> {
-    const rows = new ExportRows(await this.tenancy.tenantNames());
-    let text = line === csvLine ? CSV_HEADER : '';
+  private async *chunks(scope: TenantScope, filter: TaskRecordFilter, format: LineFormat): AsyncGenerator<string> {
+    const rows = new ExportRows(await this.tenancy.tenantNames(), format);
+    let text = format.header;
     for await (const batch of this.tasks.exportRecords(scope, filter)) {
       // Let other requests run between batches (a page on SQLite, the rows that have arrived on PostgreSQL): SQLite
       // answers synchronously, so without a turn of the event loop a long export would hold the whole gateway.
       await new Promise((resolve) => setImmediate(resolve));
       for (const r of batch) {
-        text += line(rows.valuesOf(r), EXPORT_PLAIN);
+        text += rows.lineOf(r);
         if (text.length >= CHUNK_CHARS) {
           yield text;
           text = '';
@@ -130,7 +126,9 @@ export function redactExportValue(index: number, value: ExportValue): ExportValu
   return value;
 }
 
-const TENANT_NAME = EXPORT_COLUMNS.indexOf('tenant_name');
+/** Each column's place in EXPORT_COLUMNS. */
+const AT = Object.fromEntries(EXPORT_COLUMNS.map((c, i) => [c, i])) as Record<ExportColumn, number>;
+const TENANT_NAME = AT.tenant_name;
 
 /**
  * How each column is written. `made`: the gateway makes its values itself, from closed sets or fixed formats — ids
@@ -170,48 +168,73 @@ export const EXPORT_PLAIN: readonly boolean[] = EXPORT_COLUMNS.map((c) => WRITTE
 /** No column written as it is: every string checked (the lines' default). */
 const NONE_PLAIN: readonly boolean[] = EXPORT_COLUMNS.map(() => false);
 
-/** Turns the rows of export pages into the export's values, in EXPORT_COLUMNS order, redacted. */
-class ExportRows {
+/** The export columns a record's descriptor holds: tenant_id to video_input, with tenant_name made from tenant_id. */
+const DESCRIBED_FROM = AT.tenant_id;
+const DESCRIBED_TO = AT.video_input + 1;
+
+/** Descriptors whose text an export keeps (an export that meets more formats the others each time). */
+const DESCRIPTORS_KEPT = 10_000;
+
+/**
+ * Turns the rows of export pages into the export's lines, redacted. The columns of a record's descriptor are written
+ * once per descriptor and export (records repeat a few: DESCRIPTOR_COLUMNS); the others row by row.
+ */
+export class ExportRows {
   private readonly names: Map<string, ExportValue>;
   private readonly prices = new Map<string, string>();
-  private readonly values: ExportValue[] = [];
+  private readonly described = new Map<string, string>();
+  /** One row's values by EXPORT_COLUMNS place, reused: a line is made of it before the next row's are set. */
+  private readonly values: ExportValue[] = EXPORT_COLUMNS.map(() => null);
 
-  constructor(tenantNames: Map<string, string>) {
+  constructor(
+    tenantNames: Map<string, string>,
+    private readonly format: LineFormat,
+  ) {
     this.names = new Map([...tenantNames].map(([id, name]) => [id, redactExportValue(TENANT_NAME, name)]));
   }
 
-  /** The values of one row, in a list the caller reads before it asks for the next row's (it is reused). */
-  valuesOf(r: TaskExportRow): ExportValue[] {
+  /** The export line of one row. */
+  lineOf(r: TaskExportRow): string {
     const charged = r.amount_nano !== null;
     const values = this.values;
-    values.length = 0;
-    values.push(
-      r.task_id,
-      r.id,
-      r.tenant_id,
-      null, // tenant_name: redacted once per tenant, below
-      r.model,
-      r.upstream_model,
-      r.status,
-      r.resolution,
-      r.ratio,
-      r.duration,
-      !!r.has_video_input,
-      charged ? r.sku : null,
-      charged ? Number(r.tokens) : null,
-      charged ? this.unitPrice(r.nano_per_million!) : null,
-      charged ? formatUsd(BigInt(r.amount_nano!)) : null,
-      iso(Number(r.created_at)),
-      r.finished_at === null ? null : iso(Number(r.finished_at)),
-      r.safety_identifier,
-      r.callback_url,
-      r.hidden_at !== null,
-      r.error_code,
-      r.request_id,
-    );
-    for (let i = 0; i < values.length; i++) if (!EXPORT_PLAIN[i]) values[i] = redactExportValue(i, values[i]);
-    values[TENANT_NAME] = this.names.get(r.tenant_id) ?? null;
-    return values;
+    values[AT.task_id] = r.task_id;
+    values[AT.record_id] = r.id;
+    values[AT.sku] = charged ? r.sku : null;
+    values[AT.tokens] = charged ? Number(r.tokens) : null;
+    values[AT.unit_price_usd_per_million_tokens] = charged ? this.unitPrice(r.nano_per_million!) : null;
+    values[AT.amount_usd] = charged ? formatUsd(BigInt(r.amount_nano!)) : null;
+    values[AT.created_at] = iso(Number(r.created_at));
+    values[AT.finished_at] = r.finished_at === null ? null : iso(Number(r.finished_at));
+    values[AT.safety_identifier] = r.safety_identifier;
+    values[AT.callback_url] = r.callback_url;
+    values[AT.hidden_by_tenant] = r.hidden_at !== null;
+    values[AT.error_code] = r.error_code;
+    values[AT.request_id] = r.request_id;
+    for (const i of ROW_CHECKED) values[i] = redactExportValue(i, values[i]);
+    const { fields, end } = this.format;
+    return `${fields(values, EXPORT_PLAIN, 0, DESCRIBED_FROM)}${this.descriptorFields(r.descriptor)}${fields(values, EXPORT_PLAIN, DESCRIBED_TO, values.length)}${end}`;
+  }
+
+  /** The fields of a descriptor's columns, as `fields` writes them, made once per descriptor. */
+  private descriptorFields(descriptor: string): string {
+    let text = this.described.get(descriptor);
+    if (text === undefined) {
+      const [tenantId, model, upstreamModel, status, resolution, ratio, duration, hasVideoInput] = JSON.parse(descriptor) as TaskDescriptor;
+      const values = this.values;
+      values[AT.tenant_id] = tenantId;
+      values[AT.tenant_name] = this.names.get(tenantId) ?? null;
+      values[AT.model] = model;
+      values[AT.upstream_model] = upstreamModel;
+      values[AT.status] = status;
+      values[AT.resolution] = resolution;
+      values[AT.ratio] = ratio;
+      values[AT.duration] = duration;
+      values[AT.video_input] = !!hasVideoInput;
+      for (let i = DESCRIBED_FROM; i < DESCRIBED_TO; i++) if (!EXPORT_PLAIN[i] && i !== TENANT_NAME) values[i] = redactExportValue(i, values[i]);
+      text = flattened(this.format.fields(values, EXPORT_PLAIN, DESCRIBED_FROM, DESCRIBED_TO));
+      if (this.described.size < DESCRIPTORS_KEPT) this.described.set(descriptor, text);
+    }
+    return text;
   }
 
   /** Unit prices repeat (one per SKU and price change): each is formatted once per export. */
@@ -225,6 +248,19 @@ class ExportRows {
     return text;
   }
 }
+
+/**
+ * `text` made one piece in memory. V8 keeps a string built with `+` as a tree of its pieces until something reads it
+ * whole; a text that goes into every line of an export would otherwise have its tree walked again in each chunk it is
+ * copied into. Converting it to a number reads it whole once (the technique of the `flatstr` package).
+ */
+function flattened(text: string): string {
+  void Number(text);
+  return text;
+}
+
+/** The places of the columns set row by row (not from the descriptor) whose values are checked. */
+const ROW_CHECKED = EXPORT_COLUMNS.map((_c, i) => i).filter((i) => (i < DESCRIBED_FROM || i >= DESCRIBED_TO) && !EXPORT_PLAIN[i]);
 
 /**
  * A CSV field exactly as csv-stringify (the export's CSV writer until these were hand-written for speed, and the
@@ -241,32 +277,61 @@ const CSV_QUOTE = /[",\n\r]/;
 
 export const CSV_HEADER = `${EXPORT_COLUMNS.join(',')}\n`;
 
-/** One CSV record (LF-terminated) of a row's values; a string where `plain` is set is written unquoted, as it is. */
-export function csvLine(values: ExportValue[], plain: readonly boolean[] = NONE_PLAIN): string {
-  let line = '';
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    const field = plain[i] && typeof v === 'string' ? v : csvField(v);
-    line += i === 0 ? field : `,${field}`;
-  }
-  return `${line}\n`;
+/**
+ * How an export line is written: `fields` writes the columns of `values` (by EXPORT_COLUMNS place) from `from` to
+ * `to`, each with what goes before it on the line, so the fields of a line's parts put together are the line's; a
+ * string where `plain` is set is written as it is (made by the gateway: no quoting or escaping). `end` ends the line.
+ */
+export interface LineFormat {
+  header: string;
+  fields(this: void, values: readonly ExportValue[], plain: readonly boolean[], from: number, to: number): string;
+  end: string;
 }
+
+/** CSV: the header line, then one record per line (LF-terminated). */
+export const CSV: LineFormat = {
+  header: CSV_HEADER,
+  fields(values, plain, from, to) {
+    let text = '';
+    for (let i = from; i < to; i++) {
+      const v = values[i];
+      const field = plain[i] && typeof v === 'string' ? v : csvField(v);
+      text += i === 0 ? field : `,${field}`;
+    }
+    return text;
+  },
+  end: '\n',
+};
 
 /** `{"task_id":`, `,"record_id":` … as JSON.stringify writes each key of a row object. */
 const JSON_KEYS = EXPORT_COLUMNS.map((c, i) => `${i === 0 ? '{' : ','}${JSON.stringify(c)}:`);
 
 /**
- * One NDJSON line of a row's values: what `JSON.stringify` writes for the row as an object with the EXPORT_COLUMNS
- * keys in order (no value is undefined), without building that object. A string where `plain` is set needs no escape.
+ * NDJSON: each line what `JSON.stringify` writes for the row as an object with the EXPORT_COLUMNS keys in order (no
+ * value is undefined), without building that object.
  */
+export const NDJSON: LineFormat = {
+  header: '',
+  fields(values, plain, from, to) {
+    let text = '';
+    for (let i = from; i < to; i++) {
+      const v = values[i];
+      text +=
+        JSON_KEYS[i] + (v === null ? 'null' : typeof v === 'boolean' ? (v ? 'true' : 'false') : plain[i] && typeof v === 'string' ? `"${v}"` : jsonValue(v));
+    }
+    return text;
+  },
+  end: '}\n',
+};
+
+/** One CSV record of a row's values (every column). */
+export function csvLine(values: ExportValue[], plain: readonly boolean[] = NONE_PLAIN): string {
+  return CSV.fields(values, plain, 0, values.length) + CSV.end;
+}
+
+/** One NDJSON line of a row's values (every column). */
 export function ndjsonLine(values: ExportValue[], plain: readonly boolean[] = NONE_PLAIN): string {
-  let line = '';
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    line +=
-      JSON_KEYS[i] + (v === null ? 'null' : typeof v === 'boolean' ? (v ? 'true' : 'false') : plain[i] && typeof v === 'string' ? `"${v}"` : jsonValue(v));
-  }
-  return `${line}}\n`;
+  return NDJSON.fields(values, plain, 0, values.length) + NDJSON.end;
 }
 
 /** What JSON.stringify must escape in a string: quote, backslash, control characters; surrogates are left to it. */

@@ -6,7 +6,15 @@ import { CrossTenantReader } from '../database/cross-tenant.reader';
 import type { TenantScope } from '../common/tenant-identity/tenant-scope';
 import { TaskEntity } from './task.entity';
 import type { TaskRecordFilter } from './task-record-filter';
-import { EXPORT_PAGE_SIZE, exportChargesOf, exportRowsOf, type TaskExportCharge, type TaskExportPosition, type TaskExportRow } from './task-export-row';
+import {
+  DESCRIPTOR_COLUMNS,
+  EXPORT_PAGE_SIZE,
+  exportChargesOf,
+  exportRowsOf,
+  type TaskExportCharge,
+  type TaskExportPosition,
+  type TaskExportRow,
+} from './task-export-row';
 import { postgresRowStream, sqliteRawRows } from '../database/row-reader';
 
 /**
@@ -226,14 +234,8 @@ export class TaskCrossTenantReader extends CrossTenantReader<TaskEntity> {
     const qb = this.inScope(this.repo.createQueryBuilder('t'), 't', scope)
       .select('t.id', 'id')
       .addSelect('t.task_id', 'task_id')
-      .addSelect('t.tenant_id', 'tenant_id')
-      .addSelect('t.model', 'model')
-      .addSelect('t.upstream_model', 'upstream_model')
+      .addSelect(this.descriptorOf('t'), 'descriptor')
       .addSelect('t.status', 'status')
-      .addSelect('t.resolution', 'resolution')
-      .addSelect('t.ratio', 'ratio')
-      .addSelect('t.duration', 'duration')
-      .addSelect('t.has_video_input', 'has_video_input')
       .addSelect('t.created_at', 'created_at')
       .addSelect('t.finished_at', 'finished_at')
       .addSelect('t.safety_identifier', 'safety_identifier')
@@ -251,6 +253,12 @@ export class TaskCrossTenantReader extends CrossTenantReader<TaskEntity> {
     // A row-value comparison, so both engines answer with a range scan of idx_tasks_created_id.
     if (after) qb.andWhere('(t.created_at, t.id) > (:ac, :aid)', { ac: after.createdAt, aid: after.id });
     return qb;
+  }
+
+  /** The SQL of a record's descriptor (DESCRIPTOR_COLUMNS as one JSON array text) on this engine. */
+  private descriptorOf(alias: string): string {
+    const columns = DESCRIPTOR_COLUMNS.map((c) => `${alias}.${c}`).join(', ');
+    return this.repo.manager.connection.options.type === 'postgres' ? `json_build_array(${columns})::text` : `json_array(${columns})`;
   }
 
   /**

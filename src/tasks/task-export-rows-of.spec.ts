@@ -3,15 +3,9 @@ import { exportChargesOf, exportRowsOf } from './task-export-row';
 describe('exportRowsOf (an export page read as arrays)', () => {
   const names = [
     'id',
-    'model',
     'status',
-    'ratio',
-    'duration',
     'task_id',
-    'tenant_id',
-    'upstream_model',
-    'resolution',
-    'has_video_input',
+    'descriptor',
     'created_at',
     'finished_at',
     'safety_identifier',
