@@ -102,8 +102,8 @@ export class AuditController {
       'application/json': { schema: { type: 'string', description: 'NDJSON: one JSON object per line with the same columns.' } },
     },
   })
-  export(@Query() q: TaskExportQueryDto): StreamableFile {
-    const { stream, type, filename } = this.exports.stream(q);
+  async export(@Query() q: TaskExportQueryDto): Promise<StreamableFile> {
+    const { stream, type, filename } = await this.exports.stream(q);
     return new StreamableFile(stream, { type, disposition: `attachment; filename="${filename}"` });
   }
 }

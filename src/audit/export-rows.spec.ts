@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { formatUsd } from '../common/money';
 import type { TaskExportRow } from '../tasks/task-export-row';
 import { redact } from './redact';
-import { CSV, csvLine, EXPORT_COLUMNS, ExportRows, NDJSON, ndjsonLine, type LineFormat } from './task-export.service';
+import { CSV, csvLine, EXPORT_COLUMNS, ExportRows, NDJSON, ndjsonLine, type LineFormat } from './export-lines';
 
 /**
  * ExportRows writes the columns of a record's descriptor once per descriptor and the rest row by row; every line must

@@ -6,7 +6,7 @@ import { STABLE_MODEL_NAMES } from '../catalog/catalog-rules';
 import { isoTime } from '../common/iso-time';
 import { formatUsd } from '../common/money';
 import type { TaskStatus } from '../tasks/task.entity';
-import { CSV_HEADER, csvLine, EXPORT_COLUMNS, EXPORT_PLAIN, exportRow, ndjsonLine, redactExportValue } from './task-export.service';
+import { CSV_HEADER, csvLine, EXPORT_COLUMNS, EXPORT_PLAIN, exportRow, ndjsonLine, redactExportValue } from './export-lines';
 
 /**
  * The export writes its lines by hand for speed; they must read exactly as csv-stringify (with the export's options)

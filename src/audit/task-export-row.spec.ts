@@ -1,5 +1,5 @@
 import { redact, REDACTED } from './redact';
-import { EXPORT_COLUMNS, exportRow } from './task-export.service';
+import { EXPORT_COLUMNS, exportRow } from './export-lines';
 
 const row = () => Object.fromEntries(EXPORT_COLUMNS.map((c) => [c, null])) as unknown as Parameters<typeof exportRow>[0] & Record<string, unknown>;
 

@@ -98,32 +98,12 @@ interface SqliteRawStatement {
   columns(): { name: string }[];
 }
 
-interface SqliteConnection {
+export interface SqliteConnection {
   prepare(sql: string): SqliteStatement;
 }
 
-/**
- * SQLite only (null on another driver): runs a read on the shared connection and answers each row as an array of its
- * columns, in the statement's order, with the column names. better-sqlite3 builds a row object through one V8 API call
- * per column; for wide rows read by the thousand (the auditor export) arrays are several times cheaper.
- */
-export function sqliteRawRows(
-  repo: { manager: Repository<ObjectLiteral>['manager'] },
-  sql: string,
-  params: readonly unknown[],
-): { columns: string[]; rows: unknown[][] } | null {
-  const db = sqliteConnectionOf(repo);
-  if (!db) return null;
-  try {
-    const stmt = db.prepare(sql).raw(true);
-    return { columns: stmt.columns().map((c) => c.name), rows: stmt.all(...params) };
-  } catch (err) {
-    throw new QueryFailedError(sql, [...params], err as Error);
-  }
-}
-
 /** The open better-sqlite3 connection behind `repo`, or null on another driver (or before it is open). */
-function sqliteConnectionOf(repo: { manager: Repository<ObjectLiteral>['manager'] }): SqliteConnection | null {
+export function sqliteConnectionOf(repo: { manager: Repository<ObjectLiteral>['manager'] }): SqliteConnection | null {
   const driver = repo.manager.connection.driver as { options: { type: string }; databaseConnection?: SqliteConnection };
   return driver.options.type === 'better-sqlite3' && driver.databaseConnection ? driver.databaseConnection : null;
 }

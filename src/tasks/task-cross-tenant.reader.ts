@@ -6,16 +6,9 @@ import { CrossTenantReader } from '../database/cross-tenant.reader';
 import type { TenantScope } from '../common/tenant-identity/tenant-scope';
 import { TaskEntity } from './task.entity';
 import type { TaskRecordFilter } from './task-record-filter';
-import {
-  DESCRIPTOR_COLUMNS,
-  EXPORT_PAGE_SIZE,
-  exportChargesOf,
-  exportRowsOf,
-  type TaskExportCharge,
-  type TaskExportPosition,
-  type TaskExportRow,
-} from './task-export-row';
-import { postgresRowStream, sqliteRawRows } from '../database/row-reader';
+import { DESCRIPTOR_COLUMNS, EXPORT_PAGE_SIZE, type TaskExportCharge, type TaskExportPosition, type TaskExportRow } from './task-export-row';
+import { postgresRowStream, sqliteConnectionOf } from '../database/row-reader';
+import { sqliteExportPages, type SqliteExportPlan } from './sqlite-export-pages';
 
 /**
  * Every read of task records over more than one tenant: background jobs claiming due work (status sync,
@@ -173,38 +166,55 @@ export class TaskCrossTenantReader extends CrossTenantReader<TaskEntity> {
   }
 
   /**
-   * Auditor export: one page of the scope's task records in creation order after `after` (keyset pagination, so
-   * memory stays flat however many there are), as raw rows of only the columns the export writes, each with its
-   * charge (null columns without one).
+   * Auditor export on PostgreSQL: one page of the scope's task records in creation order after `after` (keyset
+   * pagination, so memory stays flat however many there are), as raw rows of only the columns the export writes,
+   * each with its charge (null columns without one), handed over as they arrive.
    *
    * The charges are the ledger entries of the page's range, read in the records' order: an entry carries its record's
    * creation time (`task_created_at`), so idx_ledger_task_order answers the range from the index alone, where a join
-   * looked each record's entry up by `task_ref` (a third of the page's time on SQLite: bench/profiles/S6.md, fifth
-   * round). On SQLite the two reads run one after the other on the gateway's thread; on PostgreSQL the server merges
-   * the two ordered ranges in one statement and the rows are read as they arrive. A succeeded record the range did
-   * not bring a charge for (none is expected) is looked up by id, so every page carries exactly the charge each
-   * record has.
+   * looked each record's entry up by `task_ref` (bench/profiles/S6.md, fifth round); the server merges the two ordered
+   * ranges in one statement. A succeeded record the range did not bring a charge for (none is expected) is looked up
+   * by id, so every page carries exactly the charge each record has. (SQLite: sqliteExportPlan.)
    */
   async *exportPage(scope: TenantScope, filter: TaskRecordFilter, after: TaskExportPosition | null, limit: number): AsyncGenerator<TaskExportRow[]> {
-    const records = this.exportRecordsQuery(scope, filter, after, limit);
-    if (this.repo.manager.connection.options.type !== 'postgres') {
-      // SQLite: the page as arrays, made into rows here (half the cost of the driver's row objects: bench/profiles/S6.md).
-      const [sql, params] = records.getQueryAndParameters();
-      const raw = sqliteRawRows(this.repo, sql, params);
-      if (raw) {
-        const rows = exportRowsOf(raw.columns, raw.rows, await this.exportCharges(scope, filter, after, lastPositionOf(raw), limit));
-        await this.chargeUnranged(scope, rows);
-        yield rows;
-        return;
-      }
-    }
-    // PostgreSQL: the rows as they arrive, so none outlives its formatting (bench/profiles/S6.md, fourth round).
+    // The rows as they arrive, so none outlives its formatting (bench/profiles/S6.md, fourth round).
     const [sql, params] = this.exportPageStatement(scope, filter, after, limit);
     const stream = postgresRowStream<TaskExportRow>(this.repo, sql, params);
     for await (const rows of stream ?? [await this.repo.query<TaskExportRow[]>(sql, params)]) {
       await this.chargeUnranged(scope, rows);
       yield rows;
     }
+  }
+
+  /** The SQLite database file this gateway runs on, or null (PostgreSQL, or SQLite in memory). */
+  sqliteFile(): string | null {
+    const options = this.repo.manager.connection.options;
+    if (options.type !== 'better-sqlite3') return null;
+    return options.database === ':memory:' || options.database === '' ? null : options.database;
+  }
+
+  /**
+   * Auditor export on SQLite: the export's reads (records, the charges of their range, a charge by record id) as SQL
+   * with named parameters, for sqliteExportPages to run on a connection of its own (a worker's) or on the shared one.
+   * Null on another engine.
+   */
+  sqliteExportPlan(scope: TenantScope, filter: TaskRecordFilter, pageSize = EXPORT_PAGE_SIZE): SqliteExportPlan | null {
+    if (this.repo.manager.connection.options.type === 'postgres') return null;
+    // Any position: only the conditions it adds are kept (sqliteExportPages names the page's own).
+    const somewhere: TaskExportPosition = { createdAt: 0, id: '' };
+    const first = this.exportRecordsQuery(scope, filter, null, pageSize);
+    const charges = (after: TaskExportPosition | null) => this.exportChargesQuery(scope, filter, after, somewhere, pageSize);
+    const chargeOf = this.chargeColumns().where('l.task_ref = :ref');
+    if (scope.scope === 'tenant') chargeOf.andWhere('l.tenant_id = :scopeTenantId', { scopeTenantId: scope.tenantId });
+    const ranged = charges(null);
+    return {
+      records: { first: first.getQuery(), after: this.exportRecordsQuery(scope, filter, somewhere, pageSize).getQuery() },
+      charges: ranged && { first: ranged.getQuery(), after: charges(somewhere)!.getQuery() },
+      chargeOf: chargeOf.getQuery(),
+      // The scope's and the filter's (the charges' conditions name them alike, with the same values).
+      params: { ...first.getParameters(), ...chargeOf.getParameters() },
+      pageSize,
+    };
   }
 
   /**
@@ -291,22 +301,6 @@ export class TaskCrossTenantReader extends CrossTenantReader<TaskEntity> {
       .addSelect('l.amount_nano', 'amount_nano');
   }
 
-  /** SQLite: the charges of a page's range, up to its last record (no page, no charges). */
-  private async exportCharges(
-    scope: TenantScope,
-    filter: TaskRecordFilter,
-    after: TaskExportPosition | null,
-    until: TaskExportPosition | null,
-    limit: number,
-  ): Promise<Map<string, TaskExportCharge>> {
-    const qb = until && this.exportChargesQuery(scope, filter, after, until, limit);
-    if (!qb) return new Map();
-    const [sql, params] = qb.getQueryAndParameters();
-    const raw = sqliteRawRows(this.repo, sql, params);
-    if (!raw) throw new Error('the SQLite export read its charges without a SQLite connection');
-    return exportChargesOf(raw.columns, raw.rows);
-  }
-
   /**
    * Gives the page's succeeded records that came without a charge theirs, looked up by record id. None is expected
    * (every entry carries its record's creation time, so the range brings it); this keeps the page right if one did not.
@@ -329,6 +323,12 @@ export class TaskCrossTenantReader extends CrossTenantReader<TaskEntity> {
    * batch before it asks for the next, so on PostgreSQL the server reads on while the gateway writes.
    */
   async *exportRecords(scope: TenantScope, filter: TaskRecordFilter, pageSize = EXPORT_PAGE_SIZE): AsyncGenerator<TaskExportRow[]> {
+    const plan = this.sqliteExportPlan(scope, filter, pageSize);
+    if (plan) {
+      // SQLite, on the shared connection (the export's worker, when it has one, opens its own: TaskExportService).
+      yield* sqliteExportPages(sqliteConnectionOf(this.repo)!, plan);
+      return;
+    }
     let after: TaskExportPosition | null = null;
     for (;;) {
       let rows = 0;
@@ -367,10 +367,4 @@ export class TaskCrossTenantReader extends CrossTenantReader<TaskEntity> {
   async findByAnyId(id: string): Promise<TaskEntity | null> {
     return (await this.repo.findOne({ where: { taskId: id } })) ?? (id.length <= 36 ? await this.repo.findOne({ where: { id } }) : null);
   }
-}
-
-/** Where a page read as arrays ends (its last row's created_at and id), or null for an empty page. */
-function lastPositionOf(raw: { columns: string[]; rows: unknown[][] }): TaskExportPosition | null {
-  const last = raw.rows[raw.rows.length - 1];
-  return last ? { createdAt: Number(last[raw.columns.indexOf('created_at')]), id: last[raw.columns.indexOf('id')] as string } : null;
 }

@@ -10,6 +10,7 @@ import type { TaskEntity } from './task.entity';
 import { ALL_TENANTS, staffFilterScope, TenantScope } from '../common/tenant-identity/tenant-scope';
 import { TaskCrossTenantReader } from './task-cross-tenant.reader';
 import type { TaskExportRow } from './task-export-row';
+import type { SqliteExportPlan } from './sqlite-export-pages';
 import type { TaskRecordFilter } from './task-record-filter';
 
 /**
@@ -52,6 +53,16 @@ export class TaskLogService {
    */
   exportRecords(scope: TenantScope, filter: TaskRecordFilter): AsyncGenerator<TaskExportRow[]> {
     return this.crossTenant.exportRecords(scope, filter);
+  }
+
+  /**
+   * The same records' reads for a connection of the caller's own, when the database is a SQLite file: the file and
+   * the plan for sqliteExportPages (null on PostgreSQL and on SQLite in memory, which no other connection can open).
+   */
+  sqliteExportPlan(scope: TenantScope, filter: TaskRecordFilter): { file: string; plan: SqliteExportPlan } | null {
+    const file = this.crossTenant.sqliteFile();
+    const plan = file === null ? null : this.crossTenant.sqliteExportPlan(scope, filter);
+    return file !== null && plan ? { file, plan } : null;
   }
 
   /** One record with what was sent upstream, what upstream last said and its charge. */

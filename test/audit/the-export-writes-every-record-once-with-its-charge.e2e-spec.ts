@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { EXPORT_COLUMNS } from '../../src/audit/task-export.service';
+import { EXPORT_COLUMNS } from '../../src/audit/export-lines';
+import { ExportWorkers } from '../../src/audit/export-workers';
 import { redact } from '../../src/audit/redact';
 import { LedgerEntryEntity } from '../../src/billing/ledger-entry.entity';
 import { formatUsd } from '../../src/common/money';
@@ -19,7 +20,18 @@ import { ADMIN_TOKEN, startGateway, type TestGateway } from '../support/test-gat
  * and NDJSON as JSON.stringify of each row. Filters (from, to, status, model, tenant_id) narrow it; `tenant_id`
  * narrows it to that tenant's records and charges.
  */
-describe('the export writes every record once, in creation order, with its charge', () => {
+/**
+ * On SQLite the export runs on the gateway's thread when the database is in memory and on an export worker (a
+ * connection of its own) when it is a file: both are held to every test here. PostgreSQL has one way.
+ */
+const WHERE: [string, boolean][] = process.env.DATABASE_URL?.startsWith('postgres')
+  ? [['', false]]
+  : [
+      [' (SQLite in memory: on the gateway’s thread)', false],
+      [' (a SQLite file: on an export worker)', true],
+    ];
+
+describe.each(WHERE)('the export writes every record once, in creation order, with its charge%s', (_where, sqliteFile) => {
   let gw: TestGateway;
   const tenants: { id: string; name: string }[] = [];
   const tasks: TaskEntity[] = [];
@@ -31,7 +43,7 @@ describe('the export writes every record once, in creation order, with its charg
   const STATUSES: TaskStatus[] = ['succeeded', 'succeeded', 'failed', 'running', 'succeeded', 'expired', 'queued', 'cancelled', 'rejected'];
 
   beforeAll(async () => {
-    gw = await startGateway();
+    gw = await startGateway({ sqliteFile });
     for (const name of ['acme, "east"', 'globex']) {
       const t = await gw.newTenant({ name });
       tenants.push({ id: t.id, name: t.tenant.name as string });
@@ -138,6 +150,13 @@ describe('the export writes every record once, in creation order, with its charg
     expect(res.status).toBe(200);
     return res.text();
   };
+
+  it(`runs ${sqliteFile ? 'on an export worker' : 'on the gateway’s thread'}`, async () => {
+    const workers = jest.spyOn(gw.app.get(ExportWorkers), 'stream');
+    await exported('format=csv&status=failed');
+    expect(workers).toHaveBeenCalledTimes(sqliteFile ? 1 : 0);
+    workers.mockRestore();
+  });
 
   it('spans several pages, and runs of records created in the same millisecond cross page boundaries', () => {
     const sorted = inOrder(tasks);

@@ -12,6 +12,8 @@ export interface GatewayOptions {
   env?: Record<string, string>;
   /** Run against an existing database and sandbox (another instance's); close() then leaves them be. */
   shared?: { db: TestDatabase; sandbox: SandboxHandle };
+  /** SQLite: a database file (which other connections can open) rather than one in memory; no effect on PostgreSQL. */
+  sqliteFile?: boolean;
   /** Turn the background sync on (off by default in tests). */
   sync?: boolean;
   /** Capture the request log (otherwise silent in tests). */
@@ -56,7 +58,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<TestGatew
       unreachableHosts: ['gone.example.com'],
       ...opts.sandbox,
     }));
-  const db = opts.shared?.db ?? (await createTestDatabase());
+  const db = opts.shared?.db ?? (await createTestDatabase({ shareable: opts.sqliteFile }));
   const base = loadConfig({
     ARKGATE_PROFILE: opts.profile ?? 'phanedge',
     ARKGATE_ADMIN_TOKEN: ADMIN_TOKEN,
