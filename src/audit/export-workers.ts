@@ -69,10 +69,15 @@ export class ExportWorkers implements OnApplicationShutdown {
 
   /**
    * A new worker. From the compiled gateway the worker is its .js file; from the TypeScript sources (tests, the
-   * bench) node compiles the .ts file as it loads it, with ts-node.
+   * bench) node compiles the .ts file as it loads it, with ts-node and the project's tsconfig.json, found from here
+   * whatever the process's working directory.
    */
   private spawn(): Worker {
     const ext = extname(__filename);
-    return new Worker(join(__dirname, `export-worker${ext}`), ext === '.ts' ? { execArgv: ['--require', 'ts-node/register/transpile-only'] } : {});
+    if (ext !== '.ts') return new Worker(join(__dirname, `export-worker${ext}`));
+    return new Worker(join(__dirname, 'export-worker.ts'), {
+      execArgv: ['--require', require.resolve('ts-node/register/transpile-only')],
+      env: { ...process.env, TS_NODE_PROJECT: join(__dirname, '..', '..', 'tsconfig.json') },
+    });
   }
 }
