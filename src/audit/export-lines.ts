@@ -274,9 +274,15 @@ export const CSV: LineFormat = {
 /** `{"task_id":`, `,"record_id":` … as JSON.stringify writes each key of a row object. */
 const JSON_KEYS = EXPORT_COLUMNS.map((c, i) => `${i === 0 ? '{' : ','}${JSON.stringify(c)}:`);
 
+/** Each key with the values that need no work (null, true, false) or with a string's opening quote, made once. */
+const KEY_NULL = JSON_KEYS.map((k) => flattened(`${k}null`));
+const KEY_TRUE = JSON_KEYS.map((k) => flattened(`${k}true`));
+const KEY_FALSE = JSON_KEYS.map((k) => flattened(`${k}false`));
+const KEY_QUOTE = JSON_KEYS.map((k) => flattened(`${k}"`));
+
 /**
  * NDJSON: each line what `JSON.stringify` writes for the row as an object with the EXPORT_COLUMNS keys in order (no
- * value is undefined), without building that object.
+ * value is undefined), without building that object. A string with nothing to escape is only quoted.
  */
 export const NDJSON: LineFormat = {
   header: '',
@@ -285,7 +291,15 @@ export const NDJSON: LineFormat = {
     for (let i = from; i < to; i++) {
       const v = values[i];
       text +=
-        JSON_KEYS[i] + (v === null ? 'null' : typeof v === 'boolean' ? (v ? 'true' : 'false') : plain[i] && typeof v === 'string' ? `"${v}"` : jsonValue(v));
+        v === null
+          ? KEY_NULL[i]
+          : typeof v === 'boolean'
+            ? v
+              ? KEY_TRUE[i]
+              : KEY_FALSE[i]
+            : typeof v === 'string' && (plain[i] || !JSON_ESCAPED.test(v))
+              ? `${KEY_QUOTE[i]}${v}"`
+              : JSON_KEYS[i] + JSON.stringify(v);
     }
     return text;
   },
@@ -307,8 +321,3 @@ export function ndjsonLine(values: ExportValue[], plain: readonly boolean[] = NO
 /** What JSON.stringify must escape in a string: quote, backslash, control characters; surrogates are left to it. */
 // eslint-disable-next-line no-control-regex -- the control characters are what JSON escapes
 const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
-
-/** JSON.stringify of a string or number; a string with nothing to escape is only quoted. */
-function jsonValue(v: string | number): string {
-  return typeof v === 'string' && !JSON_ESCAPED.test(v) ? `"${v}"` : JSON.stringify(v);
-}
