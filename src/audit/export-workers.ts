@@ -20,7 +20,7 @@ export class ExportWorkers implements OnApplicationShutdown {
   private readonly busy = new Set<Worker>();
   private closed = false;
 
-  /** The export's text as a byte stream, read and written on a worker; destroying the stream stops the export. */
+  /** The export's text as a byte stream, read and formatted on a worker; destroying the stream stops the export. */
   stream(job: Omit<ExportJob, 'credit'>): Readable {
     const worker = this.idle ?? this.spawn();
     this.idle = null;

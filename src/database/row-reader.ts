@@ -98,7 +98,7 @@ interface SqliteRawStatement {
   columns(): { name: string }[];
 }
 
-export interface SqliteConnection {
+interface SqliteConnection {
   prepare(sql: string): SqliteStatement;
 }
 
