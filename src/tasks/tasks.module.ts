@@ -20,6 +20,7 @@ import { TaskRepository } from './task.repository';
 import { TaskSyncService } from './task-sync.service';
 import { TasksController } from './tasks.controller';
 import { TasksService } from './tasks.service';
+import { FinishedTaskCache } from './finished-task-cache';
 import { TaskCreation } from './task-creation.service';
 import { CreateTaskPipe } from './create-task.pipe';
 import { TaskSubmission } from './task-submission.service';
@@ -42,6 +43,7 @@ import { ReconciliationReport } from './reconciliation-report.service';
   controllers: [TasksController, ReconciliationController],
   providers: [
     TasksService,
+    { provide: FinishedTaskCache, useFactory: () => new FinishedTaskCache() },
     TaskCreation,
     CreateTaskPipe,
     TaskSubmission,

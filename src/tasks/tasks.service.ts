@@ -9,6 +9,7 @@ import { parseListQuery } from './dto/list-tasks.query';
 import { presentTask } from './dto/task.presenter';
 import { TaskEntity, VISIBLE_STATUSES } from './task.entity';
 import { TaskRepository } from './task.repository';
+import { FinishedTaskCache } from './finished-task-cache';
 import { isTerminal, TaskSyncService } from './task-sync.service';
 
 /** Seed §8: the body of a refused delete of a running task. */
@@ -25,6 +26,7 @@ export class TasksService {
     private readonly ark: ArkDataClient,
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
+    private readonly finished: FinishedTaskCache,
   ) {}
 
   /** The upstream id of this tenant's task record `recordId` once it is a task (accepted and recorded); null before or when refused. */
@@ -38,8 +40,14 @@ export class TasksService {
     return (await this.tasks.findVisible(tenant.id, taskId))?.id ?? null;
   }
 
-  /** A task of this tenant; a non-terminal one is refreshed from upstream first. */
-  async get(tenant: TenantContext, taskId: string, ctx: RequestContext): Promise<Record<string, unknown>> {
+  /**
+   * A task of this tenant; a non-terminal one is refreshed from upstream first. A finished one is answered from
+   * FinishedTaskCache while it is held there (the same object to every caller: read it, never change it).
+   */
+  async get(tenant: TenantContext, taskId: string, ctx: RequestContext): Promise<Readonly<Record<string, unknown>>> {
+    const held = this.finished.get(tenant.id, taskId);
+    if (held) return held;
+    const startedAt = this.finished.readStarted();
     let row = await this.visibleOrThrow(tenant, taskId);
     if (!isTerminal(row.status)) {
       try {
@@ -48,7 +56,9 @@ export class TasksService {
         this.logger.warn(`[${ctx.requestId}] refresh of ${taskId} failed, serving the stored state: ${(err as Error).message}`);
       }
     }
-    return presentTask(row);
+    const task = presentTask(row);
+    if (isTerminal(row.status)) this.finished.put(tenant.id, taskId, task, startedAt);
+    return task;
   }
 
   async list(tenant: TenantContext, rawQuery: Record<string, unknown>): Promise<{ items: Record<string, unknown>[]; total: number }> {
@@ -85,6 +95,7 @@ export class TasksService {
         properties: { effect: 'hidden', status: row.status },
       });
     });
+    this.finished.forget(tenant.id, taskId);
     return {};
   }
 
