@@ -16,7 +16,8 @@ import { TasksModule } from '../src/tasks/tasks.module';
 import { DataSource } from 'typeorm';
 import type { DownloadResult } from './load-generator';
 import type { LoadGenerator } from './measure';
-import { fullGc, peakRssSinceResetMb, resetPeakRss, RssSampler, toMb, type RssSummary } from './memory';
+import { cpus } from 'node:os';
+import { fullGc, machineCpuTicks, peakRssSinceResetMb, resetPeakRss, RssSampler, toMb, type RssSummary } from './memory';
 import type { ReportRow } from './report';
 import { MethodTimer, round1, seconds, sleep, type Log, type ScenarioOutput } from './scenario-common';
 import { seedTasks } from './seed-tasks';
@@ -51,6 +52,11 @@ interface ExportRun {
   heapUsedPeakMb: number;
   longestSampleGapMs: number;
   eventLoopUtilization: number;
+  /**
+   * CPU during the export, in cores (of `cores`): the whole machine busy, and of it the gateway's process (all its
+   * threads, the export worker included); the rest is the load generator, the database server and anything else.
+   */
+  cpu: { cores: number; machineBusy: number; gateway: number } | null;
   timings: ReturnType<MethodTimer['summary']>;
   timingLine: string;
   ok: boolean;
@@ -137,6 +143,7 @@ export async function exportScenario(settings: ExportSettings, gen: LoadGenerato
           `(CSV: header + one line per record; NDJSON: every line parses; cost filled on every succeeded record). rows/s = records ÷ time to the last byte.`,
         `S6 memory of the gateway's process: peak RSS (sampled every 50 ms from a worker thread) minus RSS just before the export (after a full GC): ${deltaLine}.`,
         `S6 where the time goes (${last.format} at ${last.records}): event loop ${(last.eventLoopUtilization * 100).toFixed(0)}% busy; ${last.timingLine}. ` +
+          `CPU during each export (median round): ${runs.map((r) => `${r.format} ${r.records}: ${cpuLine(r.cpu)}`).join('; ')}. ` +
           `Longest stall of the gateway's event loop during the exports: ${runs.map((r) => `${r.format} ${r.records}: ${seconds(r.longestSampleGapMs)} s`).join(', ')} ` +
           `(a main-thread timer due every 50 ms waited that long; nothing else is served meanwhile).`,
       ];
@@ -171,6 +178,9 @@ async function exportOnce(
   // the pages are read on the export worker, out of this thread's sight).
   const timer = new MethodTimer().wrap(gateway.app.select(TasksModule).get(TaskCrossTenantReader), 'exportPage', 'page query');
   const elu0 = performance.eventLoopUtilization();
+  const machine0 = machineCpuTicks();
+  const process0 = process.cpuUsage();
+  const wall0 = performance.now();
   let download: DownloadResult;
   let rss: RssSummary;
   try {
@@ -185,6 +195,7 @@ async function exportOnce(
     rss = await sampler.stop();
   }
   const elu = performance.eventLoopUtilization(elu0).utilization;
+  const cpu = cpuDuring(machine0, process0, wall0);
   const hwmMb = hwmReset ? peakRssSinceResetMb() : null;
   fullGc();
   const after = process.memoryUsage();
@@ -217,16 +228,35 @@ async function exportOnce(
     heapUsedPeakMb: round1(rss.peakHeapUsedMb),
     longestSampleGapMs: Math.round(rss.longestGapMs),
     eventLoopUtilization: elu,
+    cpu,
     timings: timer.summary(),
     timingLine: timer.summary()['page query']?.calls ? timer.describe() : 'pages read and written on the export worker thread (not timed here)',
     ok: problems.length === 0,
   };
   log(
     `  ${format} export of ${records} records: ${rows} rows in ${seconds(download.totalMs)} s (${run.rowsPerSec?.toFixed(0)} rows/s), ` +
-      `TTFB ${download.firstByteMs.toFixed(0)} ms, ${toMb(download.bytes).toFixed(1)} MB; RSS ${run.rssBeforeMb} → peak ${run.rssPeakMb} MB, after ${run.rssAfterMb} MB` +
+      `TTFB ${download.firstByteMs.toFixed(0)} ms, ${toMb(download.bytes).toFixed(1)} MB; RSS ${run.rssBeforeMb} → peak ${run.rssPeakMb} MB, after ${run.rssAfterMb} MB; ` +
+      `CPU ${cpuLine(cpu)}` +
       (problems.length ? `  !! ${problems.join('; ')}` : ''),
   );
   return run;
+}
+
+/** CPU used since the marks, in cores: the machine (from its busy ticks) and the gateway's process. */
+function cpuDuring(machine0: ReturnType<typeof machineCpuTicks>, process0: NodeJS.CpuUsage, wall0: number): ExportRun['cpu'] {
+  const machine1 = machineCpuTicks();
+  const wallS = (performance.now() - wall0) / 1000;
+  if (!machine0 || !machine1 || wallS <= 0) return null;
+  const cores = cpus().length;
+  const used = process.cpuUsage(process0);
+  const share = (machine1.busy - machine0.busy) / Math.max(1, machine1.total - machine0.total);
+  return { cores, machineBusy: share * cores, gateway: (used.user + used.system) / 1e6 / wallS };
+}
+
+function cpuLine(cpu: ExportRun['cpu']): string {
+  if (!cpu) return 'n/a';
+  const rest = Math.max(0, cpu.machineBusy - cpu.gateway);
+  return `machine ${cpu.machineBusy.toFixed(2)} of ${cpu.cores} cores busy: gateway process ${cpu.gateway.toFixed(2)}, the rest (load generator, database, other) ${rest.toFixed(2)}`;
 }
 
 /**

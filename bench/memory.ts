@@ -168,3 +168,17 @@ parentPort.on('message', () => {
 });
 parentPort.postMessage({ ready: peak });
 `;
+
+/** Busy and total CPU time of the whole machine (all cores, in clock ticks) from /proc/stat; null where unreadable. */
+export function machineCpuTicks(): { busy: number; total: number } | null {
+  try {
+    const first = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
+    const ticks = first.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal (guest time is already in user)
+    const total = ticks.slice(0, 8).reduce((a, b) => a + b, 0);
+    const idle = ticks[3] + (ticks[4] ?? 0);
+    return { busy: total - idle, total };
+  } catch {
+    return null;
+  }
+}
