@@ -54,17 +54,27 @@ export type ExportFormat = 'csv' | 'ndjson';
  *
  * Between pages the event loop gets a turn: SQLite answers synchronously, so on the gateway's thread a long export
  * would otherwise hold every other request, and a worker reads its messages (the response asking for more) then.
+ * A mark among the pages (not an array; `Mark` given explicitly) ends the chunk before it and is passed on in its
+ * place; `header: false` leaves the CSV header out (a helper's part of an export, whose lead writes it).
  */
-export async function* exportChunks(
-  pages: AsyncIterable<TaskExportRow[]> | Iterable<TaskExportRow[]>,
+export async function* exportChunks<Mark = never>(
+  pages: AsyncIterable<TaskExportRow[] | NoInfer<Mark>> | Iterable<TaskExportRow[] | NoInfer<Mark>>,
   tenantNames: Map<string, string>,
   format: ExportFormat,
-): AsyncGenerator<string> {
+  opts: { header?: boolean } = {},
+): AsyncGenerator<string | Mark> {
   const lines = LINE_FORMATS[format];
   const rows = new ExportRows(tenantNames, lines);
-  let text = lines.header;
+  let text = opts.header === false ? '' : lines.header;
   for await (const page of pages) {
     await new Promise((resolve) => setImmediate(resolve));
+    if (!Array.isArray(page)) {
+      // A mark (e.g. where another thread's text belongs): what came before it goes out first.
+      if (text !== '') yield text;
+      text = '';
+      yield page as Awaited<Mark>;
+      continue;
+    }
     for (const r of page) {
       text += rows.lineOf(r);
       if (text.length >= CHUNK_CHARS) {

@@ -1,42 +1,50 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
 import { Readable } from 'node:stream';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import type { ExportJob, FromExportWorker, ToExportWorker } from './export-worker';
 
 /** Chunks a worker may have sent ahead of the response (each about 32 KB of text). */
 const CREDIT = 16;
+/** Idle workers kept between exports (an export split in two takes two). */
+const IDLE_MAX = 2;
+
+type Job = Omit<ExportJob, 'credit' | 'role' | 'peer'>;
 
 /**
- * Worker threads for the auditor export on a SQLite file: the reads and the formatting of an export run on one
- * (src/audit/export-worker.ts, a read-only connection of its own), so the gateway's thread only writes the chunks to
- * the response — an export no longer holds other requests for the time of a page, and the reading of the next chunk
- * goes on while the last one is written (bench/profiles/S6.md, sixth round). A worker runs one export at a time; one
- * is kept idle between exports, the others stop when theirs ends.
+ * Worker threads for the auditor export on a SQLite file: the reads and the formatting of an export run on workers
+ * (src/audit/export-worker.ts, each with a read-only connection of its own), so the gateway's thread only writes the
+ * chunks to the response — an export does not hold other requests for the time of a page, and the reading of the next
+ * chunk goes on while the last one is written (bench/profiles/S6.md, sixth round).
+ *
+ * With two or more cores and a plan that can be split (`plan.ranges`), an export runs on two workers at once: a lead,
+ * which finds the pages' bounds and reads every other page, and a helper, which reads the pages between; this thread
+ * takes their chunks in the export's order (seventh round). Each worker sends at most CREDIT chunks ahead of what was
+ * taken from it, so memory stays bounded whichever is ahead. Up to IDLE_MAX workers are kept idle between exports,
+ * the others stop when theirs ends; a failing worker or a reader that goes away stops the export's workers.
  */
 @Injectable()
 export class ExportWorkers implements OnApplicationShutdown {
-  private idle: Worker | null = null;
+  private readonly idle: Worker[] = [];
   private readonly busy = new Set<Worker>();
   private closed = false;
+  /** Whether an export whose plan allows it is split between two workers (on by default with two or more cores). */
+  split = availableParallelism() >= 2;
 
-  /** The export's text as a byte stream, read and formatted on a worker; destroying the stream stops the export. */
-  stream(job: Omit<ExportJob, 'credit'>): Readable {
-    const worker = this.idle ?? this.spawn();
-    this.idle = null;
-    this.busy.add(worker);
-    worker.ref();
-    let finished = false;
-    const finish = (reusable: boolean) => {
-      if (finished) return;
-      finished = true;
-      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
-      this.busy.delete(worker);
-      if (reusable && !this.closed && this.idle === null) {
-        this.idle = worker;
-        worker.unref();
-      } else void worker.terminate();
-    };
+  /** The export's text as a byte stream, read and formatted on workers; destroying the stream stops the export. */
+  stream(job: Job): Readable {
+    return this.split && job.plan.ranges ? this.streamSplit(job) : this.streamSolo(job);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
+    const all = [...this.busy, ...this.idle.splice(0)];
+    await Promise.all(all.map((w) => w.terminate()));
+  }
+
+  private streamSolo(job: Job): Readable {
+    const worker = this.take();
     const stream = new Readable({
       // What the response has not taken yet: a few chunks, so the worker reads on while the socket writes.
       highWaterMark: CREDIT * 32 * 1024,
@@ -51,20 +59,120 @@ export class ExportWorkers implements OnApplicationShutdown {
       else if ('end' in m) {
         finish(true);
         stream.push(null);
-      } else stream.destroy(new Error(`the export failed: ${m.error}`));
+      } else if ('error' in m) stream.destroy(new Error(`the export failed: ${m.error}`));
     };
     const onError = (err: Error) => stream.destroy(err);
     const onExit = (code: number) => stream.destroy(new Error(`the export worker stopped (exit code ${code})`));
+    let finished = false;
+    const finish = (reusable: boolean) => {
+      if (finished) return;
+      finished = true;
+      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+      this.release(worker, reusable);
+    };
     worker.on('message', onMessage).on('error', onError).on('exit', onExit);
     worker.postMessage({ job: { ...job, credit: CREDIT } } satisfies ToExportWorker);
     return stream;
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.closed = true;
-    const all = [...this.busy, ...(this.idle ? [this.idle] : [])];
-    this.idle = null;
-    await Promise.all(all.map((w) => w.terminate()));
+  /**
+   * The export on a lead and a helper. Each one's messages wait in its own queue; the stream takes from the lead's
+   * until its mark of a helper page, then from the helper's until that page's end, and so on, granting a worker one
+   * more chunk for each chunk taken from it.
+   */
+  private streamSplit(job: Job): Readable {
+    const workers = { lead: this.take(), helper: this.take() };
+    const queues: Record<keyof typeof workers, FromExportWorker[]> = { lead: [], helper: [] };
+    let from: keyof typeof workers = 'lead';
+    let wanted = false;
+    let leadEnded = false;
+    let helperEnded = false;
+    let settled = false;
+
+    const stream = new Readable({
+      highWaterMark: CREDIT * 32 * 1024,
+      read: () => {
+        wanted = true;
+        pump();
+      },
+      destroy: (err, callback) => {
+        // Destroyed once read to its end: the helper is released when it has ended too (done); otherwise both stop.
+        if (err || !leadEnded) fail();
+        callback(err);
+      },
+    });
+    const pump = () => {
+      while (wanted && !leadEnded) {
+        const m = queues[from].shift();
+        if (m === undefined) return;
+        if ('chunk' in m) {
+          workers[from].postMessage({ more: 1 } satisfies ToExportWorker);
+          wanted = stream.push(m.chunk);
+        } else if ('helperPage' in m) from = 'helper';
+        else if ('pageEnd' in m) from = 'lead';
+        else if ('end' in m) {
+          leadEnded = true;
+          stream.push(null);
+          done();
+        }
+      }
+    };
+    const listeners = (name: keyof typeof workers) => ({
+      message: (m: FromExportWorker) => {
+        if ('error' in m) return void stream.destroy(new Error(`the export failed: ${m.error}`));
+        if (name === 'helper' && 'end' in m) {
+          helperEnded = true;
+          return done();
+        }
+        queues[name].push(m);
+        pump();
+      },
+      error: (err: Error) => stream.destroy(err),
+      exit: (code: number) => stream.destroy(new Error(`the export worker stopped (exit code ${code})`)),
+    });
+    const on = { lead: listeners('lead'), helper: listeners('helper') };
+    const detach = (name: keyof typeof workers) => workers[name].off('message', on[name].message).off('error', on[name].error).off('exit', on[name].exit);
+    // Both are kept for the next export once both have ended their part (a helper is done once the lead is).
+    const done = () => {
+      if (settled || !leadEnded || !helperEnded) return;
+      settled = true;
+      detach('lead');
+      detach('helper');
+      this.release(workers.lead, true);
+      this.release(workers.helper, true);
+    };
+    const fail = () => {
+      if (settled) return;
+      settled = true;
+      detach('lead');
+      detach('helper');
+      this.release(workers.lead, false);
+      this.release(workers.helper, false);
+    };
+    for (const name of ['lead', 'helper'] as const) {
+      workers[name].on('message', on[name].message).on('error', on[name].error).on('exit', on[name].exit);
+    }
+    const channel = new MessageChannel();
+    workers.helper.postMessage({ job: { ...job, credit: CREDIT, role: 'helper', peer: channel.port2 } } satisfies ToExportWorker, [channel.port2]);
+    workers.lead.postMessage({ job: { ...job, credit: CREDIT, role: 'lead', peer: channel.port1 } } satisfies ToExportWorker, [channel.port1]);
+    return stream;
+  }
+
+  /** An idle worker, or a new one. */
+  private take(): Worker {
+    const worker = this.idle.pop() ?? this.spawn();
+    this.busy.add(worker);
+    worker.ref();
+    return worker;
+  }
+
+  /** Back to the idle ones (if `reusable` and there is room), else stopped. */
+  private release(worker: Worker, reusable: boolean): void {
+    this.busy.delete(worker);
+    if (reusable && !this.closed && this.idle.length < IDLE_MAX) {
+      this.idle.push(worker);
+      worker.unref();
+    } else void worker.terminate();
   }
 
   /**

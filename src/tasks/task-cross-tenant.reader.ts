@@ -207,9 +207,16 @@ export class TaskCrossTenantReader extends CrossTenantReader<TaskEntity> {
     const chargeOf = this.chargeColumns().where('l.task_ref = :ref');
     if (scope.scope === 'tenant') chargeOf.andWhere('l.tenant_id = :scopeTenantId', { scopeTenantId: scope.tenantId });
     const ranged = charges(null);
+    const between = this.exportRecordsQuery(scope, filter, somewhere, null).andWhere('(t.created_at, t.id) <= (:bc, :bid)');
+    // Where the page after a position ends: index order, the pageSize-th record's key (both engines: an index range scan).
+    const boundary = this.exportRecordsQuery(scope, filter, somewhere, 1)
+      .select('t.created_at', 'created_at')
+      .addSelect('t.id', 'id')
+      .offset(pageSize - 1);
     return {
       records: { first: first.getQuery(), after: this.exportRecordsQuery(scope, filter, somewhere, pageSize).getQuery() },
       charges: ranged && { first: ranged.getQuery(), after: charges(somewhere)!.getQuery() },
+      ranges: { records: between.getQuery(), boundary: boundary.getQuery() },
       chargeOf: chargeOf.getQuery(),
       // The scope's and the filter's (the charges' conditions name them alike, with the same values).
       params: { ...first.getParameters(), ...chargeOf.getParameters() },
@@ -240,7 +247,7 @@ export class TaskCrossTenantReader extends CrossTenantReader<TaskEntity> {
   }
 
   /** The query of one export page's records, without their charges. */
-  exportRecordsQuery(scope: TenantScope, filter: TaskRecordFilter, after: TaskExportPosition | null, limit: number) {
+  exportRecordsQuery(scope: TenantScope, filter: TaskRecordFilter, after: TaskExportPosition | null, limit: number | null) {
     const qb = this.inScope(this.repo.createQueryBuilder('t'), 't', scope)
       .select('t.id', 'id')
       .addSelect('t.task_id', 'task_id')
@@ -254,8 +261,8 @@ export class TaskCrossTenantReader extends CrossTenantReader<TaskEntity> {
       .addSelect('t.error_code', 'error_code')
       .addSelect('t.request_id', 'request_id')
       .orderBy('t.created_at', 'ASC')
-      .addOrderBy('t.id', 'ASC')
-      .limit(limit);
+      .addOrderBy('t.id', 'ASC');
+    if (limit !== null) qb.limit(limit);
     if (filter.from !== undefined) qb.andWhere('t.created_at >= :from', { from: filter.from });
     if (filter.to !== undefined) qb.andWhere('t.created_at < :to', { to: filter.to });
     if (filter.status) qb.andWhere('t.status = :status', { status: filter.status });
