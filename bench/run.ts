@@ -56,6 +56,8 @@ interface Settings extends MeasureSettings {
   lostAnswers: LostAnswersSettings;
   /** BENCH_DATABASE_URL: a PostgreSQL server to run every scenario on as well. */
   databaseUrl?: string;
+  /** BENCH_ENGINES: the engines to run on (default SQLite, and PostgreSQL with BENCH_DATABASE_URL). */
+  engines: ('sqlite' | 'postgres')[];
 }
 
 function readSettings(env: NodeJS.ProcessEnv): Settings {
@@ -77,9 +79,14 @@ function readSettings(env: NodeJS.ProcessEnv): Settings {
   const rates = (env.BENCH_RATES?.trim() || '200,1000').split(',').map((s) => Number(s.trim()));
   if (rates.some((r) => !Number.isSafeInteger(r) || r < 1)) throw new Error(`BENCH_RATES must be positive integers (got ${JSON.stringify(env.BENCH_RATES)})`);
   const pollerTasks = int('BENCH_POLLER_TASKS', quick ? 500 : 10_000);
+  const databaseUrl = env.BENCH_DATABASE_URL?.trim() || undefined;
+  const engines = (env.BENCH_ENGINES?.trim() || (databaseUrl ? 'sqlite,postgres' : 'sqlite')).split(',').map((e) => e.trim().toLowerCase());
+  for (const e of engines) if (e !== 'sqlite' && e !== 'postgres') throw new Error(`BENCH_ENGINES: unknown engine ${e} (known: sqlite, postgres)`);
+  if (engines.includes('postgres') && !databaseUrl) throw new Error('BENCH_ENGINES: postgres needs BENCH_DATABASE_URL');
   return {
+    engines: engines as Settings['engines'],
     quick,
-    ...(env.BENCH_DATABASE_URL?.trim() ? { databaseUrl: env.BENCH_DATABASE_URL.trim() } : {}),
+    ...(databaseUrl ? { databaseUrl } : {}),
     durationS: int('BENCH_DURATION_S', quick ? 2 : 12),
     warmupS: int('BENCH_WARMUP_S', quick ? 1 : 5),
     rounds: int('BENCH_ROUNDS', quick ? 1 : 3),
@@ -483,7 +490,10 @@ async function main(): Promise<void> {
 
   const dir = mkdtempSync(join(tmpdir(), 'arkgate-bench-'));
   // Every scenario on SQLite, then — with BENCH_DATABASE_URL — every scenario again on PostgreSQL.
-  const passes: BenchDatabases[] = [sqliteDatabases(dir), ...(settings.databaseUrl ? [postgresDatabases(settings.databaseUrl)] : [])];
+  const passes: BenchDatabases[] = [
+    ...(settings.engines.includes('sqlite') ? [sqliteDatabases(dir)] : []),
+    ...(settings.engines.includes('postgres') ? [postgresDatabases(settings.databaseUrl!)] : []),
+  ];
   let gen: LoadGenerator | undefined;
   let sandbox: SandboxHandle | undefined;
   const rows: ReportRow[] = [];

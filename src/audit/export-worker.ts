@@ -1,26 +1,30 @@
 import Database from 'better-sqlite3';
 import { type MessagePort, parentPort } from 'node:worker_threads';
+import { Client } from 'pg';
 import {
+  type ExportPlan,
   type ExportRange,
+  type ExportSource,
+  exportPages,
+  exportRange,
   HELPER_PAGE,
-  sqliteExportPages,
-  sqliteExportRange,
-  type SqliteExportPlan,
-  sqliteSplitExport,
-  statementsOf,
-} from '../tasks/sqlite-export-pages';
+  postgresReads,
+  type Read,
+  splitExport,
+  sqliteReads,
+} from '../tasks/export-pages';
 import { exportChunks, type ExportFormat } from './export-lines';
 
 /**
- * An export worker's thread (src/audit/export-workers.ts starts it): runs one SQLite export at a time on a read-only
- * connection of its own to the gateway's database file, and sends the export's text in chunks, at most `credit` ahead
+ * An export worker's thread (src/audit/export-workers.ts starts it): runs one export at a time on a connection of its
+ * own (read-only to the gateway's SQLite file, or to its PostgreSQL server), and sends the export's text in chunks, at most `credit` ahead
  * of what the response has asked for. Alone it reads the whole export; as a lead it reads every other page and gives
  * the others to a helper (another worker, over their own channel `peer`), sending a mark where each of those belongs;
  * as a helper it reads the pages it is given and sends a mark at the end of each.
  */
 export interface ExportJob {
-  file: string;
-  plan: SqliteExportPlan;
+  source: ExportSource;
+  plan: ExportPlan;
   tenantNames: [string, string][];
   format: ExportFormat;
   /** Chunks the worker may send before the response asks for more. */
@@ -30,8 +34,8 @@ export interface ExportJob {
   peer?: MessagePort;
 }
 
-/** To the worker: a job, or leave to send `more` chunks. */
-export type ToExportWorker = { job: ExportJob } | { more: number };
+/** To the worker: a job, leave to send `more` chunks, or to stop (its thread ends). */
+export type ToExportWorker = { job: ExportJob } | { more: number } | { stop: true };
 /**
  * From the worker: a chunk of the text; a lead's mark where a helper's page belongs; a helper's mark at the end of a
  * page; the end of its part; or why it stopped.
@@ -47,6 +51,9 @@ let credit = 0;
 let wake: (() => void) | null = null;
 
 port?.on('message', (message: ToExportWorker) => {
+  // The thread ends from here, between two of its tasks, never inside a call into SQLite: a thread terminated from
+  // outside while better-sqlite3 is throwing aborts the whole process (WiseLibs/better-sqlite3#842).
+  if ('stop' in message) process.exit(0);
   if ('more' in message) {
     credit += message.more;
     const w = wake;
@@ -68,19 +75,17 @@ async function sendChunk(text: string): Promise<void> {
 
 async function run(job: ExportJob): Promise<void> {
   credit = job.credit;
-  let db: Database.Database | undefined;
+  let connection: { read: Read; close(): Promise<void> } | undefined;
   try {
-    db = new Database(job.file, { readonly: true, fileMustExist: true });
-    db.pragma('busy_timeout = 5000');
+    connection = await connect(job.source, job.plan);
+    const read = connection.read;
     const names = new Map(job.tenantNames);
     if (job.role === 'helper') {
-      await help(db, job, names);
+      await help(read, job, names);
     } else {
       const peer = job.peer;
       const pages =
-        job.role === 'lead' && peer
-          ? sqliteSplitExport(db, job.plan, (range) => peer.postMessage({ range } satisfies ToHelper))
-          : sqliteExportPages(db, job.plan);
+        job.role === 'lead' && peer ? splitExport(read, job.plan, (range) => peer.postMessage({ range } satisfies ToHelper)) : exportPages(read, job.plan);
       for await (const item of exportChunks<typeof HELPER_PAGE>(pages, names, job.format)) {
         if (item === HELPER_PAGE) send({ helperPage: true });
         else await sendChunk(item);
@@ -92,17 +97,35 @@ async function run(job: ExportJob): Promise<void> {
   } finally {
     if (job.role === 'lead') job.peer?.postMessage({ done: true } satisfies ToHelper);
     job.peer?.close();
-    db?.close();
+    await connection?.close().catch(() => undefined);
   }
 }
 
+/** A connection of the export's own, for its reads: read-only to the SQLite file, or a PostgreSQL client. */
+async function connect(source: ExportSource, plan: ExportPlan): Promise<{ read: Read; close(): Promise<void> }> {
+  if ('sqlite' in source) {
+    const db = new Database(source.sqlite, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    return { read: sqliteReads(db), close: async () => void db.close() };
+  }
+  const client = new Client(source.postgres);
+  // A client whose server goes away errors on its own; the read under way fails with it.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    throw err;
+  }
+  return { read: postgresReads(client, plan), close: () => client.end() };
+}
+
 /** A helper's part: each page the lead gives, with a mark at its end, until the lead says there are no more. */
-async function help(db: Database.Database, job: ExportJob, names: Map<string, string>): Promise<void> {
-  const read = statementsOf(db);
+async function help(read: Read, job: ExportJob, names: Map<string, string>): Promise<void> {
   const ranges = rangesFrom(job.peer!);
-  async function* pages(): AsyncGenerator<ReturnType<typeof sqliteExportRange> | typeof PAGE_END> {
+  async function* pages(): AsyncGenerator<Awaited<ReturnType<typeof exportRange>> | typeof PAGE_END> {
     for await (const range of ranges) {
-      yield sqliteExportRange(read, job.plan, range);
+      yield await exportRange(read, job.plan, range);
       yield PAGE_END;
     }
   }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { SqliteExportPlan } from '../tasks/sqlite-export-pages';
+import type { ExportPlan } from '../tasks/export-pages';
 import { CSV_HEADER } from './export-lines';
 import { ExportWorkers } from './export-workers';
 
@@ -16,7 +16,7 @@ describe.each([
   ['one worker', false],
   ['two workers (lead and helper)', true],
 ])('ExportWorkers, %s', (_name, split) => {
-  const RECORDS = 5000;
+  const RECORDS = 12_000;
   let dir: string;
   let file: string;
   let workers: ExportWorkers;
@@ -25,11 +25,11 @@ describe.each([
     `SELECT id, task_id, descriptor, status, created_at, finished_at, safety_identifier, callback_url, hidden_at, error_code, request_id ` +
     `FROM records WHERE ${where} ORDER BY created_at, id LIMIT 1000`;
   const columns = 'id, task_id, descriptor, status, created_at, finished_at, safety_identifier, callback_url, hidden_at, error_code, request_id';
-  const plan: SqliteExportPlan = {
+  const plan: ExportPlan = {
     records: { first: page('1 = 1'), after: page('(created_at, id) > (:ac, :aid)') },
     charges: null,
     ranges: {
-      records: `SELECT ${columns} FROM records WHERE (created_at, id) > (:ac, :aid) AND (created_at, id) <= (:bc, :bid) ORDER BY created_at, id`,
+      records: `SELECT ${columns} FROM records WHERE (created_at, id) > (:ac, :aid) AND (created_at, id) <= (:bc, :bid) ORDER BY created_at, id LIMIT 1001`,
       boundary: 'SELECT created_at, id FROM records WHERE (created_at, id) > (:ac, :aid) ORDER BY created_at, id LIMIT 1 OFFSET 999',
     },
     chargeOf: 'SELECT id AS task_ref, NULL AS sku, NULL AS tokens, NULL AS nano_per_million, NULL AS amount_nano FROM records WHERE id = :ref AND 0',
@@ -38,7 +38,7 @@ describe.each([
   };
   const tenantId = '00000000-0000-4000-8000-000000000001';
   const job = (over: Partial<Parameters<ExportWorkers['stream']>[0]> = {}) => ({
-    file,
+    source: { sqlite: file },
     plan,
     tenantNames: [[tenantId, 'acme']] as [string, string][],
     format: 'csv' as const,
@@ -120,8 +120,11 @@ describe.each([
   });
 
   it('a failing export fails its stream (not a short file that looks whole); the next one runs', async () => {
-    await expect(read(workers.stream(job({ file: join(dir, 'missing.sqlite') })))).rejects.toThrow(/the export failed/);
-    const broken: SqliteExportPlan = {
+    await expect(read(workers.stream(job({ source: { sqlite: join(dir, 'missing.sqlite') } })))).rejects.toThrow(/the export failed/);
+    // A PostgreSQL server that is not there (nothing listens on port 1).
+    const nowhere = { postgres: { host: '127.0.0.1', port: 1, connectionTimeoutMillis: 2000 } };
+    await expect(read(workers.stream(job({ source: nowhere })))).rejects.toThrow(/the export failed: .*ECONNREFUSED/);
+    const broken: ExportPlan = {
       ...plan,
       records: { ...plan.records, first: 'SELECT id FROM nowhere' },
       ranges: { ...plan.ranges!, boundary: 'SELECT id FROM nowhere' },
@@ -139,7 +142,7 @@ describe.each([
         const upTo = `SELECT * FROM records ORDER BY created_at, id LIMIT ${limit}`;
         // The same plan over the first `limit` records only.
         const over = (sql: string) => sql.replace(/FROM records/g, `FROM (${upTo})`);
-        const limited: SqliteExportPlan = {
+        const limited: ExportPlan = {
           ...plan,
           records: { first: over(plan.records.first), after: over(plan.records.after) },
           ranges: { records: over(plan.ranges!.records), boundary: over(plan.ranges!.boundary) },
@@ -155,7 +158,7 @@ describe.each([
   });
 
   it('a failing helper fails the export; the next one runs', async () => {
-    const broken: SqliteExportPlan = { ...plan, ranges: { ...plan.ranges!, records: 'SELECT id FROM nowhere WHERE :ac AND :aid AND :bc AND :bid' } };
+    const broken: ExportPlan = { ...plan, ranges: { ...plan.ranges!, records: 'SELECT id FROM nowhere WHERE :ac AND :aid AND :bc AND :bid' } };
     const text = read(workers.stream(job({ plan: broken })));
     if (split) await expect(text).rejects.toThrow(/no such table/);
     else expect((await text).split('\n').filter(Boolean)).toHaveLength(RECORDS + 1); // one worker never reads by ranges

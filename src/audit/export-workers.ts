@@ -6,15 +6,17 @@ import { MessageChannel, Worker } from 'node:worker_threads';
 import type { ExportJob, FromExportWorker, ToExportWorker } from './export-worker';
 
 /** Chunks a worker may have sent ahead of the response (each about 32 KB of text). */
-const CREDIT = 16;
+const CREDIT = 32;
 /** Idle workers kept between exports (an export split in two takes two). */
 const IDLE_MAX = 2;
+/** How long a worker asked to stop may take before it is terminated. */
+const STOP_WAIT_MS = 5000;
 
 type Job = Omit<ExportJob, 'credit' | 'role' | 'peer'>;
 
 /**
- * Worker threads for the auditor export on a SQLite file: the reads and the formatting of an export run on workers
- * (src/audit/export-worker.ts, each with a read-only connection of its own), so the gateway's thread only writes the
+ * Worker threads for the auditor export: the reads and the formatting of an export run on workers
+ * (src/audit/export-worker.ts, each with a connection of its own to the SQLite file or the PostgreSQL server), so the gateway's thread only writes the
  * chunks to the response — an export does not hold other requests for the time of a page, and the reading of the next
  * chunk goes on while the last one is written (bench/profiles/S6.md, sixth round).
  *
@@ -40,7 +42,7 @@ export class ExportWorkers implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     this.closed = true;
     const all = [...this.busy, ...this.idle.splice(0)];
-    await Promise.all(all.map((w) => w.terminate()));
+    await Promise.all(all.map((w) => this.stop(w)));
   }
 
   private streamSolo(job: Job): Readable {
@@ -172,7 +174,20 @@ export class ExportWorkers implements OnApplicationShutdown {
     if (reusable && !this.closed && this.idle.length < IDLE_MAX) {
       this.idle.push(worker);
       worker.unref();
-    } else void worker.terminate();
+    } else void this.stop(worker);
+  }
+
+  /**
+   * Ends a worker's thread: it is asked to stop, which it does between two of its tasks (export-worker.ts), and only
+   * terminated from here if it has not within STOP_WAIT_MS (a read that long under way).
+   */
+  private async stop(worker: Worker): Promise<void> {
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.postMessage({ stop: true } satisfies ToExportWorker);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), STOP_WAIT_MS).unref()));
+    if ((await Promise.race([exited, late])) === 'late') await worker.terminate();
+    clearTimeout(timer);
   }
 
   /**

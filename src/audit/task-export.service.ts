@@ -14,9 +14,8 @@ import { ExportWorkers } from './export-workers';
  * Every task record with its cost, streamed page by page (constant memory), as CSV or NDJSON (the lines:
  * export-lines.ts). Hidden (deleted by the tenant) tasks are included and flagged.
  *
- * On a SQLite file the export runs on a worker thread (ExportWorkers), which reads the pages on a connection of its
- * own; otherwise (PostgreSQL, whose rows arrive in batches as they are read, or SQLite in memory) on the gateway's
- * thread, with a turn of the event loop between batches. Either way the text goes out in chunks of a few tens of KB,
+ * The export runs on worker threads (ExportWorkers), which read the pages on connections of their own, except on
+ * SQLite in memory, which no other connection can open: there on the gateway's thread, page by page. Either way the text goes out in chunks of a few tens of KB,
  * each read only once the response has taken the ones before (backpressure), so nothing piles up however long the
  * export; chunks that small are short-lived young-generation strings.
  */
@@ -39,9 +38,9 @@ export class TaskExportService {
     };
     if (query.model !== undefined && !filter.model) throw DomainError.invalid('model', `model \`${query.model}\` is not a model name.`);
     const tenantNames = await this.tenancy.tenantNames();
-    const onFile = this.tasks.sqliteExportPlan(scope, filter);
-    const stream = onFile
-      ? this.workers.stream({ ...onFile, tenantNames: [...tenantNames], format })
+    const own = this.tasks.exportSource(scope, filter);
+    const stream = own
+      ? this.workers.stream({ ...own, tenantNames: [...tenantNames], format })
       : // One chunk at a time ahead of the response (which holds the one it is writing).
         Readable.from(exportChunks(this.tasks.exportRecords(scope, filter), tenantNames, format), { highWaterMark: 1 });
     return format === 'ndjson'

@@ -6,9 +6,9 @@ import { CrossTenantReader } from '../database/cross-tenant.reader';
 import type { TenantScope } from '../common/tenant-identity/tenant-scope';
 import { TaskEntity } from './task.entity';
 import type { TaskRecordFilter } from './task-record-filter';
-import { DESCRIPTOR_COLUMNS, EXPORT_PAGE_SIZE, type TaskExportCharge, type TaskExportPosition, type TaskExportRow } from './task-export-row';
-import { postgresRowStream, sqliteConnectionOf } from '../database/row-reader';
-import { sqliteExportPages, type SqliteExportPlan } from './sqlite-export-pages';
+import { DESCRIPTOR_COLUMNS, EXPORT_PAGE_SIZE, type TaskExportPosition, type TaskExportRow } from './task-export-row';
+import { sqliteConnectionOf } from '../database/row-reader';
+import { EXPORT_POSITION_PARAMS, exportPages, type ExportPlan, type ExportSource, type PostgresSettings, sqliteReads } from './export-pages';
 
 /**
  * Every read of task records over more than one tenant: background jobs claiming due work (status sync,
@@ -166,84 +166,92 @@ export class TaskCrossTenantReader extends CrossTenantReader<TaskEntity> {
   }
 
   /**
-   * Auditor export on PostgreSQL: one page of the scope's task records in creation order after `after` (keyset
-   * pagination, so memory stays flat however many there are), as raw rows of only the columns the export writes,
-   * each with its charge (null columns without one), handed over as they arrive.
-   *
-   * The charges are the ledger entries of the page's range, read in the records' order: an entry carries its record's
-   * creation time (`task_created_at`), so idx_ledger_task_order answers the range from the index alone, where a join
-   * looked each record's entry up by `task_ref` (bench/profiles/S6.md, fifth round); the server merges the two ordered
-   * ranges in one statement. A succeeded record the range did not bring a charge for (none is expected) is looked up
-   * by id, so every page carries exactly the charge each record has. (SQLite: sqliteExportPlan.)
+   * What a connection of the export's own opens: this gateway's SQLite database file, or its PostgreSQL server with the
+   * pool's settings (the schema's search path, the connect and query timeouts); null on SQLite in memory.
    */
-  async *exportPage(scope: TenantScope, filter: TaskRecordFilter, after: TaskExportPosition | null, limit: number): AsyncGenerator<TaskExportRow[]> {
-    // The rows as they arrive, so none outlives its formatting (bench/profiles/S6.md, fourth round).
-    const [sql, params] = this.exportPageStatement(scope, filter, after, limit);
-    const stream = postgresRowStream<TaskExportRow>(this.repo, sql, params);
-    for await (const rows of stream ?? [await this.repo.query<TaskExportRow[]>(sql, params)]) {
-      await this.chargeUnranged(scope, rows);
-      yield rows;
-    }
-  }
-
-  /** The SQLite database file this gateway runs on, or null (PostgreSQL, or SQLite in memory). */
-  sqliteFile(): string | null {
+  exportSource(): ExportSource | null {
     const options = this.repo.manager.connection.options;
+    if (options.type === 'postgres') {
+      const extra = (options.extra ?? {}) as Record<string, unknown>;
+      const settings: PostgresSettings = {
+        connectionString: options.url,
+        host: options.host,
+        port: options.port,
+        user: options.username,
+        password: typeof options.password === 'string' ? options.password : undefined,
+        database: options.database,
+        ssl: options.ssl as PostgresSettings['ssl'],
+        options: extra.options as string | undefined,
+        connectionTimeoutMillis: extra.connectionTimeoutMillis as number | undefined,
+        query_timeout: extra.query_timeout as number | undefined,
+        keepAlive: extra.keepAlive as boolean | undefined,
+      };
+      return { postgres: Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) };
+    }
     if (options.type !== 'better-sqlite3') return null;
-    return options.database === ':memory:' || options.database === '' ? null : options.database;
+    return options.database === ':memory:' || options.database === '' ? null : { sqlite: options.database };
   }
 
   /**
-   * Auditor export on SQLite: the export's reads (records, the charges of their range, a charge by record id) as SQL
-   * with named parameters, for sqliteExportPages to run on a connection of its own (a worker's) or on the shared one.
-   * Null on another engine.
+   * Auditor export: the export's reads (records, the charges of their range, a charge by record id, and for a split
+   * export the ranges' bounds) as SQL, for exportPages to run on a connection of its own (a worker's: TaskExportService)
+   * or, on SQLite in memory, on the shared one. The charges are the ledger entries of a page's range, read in the
+   * records' order: an entry carries its record's creation time (`task_created_at`), so idx_ledger_task_order answers
+   * the range from the index alone (bench/profiles/S6.md, fifth round); a succeeded record its range did not bring a
+   * charge for (none is expected) is looked up by id, so every page carries exactly the charge each record has.
+   *
+   * SQLite binds the named parameters as they are; on PostgreSQL each statement is written with positional ones, the
+   * way TypeORM writes it for the pool, and `positional` names them in order.
    */
-  sqliteExportPlan(scope: TenantScope, filter: TaskRecordFilter, pageSize = EXPORT_PAGE_SIZE): SqliteExportPlan | null {
-    if (this.repo.manager.connection.options.type === 'postgres') return null;
-    // Any position: only the conditions it adds are kept (sqliteExportPages names the page's own).
+  exportPlan(scope: TenantScope, filter: TaskRecordFilter, pageSize = EXPORT_PAGE_SIZE): ExportPlan {
+    // Any position: only the conditions it adds are kept (exportPages names the page's own).
     const somewhere: TaskExportPosition = { createdAt: 0, id: '' };
     const first = this.exportRecordsQuery(scope, filter, null, pageSize);
     const charges = (after: TaskExportPosition | null) => this.exportChargesQuery(scope, filter, after, somewhere, pageSize);
     const chargeOf = this.chargeColumns().where('l.task_ref = :ref');
     if (scope.scope === 'tenant') chargeOf.andWhere('l.tenant_id = :scopeTenantId', { scopeTenantId: scope.tenantId });
     const ranged = charges(null);
-    const between = this.exportRecordsQuery(scope, filter, somewhere, null).andWhere('(t.created_at, t.id) <= (:bc, :bid)');
+    // A range holds pageSize records when its bounds are found; one more read says whether more were committed into it
+    // since (exportRange reads on), and the limit keeps the planner on the ordered index whatever its statistics.
+    const between = this.exportRecordsQuery(scope, filter, somewhere, pageSize + 1).andWhere('(t.created_at, t.id) <= (:bc, :bid)');
     // Where the page after a position ends: index order, the pageSize-th record's key (both engines: an index range scan).
     const boundary = this.exportRecordsQuery(scope, filter, somewhere, 1)
       .select('t.created_at', 'created_at')
       .addSelect('t.id', 'id')
       .offset(pageSize - 1);
-    return {
+    // The scope's and the filter's (the charges' conditions name them alike, with the same values).
+    const params = { ...first.getParameters(), ...chargeOf.getParameters() };
+    const plan: ExportPlan = {
       records: { first: first.getQuery(), after: this.exportRecordsQuery(scope, filter, somewhere, pageSize).getQuery() },
       charges: ranged && { first: ranged.getQuery(), after: charges(somewhere)!.getQuery() },
       ranges: { records: between.getQuery(), boundary: boundary.getQuery() },
       chargeOf: chargeOf.getQuery(),
-      // The scope's and the filter's (the charges' conditions name them alike, with the same values).
-      params: { ...first.getParameters(), ...chargeOf.getParameters() },
+      params,
       pageSize,
     };
+    return this.repo.manager.connection.options.type === 'postgres' ? this.positionalPlan(plan) : plan;
   }
 
   /**
-   * One statement for a page with its charges: the page's records LEFT JOIN the first `limit` ledger entries of the
-   * range (they include every entry of the page's records), merged in their common order. PostgreSQL's export page;
-   * exposed so the bench can ask the database for its plan.
+   * A plan's statements with positional parameters, as the PostgreSQL driver writes them, each with its parameters'
+   * names in order: the driver is given every name as its own value, so the values it lists are the names.
    */
-  exportPageStatement(scope: TenantScope, filter: TaskRecordFilter, after: TaskExportPosition | null, limit: number): [string, unknown[]] {
-    const records = this.exportRecordsQuery(scope, filter, after, limit);
-    const charges = this.exportChargesQuery(scope, filter, after, null, limit);
-    const chargeColumns = charges
-      ? 'l.sku, l.tokens, l.nano_per_million, l.amount_nano'
-      : 'NULL AS sku, NULL AS tokens, NULL AS nano_per_million, NULL AS amount_nano';
-    // On both keys of the two orders, so that PostgreSQL merges the two ordered ranges as they are read (a Merge Left
-    // Join, no sort: the first rows leave at once). An entry whose time is not its record's is found by chargeUnranged.
-    const join = charges ? ` LEFT JOIN (${charges.getQuery()}) l ON l.task_created_at = t.created_at AND l.task_ref = t.id` : '';
-    // Both subqueries name the filter's parameters alike, with the same values.
-    return this.repo.manager.connection.driver.escapeQueryWithParameters(
-      `SELECT t.*, ${chargeColumns} FROM (${records.getQuery()}) t${join} ORDER BY t.created_at ASC, t.id ASC`,
-      { ...records.getParameters(), ...(charges?.getParameters() ?? {}) },
-      {},
-    );
+  private positionalPlan(plan: ExportPlan): ExportPlan {
+    const names = Object.fromEntries([...Object.keys(plan.params), ...EXPORT_POSITION_PARAMS].map((n) => [n, n]));
+    const positional: Record<string, string[]> = {};
+    const write = (sql: string): string => {
+      const [text, order] = this.repo.manager.connection.driver.escapeQueryWithParameters(sql, names, {});
+      positional[text] = order as string[];
+      return text;
+    };
+    return {
+      ...plan,
+      records: { first: write(plan.records.first), after: write(plan.records.after) },
+      charges: plan.charges && { first: write(plan.charges.first), after: write(plan.charges.after) },
+      ranges: plan.ranges && { records: write(plan.ranges.records), boundary: write(plan.ranges.boundary) },
+      chargeOf: write(plan.chargeOf),
+      positional,
+    };
   }
 
   /** The query of one export page's records, without their charges. */
@@ -309,46 +317,14 @@ export class TaskCrossTenantReader extends CrossTenantReader<TaskEntity> {
   }
 
   /**
-   * Gives the page's succeeded records that came without a charge theirs, looked up by record id. None is expected
-   * (every entry carries its record's creation time, so the range brings it); this keeps the page right if one did not.
+   * Every task record of the scope matching the filter with its charge, page by page, for auditor exports (hidden
+   * ones included), read on the shared connection: SQLite in memory, which no other connection can open (elsewhere
+   * the export reads on a worker's connection of its own: TaskExportService).
    */
-  private async chargeUnranged(scope: TenantScope, rows: TaskExportRow[]): Promise<void> {
-    const missing = rows.filter((r) => r.status === 'succeeded' && r.amount_nano === null);
-    if (missing.length === 0) return;
-    const qb = this.chargeColumns().where('l.task_ref IN (:...ids)', { ids: missing.map((r) => r.id) });
-    if (scope.scope === 'tenant') qb.andWhere('l.tenant_id = :scopeTenantId', { scopeTenantId: scope.tenantId });
-    const charges = new Map((await qb.getRawMany<TaskExportCharge & { task_ref: string }>()).map((c) => [c.task_ref, c]));
-    for (const r of missing) {
-      const c = charges.get(r.id);
-      if (c) Object.assign(r, { sku: c.sku, tokens: c.tokens, nano_per_million: c.nano_per_million, amount_nano: c.amount_nano });
-    }
-  }
-
-  /**
-   * Every task record of the scope matching the filter with its charge, page by page (exportPage: read in batches
-   * as its rows arrive on PostgreSQL, whole on SQLite), for auditor exports (hidden ones included). The caller formats each
-   * batch before it asks for the next, so on PostgreSQL the server reads on while the gateway writes.
-   */
-  async *exportRecords(scope: TenantScope, filter: TaskRecordFilter, pageSize = EXPORT_PAGE_SIZE): AsyncGenerator<TaskExportRow[]> {
-    const plan = this.sqliteExportPlan(scope, filter, pageSize);
-    if (plan) {
-      // SQLite, on the shared connection (the export's worker, when it has one, opens its own: TaskExportService).
-      yield* sqliteExportPages(sqliteConnectionOf(this.repo)!, plan);
-      return;
-    }
-    let after: TaskExportPosition | null = null;
-    for (;;) {
-      let rows = 0;
-      let last: TaskExportRow | undefined;
-      for await (const batch of this.exportPage(scope, filter, after, pageSize)) {
-        if (batch.length === 0) continue;
-        rows += batch.length;
-        last = batch[batch.length - 1];
-        yield batch;
-      }
-      if (rows < pageSize || !last) return;
-      after = { createdAt: Number(last.created_at), id: last.id };
-    }
+  exportRecords(scope: TenantScope, filter: TaskRecordFilter, pageSize = EXPORT_PAGE_SIZE): AsyncGenerator<TaskExportRow[]> {
+    const db = sqliteConnectionOf(this.repo);
+    if (!db) throw new Error('the export reads on the shared connection only on SQLite');
+    return exportPages(sqliteReads(db), this.exportPlan(scope, filter, pageSize));
   }
 
   /**

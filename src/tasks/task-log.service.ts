@@ -10,7 +10,7 @@ import type { TaskEntity } from './task.entity';
 import { ALL_TENANTS, staffFilterScope, TenantScope } from '../common/tenant-identity/tenant-scope';
 import { TaskCrossTenantReader } from './task-cross-tenant.reader';
 import type { TaskExportRow } from './task-export-row';
-import type { SqliteExportPlan } from './sqlite-export-pages';
+import type { ExportPlan, ExportSource } from './export-pages';
 import type { TaskRecordFilter } from './task-record-filter';
 
 /**
@@ -49,20 +49,20 @@ export class TaskLogService {
 
   /**
    * Every task record of the scope matching the filter, oldest first, in batches (hidden ones included), each with
-   * its charge: the auditor export streams these with constant memory.
+   * its charge, read on the shared connection: for SQLite in memory (exportSource is null there).
    */
   exportRecords(scope: TenantScope, filter: TaskRecordFilter): AsyncGenerator<TaskExportRow[]> {
     return this.crossTenant.exportRecords(scope, filter);
   }
 
   /**
-   * The same records' reads for a connection of the caller's own, when the database is a SQLite file: the file and
-   * the plan for sqliteExportPages (null on PostgreSQL and on SQLite in memory, which no other connection can open).
+   * The same records' reads for a connection of the caller's own (the auditor export's worker), with what it needs
+   * to open one: the database file on SQLite, the connection settings on PostgreSQL. Null on SQLite in memory, which
+   * no other connection can open.
    */
-  sqliteExportPlan(scope: TenantScope, filter: TaskRecordFilter): { file: string; plan: SqliteExportPlan } | null {
-    const file = this.crossTenant.sqliteFile();
-    const plan = file === null ? null : this.crossTenant.sqliteExportPlan(scope, filter);
-    return file !== null && plan ? { file, plan } : null;
+  exportSource(scope: TenantScope, filter: TaskRecordFilter): { source: ExportSource; plan: ExportPlan } | null {
+    const source = this.crossTenant.exportSource();
+    return source && { source, plan: this.crossTenant.exportPlan(scope, filter) };
   }
 
   /** One record with what was sent upstream, what upstream last said and its charge. */
