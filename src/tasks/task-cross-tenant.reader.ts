@@ -255,7 +255,7 @@ export class TaskCrossTenantReader extends CrossTenantReader<TaskEntity> {
   }
 
   /** The query of one export page's records, without their charges. */
-  exportRecordsQuery(scope: TenantScope, filter: TaskRecordFilter, after: TaskExportPosition | null, limit: number | null) {
+  exportRecordsQuery(scope: TenantScope, filter: TaskRecordFilter, after: TaskExportPosition | null, limit: number) {
     const qb = this.inScope(this.repo.createQueryBuilder('t'), 't', scope)
       .select('t.id', 'id')
       .addSelect('t.task_id', 'task_id')
@@ -270,7 +270,7 @@ export class TaskCrossTenantReader extends CrossTenantReader<TaskEntity> {
       .addSelect('t.request_id', 'request_id')
       .orderBy('t.created_at', 'ASC')
       .addOrderBy('t.id', 'ASC');
-    if (limit !== null) qb.limit(limit);
+    qb.limit(limit);
     if (filter.from !== undefined) qb.andWhere('t.created_at >= :from', { from: filter.from });
     if (filter.to !== undefined) qb.andWhere('t.created_at < :to', { to: filter.to });
     if (filter.status) qb.andWhere('t.status = :status', { status: filter.status });

@@ -4,7 +4,7 @@
  * writes it.
  */
 
-/** Records per page of the auditor export: one query each, with a turn of the event loop between pages. */
+/** Records per page of the auditor export (a page is one read of records and one of their charges). */
 export const EXPORT_PAGE_SIZE = 1000;
 
 /** Where an export page ends: the (created_at, id) of its last row. */
