@@ -150,6 +150,37 @@ describe('the list total (task counters)', () => {
     await expectExact(a);
   });
 
+  it('a task accepted between the empty page and its count is listed, not only counted', async () => {
+    const a = await newTenant();
+    const t = await submit(a);
+    // The list's own repository, whose first statement (the page) is followed by the accept committing, as the
+    // reconciler attaching a task does on another connection.
+    const listing = ds.getRepository(TaskEntity);
+    const query = listing.query.bind(listing);
+    let reads = 0;
+    let accepted = false;
+    const racing = new TaskRepository(
+      Object.assign(Object.create(listing) as typeof listing, {
+        query: async (sql: string, params?: unknown[]) => {
+          const rows = await query(sql, params);
+          reads++;
+          if (!accepted) {
+            accepted = true;
+            await accept(a, t.id);
+          }
+          return rows;
+        },
+      }),
+    );
+    const [rows, total] = await racing.listVisible(a, { pageNum: 1, pageSize: 20 });
+    expect(total).toBe(1);
+    expect(rows.map((r) => r.id)).toEqual([t.id]);
+    // past the end: the count alone, read once
+    reads = 0;
+    expect(await racing.listVisible(a, { pageNum: 2, pageSize: 20 })).toEqual([[], 1]);
+    expect(reads).toBe(2);
+  });
+
   it('with filter.task_ids the total is the COUNT of those ids the tenant sees', async () => {
     const a = await newTenant();
     const b = await newTenant();

@@ -39,6 +39,9 @@ function listedTaskOf(r: ListedTaskRow): ListedTask {
   };
 }
 
+/** How often a list reads an empty page whose count says it has rows before answering with the count alone. */
+const LIST_READS = 3;
+
 /** Task records, always read and written within one tenant (reads across tenants: TaskCrossTenantReader). */
 @Injectable()
 export class TaskRepository extends TenantScopedRepository<TaskEntity> {
@@ -72,11 +75,17 @@ export class TaskRepository extends TenantScopedRepository<TaskEntity> {
       `SELECT id, task_id, model, status, created_at, updated_at, upstream_task, CASE WHEN upstream_task IS NULL THEN upstream_request END AS upstream_request, (${count.sql}) AS total ` +
       `FROM tasks WHERE tenant_id = ? AND hidden_at IS NULL AND ${q.status ? 'status = ?' : `status IN (${VISIBLE_IN})`}${q.model ? ' AND model = ?' : ''} ` +
       'ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?';
-    const params = [...count.params, tenantId, ...(q.status ? [q.status] : []), ...(q.model ? [q.model] : []), q.pageSize, (q.pageNum - 1) * q.pageSize];
-    const rows = await this.repo.query<(ListedTaskRow & { total: string | number })[]>(this.placeholders(sql), params);
-    // A page past the end has no row to carry the total.
-    const total = rows.length > 0 ? Number(rows[0].total) : await this.visibleCount(tenantId, statuses, q.model);
-    return [rows.map(listedTaskOf), total];
+    const offset = (q.pageNum - 1) * q.pageSize;
+    const params = [...count.params, tenantId, ...(q.status ? [q.status] : []), ...(q.model ? [q.model] : []), q.pageSize, offset];
+    for (let attempt = 1; ; attempt++) {
+      const rows = await this.repo.query<(ListedTaskRow & { total: string | number })[]>(this.placeholders(sql), params);
+      if (rows.length > 0) return [rows.map(listedTaskOf), Number(rows[0].total)];
+      // A page past the end has no row to carry the total, so it is counted by a second statement. A task that became
+      // visible between the two (a create accepted, the reconciler attaching one) would be counted but not listed:
+      // when the count says the page has rows, the page is read again, so items and total agree.
+      const total = await this.visibleCount(tenantId, statuses, q.model);
+      if (total <= offset || attempt === LIST_READS) return [[], total];
+    }
   }
 
   /** How many visible, not hidden tasks the tenant has in `statuses` (of `model`), from the counters `task_counts`. */
