@@ -11,6 +11,15 @@ const CREDIT = 32;
 const IDLE_MAX = 2;
 /** How long a worker asked to stop may take before it is terminated. */
 const STOP_WAIT_MS = 5000;
+/**
+ * A worker's old generation, at most. What a worker keeps is a few MB (a page of records, the tenants' names, the
+ * descriptors it has parsed); what reaches its old generation is mostly garbage — rows alive across a scavenge while
+ * the rest of their page arrives. Sized as the process's, V8 let that grow to about 100 MB a worker before collecting
+ * it; for a heap of at most 256 MB it collects once the old generation is 1.3 times what was alive after the last
+ * collection (V8's smallest growing factor), so a worker's heap stays within a few MB of what it keeps
+ * (bench/profiles/S6.md, ninth round). A worker that ever needed more would fail its export, not the gateway.
+ */
+const OLD_GENERATION_MB = 256;
 
 type Job = Omit<ExportJob, 'credit' | 'role' | 'peer'>;
 
@@ -197,8 +206,10 @@ export class ExportWorkers implements OnApplicationShutdown {
    */
   private spawn(): Worker {
     const ext = extname(__filename);
-    if (ext !== '.ts') return new Worker(join(__dirname, `export-worker${ext}`));
+    const resourceLimits = { maxOldGenerationSizeMb: OLD_GENERATION_MB };
+    if (ext !== '.ts') return new Worker(join(__dirname, `export-worker${ext}`), { resourceLimits });
     return new Worker(join(__dirname, 'export-worker.ts'), {
+      resourceLimits,
       execArgv: ['--require', require.resolve('ts-node/register/transpile-only')],
       env: { ...process.env, TS_NODE_PROJECT: join(__dirname, '..', '..', 'tsconfig.json') },
     });
