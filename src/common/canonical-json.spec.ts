@@ -1,3 +1,4 @@
+import { hold } from '@arkgate/byteplus';
 import { createHash } from 'node:crypto';
 import { canonicalJson, canonicalJsonSha256 } from './canonical-json';
 
@@ -22,5 +23,19 @@ describe('canonicalJsonSha256', () => {
       ],
     };
     await expect(canonicalJsonSha256(value)).resolves.toBe(sha256(canonicalJson(value)));
+  });
+});
+
+describe('canonicalJsonSha256 with a held string', () => {
+  it('is the digest of the value with the original in place of the stand-in', async () => {
+    const original = `data:image/png;base64,${'QUJD'.repeat(300_000)}`;
+    const standIn = `${original.slice(0, 22 + 960)}${'cd'.repeat(32)}`;
+    const release = hold(standIn, { json: Buffer.from(JSON.stringify(original), 'latin1'), length: original.length, sha256: 'unused here' });
+    try {
+      const digest = await canonicalJsonSha256({ z: 1, content: [{ image_url: { url: standIn } }] });
+      expect(digest).toBe(sha256(canonicalJson({ content: [{ image_url: { url: original } }], z: 1 })));
+    } finally {
+      release();
+    }
   });
 });

@@ -6,14 +6,18 @@
  * snapshot is kept as sent.
  */
 import { createHash } from 'node:crypto';
+import { heldString } from '@arkgate/byteplus';
 
 export const INLINE_MEDIA_KEEP_CHARS = 64 * 1024;
 
-/** What a stored snapshot keeps of a large data URI: its media type, its length and its digest. */
-export function inlineMediaMarker(dataUri: string, sha256Hex: string): string {
+/**
+ * What a stored snapshot keeps of a large data URI: its media type, its length and its digest. A held string's
+ * stand-in (libs/byteplus/src/held-strings.ts) has its original's prefix; `length` is the original's.
+ */
+export function inlineMediaMarker(dataUri: string, sha256Hex: string, length = dataUri.length): string {
   const comma = dataUri.indexOf(',');
   const prefix = comma > 0 && comma <= 128 ? dataUri.slice(0, comma + 1) : 'data:';
-  return `${prefix}[inline media not stored: ${dataUri.length} characters, sha256 ${sha256Hex}]`;
+  return `${prefix}[inline media not stored: ${length} characters, sha256 ${sha256Hex}]`;
 }
 
 /**
@@ -26,13 +30,15 @@ export async function compactInlineMedia<T>(value: T, keepChars = INLINE_MEDIA_K
   if (big.length === 0) return value;
   const markers = new Map<string, string>();
   for (const s of big) {
-    if (!markers.has(s)) markers.set(s, inlineMediaMarker(s, await sha256Hex(s)));
+    if (markers.has(s)) continue;
+    const held = heldString(s);
+    markers.set(s, held ? inlineMediaMarker(s, held.sha256, held.length) : inlineMediaMarker(s, await sha256Hex(s)));
   }
   return replace(value, markers) as T;
 }
 
 function isBigDataUri(v: unknown, keepChars: number): v is string {
-  return typeof v === 'string' && v.length > keepChars && v.startsWith('data:');
+  return typeof v === 'string' && v.startsWith('data:') && (v.length > keepChars || (heldString(v)?.length ?? 0) > keepChars);
 }
 
 function collect(v: unknown, keepChars: number, out: string[]): void {

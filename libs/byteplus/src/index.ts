@@ -7,3 +7,4 @@ export * from './ark-asset-types';
 export * from './ark-asset-guards';
 export * from './openapi-signer';
 export * from './ark-openapi-client';
+export * from './held-strings';

@@ -1,3 +1,4 @@
+import { hold } from './held-strings';
 import { type ChunkedJsonBody, jsonBody } from './json-body';
 
 const MB = 1024 * 1024;
@@ -45,5 +46,28 @@ describe('jsonBody', () => {
     await jsonBody(value);
     clearInterval(timer);
     expect(ticks).toBeGreaterThan(before);
+  });
+});
+
+describe('jsonBody with held strings', () => {
+  it('puts each held string’s original in place of its stand-in, as its held bytes, uncopied; a stand-in once released is a plain string', async () => {
+    const original = `data:image/png;base64,${'QUJD'.repeat(MB / 2)}`;
+    const standIn = `${original.slice(0, 22 + 960)}${'ab'.repeat(32)}`;
+    const json = Buffer.from(JSON.stringify(original), 'latin1');
+    const release = hold(standIn, { json, length: original.length, sha256: 'unused here' });
+    const value = {
+      model: 'm',
+      content: [
+        { type: 'text', text: 'x' },
+        { type: 'image_url', image_url: { url: standIn } },
+      ],
+    };
+    const body = await jsonBody(value);
+    const expected = JSON.stringify({ ...value, content: [value.content[0], { type: 'image_url', image_url: { url: original } }] });
+    expect(text(body)).toBe(expected);
+    expect((body as ChunkedJsonBody).byteLength).toBe(Buffer.byteLength(expected));
+    expect((body as ChunkedJsonBody).chunks).toContain(json);
+    release();
+    await expect(jsonBody(value)).resolves.toBe(JSON.stringify(value));
   });
 });

@@ -1,9 +1,12 @@
 /**
  * A request body as JSON without one long synchronous step (docs/contract.md §10: nothing blocks the event loop for more than
  * 100 ms). Small bodies are `JSON.stringify`; a body holding a string of a megabyte or more (a base64 image) is
- * serialised in slices of 64K characters into UTF-8 chunks, yielding to the event loop between slices. The bytes
- * are exactly JSON.stringify's; `exchange` sends them with their Content-Length, paced (see http-exchange.ts).
+ * serialised in slices of 64K characters into UTF-8 chunks, yielding to the event loop between slices, and a held
+ * string's stand-in (held-strings.ts) becomes its held bytes, uncopied. The bytes are exactly JSON.stringify's of the
+ * value with every original in place; `exchange` sends them with their Content-Length, paced (see http-exchange.ts).
  */
+import { heldString } from './held-strings';
+
 const LONG_STRING_CHARS = 1024 * 1024;
 /**
  * 64K characters a slice (well under a millisecond each): several large creates at once queue their slices in the
@@ -31,6 +34,13 @@ export async function jsonBody(value: unknown): Promise<string | ChunkedJsonBody
     pendingChars = 0;
   };
   for (const piece of pieces(value)) {
+    if (typeof piece !== 'string') {
+      // A held string's JSON text: its own chunk, not copied (the chunks keep its memory alive once it is released).
+      if (pendingChars > 0) flush();
+      chunks.push(piece);
+      byteLength += piece.length;
+      continue;
+    }
     pending.push(piece);
     pendingChars += piece.length;
     if (pendingChars >= SLICE_CHARS) {
@@ -43,7 +53,7 @@ export async function jsonBody(value: unknown): Promise<string | ChunkedJsonBody
 }
 
 function hasLongString(v: unknown): boolean {
-  if (typeof v === 'string') return v.length >= LONG_STRING_CHARS;
+  if (typeof v === 'string') return v.length >= LONG_STRING_CHARS || heldString(v) !== undefined;
   if (Array.isArray(v)) return v.some(hasLongString);
   if (v && typeof v === 'object') return Object.values(v).some(hasLongString);
   return false;
@@ -54,9 +64,14 @@ function isSkipped(v: unknown): boolean {
   return v === undefined || typeof v === 'function' || typeof v === 'symbol';
 }
 
-/** JSON.stringify(v) as consecutive pieces, long strings cut into slices. */
-function* pieces(v: unknown): Generator<string> {
+/** JSON.stringify(v) as consecutive pieces, long strings cut into slices, held strings as their bytes. */
+function* pieces(v: unknown): Generator<string | Buffer> {
   if (typeof v === 'string') {
+    const held = heldString(v);
+    if (held) {
+      yield held.json;
+      return;
+    }
     if (v.length < LONG_STRING_CHARS) {
       yield JSON.stringify(v);
       return;

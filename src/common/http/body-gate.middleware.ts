@@ -29,7 +29,8 @@ const LINGER_MS = 2000;
  * - An authenticated body is read up to the size limit while the JSON limits are scanned chunk by chunk
  *   (depth, keys and items, NUL, prototype keys, body `access_token`); the first chunk that passes a limit
  *   ends the read with 400 (413 for size), so a hostile body is never read to its end nor parsed.
- * - Only then is it parsed (large bodies off the event loop) and set as the request body.
+ * - Only then is it parsed (large bodies off the event loop) and set as the request body; on the create routes a
+ *   large base64 data URI stays bytes behind a stand-in until the answer (libs/byteplus/src/held-strings.ts).
  *
  * The principal found here is stashed on the request context; the global guard reuses it instead of
  * looking the token up again, and stays the authority on roles and entitlements. Requests without a
@@ -65,7 +66,7 @@ export class BodyGateMiddleware implements NestMiddleware {
       const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
       if (encoding !== 'identity') throw DomainError.invalid('Content-Encoding', `Content-Encoding ${encoding} is not supported; send the body uncompressed.`);
       if (isMultipart(req)) return next(); // left unread for the route's own multipart reader
-      req.body = await this.readJson(req);
+      req.body = await this.readJson(req, res);
     } catch (err) {
       if (!req.complete) closeAfterAnswer(req, res, this.limitBytes);
       throw err;
@@ -73,7 +74,7 @@ export class BodyGateMiddleware implements NestMiddleware {
     next();
   }
 
-  private async readJson(req: IncomingMessage): Promise<unknown> {
+  private async readJson(req: Request, res: Response): Promise<unknown> {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > this.limitBytes) throw this.tooLarge();
     const bytes = await readScanned(req, this.limitBytes, () => this.tooLarge());
@@ -81,7 +82,9 @@ export class BodyGateMiddleware implements NestMiddleware {
     const first = firstSignificantByte(bytes);
     if (first !== 0x7b && first !== 0x5b) throw notJson();
     try {
-      return await this.parser.parse(bytes);
+      const parsed = await this.parser.parse(bytes, { holdStrings: holdsStrings(req) });
+      releaseOnceAnswered(res, () => parsed.release());
+      return parsed.value;
     } catch (err) {
       if (err instanceof SyntaxError) throw notJson();
       throw err;
@@ -91,6 +94,37 @@ export class BodyGateMiddleware implements NestMiddleware {
   private tooLarge(): DomainError {
     return new DomainError('payload_too_large', `Request body exceeds the limit of ${this.config.maxBodyMb} MB.`);
   }
+}
+
+/**
+ * The creates, whose large base64 data URIs are held as bytes until the answer (libs/byteplus/src/held-strings.ts):
+ * everything that reads them there knows stand-ins. Other routes get their strings as sent.
+ */
+const HOLDING_ROUTES = new Set(['/volcark/api/v3/contents/generations/tasks', '/v1/videos']);
+
+function holdsStrings(req: Request): boolean {
+  if (req.method !== 'POST') return false;
+  const url = req.originalUrl ?? req.url;
+  const q = url.indexOf('?');
+  const path = (q === -1 ? url : url.slice(0, q)).replace(/\/+$/, '');
+  return HOLDING_ROUTES.has(path);
+}
+
+/**
+ * Calls `release` once the answer has been handed over (`res.end`), however the request ends: a client that hung up
+ * mid-create does not end its create, which still reads its held strings until it answers into the closed socket.
+ */
+function releaseOnceAnswered(res: Response, release: () => void): void {
+  if (res.writableEnded) return release();
+  const end = res.end.bind(res);
+  res.end = ((...args: Parameters<Response['end']>) => {
+    res.end = end;
+    try {
+      return end(...args);
+    } finally {
+      release();
+    }
+  }) as Response['end'];
 }
 
 function notJson(): DomainError {
