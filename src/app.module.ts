@@ -13,7 +13,6 @@ import { ConsoleModule } from './console/console.module';
 import { NativeErrorFilter } from './common/errors/native-error.filter';
 import { NativeValidationPipe } from './common/http/native-validation.pipe';
 import { BodyGateMiddleware } from './common/http/body-gate.middleware';
-import { JsonParser } from './common/http/json-parser';
 import { RequestContextMiddleware } from './common/http/request-context.middleware';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -52,7 +51,10 @@ export class AppModule implements NestModule {
         VideosModule,
         ConsoleModule.forRoot(config),
       ],
-      providers: [{ provide: APP_FILTER, useClass: NativeErrorFilter }, { provide: APP_PIPE, useClass: NativeValidationPipe }, JsonParser],
+      providers: [
+        { provide: APP_FILTER, useClass: NativeErrorFilter },
+        { provide: APP_PIPE, useClass: NativeValidationPipe },
+      ],
     };
   }
 

@@ -24,6 +24,8 @@ const FIELDS = ['prompt', 'model', 'seconds', 'size', 'input_reference', 'genera
 export interface UploadedImage {
   mimetype: string;
   buffer: Buffer;
+  /** The file as its data URI, when already made (VideoCreatePipe makes a large one off the event loop, held). */
+  dataUri?: string;
 }
 
 export interface VideoCreate {
@@ -123,8 +125,8 @@ function inputReference(raw: unknown, upload: UploadedImage | undefined): Record
         `input_reference must be an image (${INPUT_IMAGE_TYPES.join(', ')}), got ${JSON.stringify(upload.mimetype)}.`,
       );
     }
-    if (upload.buffer.length === 0) throw DomainError.invalid('input_reference', 'input_reference is an empty file.');
-    url = `data:${type};base64,${upload.buffer.toString('base64')}`;
+    if (upload.buffer.length === 0 && upload.dataUri === undefined) throw DomainError.invalid('input_reference', 'input_reference is an empty file.');
+    url = upload.dataUri ?? `data:${type};base64,${upload.buffer.toString('base64')}`;
   } else if (raw === undefined) {
     return [];
   } else {

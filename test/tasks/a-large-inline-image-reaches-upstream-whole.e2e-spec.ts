@@ -90,6 +90,48 @@ it('/v1/videos: an input_reference image of 2 MB reaches upstream whole as the f
   expect(heldCount()).toBe(0);
 });
 
+it('/v1/videos: an uploaded 3 MB image (multipart) reaches upstream whole as its data URI, made off the event loop', async () => {
+  const bytes = Buffer.from(image(3).slice('data:image/png;base64,'.length), 'base64');
+  const form = new FormData();
+  form.append('prompt', 'A paper boat on calm water.');
+  form.append('input_reference', new Blob([bytes], { type: 'image/png' }), 'first.png');
+  const res = await fetch(`${gw.url}/v1/videos`, { method: 'POST', headers: { authorization: `Bearer ${tenant.token}` }, body: form });
+  expect(res.status).toBe(200);
+  const upstream = lastUpstreamCreate(gw.sandbox);
+  const frame = (upstream?.content as Array<{ role?: string; image_url?: { url: string } }>).find((c) => c.role === 'first_frame');
+  expect(frame?.image_url?.url === `data:image/png;base64,${bytes.toString('base64')}`).toBe(true);
+  const record = await gw.app
+    .get(DataSource)
+    .getRepository(TaskEntity)
+    .findOneByOrFail({
+      taskId: (
+        await gw.app
+          .get(DataSource)
+          .getRepository(VideoEntity)
+          .findOneByOrFail({ id: ((await res.json()) as { id: string }).id })
+      ).taskId!,
+    });
+  expect(JSON.stringify(record.upstreamRequest)).toContain(`sha256 ${sha256(`data:image/png;base64,${bytes.toString('base64')}`)}`);
+  expect(heldCount()).toBe(0);
+});
+
+it('/v1/videos: an upload of a type not accepted (400) and one over 30 MB (413) send nothing upstream and hold nothing', async () => {
+  const send = async (blob: Blob) => {
+    const form = new FormData();
+    form.append('prompt', 'A paper boat on calm water.');
+    form.append('input_reference', blob, 'first.bin');
+    const res = await fetch(`${gw.url}/v1/videos`, { method: 'POST', headers: { authorization: `Bearer ${tenant.token}` }, body: form });
+    return { status: res.status, type: ((await res.json()) as { error?: { type?: string } }).error?.type };
+  };
+  expect(await send(new Blob([Buffer.alloc(2 * 1024 * 1024, 1)], { type: 'text/plain' }))).toEqual({ status: 400, type: 'invalid_request_error' });
+  expect(await send(new Blob([Buffer.alloc(31 * 1024 * 1024, 1)], { type: 'image/png' }))).toEqual({ status: 413, type: 'invalid_request_error' });
+  expect(upstreamCreates(gw.sandbox)).toHaveLength(0);
+  await eventually(
+    async () => heldCount(),
+    (n) => n === 0,
+  );
+});
+
 it('a client that hangs up while its create is upstream: the create completes with the whole image and its string is released', async () => {
   const url = image(2, 7); // an image no other test sends
   gw.sandbox.control.addFault({ op: 'create', kind: 'latency', ms: 1000 });

@@ -5,7 +5,7 @@ import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import type { Principal } from '../tenant-identity/tenant-context';
 import { DomainError } from '../errors/domain-error';
 import { JsonLimitScanner } from './json-limit-scanner';
-import { JsonParser } from './json-parser';
+import { JsonParser, releaseOnceAnswered } from './json-parser';
 import { requestContextOf } from './request-context';
 
 /** Who the `Authorization` header names; throws a DomainError (401, or 429 past the unauthenticated rate). */
@@ -83,7 +83,7 @@ export class BodyGateMiddleware implements NestMiddleware {
     if (first !== 0x7b && first !== 0x5b) throw notJson();
     try {
       const parsed = await this.parser.parse(bytes, { holdStrings: holdsStrings(req) });
-      releaseOnceAnswered(res, () => parsed.release());
+      releaseOnceAnswered(res, parsed.release);
       return parsed.value;
     } catch (err) {
       if (err instanceof SyntaxError) throw notJson();
@@ -108,23 +108,6 @@ function holdsStrings(req: Request): boolean {
   const q = url.indexOf('?');
   const path = (q === -1 ? url : url.slice(0, q)).replace(/\/+$/, '');
   return HOLDING_ROUTES.has(path);
-}
-
-/**
- * Calls `release` once the answer has been handed over (`res.end`), however the request ends: a client that hung up
- * mid-create does not end its create, which still reads its held strings until it answers into the closed socket.
- */
-function releaseOnceAnswered(res: Response, release: () => void): void {
-  if (res.writableEnded) return release();
-  const end = res.end.bind(res);
-  res.end = ((...args: Parameters<Response['end']>) => {
-    res.end = end;
-    try {
-      return end(...args);
-    } finally {
-      release();
-    }
-  }) as Response['end'];
 }
 
 function notJson(): DomainError {

@@ -1,4 +1,6 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import type { Response } from 'express';
+import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { BASE64_DATA_URI, hold, HOLD_FROM_CHARS, STAND_IN_PAYLOAD_CHARS, type HeldString } from '@arkgate/byteplus';
 
@@ -8,8 +10,9 @@ const WORKER_FROM_BYTES = 1024 * 1024;
 /**
  * Runs in the worker: parses one body per message and answers with the value or the error. With `holdStrings`, every
  * base64 data URI of HOLD_FROM_CHARS or more in the value is replaced by a stand-in and sent back as the bytes of its
- * JSON text, made and touched here (libs/byteplus/src/held-strings.ts). The code is plain JavaScript so it runs the
- * same from `dist/` and under ts-node.
+ * JSON text, made and touched here (libs/byteplus/src/held-strings.ts). An uploaded file arrives as `chunk` messages
+ * and is answered, at `encodeAs` (its media type), as its data URI: held from HOLD_FROM_CHARS on. The code is plain
+ * JavaScript so it runs the same from `dist/` and under ts-node.
  */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
@@ -17,26 +20,54 @@ const { createHash, randomBytes } = require('node:crypto');
 const HOLD_FROM = ${HOLD_FROM_CHARS};
 const KEEP = ${STAND_IN_PAYLOAD_CHARS};
 const DATA_URI = ${BASE64_DATA_URI.toString()};
-function holdIn(v, held) {
+/** The held form of data URI \`uri\` (ASCII): its JSON text's bytes, touched here, its stand-in, length and digest. */
+function held(uri) {
+  const json = new Uint8Array(uri.length + 2);
+  json[0] = 0x22;
+  Buffer.from(json.buffer).write(uri, 1, 'latin1');
+  json[json.length - 1] = 0x22;
+  const sha256 = createHash('sha256').update(json.subarray(1, json.length - 1)).digest('hex');
+  const standIn = uri.slice(0, uri.indexOf(',') + 1 + KEEP) + randomBytes(32).toString('hex');
+  return { standIn, json, length: uri.length, sha256 };
+}
+function holdIn(v, out) {
   if (typeof v === 'string') {
     if (v.length < HOLD_FROM || !DATA_URI.test(v)) return v;
-    const standIn = v.slice(0, v.indexOf(',') + 1 + KEEP) + randomBytes(32).toString('hex');
-    const json = new Uint8Array(v.length + 2);
-    json[0] = 0x22;
-    Buffer.from(json.buffer).write(v, 1, 'latin1');
-    json[json.length - 1] = 0x22;
-    const sha256 = createHash('sha256').update(json.subarray(1, json.length - 1)).digest('hex');
-    held.push({ standIn, json, length: v.length, sha256 });
-    return standIn;
+    const h = held(v);
+    out.push(h);
+    return h.standIn;
   }
   if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) v[i] = holdIn(v[i], held);
+    for (let i = 0; i < v.length; i++) v[i] = holdIn(v[i], out);
   } else if (v !== null && typeof v === 'object') {
-    for (const k of Object.keys(v)) v[k] = holdIn(v[k], held);
+    for (const k of Object.keys(v)) v[k] = holdIn(v[k], out);
   }
   return v;
 }
-parentPort.on('message', ({ id, bytes, holdStrings }) => {
+const uploads = new Map();
+parentPort.on('message', ({ id, bytes, holdStrings, chunk, encodeAs, drop }) => {
+  if (chunk !== undefined) {
+    const parts = uploads.get(id);
+    if (parts) parts.push(chunk);
+    else uploads.set(id, [chunk]);
+    return;
+  }
+  if (drop) {
+    uploads.delete(id);
+    return;
+  }
+  if (encodeAs !== undefined) {
+    const parts = uploads.get(id) || [];
+    uploads.delete(id);
+    const uri = 'data:' + encodeAs + ';base64,' + Buffer.concat(parts).toString('base64');
+    if (uri.length < HOLD_FROM) {
+      parentPort.postMessage({ id, value: uri });
+      return;
+    }
+    const h = held(uri);
+    parentPort.postMessage({ id, held: [h] }, [h.json.buffer]);
+    return;
+  }
   let text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let value;
@@ -47,9 +78,9 @@ parentPort.on('message', ({ id, bytes, holdStrings }) => {
     return;
   }
   text = undefined;
-  const held = [];
-  if (holdStrings) value = holdIn(value, held);
-  parentPort.postMessage({ id, value, held }, held.map((h) => h.json.buffer));
+  const out = [];
+  if (holdStrings) value = holdIn(value, out);
+  parentPort.postMessage({ id, value, held: out }, out.map((h) => h.json.buffer));
 });
 `;
 
@@ -66,7 +97,7 @@ interface WorkerAnswer {
   held?: Array<{ standIn: string; json: Uint8Array; length: number; sha256: string }>;
 }
 
-type Pending = { resolve: (v: ParsedJson) => void; reject: (e: Error) => void };
+type Pending = { resolve: (answer: WorkerAnswer) => void; reject: (e: Error) => void };
 
 /**
  * JSON.parse of request bodies (docs/contract.md §10: nothing blocks other requests for more than 100 ms). A
@@ -88,6 +119,48 @@ export class JsonParser implements OnModuleDestroy {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       return { value: JSON.parse(text), release: NOTHING_HELD };
     }
+    const answer = await this.send(bytes, { holdStrings: opts.holdStrings === true });
+    if (answer.error !== undefined) throw new SyntaxError(answer.error);
+    return { value: answer.value, release: holdAll(answer.held ?? []) };
+  }
+
+  /**
+   * `data:<mediaType>;base64,<file>` for a file read from `stream` (an upload): its chunks are copied to the worker as
+   * they arrive and the data URI is made there, so the event loop never holds the whole file nor its base64. From a
+   * megabyte of base64 on the answer is a held string's stand-in (libs/byteplus/src/held-strings.ts), valid until
+   * `release`. `size` is the file's length in bytes.
+   */
+  dataUriOf(mediaType: string, stream: Readable): Promise<ParsedJson & { value: string; size: number }> {
+    const worker = this.ensureWorker();
+    const id = this.nextId++;
+    let size = 0;
+    return new Promise((resolve, reject) => {
+      const fail = (err: Error) => {
+        this.pending.delete(id);
+        worker.postMessage({ id, drop: true });
+        reject(err);
+      };
+      stream.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        worker.postMessage({ id, chunk: new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length) });
+      });
+      stream.once('error', fail);
+      stream.once('end', () => {
+        this.pending.set(id, {
+          resolve: (answer) => {
+            if (typeof answer.value === 'string') resolve({ value: answer.value, size, release: NOTHING_HELD });
+            else if (answer.held?.length === 1) resolve({ value: answer.held[0].standIn, size, release: holdAll(answer.held) });
+            else reject(new Error(answer.error ?? 'the worker answered no data URI'));
+          },
+          reject,
+        });
+        worker.ref();
+        worker.postMessage({ id, encodeAs: mediaType });
+      });
+    });
+  }
+
+  private send(bytes: Buffer, job: { holdStrings: boolean }): Promise<WorkerAnswer> {
     const worker = this.ensureWorker();
     const id = this.nextId++;
     // Handed over without a copy when the bytes own their memory (a body buffer does); else copied once.
@@ -99,7 +172,7 @@ export class JsonParser implements OnModuleDestroy {
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       worker.ref();
-      worker.postMessage({ id, bytes: view, holdStrings: opts.holdStrings === true }, [view.buffer as ArrayBuffer]);
+      worker.postMessage({ id, bytes: view, ...job }, [view.buffer as ArrayBuffer]);
     });
   }
 
@@ -118,8 +191,7 @@ export class JsonParser implements OnModuleDestroy {
       if (!job) return;
       this.pending.delete(msg.id);
       if (this.pending.size === 0) worker.unref();
-      if (msg.error !== undefined) job.reject(new SyntaxError(msg.error));
-      else job.resolve({ value: msg.value, release: holdAll(msg.held ?? []) });
+      job.resolve(msg);
     });
     const failAll = (err: Error) => {
       if (this.worker === worker) this.worker = undefined;
@@ -143,4 +215,22 @@ function holdAll(held: NonNullable<WorkerAnswer['held']>): () => void {
     return hold(h.standIn, entry);
   });
   return () => releases.forEach((release) => release());
+}
+
+/**
+ * Calls `release` once the answer has been handed over (`res.end`), however the request ends: a client that hung up
+ * mid-create does not end its create, which still reads its held strings until it answers into the closed socket.
+ */
+export function releaseOnceAnswered(res: Response, release: () => void): void {
+  if (release === NOTHING_HELD) return;
+  if (res.writableEnded) return release();
+  const end = res.end.bind(res);
+  res.end = ((...args: Parameters<Response['end']>) => {
+    res.end = end;
+    try {
+      return end(...args);
+    } finally {
+      release();
+    }
+  }) as Response['end'];
 }
