@@ -135,27 +135,31 @@ export class JsonParser implements OnModuleDestroy {
     const id = this.nextId++;
     let size = 0;
     return new Promise((resolve, reject) => {
-      const fail = (err: Error) => {
-        this.pending.delete(id);
-        worker.postMessage({ id, drop: true });
-        reject(err);
-      };
+      // Pending from the first chunk on, so a worker that stops mid-upload rejects the upload (failAll) instead of
+      // leaving it waiting for an answer from a worker that is gone.
+      this.pending.set(id, {
+        resolve: (answer) => {
+          if (typeof answer.value === 'string') resolve({ value: answer.value, size, release: NOTHING_HELD });
+          else if (answer.held?.length === 1) resolve({ value: answer.held[0].standIn, size, release: holdAll(answer.held) });
+          else reject(new Error(answer.error ?? 'the worker answered no data URI'));
+        },
+        reject,
+      });
+      worker.ref();
+      const live = () => this.pending.has(id);
       stream.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        worker.postMessage({ id, chunk: new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length) });
+        if (live()) worker.postMessage({ id, chunk: new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length) });
       });
-      stream.once('error', fail);
+      stream.once('error', (err: Error) => {
+        if (!live()) return;
+        this.pending.delete(id);
+        if (this.pending.size === 0) worker.unref();
+        worker.postMessage({ id, drop: true });
+        reject(err);
+      });
       stream.once('end', () => {
-        this.pending.set(id, {
-          resolve: (answer) => {
-            if (typeof answer.value === 'string') resolve({ value: answer.value, size, release: NOTHING_HELD });
-            else if (answer.held?.length === 1) resolve({ value: answer.held[0].standIn, size, release: holdAll(answer.held) });
-            else reject(new Error(answer.error ?? 'the worker answered no data URI'));
-          },
-          reject,
-        });
-        worker.ref();
-        worker.postMessage({ id, encodeAs: mediaType });
+        if (live()) worker.postMessage({ id, encodeAs: mediaType });
       });
     });
   }
