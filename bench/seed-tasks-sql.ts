@@ -7,7 +7,7 @@
  */
 import type { DataSource } from 'typeorm';
 import { UnitOfWork } from '../src/database/unit-of-work';
-import type { Log, SeedReport } from './seed-tasks';
+import { analyzeSeeded, type Log, type SeedReport } from './seed-tasks';
 
 /** Rows per INSERT … SELECT: short enough that the servers in this process keep their timers between statements. */
 const ROWS_PER_STATEMENT = 20_000;
@@ -62,7 +62,7 @@ export async function seedFinishedTasksBySql(ds: DataSource, tenantId: string, r
     if (to % 100_000 === 0 || to === rows) log(`  seeded ${to}/${rows} tasks (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     await new Promise((resolve) => setImmediate(resolve));
   }
-  if (pg) await ds.query('ANALYZE tasks');
+  await analyzeSeeded(ds, ['tasks']);
   const byStatus: Record<string, number> = {};
   const cycles = Math.floor(rows / 20);
   const rest = rows % 20;
