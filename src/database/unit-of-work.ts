@@ -27,6 +27,8 @@ export class UnitOfWork {
   private readonly serial: boolean;
   /** SQLite file in WAL mode only: the group fsync of its WAL. */
   private readonly wal: WalFlush | null;
+  /** The SQLite file in WAL mode this unit of work writes, if it is one. */
+  readonly walDatabase: string | null;
 
   /** The one UnitOfWork of a DataSource (repositories and services must share its queue). */
   static for(ds: DataSource): UnitOfWork {
@@ -43,6 +45,12 @@ export class UnitOfWork {
     const { type, database, enableWAL } = ds.options as { type: string; database?: unknown; enableWAL?: boolean };
     const file = type === 'better-sqlite3' && enableWAL === true && typeof database === 'string' && database !== ':memory:' && database !== '';
     this.wal = file ? WalFlush.forDatabase(database) : null;
+    this.walDatabase = file ? database : null;
+  }
+
+  /** SQLite: the one connection every statement of the app runs on. */
+  sqliteConnection(): SqliteConnection {
+    return (this.ds.driver as unknown as { databaseConnection: SqliteConnection }).databaseConnection;
   }
 
   /** Runs a single write: serialised with transactions on SQLite unless `manager` is already transactional. */
@@ -71,7 +79,7 @@ export class UnitOfWork {
 
   /** Runs `work` with commits that write the WAL without syncing it (the caller syncs after), then restores FULL. */
   private async unsynced<T>(work: () => Promise<T>): Promise<T> {
-    const sqlite = (this.ds.driver as unknown as { databaseConnection: SqliteConnection }).databaseConnection;
+    const sqlite = this.sqliteConnection();
     sqlite.pragma('synchronous = NORMAL');
     try {
       return await work();
