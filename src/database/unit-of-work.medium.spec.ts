@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { openMigratedDataSource } from '../../test/support/test-database';
 import { dataSourceOptions } from './data-source-options';
 import { UnitOfWork } from './unit-of-work';
-import { BACKSTOP_PAGES, WAL_SIZE_LIMIT_BYTES, WalCheckpointer } from './wal-checkpointer';
+import { BACKSTOP_PAGES, SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES, WAL_SIZE_LIMIT_BYTES, WalCheckpointer } from './wal-checkpointer';
 
 describe('UnitOfWork (medium)', () => {
   it('concurrent read-modify-write transactions all commit and none is lost', async () => {
@@ -166,6 +166,20 @@ describe('WalCheckpointer on a SQLite file (checkpoints off the event loop)', ()
     } finally {
       reopened.close();
       await close().catch(() => undefined);
+    }
+  });
+
+  sqliteOnly("a worker that fails gives the writer back SQLite's own checkpoint at 1,000 pages", async () => {
+    const { ds, path, close } = await openFile();
+    try {
+      const checkpointer = WalCheckpointer.start(path, UnitOfWork.for(ds).sqliteConnection(), 5);
+      expect(Number((await ds.query('PRAGMA wal_autocheckpoint'))[0].wal_autocheckpoint)).toBe(BACKSTOP_PAGES);
+      await (checkpointer as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+      expect(Number((await ds.query('PRAGMA wal_autocheckpoint'))[0].wal_autocheckpoint)).toBe(SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES);
+      await expect(checkpointer.stats()).rejects.toThrow('the WAL checkpointer stopped');
+      await checkpointer.stop();
+    } finally {
+      await close();
     }
   });
 

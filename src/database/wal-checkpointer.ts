@@ -11,6 +11,8 @@ const INTERVAL_MS = 200;
 export const BACKSTOP_PAGES = 10_000;
 /** After the WAL restarts from its beginning, its file is cut back to this size. */
 export const WAL_SIZE_LIMIT_BYTES = 8 * 1024 * 1024;
+/** SQLite's own automatic checkpoint, given back to the writer if the worker stops without being asked to. */
+export const SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
 
 /** What the worker reports: checkpoints run, and the last one's WAL frames and frames copied into the database. */
 export interface CheckpointStats {
@@ -68,8 +70,21 @@ export class WalCheckpointer {
   private stopped: Promise<void> | null = null;
   private exited = false;
 
-  private constructor(private readonly worker: Worker) {
-    worker.once('exit', () => (this.exited = true));
+  private constructor(
+    private readonly worker: Worker,
+    writer: { pragma(source: string): unknown },
+  ) {
+    worker.once('exit', () => {
+      this.exited = true;
+      // A worker that failed: the writer checkpoints again as SQLite does by default, rather than at the backstop.
+      if (!this.stopped) {
+        try {
+          writer.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES}`);
+        } catch {
+          // The writer's connection is closed already: nothing is left to checkpoint for.
+        }
+      }
+    });
   }
 
   /**
@@ -82,9 +97,9 @@ export class WalCheckpointer {
     const betterSqlite3 = createRequire(__filename).resolve('better-sqlite3');
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path: resolve(databasePath), betterSqlite3, intervalMs } });
     worker.unref();
-    // A worker that fails leaves the backstop: the writer checkpoints again as SQLite does by default.
+    // A worker that fails exits too (see the constructor).
     worker.on('error', () => undefined);
-    return new WalCheckpointer(worker);
+    return new WalCheckpointer(worker, writer);
   }
 
   /** What the worker's checkpoints did so far (for tests and diagnostics). */
