@@ -1,18 +1,6 @@
-import Database from 'better-sqlite3';
 import { type MessagePort, parentPort } from 'node:worker_threads';
-import { Client } from 'pg';
-import {
-  type ExportPlan,
-  type ExportRange,
-  type ExportSource,
-  exportPages,
-  exportRange,
-  HELPER_PAGE,
-  postgresReads,
-  type Read,
-  splitExport,
-  sqliteReads,
-} from '../tasks/export-pages';
+import { type ExportPlan, type ExportRange, type ExportSource, exportPages, exportRange, HELPER_PAGE, type Read, splitExport } from '../tasks/export-pages';
+import { ExportConnection, type OpenExportConnection } from './export-connection';
 import { exportChunks, type ExportFormat } from './export-lines';
 
 /**
@@ -29,6 +17,8 @@ export interface ExportJob {
   format: ExportFormat;
   /** Chunks the worker may send before the response asks for more. */
   credit: number;
+  /** How long a PostgreSQL connection is kept after the export for the next one (0: closed with the export). */
+  keepConnectionMs: number;
   /** `lead` and `helper` share the export (`plan.ranges` set), talking over `peer`. Default `solo`. */
   role?: 'solo' | 'lead' | 'helper';
   peer?: MessagePort;
@@ -47,13 +37,20 @@ type ToHelper = { range: ExportRange } | { done: true };
 const PAGE_END = Symbol('page end');
 
 const port = parentPort;
+const connection = new ExportConnection();
+let running = false;
 let credit = 0;
 let wake: (() => void) | null = null;
 
 port?.on('message', (message: ToExportWorker) => {
   // The thread ends from here, between two of its tasks, never inside a call into SQLite: a thread terminated from
-  // outside while better-sqlite3 is throwing aborts the whole process (WiseLibs/better-sqlite3#842).
-  if ('stop' in message) process.exit(0);
+  // outside while better-sqlite3 is throwing aborts the whole process (WiseLibs/better-sqlite3#842). Idle, it first
+  // closes its kept PostgreSQL connection (the server then sees a goodbye, not a dropped socket).
+  if ('stop' in message) {
+    if (running) process.exit(0);
+    void connection.end().finally(() => process.exit(0));
+    return;
+  }
   if ('more' in message) {
     credit += message.more;
     const w = wake;
@@ -75,10 +72,13 @@ async function sendChunk(text: string): Promise<void> {
 
 async function run(job: ExportJob): Promise<void> {
   credit = job.credit;
-  let connection: { read: Read; close(): Promise<void> } | undefined;
+  running = true;
+  let open: OpenExportConnection | undefined;
+  let whole = false;
+  let failure: unknown;
   try {
-    connection = await connect(job.source, job.plan);
-    const read = connection.read;
+    open = await connection.open(job.source, job.plan, job.keepConnectionMs);
+    const read = open.read;
     const names = new Map(job.tenantNames);
     if (job.role === 'helper') {
       await help(read, job, names);
@@ -91,33 +91,17 @@ async function run(job: ExportJob): Promise<void> {
         else await sendChunk(item);
       }
     }
-    send({ end: true });
+    whole = true;
   } catch (err) {
-    send({ error: err instanceof Error ? err.message : String(err) });
+    failure = err;
   } finally {
     if (job.role === 'lead') job.peer?.postMessage({ done: true } satisfies ToHelper);
     job.peer?.close();
-    await connection?.close().catch(() => undefined);
+    // The connection is kept or closed before the end is told: the next job may come as soon as it is.
+    await open?.close(whole).catch(() => undefined);
+    running = false;
+    send(whole ? { end: true } : { error: failure instanceof Error ? failure.message : String(failure) });
   }
-}
-
-/** A connection of the export's own, for its reads: read-only to the SQLite file, or a PostgreSQL client. */
-async function connect(source: ExportSource, plan: ExportPlan): Promise<{ read: Read; close(): Promise<void> }> {
-  if ('sqlite' in source) {
-    const db = new Database(source.sqlite, { readonly: true, fileMustExist: true });
-    db.pragma('busy_timeout = 5000');
-    return { read: sqliteReads(db), close: async () => void db.close() };
-  }
-  const client = new Client(source.postgres);
-  // A client whose server goes away errors on its own; the read under way fails with it.
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-  } catch (err) {
-    await client.end().catch(() => undefined);
-    throw err;
-  }
-  return { read: postgresReads(client, plan), close: () => client.end() };
 }
 
 /** A helper's part: each page the lead gives, with a mark at its end, until the lead says there are no more. */

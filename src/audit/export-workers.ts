@@ -21,7 +21,14 @@ const STOP_WAIT_MS = 5000;
  */
 const OLD_GENERATION_MB = 256;
 
-type Job = Omit<ExportJob, 'credit' | 'role' | 'peer'>;
+/**
+ * How long an idle worker keeps its PostgreSQL connection for the next export: a new one is about 100 ms of the
+ * export's first byte (bench/profiles/S6.md, eleventh round); kept, each idle worker holds one of the server's
+ * connections (at most IDLE_MAX an instance) for this long after an export.
+ */
+const KEEP_CONNECTION_MS = 60_000;
+
+type Job = Omit<ExportJob, 'credit' | 'role' | 'peer' | 'keepConnectionMs'>;
 
 /**
  * Worker threads for the auditor export: the reads and the formatting of an export run on workers
@@ -42,6 +49,8 @@ export class ExportWorkers implements OnApplicationShutdown {
   private closed = false;
   /** Whether an export whose plan allows it is split between two workers (on by default with two or more cores). */
   split = availableParallelism() >= 2;
+  /** How long an idle worker keeps its PostgreSQL connection (0: each export opens its own). */
+  keepConnectionMs = KEEP_CONNECTION_MS;
 
   /** The export's text as a byte stream, read and formatted on workers; destroying the stream stops the export. */
   stream(job: Job): Readable {
@@ -82,7 +91,7 @@ export class ExportWorkers implements OnApplicationShutdown {
       this.release(worker, reusable);
     };
     worker.on('message', onMessage).on('error', onError).on('exit', onExit);
-    worker.postMessage({ job: { ...job, credit: CREDIT } } satisfies ToExportWorker);
+    worker.postMessage({ job: { ...job, credit: CREDIT, keepConnectionMs: this.keepConnectionMs } } satisfies ToExportWorker);
     return stream;
   }
 
@@ -164,8 +173,14 @@ export class ExportWorkers implements OnApplicationShutdown {
       workers[name].on('message', on[name].message).on('error', on[name].error).on('exit', on[name].exit);
     }
     const channel = new MessageChannel();
-    workers.helper.postMessage({ job: { ...job, credit: CREDIT, role: 'helper', peer: channel.port2 } } satisfies ToExportWorker, [channel.port2]);
-    workers.lead.postMessage({ job: { ...job, credit: CREDIT, role: 'lead', peer: channel.port1 } } satisfies ToExportWorker, [channel.port1]);
+    workers.helper.postMessage(
+      { job: { ...job, credit: CREDIT, keepConnectionMs: this.keepConnectionMs, role: 'helper', peer: channel.port2 } } satisfies ToExportWorker,
+      [channel.port2],
+    );
+    workers.lead.postMessage(
+      { job: { ...job, credit: CREDIT, keepConnectionMs: this.keepConnectionMs, role: 'lead', peer: channel.port1 } } satisfies ToExportWorker,
+      [channel.port1],
+    );
     return stream;
   }
 

@@ -43,10 +43,15 @@ export interface PostgresSettings {
   ssl?: boolean | Record<string, unknown>;
   /** Server settings for the session (the gateway's: the schema's search path). */
   options?: string;
+  /** How the connection shows in pg_stat_activity (a connection string's own `application_name` comes first). */
+  application_name?: string;
   connectionTimeoutMillis?: number;
   query_timeout?: number;
   keepAlive?: boolean;
 }
+
+/** The `application_name` of the export's PostgreSQL connections, so an operator can tell them apart in pg_stat_activity. */
+export const EXPORT_APPLICATION_NAME = 'arkgate export';
 
 /** A range of an export's records: after `after`, up to `until` inclusive, in (created_at, id) order. */
 export interface ExportRange {
@@ -189,10 +194,11 @@ export interface PostgresReadConnection {
 
 /**
  * A plan's SQL run on a node-postgres client, each statement a named prepared statement of the connection (parsed
- * and planned once), its parameters bound in the order `plan.positional` names them.
+ * and planned once), its parameters bound in the order `plan.positional` names them. `names` holds the statements the
+ * connection has prepared, by SQL text: the same map for every export on a connection kept between them, so an export
+ * with the same filter as one before it prepares nothing.
  */
-export function postgresReads(client: PostgresReadConnection, plan: ExportPlan): Read {
-  const names = new Map<string, string>();
+export function postgresReads(client: PostgresReadConnection, plan: ExportPlan, names = new Map<string, string>()): Read {
   return async (sql, params) => {
     const order = plan.positional?.[sql];
     if (!order) throw new Error('the plan names no parameters for a statement');

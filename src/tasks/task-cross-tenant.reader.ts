@@ -8,7 +8,15 @@ import { TaskEntity } from './task.entity';
 import type { TaskRecordFilter } from './task-record-filter';
 import { DESCRIPTOR_COLUMNS, EXPORT_PAGE_SIZE, type TaskExportPosition, type TaskExportRow } from './task-export-row';
 import { sqliteConnectionOf } from '../database/row-reader';
-import { EXPORT_POSITION_PARAMS, exportPages, type ExportPlan, type ExportSource, type PostgresSettings, sqliteReads } from './export-pages';
+import {
+  EXPORT_APPLICATION_NAME,
+  EXPORT_POSITION_PARAMS,
+  exportPages,
+  type ExportPlan,
+  type ExportSource,
+  type PostgresSettings,
+  sqliteReads,
+} from './export-pages';
 
 /**
  * Every read of task records over more than one tenant: background jobs claiming due work (status sync,
@@ -182,6 +190,7 @@ export class TaskCrossTenantReader extends CrossTenantReader<TaskEntity> {
         database: options.database,
         ssl: options.ssl as PostgresSettings['ssl'],
         options: extra.options as string | undefined,
+        application_name: EXPORT_APPLICATION_NAME,
         connectionTimeoutMillis: extra.connectionTimeoutMillis as number | undefined,
         query_timeout: extra.query_timeout as number | undefined,
         keepAlive: extra.keepAlive as boolean | undefined,
