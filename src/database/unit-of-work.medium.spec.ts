@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { openMigratedDataSource } from '../../test/support/test-database';
+import { eventually } from '../../test/support/test-gateway';
 import { dataSourceOptions } from './data-source-options';
 import { UnitOfWork } from './unit-of-work';
 import { BACKSTOP_PAGES, SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES, WAL_SIZE_LIMIT_BYTES, WalCheckpointer } from './wal-checkpointer';
@@ -142,11 +143,11 @@ describe('WalCheckpointer on a SQLite file (checkpoints off the event loop)', ()
       );
       // The worker's own timer copies them: wait for a checkpoint begun after the last commit to have copied every frame.
       const after = (await checkpointer.stats()).runs;
-      let stats = await checkpointer.stats();
-      for (let waited = 0; (stats.runs <= after + 1 || stats.checkpointedFrames < stats.logFrames) && waited < 5000; waited += 20) {
-        await new Promise((r) => setTimeout(r, 20));
-        stats = await checkpointer.stats();
-      }
+      const stats = await eventually(
+        () => checkpointer!.stats(),
+        (s) => s.runs > after + 1 && s.checkpointedFrames === s.logFrames,
+        5000,
+      );
       expect(stats).toMatchObject({ errors: 0, lastError: null });
       expect(stats.runs).toBeGreaterThan(after + 1);
       expect(stats.logFrames).toBeGreaterThan(1000);

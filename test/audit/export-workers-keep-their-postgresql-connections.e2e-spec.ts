@@ -6,7 +6,7 @@ import { EXPORT_APPLICATION_NAME } from '../../src/tasks/export-pages';
 import { EXPORT_PAGE_SIZE } from '../../src/tasks/task-export-row';
 import { TaskEntity } from '../../src/tasks/task.entity';
 import { taskDraft } from '../support/factories';
-import { ADMIN_TOKEN, startGateway, type TestGateway } from '../support/test-gateway';
+import { ADMIN_TOKEN, eventually, startGateway, type TestGateway } from '../support/test-gateway';
 
 /**
  * On PostgreSQL an export worker keeps its connection after an export that read to its end, for the next one, until it
@@ -68,15 +68,8 @@ onPostgres('export workers keep their PostgreSQL connections between exports', (
         [EXPORT_APPLICATION_NAME, `"${schema}".`],
       )
     ).rows;
-  /** Waits up to 5 s for this gateway's export connections to be as `done` says. */
-  const until = async (done: (c: { pid: number; state: string }[]) => boolean): Promise<{ pid: number; state: string }[]> => {
-    let found = await connections();
-    for (let waited = 0; !done(found) && waited < 5000; waited += 50) {
-      await new Promise((r) => setTimeout(r, 50));
-      found = await connections();
-    }
-    return found;
-  };
+  /** This gateway's export connections once they are as `done` says (waited for up to 5 s). */
+  const until = (done: (c: { pid: number; state: string }[]) => boolean) => eventually(connections, done, 5000);
 
   it('keeps an export’s two connections, idle, and the next export reads through the same ones, another filter too', async () => {
     expect(await exported('format=csv')).toHaveLength(RECORDS + 1);

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { DataSource } from 'typeorm';
 import { WalCheckpoints } from '../../src/database/database.module';
 import { BACKSTOP_PAGES } from '../../src/database/wal-checkpointer';
-import { startGateway, TASKS, type TestGateway } from '../support/test-gateway';
+import { eventually, startGateway, TASKS, type TestGateway } from '../support/test-gateway';
 
 /**
  * On a SQLite file the gateway checkpoints its WAL on a worker thread, not inside a commit on the event loop
@@ -31,11 +31,11 @@ onFile('a gateway on a SQLite file checkpoints its WAL on a worker', () => {
       ids.push(res.body.id as string);
     }
     const from = (await checkpointer!.stats()).runs;
-    let stats = await checkpointer!.stats();
-    for (let waited = 0; (stats.runs <= from + 1 || stats.checkpointedFrames < stats.logFrames) && waited < 10_000; waited += 50) {
-      await new Promise((r) => setTimeout(r, 50));
-      stats = await checkpointer!.stats();
-    }
+    const stats = await eventually(
+      () => checkpointer!.stats(),
+      (s) => s.runs > from + 1 && s.checkpointedFrames === s.logFrames,
+      10_000,
+    );
     expect(stats).toMatchObject({ errors: 0, lastError: null });
     expect(stats.checkpointedFrames).toBe(stats.logFrames);
 
