@@ -10,7 +10,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'console/dist/**', 'bench/results/**', '**/*.js', '**/*.cjs', '**/*.mjs'],
+    ignores: ['dist/**', 'dist-bench/**', 'coverage/**', 'node_modules/**', 'console/dist/**', 'bench/results/**', '**/*.js', '**/*.cjs', '**/*.mjs'],
   },
   {
     files: ['src/**/*.ts', 'libs/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts', 'console/src/**/*.{ts,tsx}', 'ormconfig.ts'],

@@ -8,7 +8,15 @@ const moduleNameMapper = {
   '^@arkgate/sandbox(|/.*)$': '<rootDir>/libs/sandbox/src$1',
 };
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] };
-const base = { rootDir: __dirname, moduleFileExtensions: ['ts', 'js', 'json'], testEnvironment: 'node', transform, moduleNameMapper };
+// dist-bench/ is the bench's compiled copy of the sources (`npm run bench`): never a module the tests load.
+const base = {
+  rootDir: __dirname,
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testEnvironment: 'node',
+  transform,
+  moduleNameMapper,
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/dist-bench/'],
+};
 module.exports = {
   testTimeout: 30000,
   projects: [

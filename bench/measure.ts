@@ -4,7 +4,7 @@
  * and no error; invalid rounds are reported, never folded into the medians.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import type { DownloadJob, DownloadResult, LoadReply, LoadRequest, LoadResult } from './load-generator';
 
 /** One thing to load: a target and the request sent to it. */
@@ -74,8 +74,10 @@ export class LoadGenerator {
   }
 
   static async start(): Promise<LoadGenerator> {
-    const child = fork(join(__dirname, 'load-generator.ts'), [], {
-      execArgv: ['-r', 'ts-node/register/transpile-only'],
+    // Compiled (as `npm run bench` runs), the load generator is its .js file; from the sources, ts-node loads it.
+    const ext = extname(__filename);
+    const child = fork(join(__dirname, `load-generator${ext}`), [], {
+      execArgv: ext === '.ts' ? ['-r', 'ts-node/register/transpile-only'] : [],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     await new Promise<void>((resolve, reject) => {

@@ -8,7 +8,7 @@ import type { SandboxHandle } from '@arkgate/sandbox';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { DataSource } from 'typeorm';
 import type { DatabaseConfig } from '../src/config/app-config';
 import { postgresDatabases, sqliteDatabases, type BenchDatabases } from './bench-database';
@@ -109,6 +109,9 @@ function readSettings(env: NodeJS.ProcessEnv): Settings {
     lostAnswers: { creates: int('BENCH_LOST_CREATES', quick ? 200 : 1000), lossEvery: 10, concurrency: 16, timeoutS: 180 },
   };
 }
+
+/** `npm run bench` runs this file compiled (dist-bench/bench/run.js, built by `nest build --config bench/nest-cli.json`). */
+const COMPILED = extname(__filename) === '.js';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const mb = (bytes: number) => bytes / (1024 * 1024);
@@ -466,7 +469,8 @@ function commitOf(): string {
 }
 
 function writeResults(report: Report): string[] {
-  const dir = join(__dirname, 'results');
+  // bench/results in the repository, whether this runs compiled or from its TypeScript source.
+  const dir = join(__dirname, ...(COMPILED ? ['..', '..', 'bench'] : []), 'results');
   mkdirSync(dir, { recursive: true });
   // A smoke run never overwrites the latest real measurement, nor does a run of some scenarios only (latest-S1.md, …).
   const all = SCENARIOS.every((id) => report.settings.scenarios.includes(id));
@@ -571,6 +575,9 @@ async function main(): Promise<void> {
       'Closed-loop latencies (S1, S2, S4) include queueing at the set connection count: p50 ≈ connections ÷ req/s.',
       "S3, autocannon overallRate: each connection sends its share back to back at the start of every second, so the load arrives as one burst per second and latency includes draining it; autocannon's coordinated-omission correction is off (it assumes a 1 ms interval at any rate). S3, paced open loop: one request every 1/rate s, latency counted from when the request was due (coordinated-omission free).",
       'autocannon latencies are whole milliseconds. The gateway and the sandbox share one process and event loop; the load generator is a separate process.',
+      COMPILED
+        ? "Everything here ran compiled (dist-bench/, built by `npm run bench` with the project's compiler settings, as `npm start` runs dist/): the gateways, their export workers, S9's gateway processes, the baselines and the load generator."
+        : "Everything here ran from the TypeScript sources under ts-node (not as `npm start` runs the gateway): the gateways, their export workers, S9's gateway processes, the baselines and the load generator.",
       `Total run time ${((Date.now() - started) / 1000).toFixed(0)} s.`,
     ],
     invalidRounds,

@@ -4,7 +4,7 @@
  * that sandbox were BytePlus.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import type { SandboxHandle } from '@arkgate/sandbox';
 import type { DatabaseConfig } from '../../src/config/app-config';
 import { freePort } from '../../scripts/sandbox-mode-gateway';
@@ -13,6 +13,16 @@ import { ADMIN_TOKEN } from './test-gateway';
 export { freePort };
 
 const ROOT = join(__dirname, '..', '..');
+/**
+ * Compiled (the bench runs from dist-bench/, where this file is .js), the child runs the compiled `src/main.js` there,
+ * as `npm start` runs dist/src/main.js; from the TypeScript sources (tests), `src/main.ts` under ts-node.
+ */
+const COMPILED = extname(__filename) === '.js';
+const MAIN_ARGS = COMPILED
+  ? [join(ROOT, 'src', 'main.js')]
+  : ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(ROOT, 'src', 'main.ts')];
+/** The repository's root, the process's working directory either way. */
+const WORKING_DIR = COMPILED ? join(ROOT, '..') : ROOT;
 
 export interface ChildGateway {
   url: string;
@@ -34,7 +44,7 @@ export function databaseUrlOf(config: DatabaseConfig): string {
 }
 
 /**
- * Starts `src/main.ts` in a child process against `sandbox` and `database`, and waits until `/healthz` answers.
+ * Starts the gateway's `src/main` in a child process against `sandbox` and `database`, and waits until `/healthz` answers.
  * `env` adds or overrides variables. Fails with the process output when it does not come up in `timeoutMs`.
  */
 export async function startChildGateway(opts: {
@@ -64,8 +74,8 @@ export async function startChildGateway(opts: {
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...opts.env,
   };
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(ROOT, 'src', 'main.ts')], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, MAIN_ARGS, {
+    cwd: WORKING_DIR,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
