@@ -3,7 +3,8 @@
  * once answered 500, stalled the gateway, or let a token or an unchecked field through.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
+import type { Socket } from 'node:net';
 import { randomInt } from 'node:crypto';
 import { RateLimitTally } from '../../src/audit/rate-limit-tally';
 import { ADMIN_TOKEN, type CallResult, startGateway, TASKS, type TestGateway } from '../support/test-gateway';
@@ -141,6 +142,49 @@ describe('finding 3: an unauthenticated body is answered 401 after at most 64 KB
   it('a fetch client sending 20 MB without a token reads the 401, not a reset', async () => {
     const res = await gw.call('POST', TASKS, { rawBody: ' '.repeat(20 * 1024 * 1024), headers: { 'content-type': 'application/json', ...freshAddress() } });
     expectNative(res, 401, 'unauthorized');
+  });
+
+  it('refusals one after another on one kept-alive connection leave no listener behind on it', async () => {
+    const sockets: Socket[] = [];
+    const server = gw.app.getHttpServer();
+    const onConnection = (socket: Socket) => sockets.push(socket);
+    server.on('connection', onConnection);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const exchange = (method: string, path: string, headers: Record<string, string>, body?: Buffer) =>
+      new Promise<number | undefined>((resolve, reject) => {
+        const req = httpRequest(gw.url + path, { method, agent, headers }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    // Refused after the token, before the body is read (unsupported encoding), 256 KB each: more than the server
+    // reads ahead, so every refusal is answered while the client is still sending and the rest is discarded.
+    const body = Buffer.alloc(256 * 1024, 0x20);
+    const refused = () =>
+      exchange(
+        'POST',
+        TASKS,
+        { authorization: `Bearer ${tenant.token}`, 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': String(body.length) },
+        body,
+      );
+    // Answered on the same connection only once the body before it has been read to its end.
+    const healthz = () => exchange('GET', '/healthz', {});
+    try {
+      expect(await refused()).toBe(400);
+      expect(await healthz()).toBe(200);
+      const [socket] = sockets;
+      const closeListeners = socket.listenerCount('close');
+      for (let i = 0; i < 15; i++) expect(await refused()).toBe(400);
+      expect(await healthz()).toBe(200);
+      // The same open connection served all of them (else this would prove nothing), holding no more than after the first.
+      expect({ connections: sockets.length, destroyed: socket.destroyed }).toEqual({ connections: 1, destroyed: false });
+      expect(socket.listenerCount('close')).toBe(closeListeners);
+    } finally {
+      agent.destroy();
+      server.off('connection', onConnection);
+    }
   });
 
   it('on the asset route the 401 comes in the ResponseMetadata shape', async () => {

@@ -179,9 +179,13 @@ function closeAfterAnswer(req: IncomingMessage, res: Response, lingerBytes: numb
     };
     const timer = setTimeout(() => socket.destroy(), LINGER_MS);
     timer.unref();
+    // Whichever comes first, the body's end or the connection's close, removes all three: a kept-alive connection
+    // refused request after request would otherwise gather one close listener (and the request it holds) per refusal.
     const stop = () => {
       clearTimeout(timer);
       req.off('data', onData);
+      req.off('end', stop);
+      socket.off('close', stop);
     };
     req.on('data', onData);
     req.once('end', stop);
