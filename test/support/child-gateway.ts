@@ -1,5 +1,5 @@
 /**
- * The gateway as a separate process (`src/main.ts`, as `npm start` runs it), for tests that need real signals:
+ * The gateway as a separate process (`src/main`, as `npm start` runs it), for tests that need real signals:
  * SIGTERM drains, `kill -9` crashes, a restart on the same database. It talks to a sandbox the test started, as if
  * that sandbox were BytePlus.
  */
