@@ -8,7 +8,7 @@ const moduleNameMapper = {
   '^@arkgate/sandbox(|/.*)$': '<rootDir>/libs/sandbox/src$1',
 };
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] };
-// dist-bench/ is the bench's compiled copy of the sources (`npm run bench`): never a module the tests load.
+// dist/ (`npm start`'s build) and dist-bench/ (`npm run bench`'s) are compiled copies of the sources: never modules the tests load.
 const base = {
   rootDir: __dirname,
   moduleFileExtensions: ['ts', 'js', 'json'],
