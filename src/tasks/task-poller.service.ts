@@ -24,6 +24,12 @@ const CONCURRENCY = 48;
 /** Most tasks one round claims. */
 const MAX_BATCH = 400;
 /**
+ * Rounds of one instance under way at once while a backlog is due: the next round claims while the rounds before it
+ * wait for upstream and record what they found, so a claim, the look-ups and the group commits overlap instead of
+ * queueing one behind the other. Claims stay one at a time.
+ */
+const ROUNDS_AT_ONCE = 3;
+/**
  * Most tasks looked up by one upstream call: a list with `filter.task_ids` (upstream's page_size allows 500; 50 ids
  * keep the URL near 2 KB, which every proxy on the way accepts).
  */
@@ -40,18 +46,23 @@ const DEFAULT_EXPIRES_AFTER_S = 172_800;
  * forgotten is found expired), records what changed through the shared path, backs off per task (2, 5, 10, 20, 30 s
  * by default), and stays under the upstream call budget ARKGATE_SYNC_RPS (in calls, whatever each carries) — shared
  * by all instances through Redis when REDIS_URL is set, else per instance.
- * Leases expire, so tasks of a stopped instance are picked up; on shutdown it claims nothing more from the moment
- * draining begins, finishes the round in hand and releases every lease it still holds, so others take over at once.
+ * While a backlog is due, up to ROUNDS_AT_ONCE rounds overlap (one claiming, the others waiting for upstream or
+ * recording). Leases expire, so tasks of a stopped instance are picked up; on shutdown it claims nothing more from the
+ * moment draining begins, finishes the rounds in hand and releases every lease it still holds, so others take over at
+ * once.
  */
 @Injectable()
 export class TaskPollerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(TaskPollerService.name);
   readonly owner = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
   private timer?: NodeJS.Timeout;
-  private current?: Promise<unknown>;
+  /** Rounds under way: each settles once its looks are recorded and their leases ended, and it has left this set. */
+  private readonly rounds = new Set<Promise<void>>();
+  /** A round is claiming: the next may claim only after it. */
+  private claiming = false;
   private stopped = true;
   private readonly budget: SyncBudget;
-  /** The last round left due tasks unclaimed: the next starts at once. */
+  /** The last claim left due tasks unclaimed: the next round starts at once. */
   private moreDue = false;
   private readonly leases = new WriteBatcher<FinishedLook, void>((looks) => this.releaseLeases(looks), LEASE_BATCH);
 
@@ -73,10 +84,10 @@ export class TaskPollerService implements OnApplicationBootstrap, BeforeApplicat
     this.schedule(0);
   }
 
-  /** Before the database closes: no new round, the current one finished, every lease of this instance released. */
+  /** Before the database closes: no new round, the rounds under way finished, every lease of this instance released. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stop();
-    await this.current?.catch(() => undefined);
+    while (this.rounds.size > 0) await Promise.all([...this.rounds]);
     await this.budget.close();
     try {
       const released = await this.crossTenant.releaseSyncLeases(this.owner);
@@ -93,12 +104,22 @@ export class TaskPollerService implements OnApplicationBootstrap, BeforeApplicat
 
   /** One round: claim what is due within the budget and look it up. Returns how many tasks it handled. */
   async runOnce(now = Date.now()): Promise<number> {
+    const { count, looked } = await this.claimRound(now);
+    await looked;
+    return count;
+  }
+
+  /**
+   * A round's claim: what is due within the budget, leased to this instance. Resolves once the tasks are claimed, with
+   * `looked`, which resolves once each is looked up and recorded and its lease has ended.
+   */
+  private async claimRound(now: number): Promise<{ count: number; looked: Promise<void> }> {
     this.moreDue = false;
     const due = await this.crossTenant.countDueForSync(now);
-    if (due === 0) return 0;
+    if (due === 0) return { count: 0, looked: Promise.resolve() };
     const wanted = Math.min(due, MAX_BATCH);
     const granted = await this.budget.take(Math.ceil(wanted / LOOKUP_IDS));
-    if (granted <= 0 || this.shutdown.draining) return 0;
+    if (granted <= 0 || this.shutdown.draining) return { count: 0, looked: Promise.resolve() };
     const claimed = await this.crossTenant.claimDueForSync(this.owner, now, now + this.config.sync.leaseMs, Math.min(wanted, granted * LOOKUP_IDS));
     this.moreDue = claimed.length > 0 && due > claimed.length;
     // As many calls as 50 ids need, the ids spread evenly over them (101 tasks: 34 + 34 + 33, not 50 + 50 + 1).
@@ -110,20 +131,45 @@ export class TaskPollerService implements OnApplicationBootstrap, BeforeApplicat
     const worker = async () => {
       while (next < lookups.length) await this.lookUp(lookups[next++]);
     };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, lookups.length) }, worker));
-    return claimed.length;
+    const looked = Promise.all(Array.from({ length: Math.min(CONCURRENCY, lookups.length) }, worker)).then(() => undefined);
+    return { count: claimed.length, looked };
   }
 
   private schedule(ms: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.current = this.runOnce()
-        .catch((err) => {
-          this.logger.error(`sync round failed: ${(err as Error).message}`);
-          return 0;
-        })
-        .then(() => this.schedule(this.moreDue ? 0 : this.config.sync.intervalMs));
+      this.timer = undefined;
+      this.startRound();
     }, ms);
+  }
+
+  /**
+   * Starts a round. Once it has claimed, another starts at once if more is due and fewer than ROUNDS_AT_ONCE are under
+   * way; when a round finishes and none is claiming, the next starts at once if more is due, else (the last one
+   * finished) after the interval.
+   */
+  private startRound(): void {
+    if (this.stopped || this.claiming) return;
+    this.claiming = true;
+    const round = (async () => {
+      let looked: Promise<void>;
+      try {
+        ({ looked } = await this.claimRound(Date.now()));
+      } finally {
+        this.claiming = false;
+      }
+      if (this.moreDue && this.rounds.size < ROUNDS_AT_ONCE) this.startRound();
+      await looked;
+    })();
+    const finished: Promise<void> = round
+      .catch((err: unknown) => this.logger.error(`sync round failed: ${(err as Error).message}`))
+      .then(() => {
+        this.rounds.delete(finished);
+        if (this.stopped || this.claiming || this.timer) return;
+        if (this.moreDue) this.startRound();
+        else if (this.rounds.size === 0) this.schedule(this.config.sync.intervalMs);
+      });
+    this.rounds.add(finished);
   }
 
   /**

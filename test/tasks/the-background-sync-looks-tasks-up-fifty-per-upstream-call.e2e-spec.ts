@@ -1,4 +1,4 @@
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, IsNull, Not } from 'typeorm';
 import type { RecordedRequest } from '@arkgate/sandbox';
 import { TaskEntity } from '../../src/tasks/task.entity';
 import { ledger } from '../support/billing';
@@ -9,7 +9,9 @@ import { testTenantId } from '../support/tenant-id';
  * The background sync looks tasks up many at a time: one upstream list call with `filter.task_ids` (at most 50 ids)
  * instead of one GET per task, so a backlog settles within the upstream call budget. A task the list does not return
  * is asked for alone (one upstream forgot is found expired); a list upstream refuses falls back to one GET per task;
- * a list that fails backs off and is tried again. Every success is charged exactly once throughout.
+ * a list that fails backs off and is tried again. A backlog of several rounds is claimed while the rounds before
+ * wait for upstream, and an instance stopped with rounds under way ends every lease it holds. Every success is charged
+ * exactly once throughout.
  */
 describe('the background sync looks tasks up fifty per upstream call', () => {
   let gw: TestGateway;
@@ -127,5 +129,103 @@ describe('the background sync looks tasks up fifty per upstream call', () => {
     const lists = gw.sandbox.control.requests().filter((r) => r.op === 'list');
     expect(lists.length).toBeGreaterThan(3);
     await chargedOnce(ids);
+  });
+
+  it('a backlog of several rounds (400 tasks each): the next rounds are claimed and asked for while the first waits for upstream', async () => {
+    const ids = await createHeld(850);
+    // Nothing due while the scene is set (retried until no look in flight moves a record back or holds its lease).
+    await eventually(
+      async () => {
+        await tasks().update({ taskId: In(ids) }, { nextSyncAt: Date.now() + 3_600_000 });
+        await new Promise((r) => setTimeout(r, 200));
+        return tasks().find({ where: { taskId: In(ids) } });
+      },
+      (rows) => rows.every((r) => (r.nextSyncAt ?? 0) > Date.now() + 1_800_000 && r.leaseOwner === null),
+    );
+    // Every list answers after 1.2 s: a sync that claimed one round at a time would ask for 400 tasks, then wait.
+    const latencyMs = 1200;
+    gw.sandbox.control.addFault({ op: 'list', kind: 'latency', ms: latencyMs, times: 10_000 });
+    gw.sandbox.control.clearRequests();
+    await tasks().update({ taskId: In(ids) }, { nextSyncAt: Date.now() });
+
+    await eventually(
+      async () =>
+        new Set(
+          gw.sandbox.control
+            .requests()
+            .filter((r) => r.op === 'list')
+            .flatMap(idsOf),
+        ),
+      (asked) => ids.every((id) => asked.has(id)),
+      30_000,
+    );
+    const lists = gw.sandbox.control.requests().filter((r) => r.op === 'list');
+    const first = Math.min(...lists.map((r) => r.at));
+    const beforeAnyAnswer = new Set(lists.filter((r) => r.at < first + latencyMs).flatMap(idsOf));
+    // More than one round's worth of tasks was asked for before the first list could answer.
+    expect(beforeAnyAnswer.size).toBeGreaterThan(400);
+    for (const list of lists) expect(idsOf(list).length).toBeLessThanOrEqual(50);
+
+    // The backlog then settles as before: every lease ended, each task charged once.
+    gw.sandbox.control.clearFaults();
+    for (const id of ids) gw.sandbox.control.release(id);
+    await settled(ids, 'succeeded', 60_000);
+    await eventually(
+      () => tasks().countBy({ taskId: In(ids), leaseOwner: Not(IsNull()) }),
+      (held) => held === 0,
+    );
+    await chargedOnce(ids);
+  });
+});
+
+describe('an instance stopped with several rounds of the background sync under way', () => {
+  let creator: TestGateway;
+  const body = { model: 'dreamina-seedance-2-0-fast', content: [{ type: 'text', text: 'harbour' }], resolution: '480p', duration: 5 };
+
+  beforeAll(async () => {
+    // The instance that takes requests syncs nothing; the syncing instances share its database and sandbox.
+    creator = await startGateway({ sqliteFile: true, sandbox: { queuedMs: 100, runningMs: 200 } });
+  });
+  afterAll(async () => creator?.close());
+
+  it('finishes every round in hand and ends all its leases; another instance then settles each task once', async () => {
+    const t = await creator.newTenant({ media_policy: 'any', rate_limit_per_minute: 100000 });
+    creator.sandbox.control.holdAll('queued');
+    const ids = await createTasks(creator, t.token, body, 850);
+    const tasks = creator.app.get(DataSource).getRepository(TaskEntity);
+    creator.sandbox.control.addFault({ op: 'list', kind: 'latency', ms: 1200, times: 10_000 });
+
+    const syncing = await startGateway({ shared: { db: creator.db, sandbox: creator.sandbox }, sync: true });
+    let closed = false;
+    try {
+      // Two rounds of 400 claimed at once (the second while the first waits for upstream), then the instance stops.
+      await eventually(
+        () => tasks.countBy({ taskId: In(ids), leaseOwner: Not(IsNull()) }),
+        (held) => held >= 800,
+        20_000,
+      );
+      await syncing.close();
+      closed = true;
+    } finally {
+      if (!closed) await syncing.close();
+    }
+    expect(await tasks.countBy({ taskId: In(ids), leaseOwner: Not(IsNull()) })).toBe(0);
+    expect(await tasks.countBy({ taskId: In(ids), status: 'queued' })).toBe(ids.length);
+
+    creator.sandbox.control.clearFaults();
+    creator.sandbox.control.holdAll(null);
+    for (const id of ids) creator.sandbox.control.release(id);
+    const next = await startGateway({ shared: { db: creator.db, sandbox: creator.sandbox }, sync: true });
+    try {
+      await eventually(
+        () => tasks.countBy({ taskId: In(ids), status: 'succeeded' }),
+        (n) => n === ids.length,
+        60_000,
+      );
+    } finally {
+      await next.close();
+    }
+    const entries = (await ledger(creator, t.id)).filter((e) => ids.includes(e.taskId));
+    expect(entries.map((e) => e.taskId).sort()).toEqual([...ids].sort());
   });
 });
