@@ -30,6 +30,7 @@ import { VideosReservedBeforeCreate1764900000000 } from './migrations/1764900000
 import { CountVisibleTasks1765000000000 } from './migrations/1765000000000-count-visible-tasks';
 import { ResolutionAsUpstreamReported1765100000000 } from './migrations/1765100000000-resolution-as-upstream-reported';
 import { IndexLedgerInTaskOrder1765200000000 } from './migrations/1765200000000-index-ledger-in-task-order';
+import { CountTaskChangesPerStatement1765300000000 } from './migrations/1765300000000-count-task-changes-per-statement';
 
 /** Every entity, listed explicitly. */
 export const ENTITIES = [
@@ -65,6 +66,7 @@ export const MIGRATIONS = [
   CountVisibleTasks1765000000000,
   ResolutionAsUpstreamReported1765100000000,
   IndexLedgerInTaskOrder1765200000000,
+  CountTaskChangesPerStatement1765300000000,
 ];
 
 /** The one description of the database, shared by the app, the migration CLI and the tests. */

@@ -5,14 +5,16 @@ import { factories, taskDraft, type Factories } from '../../test/support/factori
 import { openMigratedDataSource } from '../../test/support/test-database';
 import type { TenantId } from '../common/tenant-identity/tenant-id';
 import { CountVisibleTasks1765000000000 } from '../database/migrations/1765000000000-count-visible-tasks';
+import { CountTaskChangesPerStatement1765300000000 } from '../database/migrations/1765300000000-count-task-changes-per-statement';
 import { UnitOfWork } from '../database/unit-of-work';
 import { TaskEntity, VISIBLE_STATUSES, type TaskStatus } from './task.entity';
 import { TaskRepository } from './task.repository';
 
 /**
  * Medium: the list total comes from counters the database keeps in the same transaction as every write of a task
- * (migration 1765000000000). Whatever path writes, the counters equal an exact COUNT of the tenant's visible, not hidden
- * tasks, per status and model. SQLite, or PostgreSQL when DATABASE_URL is set.
+ * (migration 1765000000000; on PostgreSQL one trigger call per statement since 1765300000000). Whatever path writes, one
+ * row or many in a statement, the counters equal an exact COUNT of the tenant's visible, not hidden tasks, per status and
+ * model. SQLite, or PostgreSQL when DATABASE_URL is set.
  */
 describe('the list total (task counters)', () => {
   let ds: DataSource;
@@ -198,8 +200,10 @@ describe('the list total (task counters)', () => {
     const a = await newTenant();
     const b = await newTenant();
     const migration = new CountVisibleTasks1765000000000();
+    const perStatement = new CountTaskChangesPerStatement1765300000000();
     const runner = ds.createQueryRunner();
     try {
+      await perStatement.down(runner);
       await migration.down(runner);
       for (const [tenantId, status, hidden] of [
         [a, 'succeeded', false],
@@ -213,6 +217,7 @@ describe('the list total (task counters)', () => {
           .insert({ ...taskDraft({ status }), hiddenAt: hidden ? Date.now() : null, tenantId } as QueryDeepPartialEntity<TaskEntity>);
       }
       await migration.up(runner);
+      await perStatement.up(runner);
     } finally {
       await runner.release();
     }
@@ -242,6 +247,35 @@ describe('the list total (task counters)', () => {
     await Promise.all(Array.from({ length: 40 }, (_, i) => lifecycle(i)));
     expect(await totals(a)).toMatchObject({ all: 30, queued: 0, running: 0, failed: 10, succeeded: 20 });
     await expectExact(a);
+  });
+
+  it('stays exact when one statement changes many tasks of several tenants, models and statuses (the sync’s group commit)', async () => {
+    const a = await newTenant();
+    const b = await newTenant();
+    const made: { tenantId: TenantId; id: string; i: number }[] = [];
+    for (let i = 0; i < 24; i++) {
+      const tenantId = i % 3 === 0 ? b : a;
+      const t = await submit(tenantId, { model: MODELS[i % 2] });
+      await accept(tenantId, t.id);
+      if (i % 4 === 0) await moveTo(tenantId, t.id, 'running');
+      made.push({ tenantId, id: t.id, i });
+    }
+    // One statement per shape of change: some move on, some finish, some are already where they are reported to be.
+    const report = (i: number): TaskStatus => (['running', 'succeeded', 'failed', 'queued'] as const)[i % 4];
+    const changed = await repo.applyUpstreamStates(made.map(({ tenantId, id, i }) => ({ tenantId, id, patch: { status: report(i), updatedAt: Date.now() } })));
+    expect(changed.size).toBe(made.length);
+    await expectExact(a);
+    await expectExact(b);
+    // A statement that changes what is not counted (a lease) leaves the totals as they are.
+    const before = [await totals(a), await totals(b)];
+    await ds.getRepository(TaskEntity).update({ tenantId: a }, { leaseOwner: 'someone', leaseUntil: Date.now() });
+    expect([await totals(a), await totals(b)]).toEqual(before);
+    // Many hidden and many deleted in one statement each.
+    await ds.getRepository(TaskEntity).update({ tenantId: b }, { hiddenAt: Date.now() });
+    await ds.getRepository(TaskEntity).delete(made.filter((m) => m.tenantId === a && m.i % 2 === 0).map((m) => m.id));
+    expect((await totals(b)).all).toBe(0);
+    await expectExact(a);
+    await expectExact(b);
   });
 
   it('stays exact through bulk inserts, the test factories, a task deleted outright, and a rolled-back transaction', async () => {
