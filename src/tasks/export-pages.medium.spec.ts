@@ -89,4 +89,33 @@ describe('export pages', () => {
     ]);
     await expect(read('SELECT 1', {})).rejects.toThrow(/names no parameters/);
   });
+
+  it('on PostgreSQL, a statement refused because a column it reads changed type is prepared again under a new name, once', async () => {
+    const calls: { name?: string; text: string }[] = [];
+    let refusals = 1;
+    const client = {
+      query: async (q: { name?: string; text: string }) => {
+        calls.push({ name: q.name, text: q.text });
+        if (q.name === 'arkgate_export_0' && refusals-- > 0) {
+          throw Object.assign(new Error('cached plan must not change result type'), { code: '0A000' });
+        }
+        return { fields: [{ name: 'id' }], rows: [['r-1']] };
+      },
+    };
+    const read = postgresReads(client, { ...plan, positional: { 'SELECT $1': ['ref'] } });
+    expect(await read('SELECT $1', { ref: 'a' })).toEqual({ columns: ['id'], rows: [['r-1']] });
+    await read('SELECT $1', { ref: 'b' });
+    expect(calls.map((c) => c.name ?? c.text)).toEqual(['arkgate_export_0', 'DEALLOCATE arkgate_export_0', 'arkgate_export_0r', 'arkgate_export_0r']);
+
+    // Any other refusal is the read's failure, not retried.
+    const failing = postgresReads(
+      {
+        query: async () => {
+          throw Object.assign(new Error('permission denied for table tasks'), { code: '42501' });
+        },
+      },
+      { ...plan, positional: { 'SELECT $1': ['ref'] } },
+    );
+    await expect(failing('SELECT $1', { ref: 'a' })).rejects.toThrow(/permission denied/);
+  });
 });

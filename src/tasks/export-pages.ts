@@ -189,14 +189,23 @@ export function sqliteReads(db: SqliteReadConnection): Read {
 
 /** What of a node-postgres client the export uses. */
 export interface PostgresReadConnection {
-  query(config: { name: string; text: string; values: unknown[]; rowMode: 'array' }): Promise<{ fields: { name: string }[]; rows: unknown[][] }>;
+  query(config: { name?: string; text: string; values?: unknown[]; rowMode?: 'array' }): Promise<{ fields: { name: string }[]; rows: unknown[][] }>;
+}
+
+/**
+ * PostgreSQL refuses a prepared statement whose result columns changed type since it was prepared (a migration altered
+ * a column it reads, e.g. by another instance while this connection was kept): SQLSTATE 0A000.
+ */
+function isStalePlan(err: unknown): boolean {
+  return (err as { code?: unknown }).code === '0A000' && /cached plan must not change result type/.test((err as Error).message);
 }
 
 /**
  * A plan's SQL run on a node-postgres client, each statement a named prepared statement of the connection (parsed
  * and planned once), its parameters bound in the order `plan.positional` names them. `names` holds the statements the
  * connection has prepared, by SQL text: the same map for every export on a connection kept between them, so an export
- * with the same filter as one before it prepares nothing.
+ * with the same filter as one before it prepares nothing. A statement the server refuses because a column it reads
+ * changed type since it was prepared is prepared again, once, and the read goes on.
  */
 export function postgresReads(client: PostgresReadConnection, plan: ExportPlan, names = new Map<string, string>()): Read {
   return async (sql, params) => {
@@ -204,7 +213,18 @@ export function postgresReads(client: PostgresReadConnection, plan: ExportPlan, 
     if (!order) throw new Error('the plan names no parameters for a statement');
     let name = names.get(sql);
     if (name === undefined) names.set(sql, (name = `arkgate_export_${names.size}`));
-    const answer = await client.query({ name, text: sql, values: order.map((n) => params[n]), rowMode: 'array' });
+    const values = order.map((n) => params[n]);
+    let answer;
+    try {
+      answer = await client.query({ name, text: sql, values, rowMode: 'array' });
+    } catch (err) {
+      if (!isStalePlan(err)) throw err;
+      // Prepared again under a new name (the driver remembers the old one as prepared); the old one is given up.
+      const stale = name;
+      names.set(sql, (name = `${stale}r`));
+      await client.query({ text: `DEALLOCATE ${stale}` });
+      answer = await client.query({ name, text: sql, values, rowMode: 'array' });
+    }
     return { columns: answer.fields.map((f) => f.name), rows: answer.rows };
   };
 }

@@ -99,6 +99,23 @@ onPostgres('export workers keep their PostgreSQL connections between exports', (
     expect(fresh.map((c) => c.pid).filter((pid) => kept.some((k) => k.pid === pid))).toEqual([]);
   });
 
+  it('a column type changed by a migration elsewhere while a connection was kept: the next export re-prepares and answers whole', async () => {
+    expect(await exported('format=csv')).toHaveLength(RECORDS + 1);
+    const kept = await until((c) => c.length === 2 && c.every((x) => x.state === 'idle'));
+    // As another instance's migration would: a column the export reads changes type under the kept statements.
+    await pg.query(`ALTER TABLE "${schema}".tasks ALTER COLUMN error_code TYPE varchar(200)`);
+    try {
+      const lines = await exported('format=csv');
+      expect(lines).toHaveLength(RECORDS + 1);
+      // The same connections, still kept.
+      const after = await until((c) => c.length === 2 && c.every((x) => x.state === 'idle'));
+      expect(after.map((c) => c.pid)).toEqual(kept.map((c) => c.pid));
+      expect(await exported('format=ndjson')).toHaveLength(RECORDS);
+    } finally {
+      await pg.query(`ALTER TABLE "${schema}".tasks ALTER COLUMN error_code TYPE varchar(128)`);
+    }
+  });
+
   it('closes a kept connection once it has idled the keep time; with no keep time each export closes its own', async () => {
     workers.keepConnectionMs = 300;
     expect(await exported('format=csv')).toHaveLength(RECORDS + 1);
