@@ -28,9 +28,9 @@ export interface ExportJob {
 export type ToExportWorker = { job: ExportJob } | { more: number } | { stop: true };
 /**
  * From the worker: a chunk of the text; a lead's mark where a helper's page belongs; a helper's mark at the end of a
- * page; the end of its part; or why it stopped.
+ * page; the end of its part; or why it stopped (with the driver's error code, if any, e.g. a refused connection).
  */
-export type FromExportWorker = { chunk: string } | { helperPage: true } | { pageEnd: true } | { end: true } | { error: string };
+export type FromExportWorker = { chunk: string } | { helperPage: true } | { pageEnd: true } | { end: true } | { error: string; code?: string };
 /** From a lead to its helper: a page to read, or that there are no more. */
 type ToHelper = { range: ExportRange } | { done: true };
 
@@ -100,7 +100,7 @@ async function run(job: ExportJob): Promise<void> {
     // The connection is kept or closed before the end is told: the next job may come as soon as it is.
     await open?.close(whole).catch(() => undefined);
     running = false;
-    send(whole ? { end: true } : { error: failure instanceof Error ? failure.message : String(failure) });
+    send(whole ? { end: true } : failed(failure));
   }
 }
 
@@ -135,4 +135,10 @@ async function* rangesFrom(peer: MessagePort): AsyncGenerator<ExportRange> {
     if ('done' in m) return;
     yield m.range;
   }
+}
+
+/** Why a part failed, as a message the gateway's thread turns back into an error. */
+function failed(failure: unknown): { error: string; code?: string } {
+  const code = (failure as { code?: unknown } | undefined)?.code;
+  return { error: failure instanceof Error ? failure.message : String(failure), ...(typeof code === 'string' ? { code } : {}) };
 }

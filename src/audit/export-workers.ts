@@ -79,7 +79,7 @@ export class ExportWorkers implements OnApplicationShutdown {
       else if ('end' in m) {
         finish(true);
         stream.push(null);
-      } else if ('error' in m) stream.destroy(new Error(`the export failed: ${m.error}`));
+      } else if ('error' in m) stream.destroy(exportFailure(m));
     };
     const onError = (err: Error) => stream.destroy(err);
     const onExit = (code: number) => stream.destroy(new Error(`the export worker stopped (exit code ${code})`));
@@ -139,7 +139,7 @@ export class ExportWorkers implements OnApplicationShutdown {
     };
     const listeners = (name: keyof typeof workers) => ({
       message: (m: FromExportWorker) => {
-        if ('error' in m) return void stream.destroy(new Error(`the export failed: ${m.error}`));
+        if ('error' in m) return void stream.destroy(exportFailure(m));
         if (name === 'helper' && 'end' in m) {
           helperEnded = true;
           return done();
@@ -229,4 +229,9 @@ export class ExportWorkers implements OnApplicationShutdown {
       env: { ...process.env, TS_NODE_PROJECT: join(__dirname, '..', '..', 'tsconfig.json') },
     });
   }
+}
+
+/** A worker's failure as an error of this thread, with the driver's code (so a database out of reach reads as such). */
+function exportFailure(m: { error: string; code?: string }): Error {
+  return Object.assign(new Error(`the export failed: ${m.error}`), m.code === undefined ? {} : { code: m.code });
 }

@@ -43,8 +43,27 @@ export class TaskExportService {
       ? this.workers.stream({ ...own, tenantNames: [...tenantNames], format })
       : // One chunk at a time ahead of the response (which holds the one it is writing).
         Readable.from(exportChunks(this.tasks.exportRecords(scope, filter), tenantNames, format), { highWaterMark: 1 });
+    await started(stream);
     return format === 'ndjson'
       ? { stream, type: 'application/x-ndjson', filename: 'tasks.ndjson' }
       : { stream, type: 'text/csv; charset=utf-8', filename: 'tasks.csv' };
   }
+}
+
+/**
+ * Resolves once the stream has its first chunk (or has ended); rejects with its failure before that, a database out of
+ * reach or a read refused, so that failure is answered as any error is (503 with Retry-After, or 500, in the native
+ * shape, and audited) rather than as a 200 cut short. A failure after the first chunk ends the response early.
+ */
+function started(stream: Readable): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const settle = (err?: Error) => {
+      stream.off('readable', onReadable).off('error', onError);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onReadable = () => settle();
+    const onError = (err: Error) => settle(err);
+    stream.on('readable', onReadable).on('error', onError);
+  });
 }
