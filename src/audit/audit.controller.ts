@@ -90,7 +90,10 @@ export class AuditController {
   @Get('tasks/export')
   @ApiOperation({
     summary: 'Every task record with its cost, streamed as CSV or NDJSON (hidden tasks included)',
-    description: 'For reconciling with BytePlus invoices: one row per record with its tenant, model, status, tokens, SKU and amount.',
+    description:
+      'For reconciling with BytePlus invoices: one row per record with its tenant, model, status, tokens, SKU and amount. ' +
+      'An export that fails before its first byte answers in the error shape (503 with Retry-After when the database is out of reach, else 500); ' +
+      'one that fails midway ends the download with an error, never a short file that looks whole.',
   })
   @ApiProduces('text/csv', 'application/x-ndjson')
   @ApiOkResponse({
