@@ -30,6 +30,17 @@ describe('the background sync looks tasks up fifty per upstream call', () => {
 
   const tasks = () => gw.app.get(DataSource).getRepository(TaskEntity);
 
+  /** Every record due in an hour and not leased (retried until no look in flight moves one back or holds its lease). */
+  const parkAll = (ids: string[]) =>
+    eventually(
+      async () => {
+        await tasks().update({ taskId: In(ids) }, { nextSyncAt: Date.now() + 3_600_000 });
+        await new Promise((r) => setTimeout(r, 200));
+        return tasks().find({ where: { taskId: In(ids) } });
+      },
+      (rows) => rows.every((r) => (r.nextSyncAt ?? 0) > Date.now() + 1_800_000 && r.leaseOwner === null),
+    );
+
   const createHeld = (n: number) => {
     gw.sandbox.control.holdAll('queued');
     return createTasks(gw, t.token, body, n);
@@ -77,16 +88,8 @@ describe('the background sync looks tasks up fifty per upstream call', () => {
   it('a task the list does not return is asked for alone: one upstream has forgotten, past its expiry, ends expired and unpaid', async () => {
     const ids = await createHeld(3);
     const [forgotten, ...others] = ids;
-    // Nothing is looked at while the scene is set: every record due in an hour (retried until no look in flight
-    // moves one back).
-    await eventually(
-      async () => {
-        await tasks().update({ taskId: In(ids) }, { nextSyncAt: Date.now() + 3_600_000 });
-        await new Promise((r) => setTimeout(r, 200));
-        return tasks().find({ where: { taskId: In(ids) } });
-      },
-      (rows) => rows.every((r) => (r.nextSyncAt ?? 0) > Date.now() + 1_800_000 && r.leaseOwner === null),
-    );
+    // Nothing is looked at while the scene is set.
+    await parkAll(ids);
     // Upstream forgets the task (it finished and was deleted there), and the record is older than its expiry window.
     gw.sandbox.control.forceOutcome(forgotten, 'succeeded');
     const removed = await fetch(`${gw.sandbox.url}/api/v3/contents/generations/tasks/${forgotten}`, {
@@ -133,15 +136,8 @@ describe('the background sync looks tasks up fifty per upstream call', () => {
 
   it('a backlog of several rounds (400 tasks each): the next rounds are claimed and asked for while the first waits for upstream', async () => {
     const ids = await createHeld(850);
-    // Nothing due while the scene is set (retried until no look in flight moves a record back or holds its lease).
-    await eventually(
-      async () => {
-        await tasks().update({ taskId: In(ids) }, { nextSyncAt: Date.now() + 3_600_000 });
-        await new Promise((r) => setTimeout(r, 200));
-        return tasks().find({ where: { taskId: In(ids) } });
-      },
-      (rows) => rows.every((r) => (r.nextSyncAt ?? 0) > Date.now() + 1_800_000 && r.leaseOwner === null),
-    );
+    // Nothing due while the scene is set.
+    await parkAll(ids);
     // Every list answers after 1.2 s: a sync that claimed one round at a time would ask for 400 tasks, then wait.
     const latencyMs = 1200;
     gw.sandbox.control.addFault({ op: 'list', kind: 'latency', ms: latencyMs, times: 10_000 });

@@ -15,8 +15,8 @@ import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
  * once per statement (a transition table, grouped, in key order): bulk seeding adds one upsert per statement, not per row.
  * SQLite has one writer at a time and row triggers only: one slot (0).
  */
-const VISIBLE = "('queued', 'running', 'succeeded', 'failed', 'expired', 'cancelled')";
-const SLOTS = 8;
+export const VISIBLE = "('queued', 'running', 'succeeded', 'failed', 'expired', 'cancelled')";
+export const SLOTS = 8;
 
 export class CountVisibleTasks1765000000000 implements MigrationInterface {
   name = 'CountVisibleTasks1765000000000';
@@ -71,9 +71,6 @@ export class CountVisibleTasks1765000000000 implements MigrationInterface {
 }
 
 async function createPostgresTriggers(q: QueryRunner): Promise<void> {
-  const bump = (row: 'OLD' | 'NEW', delta: 1 | -1) =>
-    `INSERT INTO task_counts (tenant_id, model, status, slot, n) VALUES (${row}.tenant_id, ${row}.model, ${row}.status, pg_backend_pid() % ${SLOTS}, ${delta})
-     ON CONFLICT (tenant_id, model, status, slot) DO UPDATE SET n = task_counts.n + (${delta});`;
   await q.query(`
     CREATE FUNCTION task_counts_on_insert() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
@@ -84,6 +81,20 @@ async function createPostgresTriggers(q: QueryRunner): Promise<void> {
       ON CONFLICT (tenant_id, model, status, slot) DO UPDATE SET n = task_counts.n + EXCLUDED.n;
       RETURN NULL;
     END $$`);
+  await q.query(
+    'CREATE TRIGGER task_counts_insert AFTER INSERT ON tasks REFERENCING NEW TABLE AS new_tasks FOR EACH STATEMENT EXECUTE FUNCTION task_counts_on_insert()',
+  );
+  await createPostgresRowTriggers(q);
+}
+
+/**
+ * PostgreSQL: the counters' update and delete triggers as this migration made them, one call per row (also what
+ * CountTaskChangesPerStatement1765300000000 goes back to when reverted).
+ */
+export async function createPostgresRowTriggers(q: QueryRunner): Promise<void> {
+  const bump = (row: 'OLD' | 'NEW', delta: 1 | -1) =>
+    `INSERT INTO task_counts (tenant_id, model, status, slot, n) VALUES (${row}.tenant_id, ${row}.model, ${row}.status, pg_backend_pid() % ${SLOTS}, ${delta})
+     ON CONFLICT (tenant_id, model, status, slot) DO UPDATE SET n = task_counts.n + (${delta});`;
   await q.query(`
     CREATE FUNCTION task_counts_on_update() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
@@ -97,9 +108,6 @@ async function createPostgresTriggers(q: QueryRunner): Promise<void> {
       IF OLD.hidden_at IS NULL AND OLD.status IN ${VISIBLE} THEN ${bump('OLD', -1)} END IF;
       RETURN NULL;
     END $$`);
-  await q.query(
-    'CREATE TRIGGER task_counts_insert AFTER INSERT ON tasks REFERENCING NEW TABLE AS new_tasks FOR EACH STATEMENT EXECUTE FUNCTION task_counts_on_insert()',
-  );
   // Only a change of what is counted fires (the sync's lease and schedule updates do not).
   await q.query(
     `CREATE TRIGGER task_counts_update AFTER UPDATE ON tasks FOR EACH ROW

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { createPostgresRowTriggers, SLOTS, VISIBLE } from './1765000000000-count-visible-tasks';
 
 /**
  * PostgreSQL: `task_counts` (CountVisibleTasks1765000000000) kept by one trigger call per statement for updates and
@@ -13,9 +14,6 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * SQLite keeps its row triggers (it has no statement triggers).
  */
-const VISIBLE = "('queued', 'running', 'succeeded', 'failed', 'expired', 'cancelled')";
-const SLOTS = 8;
-
 export class CountTaskChangesPerStatement1765300000000 implements MigrationInterface {
   name = 'CountTaskChangesPerStatement1765300000000';
 
@@ -29,10 +27,7 @@ export class CountTaskChangesPerStatement1765300000000 implements MigrationInter
       GROUP BY tenant_id, model, status HAVING SUM(d) <> 0
       ORDER BY tenant_id, model, CASE status WHEN 'queued' THEN 0 WHEN 'running' THEN 1 ELSE 2 END, status
       ON CONFLICT (tenant_id, model, status, slot) DO UPDATE SET n = task_counts.n + EXCLUDED.n;`;
-    await q.query('DROP TRIGGER task_counts_update ON tasks');
-    await q.query('DROP TRIGGER task_counts_delete ON tasks');
-    await q.query('DROP FUNCTION task_counts_on_update()');
-    await q.query('DROP FUNCTION task_counts_on_delete()');
+    await dropUpdateAndDeleteTriggers(q);
     await q.query(`
       CREATE FUNCTION task_counts_on_update() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -57,32 +52,14 @@ export class CountTaskChangesPerStatement1765300000000 implements MigrationInter
   /** Back to CountVisibleTasks1765000000000's row triggers for updates and deletes. */
   async down(q: QueryRunner): Promise<void> {
     if (q.connection.options.type !== 'postgres') return;
-    const bump = (row: 'OLD' | 'NEW', delta: 1 | -1) =>
-      `INSERT INTO task_counts (tenant_id, model, status, slot, n) VALUES (${row}.tenant_id, ${row}.model, ${row}.status, pg_backend_pid() % ${SLOTS}, ${delta})
-       ON CONFLICT (tenant_id, model, status, slot) DO UPDATE SET n = task_counts.n + (${delta});`;
-    await q.query('DROP TRIGGER task_counts_update ON tasks');
-    await q.query('DROP TRIGGER task_counts_delete ON tasks');
-    await q.query('DROP FUNCTION task_counts_on_update()');
-    await q.query('DROP FUNCTION task_counts_on_delete()');
-    await q.query(`
-      CREATE FUNCTION task_counts_on_update() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF OLD.hidden_at IS NULL AND OLD.status IN ${VISIBLE} THEN ${bump('OLD', -1)} END IF;
-        IF NEW.hidden_at IS NULL AND NEW.status IN ${VISIBLE} THEN ${bump('NEW', 1)} END IF;
-        RETURN NULL;
-      END $$`);
-    await q.query(`
-      CREATE FUNCTION task_counts_on_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF OLD.hidden_at IS NULL AND OLD.status IN ${VISIBLE} THEN ${bump('OLD', -1)} END IF;
-        RETURN NULL;
-      END $$`);
-    await q.query(
-      `CREATE TRIGGER task_counts_update AFTER UPDATE ON tasks FOR EACH ROW
-       WHEN (OLD.status IS DISTINCT FROM NEW.status OR (OLD.hidden_at IS NULL) <> (NEW.hidden_at IS NULL)
-             OR OLD.tenant_id IS DISTINCT FROM NEW.tenant_id OR OLD.model IS DISTINCT FROM NEW.model)
-       EXECUTE FUNCTION task_counts_on_update()`,
-    );
-    await q.query('CREATE TRIGGER task_counts_delete AFTER DELETE ON tasks FOR EACH ROW EXECUTE FUNCTION task_counts_on_delete()');
+    await dropUpdateAndDeleteTriggers(q);
+    await createPostgresRowTriggers(q);
   }
+}
+
+async function dropUpdateAndDeleteTriggers(q: QueryRunner): Promise<void> {
+  await q.query('DROP TRIGGER task_counts_update ON tasks');
+  await q.query('DROP TRIGGER task_counts_delete ON tasks');
+  await q.query('DROP FUNCTION task_counts_on_update()');
+  await q.query('DROP FUNCTION task_counts_on_delete()');
 }
