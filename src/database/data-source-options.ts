@@ -31,6 +31,7 @@ import { CountVisibleTasks1765000000000 } from './migrations/1765000000000-count
 import { ResolutionAsUpstreamReported1765100000000 } from './migrations/1765100000000-resolution-as-upstream-reported';
 import { IndexLedgerInTaskOrder1765200000000 } from './migrations/1765200000000-index-ledger-in-task-order';
 import { CountTaskChangesPerStatement1765300000000 } from './migrations/1765300000000-count-task-changes-per-statement';
+import { FewerIndexWritesPerTaskUpdate1765400000000 } from './migrations/1765400000000-fewer-index-writes-per-task-update';
 
 /** Every entity, listed explicitly. */
 export const ENTITIES = [
@@ -67,6 +68,7 @@ export const MIGRATIONS = [
   ResolutionAsUpstreamReported1765100000000,
   IndexLedgerInTaskOrder1765200000000,
   CountTaskChangesPerStatement1765300000000,
+  FewerIndexWritesPerTaskUpdate1765400000000,
 ];
 
 /** The one description of the database, shared by the app, the migration CLI and the tests. */

@@ -15,7 +15,6 @@ export const TERMINAL_STATUSES: readonly TaskStatus[] = ['succeeded', 'failed', 
 export const VISIBLE_STATUSES: readonly TaskStatus[] = ['queued', 'running', ...TERMINAL_STATUSES];
 
 @Entity({ name: 'tasks' })
-@Index('idx_tasks_tenant_created', ['tenantId', 'createdAt'])
 @Index('idx_tasks_tenant_status_hidden_created_id', ['tenantId', 'status', 'hiddenAt', 'createdAt', 'id'])
 @Index('idx_tasks_tenant_hidden_created_id', ['tenantId', 'hiddenAt', 'createdAt', 'id'])
 @Index('idx_tasks_status_sync', ['status', 'nextSyncAt'])
