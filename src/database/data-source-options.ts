@@ -32,6 +32,7 @@ import { ResolutionAsUpstreamReported1765100000000 } from './migrations/17651000
 import { IndexLedgerInTaskOrder1765200000000 } from './migrations/1765200000000-index-ledger-in-task-order';
 import { CountTaskChangesPerStatement1765300000000 } from './migrations/1765300000000-count-task-changes-per-statement';
 import { FewerIndexWritesPerTaskUpdate1765400000000 } from './migrations/1765400000000-fewer-index-writes-per-task-update';
+import { IndexOnlyFlaggedRecords1765500000000 } from './migrations/1765500000000-index-only-flagged-records';
 
 /** Every entity, listed explicitly. */
 export const ENTITIES = [
@@ -69,6 +70,7 @@ export const MIGRATIONS = [
   IndexLedgerInTaskOrder1765200000000,
   CountTaskChangesPerStatement1765300000000,
   FewerIndexWritesPerTaskUpdate1765400000000,
+  IndexOnlyFlaggedRecords1765500000000,
 ];
 
 /** The one description of the database, shared by the app, the migration CLI and the tests. */

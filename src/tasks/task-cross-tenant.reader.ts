@@ -138,7 +138,8 @@ export class TaskCrossTenantReader extends CrossTenantReader<TaskEntity> {
    * created before `staleBefore`, or rejected by reconciliation with a reason the operator should see.
    */
   async unresolved(since: number, staleBefore: number, limit: number): Promise<TaskEntity[]> {
-    // Two range scans (idx_tasks_status_sync and idx_tasks_reconcile_reason) rather than one over 7 days of tasks.
+    // Two range scans (idx_tasks_status_sync, and idx_tasks_reconcile_reason of the flagged records alone) rather than one
+    // over 7 days of tasks.
     const waiting = await this.repo
       .createQueryBuilder('t')
       .where("(t.status = 'unknown' OR (t.status = 'submitting' AND t.created_at < :staleBefore))", { staleBefore })

@@ -19,7 +19,7 @@ export const VISIBLE_STATUSES: readonly TaskStatus[] = ['queued', 'running', ...
 @Index('idx_tasks_tenant_hidden_created_id', ['tenantId', 'hiddenAt', 'createdAt', 'id'])
 @Index('idx_tasks_status_sync', ['status', 'nextSyncAt'])
 @Index('idx_tasks_created_id', ['createdAt', 'id'])
-@Index('idx_tasks_reconcile_reason', ['reconcileReason', 'createdAt'])
+@Index('idx_tasks_reconcile_reason', ['status', 'createdAt'], { where: 'reconcile_reason IS NOT NULL' })
 @Index('idx_tasks_tenant_created_id', ['tenantId', 'createdAt', 'id'])
 @Index('idx_tasks_status_created_id', ['status', 'createdAt', 'id'])
 @Index('idx_tasks_model_created_id', ['model', 'createdAt', 'id'])
