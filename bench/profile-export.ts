@@ -24,6 +24,7 @@ import { ALL_TENANTS } from '../src/common/tenant-identity/tenant-scope';
 import { TaskCrossTenantReader } from '../src/tasks/task-cross-tenant.reader';
 import { TasksModule } from '../src/tasks/tasks.module';
 import { seedTasks } from './seed-tasks';
+import { topFramesScript } from './scenario-common';
 import { ADMIN_TOKEN, startBenchSandbox, startGateway } from './targets';
 
 async function main(): Promise<void> {
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
         console.log(topAllocations(profile.head, Number(process.env.PROFILE_EXPORT_TOP ?? '25')));
         continue;
       }
-      console.log(execFileSync(process.execPath, [join(__dirname, 'top-frames.js'), file, process.env.PROFILE_EXPORT_TOP ?? '25'], { encoding: 'utf8' }));
+      console.log(execFileSync(process.execPath, [topFramesScript(), file, process.env.PROFILE_EXPORT_TOP ?? '25'], { encoding: 'utf8' }));
     }
     session.disconnect();
   } finally {

@@ -22,6 +22,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { DatabaseConfig } from '../src/config/app-config';
 import { LoadGenerator } from './measure';
+import { topFramesScript } from './scenario-common';
 import { seedFinishedTasksBySql } from './seed-tasks-sql';
 import { startBenchSandbox, startGateway, TASKS_PATH } from './targets';
 
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
       const { profile } = await post('Profiler.stop');
       const file = join(profileDir, `s4-${database.type}-${connections}c-${Date.now()}.cpuprofile`);
       writeFileSync(file, JSON.stringify(profile));
-      log(execFileSync('node', [join(__dirname, 'top-frames.js'), file, '15'], { encoding: 'utf8' }));
+      log(execFileSync('node', [topFramesScript(), file, '15'], { encoding: 'utf8' }));
     }
     if (process.env.LIST_REFERENCE === '1') {
       // The same gateway's GET of one finished task (S1's request), as a yardstick for the list's cost.

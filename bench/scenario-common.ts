@@ -1,4 +1,6 @@
-/** What S5 and S6 share: their output, percentiles, and timing of the gateway's own methods. */
+/** What S5 and S6 share: their output, percentiles, and timing of the gateway's own methods; where the profile reader is. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ReportRow } from './report';
 
@@ -103,4 +105,13 @@ export class MethodTimer {
       .map(([label, t]) => `${label} ${t.calls}× mean ${t.meanMs ?? 'n/a'} ms (total ${(t.totalMs / 1000).toFixed(1)} s)`)
       .join('; ');
   }
+}
+
+/**
+ * bench/top-frames.js (plain JavaScript, not compiled): beside this file when run from the TypeScript sources, in the
+ * repository's bench/ when run compiled from dist-bench/bench/.
+ */
+export function topFramesScript(): string {
+  const here = join(__dirname, 'top-frames.js');
+  return existsSync(here) ? here : join(__dirname, '..', '..', 'bench', 'top-frames.js');
 }
