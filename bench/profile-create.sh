@@ -34,9 +34,10 @@ for c in 1 "$connections"; do
     "$BASE_URL/volcark/api/v3/contents/generations/tasks" 2>&1 | grep -E 'Req/Sec|Latency|requests in|non 2xx'
 done
 kill -TERM "$pid"
-# The main thread's profile (thread 0); worker threads (the SQLite checkpointer, export workers) write their own.
-for _ in $(seq 1 40); do ls "$dir"/prof/CPU.*.0.*.cpuprofile >/dev/null 2>&1 && break; sleep 0.5; done
+# The main thread's profile (CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile, thread 0); worker threads (the SQLite
+# checkpointer, export workers) write their own.
+for _ in $(seq 1 40); do ls "$dir"/prof/CPU.*.0.[0-9][0-9][0-9].cpuprofile >/dev/null 2>&1 && break; sleep 0.5; done
 sleep 1
-profile=$(ls "$dir"/prof/CPU.*.0.*.cpuprofile | head -1)
+profile=$(ls "$dir"/prof/CPU.*.0.[0-9][0-9][0-9].cpuprofile | head -1)
 node bench/top-frames.js "$profile" 30
 echo "profile: $profile"

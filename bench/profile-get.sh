@@ -28,9 +28,10 @@ until curl -sf "$BASE_URL/volcark/api/v3/contents/generations/tasks/$id" -H "Aut
 loaded=$(date +%s%3N)
 npx autocannon -c 50 -d "$seconds" -H "Authorization=Bearer $TOKEN" "$BASE_URL/volcark/api/v3/contents/generations/tasks/$id" 2>&1 | grep -E 'Req/Sec|Latency|requests in|non 2xx'
 pkill -TERM -f "cpu-prof-dir=$dir/prof" || true
-# The main thread's profile (thread 0); worker threads (the SQLite checkpointer, export workers) write their own.
-for _ in $(seq 1 40); do ls "$dir"/prof/CPU.*.0.*.cpuprofile >/dev/null 2>&1 && break; sleep 0.5; done
+# The main thread's profile (CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile, thread 0); worker threads (the SQLite
+# checkpointer, export workers) write their own.
+for _ in $(seq 1 40); do ls "$dir"/prof/CPU.*.0.[0-9][0-9][0-9].cpuprofile >/dev/null 2>&1 && break; sleep 0.5; done
 sleep 1
-profile=$(ls "$dir"/prof/CPU.*.0.*.cpuprofile | head -1)
+profile=$(ls "$dir"/prof/CPU.*.0.[0-9][0-9][0-9].cpuprofile | head -1)
 FRAMES_SKIP_MS=$((loaded - started)) node bench/top-frames.js "$profile" 20
 echo "profile: $profile"
