@@ -22,6 +22,17 @@ const STOP_WAIT_MS = 5000;
 const OLD_GENERATION_MB = 256;
 
 /**
+ * A worker's young generation, at most: semi-spaces of 8 MB, where V8's default (48 MB on 64-bit) has 16. While a worker
+ * idles, V8's memory reducer gives its young generation back, and the next export grows it again; an export runs on
+ * two workers, so the first export after a quiet spell peaked about 80 MB higher than it began (+81 and +91 MB at a
+ * million records; +47 with this cap). In interleaved runs the cap cost no rows/s at a million records on SQLite, nor
+ * in runs of 100,000 on either engine; the 100,000-record exports inside the runs of a million were slower with it on
+ * SQLite, for a cause not found (bench/profiles/S6.md, sixteenth round). It also bounds what concurrent exports hold:
+ * each worker at most OLD_GENERATION_MB + this.
+ */
+const YOUNG_GENERATION_MB = 24;
+
+/**
  * How long an idle worker keeps its PostgreSQL connection for the next export: a new one is about 100 ms of the
  * export's first byte (bench/profiles/S6.md, eleventh round); kept, each idle worker holds one of the server's
  * connections (at most IDLE_MAX an instance) for this long after an export.
@@ -221,7 +232,7 @@ export class ExportWorkers implements OnApplicationShutdown {
    */
   private spawn(): Worker {
     const ext = extname(__filename);
-    const resourceLimits = { maxOldGenerationSizeMb: OLD_GENERATION_MB };
+    const resourceLimits = { maxOldGenerationSizeMb: OLD_GENERATION_MB, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
     if (ext !== '.ts') return new Worker(join(__dirname, `export-worker${ext}`), { resourceLimits });
     return new Worker(join(__dirname, 'export-worker.ts'), {
       resourceLimits,
