@@ -28,7 +28,7 @@ const OLD_GENERATION_MB = 256;
  * million records; +47 with this cap). In interleaved runs the cap cost no rows/s at a million records on SQLite, nor
  * in runs of 100,000 on either engine; the 100,000-record exports inside the runs of a million were slower with it on
  * SQLite, for a cause not found (bench/profiles/S6.md, sixteenth round). It also bounds what concurrent exports hold:
- * each worker at most OLD_GENERATION_MB + this.
+ * each worker's heap at most OLD_GENERATION_MB + this.
  */
 const YOUNG_GENERATION_MB = 24;
 
